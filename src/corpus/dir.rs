@@ -1,0 +1,175 @@
+//! Directories of articles, and single plain-text documents.
+
+use super::input::{read_file, Sink};
+use super::records::{build_document, decode_lossy, Parsed, RawRecord};
+use super::sniff::format_from_extension;
+use super::{Diagnostic, DiagnosticKind, InputFormat, Origin, ReadOptions};
+use crate::error::{Error, Result};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Reads a directory recursively, in path order: `.txt`/`.md` files are one document each
+/// (id = file stem); `.jsonl`/`.csv`/`.tsv` files (also `.gz`/`.zst`) are read as records.
+/// Hidden entries are passed over; binary and other files are skipped with a warning.
+pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink) -> Result<()> {
+    let mut files = Vec::new();
+    walk(dir, &mut files, sink)?;
+    files.sort();
+    // Plain-text files are read in parallel; record files stream through their own reader.
+    let mut batch: Vec<PathBuf> = Vec::new();
+    let flush = |batch: &mut Vec<PathBuf>, sink: &mut Sink| -> Result<()> {
+        let parsed: Vec<Parsed> = batch
+            .par_iter()
+            .map(|path| {
+                let file = Arc::new(path.clone());
+                match std::fs::read(path) {
+                    Ok(bytes) => read_text_document(file, &bytes, options),
+                    Err(e) => Parsed::Skipped(Diagnostic::skipped(
+                        DiagnosticKind::Unreadable,
+                        Origin::file(file),
+                        format!("cannot read: {e}"),
+                    )),
+                }
+            })
+            .collect();
+        for path in batch.drain(..) {
+            sink.corpus.bytes_read += std::fs::metadata(&path).map_or(0, |m| m.len());
+        }
+        for p in parsed {
+            sink.accept(p)?;
+        }
+        Ok(())
+    };
+    for path in files {
+        let format = match options.format {
+            InputFormat::Auto => format_from_extension(&path),
+            explicit => Some(explicit),
+        };
+        match format {
+            Some(InputFormat::Text) => batch.push(path),
+            Some(_) => {
+                flush(&mut batch, sink)?;
+                if let Err(e) = read_file(&path, options, sink) {
+                    if let Error::Strict { .. } = e {
+                        return Err(e);
+                    }
+                    sink.report(Diagnostic::skipped(
+                        DiagnosticKind::Unreadable,
+                        Origin::file(Arc::new(path)),
+                        e.to_string(),
+                    ))?;
+                }
+            }
+            None => {
+                let binary = looks_binary_file(&path);
+                let (kind, message) = if binary {
+                    (DiagnosticKind::BinaryFile, "binary file skipped")
+                } else {
+                    (
+                        DiagnosticKind::UnsupportedFile,
+                        "not a .txt, .md, .jsonl, .csv or .tsv file; skipped (use --format to read it anyway)",
+                    )
+                };
+                sink.report(Diagnostic::skipped(
+                    kind,
+                    Origin::file(Arc::new(path)),
+                    message,
+                ))?;
+            }
+        }
+    }
+    flush(&mut batch, sink)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, sink: &mut Sink) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                sink.report(Diagnostic::skipped(
+                    DiagnosticKind::Unreadable,
+                    Origin::file(Arc::new(dir.to_path_buf())),
+                    format!("cannot list: {e}"),
+                ))?;
+                continue;
+            }
+        };
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        // Symlinked folders are not followed, so a link loop cannot trap the walk.
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if is_dir {
+            walk(&path, files, sink)?;
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn looks_binary_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8192];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map(|n| looks_binary(&head[..n]))
+        .unwrap_or(false)
+}
+
+/// Like git: a NUL byte near the start means binary.
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+}
+
+/// One whole file as one document: id is the file stem, title left for headline extraction.
+pub(crate) fn read_text_document(
+    file: Arc<PathBuf>,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Parsed {
+    let origin = Origin::file(file.clone());
+    if looks_binary(bytes) {
+        return Parsed::Skipped(Diagnostic::skipped(
+            DiagnosticKind::BinaryFile,
+            origin,
+            "binary file (it contains NUL bytes) skipped",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let (text, warning) = decode_lossy(bytes, &origin, 0);
+    let stem = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "stdin".into());
+    // `a.txt.gz` → `a`, `a.md` → `a`
+    let stem = stem
+        .trim_end_matches(".gz")
+        .trim_end_matches(".zst")
+        .rsplit_once('.')
+        .map_or(stem.as_str(), |(s, _)| s)
+        .to_string();
+    let id = if file.as_path() == Path::new("-") {
+        None
+    } else {
+        Some(stem)
+    };
+    let raw = RawRecord {
+        id,
+        text: Some(text),
+        ..RawRecord::default()
+    };
+    match (build_document(raw, origin, options), warning) {
+        (Parsed::Document(doc, mut warnings), Some(w)) => {
+            warnings.insert(0, w.with_id(&doc.id));
+            Parsed::Document(doc, warnings)
+        }
+        (parsed, _) => parsed,
+    }
+}

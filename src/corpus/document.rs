@@ -1,0 +1,78 @@
+//! The document model.
+
+use super::{Diagnostics, Timestamp};
+use serde::Serialize;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where a document came from, for messages: a file and, for record formats, a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The input file (`-` for standard input).
+    pub file: Arc<PathBuf>,
+    /// 1-based line of the record in the (decompressed) file; `None` for whole-file documents.
+    pub line: Option<u64>,
+}
+
+impl Origin {
+    /// A whole file.
+    pub fn file(file: Arc<PathBuf>) -> Origin {
+        Origin { file, line: None }
+    }
+
+    /// One line of a file.
+    pub fn line(file: Arc<PathBuf>, line: u64) -> Origin {
+        Origin {
+            file,
+            line: Some(line),
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file.display()),
+            None => write!(f, "{}", self.file.display()),
+        }
+    }
+}
+
+/// One article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// Unique within a corpus (duplicates are renamed when read, with a warning).
+    pub id: String,
+    /// The title given by the input, if any. Plain-text files have none: their headline is
+    /// extracted by [`crate::text`].
+    pub title: Option<String>,
+    /// The article text, exactly as read (after lossy UTF-8 decoding where needed).
+    pub body: String,
+    /// The publisher, if known.
+    pub source: Option<String>,
+    /// The article's address, if known.
+    pub url: Option<String>,
+    /// The publication date, if given and parseable.
+    pub date: Option<Timestamp>,
+    /// Where the document was read from.
+    pub origin: Origin,
+}
+
+impl Document {
+    /// Size of the text in bytes (title and body).
+    pub fn text_len(&self) -> usize {
+        self.title.as_ref().map_or(0, String::len) + self.body.len()
+    }
+}
+
+/// The documents read from the inputs, in input order, plus what went wrong on the way.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// The readable documents, in input order (files of a directory in path order).
+    pub documents: Vec<Document>,
+    /// Warnings and skipped records.
+    pub diagnostics: Diagnostics,
+    /// Bytes of input read (decompressed).
+    pub bytes_read: u64,
+}

@@ -1,0 +1,19 @@
+//! Documents and the readers that turn files into them.
+//!
+//! Every input record either becomes a [`Document`] in a [`Corpus`] or a [`Diagnostic`] saying
+//! why not, with the file and line it came from: nothing is lost silently.
+
+mod atomic;
+mod date;
+mod diagnostics;
+mod dir;
+mod document;
+mod input;
+mod records;
+mod sniff;
+
+pub use atomic::write_atomic;
+pub use date::Timestamp;
+pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
+pub use document::{Corpus, Document, Origin};
+pub use input::{read_corpus, FieldNames, InputFormat, ReadOptions};

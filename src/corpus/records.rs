@@ -1,0 +1,391 @@
+//! Turning one record (a JSON line, a CSV row, a text file) into a [`Document`].
+
+use super::{Diagnostic, DiagnosticKind, Document, FieldNames, Origin, ReadOptions, Timestamp};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use std::fmt;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// The fields of one record before checks, as strings.
+#[derive(Debug, Default)]
+pub(crate) struct RawRecord {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+}
+
+/// What became of one record.
+#[derive(Debug)]
+pub(crate) enum Parsed {
+    /// A document, with warnings about it.
+    Document(Box<Document>, Vec<Diagnostic>),
+    /// The record was dropped.
+    Skipped(Diagnostic),
+    /// A blank line: not a record at all.
+    Blank,
+}
+
+/// Checks a record and builds the document: a missing id is generated from the content,
+/// dates are parsed, over-long texts truncated, empty ones skipped.
+pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptions) -> Parsed {
+    let mut warnings = Vec::new();
+    let Some(mut body) = raw.text else {
+        let d = Diagnostic::skipped(
+            DiagnosticKind::MissingText,
+            origin,
+            format!(
+                "no `{}` field (choose the text field with --text-field)",
+                options.fields.text
+            ),
+        );
+        return Parsed::Skipped(match raw.id {
+            Some(id) => d.with_id(id),
+            None => d,
+        });
+    };
+    let mut title = raw.title.filter(|t| !t.trim().is_empty());
+    let id = match raw.id.filter(|id| !id.trim().is_empty()) {
+        Some(id) => id.trim().to_string(),
+        None => generated_id(title.as_deref().unwrap_or(""), &body),
+    };
+    let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
+    if !has_words(&body) && !title.as_deref().is_some_and(has_words) {
+        // Kept, so that the record still appears in every output (as a singleton).
+        warnings.push(
+            Diagnostic::warning(
+                DiagnosticKind::EmptyText,
+                origin.clone(),
+                "empty document: no word in its title or text; kept as a singleton",
+            )
+            .with_id(&id),
+        );
+    }
+    let limit = options.max_text_bytes;
+    for (name, field) in [("text", Some(&mut body)), ("title", title.as_mut())] {
+        if let Some(field) = field {
+            if field.len() > limit {
+                let original = field.len();
+                truncate_at_char_boundary(field, limit);
+                warnings.push(
+                    Diagnostic::warning(
+                        DiagnosticKind::Truncated,
+                        origin.clone(),
+                        format!(
+                            "{name} of {original} bytes truncated to {} bytes (raise --max-text-bytes to keep more)",
+                            field.len()
+                        ),
+                    )
+                    .with_id(&id),
+                );
+            }
+        }
+    }
+    let date = match raw.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(text) => match Timestamp::parse(text) {
+            Some(ts) => Some(ts),
+            None => {
+                warnings.push(
+                    Diagnostic::warning(
+                        DiagnosticKind::BadDate,
+                        origin.clone(),
+                        format!(
+                            "date {text:?} is not YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339; ignored"
+                        ),
+                    )
+                    .with_id(&id),
+                );
+                None
+            }
+        },
+    };
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Parsed::Document(
+        Box::new(Document {
+            id,
+            title,
+            body,
+            source: clean(raw.source),
+            url: clean(raw.url),
+            date,
+            origin,
+        }),
+        warnings,
+    )
+}
+
+/// A stable id from the content, for records that have none.
+pub(crate) fn generated_id(title: &str, body: &str) -> String {
+    let mut bytes = Vec::with_capacity(title.len() + body.len() + 1);
+    bytes.extend_from_slice(title.as_bytes());
+    bytes.push(b'\n');
+    bytes.extend_from_slice(body.as_bytes());
+    format!("doc-{:016x}", xxh3_64(&bytes))
+}
+
+fn truncate_at_char_boundary(s: &mut String, limit: usize) {
+    let mut end = limit.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+}
+
+/// Decodes bytes as UTF-8, replacing bad sequences; the warning names the first bad byte's
+/// offset (`base_offset` is the offset of `bytes` in the file).
+pub(crate) fn decode_lossy(
+    bytes: &[u8],
+    origin: &Origin,
+    base_offset: u64,
+) -> (String, Option<Diagnostic>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(e) => {
+            let offset = base_offset + e.valid_up_to() as u64;
+            let warning = Diagnostic::warning(
+                DiagnosticKind::InvalidUtf8,
+                origin.clone(),
+                format!("invalid UTF-8 at byte offset {offset}; bad bytes replaced by U+FFFD"),
+            );
+            (String::from_utf8_lossy(bytes).into_owned(), Some(warning))
+        }
+    }
+}
+
+/// Parses one JSON line into a record, picking the configured fields.
+pub(crate) fn parse_json_record(line: &str, fields: &FieldNames) -> Result<RawRecord, JsonError> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    let record = RecordSeed { fields }
+        .deserialize(&mut de)
+        .map_err(|e| classify(e, fields))?;
+    de.end().map_err(|e| JsonError::Broken(e.to_string()))?;
+    Ok(record)
+}
+
+/// Why a JSON line was not a record.
+#[derive(Debug)]
+pub(crate) enum JsonError {
+    /// Not valid JSON, or not an object.
+    Broken(String),
+    /// A field of the wrong type (message names it).
+    WrongType(String),
+}
+
+const WRONG_TYPE_MARK: &str = "storyclust-wrong-type: ";
+
+fn classify(e: serde_json::Error, _fields: &FieldNames) -> JsonError {
+    let text = e.to_string();
+    match text.find(WRONG_TYPE_MARK) {
+        Some(at) => {
+            let rest = &text[at + WRONG_TYPE_MARK.len()..];
+            let rest = rest.split(" at line ").next().unwrap_or(rest);
+            JsonError::WrongType(rest.to_string())
+        }
+        None => JsonError::Broken(text),
+    }
+}
+
+struct RecordSeed<'f> {
+    fields: &'f FieldNames,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = RawRecord;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<RawRecord, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = RawRecord;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRecord, A::Error> {
+        let f = self.fields;
+        let mut record = RawRecord::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let slot = if key == f.id {
+                &mut record.id
+            } else if key == f.text {
+                &mut record.text
+            } else if key == f.title {
+                &mut record.title
+            } else if key == f.date {
+                &mut record.date
+            } else if key == f.source {
+                &mut record.source
+            } else if key == f.url {
+                &mut record.url
+            } else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let value = map.next_value::<FieldValue>()?;
+            *slot = match value {
+                FieldValue::Text(s) => Some(s),
+                FieldValue::Null => None,
+                FieldValue::Other(kind) => {
+                    return Err(de::Error::custom(format_args!(
+                        "{WRONG_TYPE_MARK}field `{key}` is {kind}, expected a string"
+                    )))
+                }
+            };
+        }
+        Ok(record)
+    }
+}
+
+/// A field value: strings are kept, numbers and booleans become their JSON text (ids and
+/// dates are often numbers), null is absent, arrays and objects are wrong.
+enum FieldValue {
+    Text(String),
+    Null,
+    Other(&'static str),
+}
+
+impl<'de> de::Deserialize<'de> for FieldValue {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FieldValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, number, boolean or null")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<FieldValue, E> {
+                Ok(FieldValue::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<FieldValue, E> {
+                Ok(FieldValue::Null)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<FieldValue, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(FieldValue::Other("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldValue, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(FieldValue::Other("an object"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn origin() -> Origin {
+        Origin::line(Arc::new(PathBuf::from("t.jsonl")), 3)
+    }
+
+    #[test]
+    fn picks_configured_fields_and_converts_numbers() {
+        let fields = FieldNames {
+            id: "key".into(),
+            text: "body".into(),
+            ..FieldNames::default()
+        };
+        let r = parse_json_record(
+            r#"{"key": 42, "body": "نص\nالخبر", "title": null, "extra": [1, {"a": 2}]}"#,
+            &fields,
+        )
+        .unwrap();
+        assert_eq!(r.id.as_deref(), Some("42"));
+        assert_eq!(r.text.as_deref(), Some("نص\nالخبر"));
+        assert_eq!(r.title, None);
+    }
+
+    #[test]
+    fn wrong_types_and_broken_lines_are_told_apart() {
+        let fields = FieldNames::default();
+        match parse_json_record(r#"{"id": "a", "text": ["x"]}"#, &fields) {
+            Err(JsonError::WrongType(m)) => assert!(m.contains("`text` is an array"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        for broken in [r#"{"id": "a", "text": "x""#, "[1,2]", r#"{"a":1} x"#, "nul"] {
+            assert!(
+                matches!(
+                    parse_json_record(broken, &fields),
+                    Err(JsonError::Broken(_))
+                ),
+                "{broken}"
+            );
+        }
+    }
+
+    #[test]
+    fn documents_are_checked() {
+        let options = ReadOptions {
+            max_text_bytes: 8,
+            ..ReadOptions::default()
+        };
+        let raw = RawRecord {
+            text: Some("ابجد هوز".into()),
+            date: Some("yesterday".into()),
+            ..RawRecord::default()
+        };
+        let Parsed::Document(doc, warnings) = build_document(raw, origin(), &options) else {
+            panic!()
+        };
+        assert!(doc.id.starts_with("doc-"));
+        assert_eq!(doc.body, "ابجد"); // 8 bytes, cut at a character boundary
+        let kinds: Vec<_> = warnings.iter().map(|w| w.kind).collect();
+        assert_eq!(kinds, [DiagnosticKind::Truncated, DiagnosticKind::BadDate]);
+
+        let empty = RawRecord {
+            id: Some("e".into()),
+            text: Some(" \n… ".into()),
+            ..RawRecord::default()
+        };
+        let Parsed::Document(_, warnings) = build_document(empty, origin(), &options) else {
+            panic!("empty documents are kept")
+        };
+        assert_eq!(warnings[0].kind, DiagnosticKind::EmptyText);
+        let missing = RawRecord::default();
+        assert!(matches!(
+            build_document(missing, origin(), &options),
+            Parsed::Skipped(Diagnostic {
+                kind: DiagnosticKind::MissingText,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn generated_ids_are_stable() {
+        assert_eq!(generated_id("t", "b"), generated_id("t", "b"));
+        assert_ne!(generated_id("t", "b"), generated_id("", "tb"));
+    }
+
+    #[test]
+    fn lossy_decoding_reports_the_offset() {
+        let (text, warning) = decode_lossy(b"ab\xffc", &origin(), 100);
+        assert_eq!(text, "ab\u{FFFD}c");
+        assert!(warning.unwrap().message.contains("offset 102"));
+    }
+}

@@ -1,0 +1,49 @@
+//! Library errors. Each message says what went wrong and, where it can, what to do about it.
+
+use std::path::PathBuf;
+
+/// Errors that stop a whole operation (as opposed to [`crate::corpus::Diagnostic`]s, which
+/// concern one record and let the run go on).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input path could not be opened or read.
+    #[error("cannot read {path}: {source} (check that the path exists and is readable)")]
+    Read {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// An output file could not be written.
+    #[error("cannot write {path}: {source} (check that the folder exists and is writable)")]
+    Write {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The input's format could not be determined or is not supported.
+    #[error("{path}: {message}")]
+    Format {
+        /// The offending input.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A record was bad and `--strict` asked for bad records to be fatal.
+    #[error(
+        "{origin}: {message} (stopped because of --strict; drop --strict to skip bad records)"
+    )]
+    Strict {
+        /// Where the bad record is (file:line).
+        origin: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// An option has a value that cannot work.
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+}
+
+/// Result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

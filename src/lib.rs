@@ -1,0 +1,13 @@
+//! storyclust: find near-duplicate news articles and group articles into stories.
+//!
+//! The pipeline, data flowing one way: [`corpus`] (documents, readers) → [`text`]
+//! (normalisation, tokens, boilerplate, headlines, shingles) → [`report`] (outputs).
+#![warn(missing_docs)]
+
+pub mod corpus;
+pub mod error;
+pub mod progress;
+pub mod report;
+pub mod text;
+
+pub use error::{Error, Result};

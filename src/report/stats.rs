@@ -1,0 +1,403 @@
+//! `storyclust stats`: what a corpus holds.
+
+use crate::corpus::{Corpus, DiagnosticKind, Document, Timestamp};
+use crate::text::{AnalyzedCorpus, AnalyzedDocument, HeadlineSource, LineKind};
+use ahash::AHashMap;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// A summary of a corpus.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorpusStats {
+    /// Documents read.
+    pub documents: usize,
+    /// Records skipped (broken, empty, unreadable, binary…), by reason.
+    pub skipped: BTreeMap<&'static str, usize>,
+    /// Warnings about kept records (renamed, lossy, truncated, bad date…), by kind.
+    pub warnings: BTreeMap<&'static str, usize>,
+    /// Documents with no words (skipped; also in `skipped`).
+    pub empty_documents: usize,
+    /// Ids used twice (the later records were renamed).
+    pub duplicate_ids: usize,
+    /// Input bytes read (decompressed).
+    pub input_bytes: u64,
+    /// Bytes of title and body text.
+    pub text_bytes: u64,
+    /// Surface tokens (words) of titles and bodies, boilerplate included.
+    pub tokens: u64,
+    /// Surface tokens outside boilerplate.
+    pub content_tokens: u64,
+    /// Documents per language.
+    pub languages: BTreeMap<&'static str, usize>,
+    /// Number of distinct sources.
+    pub source_count: usize,
+    /// Documents per source, most first (documents without one under `""`).
+    pub sources: Vec<(String, usize)>,
+    /// Dates.
+    pub dates: DateRange,
+    /// Boilerplate lines found.
+    pub boilerplate: BoilerplateStats,
+    /// Headlines by where they came from.
+    pub headlines: BTreeMap<&'static str, usize>,
+    /// Terms in the most documents, shown in their most frequent surface form.
+    pub top_terms: Vec<TopTerm>,
+    /// The first documents (see `documents_listed`).
+    pub document_list: Vec<DocumentSummary>,
+    /// How many of the documents are in `document_list`.
+    pub documents_listed: usize,
+}
+
+/// The span of the documents' dates.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateRange {
+    /// Documents with a date.
+    pub with_date: usize,
+    /// Earliest.
+    pub first: Option<Timestamp>,
+    /// Latest.
+    pub last: Option<Timestamp>,
+}
+
+/// Boilerplate found.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoilerplateStats {
+    /// Boilerplate lines.
+    pub lines: usize,
+    /// Non-blank lines in all.
+    pub of_lines: usize,
+    /// Boilerplate lines by reason.
+    pub by_reason: BTreeMap<&'static str, usize>,
+    /// The commonest boilerplate lines with the number of documents they are in.
+    pub examples: Vec<(String, usize)>,
+}
+
+/// A term and the number of documents it is in.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopTerm {
+    /// The term's most frequent written form.
+    pub term: String,
+    /// Documents containing it.
+    pub documents: usize,
+}
+
+/// One document, briefly.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentSummary {
+    /// Its id.
+    pub id: String,
+    /// Its headline.
+    pub headline: String,
+    /// Where the headline came from.
+    pub headline_source: HeadlineSource,
+    /// Its language code.
+    pub lang: &'static str,
+    /// Its source.
+    pub source: Option<String>,
+    /// Its date.
+    pub date: Option<Timestamp>,
+    /// Its surface tokens outside boilerplate.
+    pub content_tokens: usize,
+    /// Its boilerplate lines.
+    pub boilerplate_lines: usize,
+}
+
+/// Computes the statistics; `list` is how many documents to list individually.
+pub fn corpus_stats(
+    corpus: &Corpus,
+    analyzed: &AnalyzedCorpus,
+    list: usize,
+    top: usize,
+) -> CorpusStats {
+    let docs = &corpus.documents;
+    let pairs: Vec<(&Document, &AnalyzedDocument)> = docs.iter().zip(&analyzed.documents).collect();
+    let mut skipped = BTreeMap::new();
+    let mut warnings = BTreeMap::new();
+    for d in &corpus.diagnostics.items {
+        let map = match d.severity {
+            crate::corpus::Severity::Skipped => &mut skipped,
+            crate::corpus::Severity::Warning => &mut warnings,
+        };
+        *map.entry(d.kind.name()).or_insert(0) += 1;
+    }
+    let mut languages = BTreeMap::new();
+    let mut sources: AHashMap<&str, usize> = AHashMap::new();
+    let mut headlines = BTreeMap::new();
+    let (mut first, mut last, mut with_date) = (None::<Timestamp>, None::<Timestamp>, 0);
+    let (mut text_bytes, mut tokens, mut content_tokens) = (0u64, 0u64, 0u64);
+    let mut by_reason = BTreeMap::new();
+    let (mut bp_lines, mut all_lines) = (0, 0);
+    for (doc, a) in &pairs {
+        *languages.entry(a.lang.code()).or_insert(0) += 1;
+        *sources
+            .entry(doc.source.as_deref().unwrap_or(""))
+            .or_insert(0) += 1;
+        let from = match a.headline_source {
+            HeadlineSource::Title => "title",
+            HeadlineSource::Line(_) => "title_line",
+            HeadlineSource::FirstSentence => "first_sentence",
+            HeadlineSource::None => "none",
+        };
+        *headlines.entry(from).or_insert(0) += 1;
+        if let Some(date) = doc.date {
+            with_date += 1;
+            first = Some(first.map_or(date, |f| f.min(date)));
+            last = Some(last.map_or(date, |l| l.max(date)));
+        }
+        text_bytes += doc.text_len() as u64;
+        tokens += a.total_tokens as u64;
+        content_tokens += a.tokens.len() as u64;
+        for line in &a.lines {
+            if line.kind != LineKind::Blank {
+                all_lines += 1;
+            }
+            if let LineKind::Boilerplate(reason) = line.kind {
+                bp_lines += 1;
+                *by_reason.entry(reason.name()).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut sources: Vec<(String, usize)> = sources
+        .into_iter()
+        .map(|(s, n)| (s.to_string(), n))
+        .collect();
+    sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+
+    CorpusStats {
+        documents: docs.len(),
+        empty_documents: corpus.diagnostics.count(DiagnosticKind::EmptyText),
+        duplicate_ids: corpus.diagnostics.count(DiagnosticKind::DuplicateId),
+        skipped,
+        warnings,
+        input_bytes: corpus.bytes_read,
+        text_bytes,
+        tokens,
+        content_tokens,
+        languages,
+        source_count: sources.len(),
+        sources,
+        dates: DateRange {
+            with_date,
+            first,
+            last,
+        },
+        boilerplate: BoilerplateStats {
+            lines: bp_lines,
+            of_lines: all_lines,
+            by_reason,
+            examples: boilerplate_examples(&pairs, 10),
+        },
+        headlines,
+        top_terms: top_terms(&pairs, top),
+        document_list: pairs
+            .iter()
+            .take(list)
+            .map(|(doc, a)| DocumentSummary {
+                id: doc.id.clone(),
+                headline: a.headline.clone(),
+                headline_source: a.headline_source,
+                lang: a.lang.code(),
+                source: doc.source.clone(),
+                date: doc.date,
+                content_tokens: a.tokens.len(),
+                boilerplate_lines: a.boilerplate_lines(),
+            })
+            .collect(),
+        documents_listed: list.min(docs.len()),
+    }
+}
+
+fn boilerplate_examples(
+    pairs: &[(&Document, &AnalyzedDocument)],
+    n: usize,
+) -> Vec<(String, usize)> {
+    let mut counts: AHashMap<u64, (usize, &str)> = AHashMap::new();
+    for (doc, a) in pairs {
+        let mut seen = ahash::AHashSet::new();
+        for line in &a.lines {
+            if matches!(line.kind, LineKind::Boilerplate(_)) && seen.insert(line.hash) {
+                let text = &doc.body[line.text.clone()];
+                let e = counts.entry(line.hash).or_insert((0, text));
+                e.0 += 1;
+            }
+        }
+    }
+    let mut list: Vec<(String, usize)> = counts
+        .into_values()
+        .map(|(count, text)| (crate::text::shorten(text, 80), count))
+        .collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list.truncate(n);
+    list
+}
+
+fn top_terms(pairs: &[(&Document, &AnalyzedDocument)], n: usize) -> Vec<TopTerm> {
+    let df: AHashMap<u64, usize> = pairs
+        .par_iter()
+        .fold(AHashMap::new, |mut acc, (_, a)| {
+            for t in &a.terms {
+                *acc.entry(t.term).or_insert(0) += 1;
+            }
+            acc
+        })
+        .reduce(AHashMap::new, |mut a, b| {
+            for (term, n) in b {
+                *a.entry(term).or_insert(0) += n;
+            }
+            a
+        });
+    let mut top: Vec<(u64, usize)> = df.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top.truncate(n);
+    let wanted: AHashMap<u64, usize> = top.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
+    // The most frequent written form of each top term, over all documents.
+    let mut forms: Vec<AHashMap<&str, u32>> = vec![AHashMap::new(); top.len()];
+    for (doc, a) in pairs {
+        for t in &a.terms {
+            if let Some(&i) = wanted.get(&t.term) {
+                *forms[i].entry(a.term_form(doc, t)).or_insert(0) += t.count;
+            }
+        }
+    }
+    top.iter()
+        .zip(forms)
+        .map(|(&(_, documents), forms)| TopTerm {
+            term: most_frequent_form(&forms),
+            documents,
+        })
+        .collect()
+}
+
+/// The form written most often, shown without diacritics and punctuation; ties go to the
+/// smallest form, so the choice does not depend on document order.
+pub(crate) fn most_frequent_form(forms: &AHashMap<&str, u32>) -> String {
+    let mut counted: AHashMap<String, u32> = AHashMap::new();
+    for (form, n) in forms {
+        *counted.entry(crate::text::display_form(form)).or_insert(0) += n;
+    }
+    counted
+        .into_iter()
+        .filter(|(f, _)| !f.is_empty())
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(f, _)| f)
+        .unwrap_or_default()
+}
+
+impl CorpusStats {
+    /// A report for a person to read.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let pct = |a: u64, b: u64| {
+            if b == 0 {
+                0.0
+            } else {
+                100.0 * a as f64 / b as f64
+            }
+        };
+        let _ = writeln!(s, "documents        {}", self.documents);
+        let skipped: usize = self.skipped.values().sum();
+        let _ = writeln!(
+            s,
+            "skipped          {skipped}{}",
+            list_counts(&self.skipped)
+        );
+        let _ = writeln!(s, "  empty          {}", self.empty_documents);
+        let _ = writeln!(s, "duplicate ids    {}", self.duplicate_ids);
+        if !self.warnings.is_empty() {
+            let _ = writeln!(
+                s,
+                "warnings         {}{}",
+                self.warnings.values().sum::<usize>(),
+                list_counts(&self.warnings)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "bytes            {} read, {} of text",
+            self.input_bytes, self.text_bytes
+        );
+        let _ = writeln!(
+            s,
+            "tokens           {} ({} outside boilerplate, {:.1} %)",
+            self.tokens,
+            self.content_tokens,
+            pct(self.content_tokens, self.tokens)
+        );
+        let langs: Vec<String> = self
+            .languages
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        let _ = writeln!(s, "languages        {}", langs.join(", "));
+        let top: Vec<String> = self
+            .sources
+            .iter()
+            .take(15)
+            .map(|(src, n)| format!("{} {n}", if src.is_empty() { "(none)" } else { src }))
+            .collect();
+        let more = if self.sources.len() > 15 { ", …" } else { "" };
+        let _ = writeln!(
+            s,
+            "sources          {}: {}{more}",
+            self.source_count,
+            top.join(", ")
+        );
+        match (self.dates.first, self.dates.last) {
+            (Some(f), Some(l)) => {
+                let _ = writeln!(
+                    s,
+                    "dates            {f} … {l} ({} of {} documents dated)",
+                    self.dates.with_date, self.documents
+                );
+            }
+            _ => {
+                let _ = writeln!(s, "dates            none");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "boilerplate      {} of {} lines ({:.1} %){}",
+            self.boilerplate.lines,
+            self.boilerplate.of_lines,
+            pct(
+                self.boilerplate.lines as u64,
+                self.boilerplate.of_lines as u64
+            ),
+            list_counts(&self.boilerplate.by_reason)
+        );
+        for (line, n) in self.boilerplate.examples.iter().take(5) {
+            let _ = writeln!(s, "  {n:>6} × {line}");
+        }
+        let _ = writeln!(
+            s,
+            "headlines        {}",
+            list_counts(&self.headlines).trim_start_matches(' ')
+        );
+        let terms: Vec<String> = self
+            .top_terms
+            .iter()
+            .map(|t| format!("{} {}", t.term, t.documents))
+            .collect();
+        let _ = writeln!(s, "top terms        {}", terms.join(", "));
+        if !self.document_list.is_empty() && self.document_list.len() <= 50 {
+            let _ = writeln!(s, "\nid\tlang\ttokens\theadline");
+            for d in &self.document_list {
+                let _ = writeln!(
+                    s,
+                    "{}\t{}\t{}\t{}",
+                    d.id, d.lang, d.content_tokens, d.headline
+                );
+            }
+        }
+        s
+    }
+}
+
+fn list_counts(map: &BTreeMap<&'static str, usize>) -> String {
+    if map.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    format!(" ({})", parts.join(", "))
+}

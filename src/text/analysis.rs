@@ -1,0 +1,711 @@
+//! Analysis of a whole corpus: lines, boilerplate, headlines, surface tokens and terms.
+//!
+//! Three passes, the first and last in parallel: (1) each document is split into lines,
+//! normalised and tokenized; (2) line hashes are counted per source and corpus-wide to find
+//! recurring lines; (3) each document's boilerplate is marked, its headline chosen, and its
+//! surface tokens (for shingles) and terms (for TF-IDF) are collected from the content.
+
+use super::boilerplate::{mark_page_boilerplate, BoilerplateOptions, BoilerplateReason};
+use super::headline::{find_title_line, first_sentence, shorten, HeadlineOptions, HeadlineSource};
+use super::normalize::Span;
+use super::shingle::{sequence_hash, token_hash};
+use super::{Analyzer, ArabicStemmer, Lang, Line, LineKind, NormalizeOptions, Normalizer};
+use crate::corpus::Document;
+use crate::progress::Progress;
+use ahash::{AHashMap, AHashSet};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Options of text analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisOptions {
+    /// Normalisation rules.
+    pub normalize: NormalizeOptions,
+    /// Force one language for every document instead of detecting it.
+    pub lang: Option<Lang>,
+    /// Stemmer for Arabic terms.
+    pub arabic_stemmer: ArabicStemmer,
+    /// Boilerplate thresholds.
+    pub boilerplate: BoilerplateOptions,
+    /// Headline limits.
+    pub headline: HeadlineOptions,
+    /// Collect terms (stop words out, stemmed) for TF-IDF; not needed for near-duplicates.
+    pub terms: bool,
+    /// Show progress bars.
+    #[serde(skip)]
+    pub progress: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            normalize: NormalizeOptions::default(),
+            lang: None,
+            arabic_stemmer: ArabicStemmer::default(),
+            boilerplate: BoilerplateOptions::default(),
+            headline: HeadlineOptions::default(),
+            terms: true,
+            progress: false,
+        }
+    }
+}
+
+/// A term of a document with its count. Terms are identified by the stable hash of their
+/// stemmed form ([`term_hash`]); the text of a term is shown through the raw word it was
+/// most often written as in the document ([`AnalyzedDocument::term_form`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TermCount {
+    /// XXH3-64 of the term (normalised, stemmed).
+    pub term: u64,
+    /// Occurrences in the title and content.
+    pub count: u32,
+    /// Occurrences in the title (or headline line).
+    pub title_count: u32,
+    /// Byte span of the term's most frequent raw form, in the title if `form_in_title`, else
+    /// in the body.
+    pub form: (u32, u32),
+    /// Whether `form` points into the title.
+    pub form_in_title: bool,
+}
+
+/// The stable hash that identifies a term: XXH3-64 of its normalised, stemmed UTF-8 bytes.
+pub fn term_hash(term: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(term.as_bytes())
+}
+
+/// What analysis learned about one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalyzedDocument {
+    /// Its language.
+    pub lang: Lang,
+    /// Its headline: the title, the title line, or the first sentence.
+    pub headline: String,
+    /// Where the headline came from.
+    pub headline_source: HeadlineSource,
+    /// The body's lines, with their kinds.
+    pub lines: Vec<Line>,
+    /// Number of surface tokens of the title and body, boilerplate included.
+    pub total_tokens: usize,
+    /// Hashes of the surface tokens of the title and the content lines, in order; this is
+    /// what shingles are made of.
+    #[serde(skip)]
+    pub tokens: Vec<u64>,
+    /// Terms of the title and content lines, sorted by term hash (empty unless terms were
+    /// asked for).
+    #[serde(skip)]
+    pub terms: Vec<TermCount>,
+}
+
+impl AnalyzedDocument {
+    /// The raw word a term was most often written as in `doc` (this document's source).
+    pub fn term_form<'d>(&self, doc: &'d Document, term: &TermCount) -> &'d str {
+        let text = if term.form_in_title {
+            doc.title.as_deref().unwrap_or("")
+        } else {
+            &doc.body
+        };
+        text.get(term.form.0 as usize..term.form.1 as usize)
+            .unwrap_or("")
+    }
+
+    /// Number of boilerplate lines.
+    pub fn boilerplate_lines(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| matches!(l.kind, LineKind::Boilerplate(_)))
+            .count()
+    }
+}
+
+/// The analysis of a corpus: one entry per document, in corpus order.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzedCorpus {
+    /// One per document of the corpus, same order.
+    pub documents: Vec<AnalyzedDocument>,
+}
+
+/// What pass 1 keeps of a document.
+struct Scanned {
+    lang: Lang,
+    lines: Vec<Line>,
+    /// Token hashes of all body lines.
+    tokens: Vec<u64>,
+    title_tokens: Vec<u64>,
+    /// For terms: the normalised text of each line (words separated by spaces) and the byte
+    /// span in the body that each token came from. Empty unless terms are wanted.
+    normalized_lines: Vec<std::ops::Range<usize>>,
+    normalized: String,
+    spans: Vec<Span>,
+}
+
+/// Analyses every document of `documents`.
+pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCorpus {
+    let normalizer = Normalizer::new(options.normalize);
+    let progress = Progress::items(options.progress, documents.len() as u64 * 2, "analysing");
+    let scanned: Vec<Scanned> = documents
+        .par_iter()
+        .map(|doc| {
+            let s = scan(doc, &normalizer, options);
+            progress.inc(1);
+            s
+        })
+        .collect();
+    let recurring = recurring_lines(documents, &scanned, &options.boilerplate);
+    let term_analyzers = options
+        .terms
+        .then(|| TermAnalyzers::new(normalizer, options));
+    let analyzed = documents
+        .par_iter()
+        .zip(scanned)
+        .map(|(doc, scanned)| {
+            let a = finish(doc, scanned, &recurring, term_analyzers.as_ref(), options);
+            progress.inc(1);
+            a
+        })
+        .collect();
+    progress.finish();
+    AnalyzedCorpus {
+        documents: analyzed,
+    }
+}
+
+fn scan(doc: &Document, normalizer: &Normalizer, options: &AnalysisOptions) -> Scanned {
+    let lang = options.lang.unwrap_or_else(|| {
+        Lang::detect(match &doc.title {
+            Some(t) if doc.body.len() < 200 => t,
+            _ => &doc.body,
+        })
+    });
+    let mut buf = String::new();
+    let mut title_tokens = Vec::new();
+    if let Some(title) = &doc.title {
+        normalizer.normalize_into(title, &mut buf);
+        title_tokens.extend(words(&buf).map(token_hash));
+    }
+    let mut lines = Vec::new();
+    let mut tokens = Vec::new();
+    let mut normalized = String::new();
+    let mut normalized_lines = Vec::new();
+    let mut spans = Vec::new();
+    let mut offset = 0usize;
+    for raw in doc.body.split('\n') {
+        let start = offset + (raw.len() - raw.trim_start().len());
+        let end = offset + raw.trim_end().len();
+        offset += raw.len() + 1;
+        let text = &doc.body[start..end.max(start)];
+        let spans_before = spans.len();
+        normalizer.normalize_with_spans(text, &mut buf, &mut spans);
+        if options.terms {
+            for span in &mut spans[spans_before..] {
+                *span = (span.0 + start as u32, span.1 + start as u32);
+            }
+            normalized_lines.push(normalized.len()..normalized.len() + buf.len());
+            normalized.push_str(&buf);
+        } else {
+            spans.clear();
+        }
+        let first = tokens.len();
+        let mut numeric = 0;
+        for w in words(&buf) {
+            numeric += usize::from(w.bytes().all(|b| b.is_ascii_digit()));
+            tokens.push(token_hash(w));
+        }
+        let line_tokens = first..tokens.len();
+        lines.push(Line {
+            text: start..end.max(start),
+            hash: if line_tokens.is_empty() {
+                0
+            } else {
+                sequence_hash(&tokens[line_tokens.clone()])
+            },
+            kind: if text.is_empty() {
+                LineKind::Blank
+            } else {
+                LineKind::Content
+            },
+            tokens: line_tokens,
+            numeric_tokens: numeric,
+        });
+    }
+    Scanned {
+        lang,
+        lines,
+        tokens,
+        title_tokens,
+        normalized_lines,
+        normalized,
+        spans,
+    }
+}
+
+/// The words of normalised text (single spaces between words, none at the ends).
+fn words(normalized: &str) -> impl Iterator<Item = &str> {
+    normalized.split(' ').filter(|w| !w.is_empty())
+}
+
+/// Hashes of lines that recur across documents often enough to be boilerplate.
+fn recurring_lines(
+    documents: &[Document],
+    scanned: &[Scanned],
+    options: &BoilerplateOptions,
+) -> AHashSet<u64> {
+    // Counts distinct documents per (source, line) and per line.
+    let counts = documents
+        .par_iter()
+        .zip(scanned)
+        .fold(
+            || {
+                (
+                    AHashMap::<(&str, u64), usize>::new(),
+                    AHashMap::<u64, usize>::new(),
+                )
+            },
+            |(mut per_source, mut corpus), (doc, s)| {
+                let source = doc.source.as_deref().unwrap_or("");
+                let mut seen = AHashSet::new();
+                for line in &s.lines {
+                    if line.words() > 0
+                        && line.words() <= options.recurring_max_words
+                        && seen.insert(line.hash)
+                    {
+                        *per_source.entry((source, line.hash)).or_insert(0) += 1;
+                        *corpus.entry(line.hash).or_insert(0) += 1;
+                    }
+                }
+                (per_source, corpus)
+            },
+        )
+        .reduce(
+            || (AHashMap::new(), AHashMap::new()),
+            |(mut a1, mut b1), (a2, b2)| {
+                for (k, v) in a2 {
+                    *a1.entry(k).or_insert(0) += v;
+                }
+                for (k, v) in b2 {
+                    *b1.entry(k).or_insert(0) += v;
+                }
+                (a1, b1)
+            },
+        );
+    let corpus_min = options
+        .corpus_min_docs
+        .max((options.corpus_min_fraction * documents.len() as f64).ceil() as usize);
+    let mut recurring: AHashSet<u64> = counts
+        .0
+        .into_iter()
+        .filter(|&(_, n)| n >= options.source_min_docs)
+        .map(|((_, h), _)| h)
+        .collect();
+    recurring.extend(
+        counts
+            .1
+            .into_iter()
+            .filter(|&(_, n)| n >= corpus_min)
+            .map(|(h, _)| h),
+    );
+    recurring
+}
+
+/// One term analyzer per language.
+struct TermAnalyzers {
+    arabic: Analyzer,
+    english: Analyzer,
+    other: Analyzer,
+}
+
+impl TermAnalyzers {
+    fn new(normalizer: Normalizer, options: &AnalysisOptions) -> Self {
+        let make = |lang| Analyzer::terms(normalizer, lang, options.arabic_stemmer);
+        TermAnalyzers {
+            arabic: make(Lang::Arabic),
+            english: make(Lang::English),
+            other: make(Lang::Undetermined),
+        }
+    }
+
+    fn get(&self, lang: Lang) -> &Analyzer {
+        match lang {
+            Lang::Arabic => &self.arabic,
+            Lang::English => &self.english,
+            Lang::Undetermined => &self.other,
+        }
+    }
+}
+
+fn finish(
+    doc: &Document,
+    scanned: Scanned,
+    recurring: &AHashSet<u64>,
+    term_analyzers: Option<&TermAnalyzers>,
+    options: &AnalysisOptions,
+) -> AnalyzedDocument {
+    let Scanned {
+        lang,
+        mut lines,
+        tokens: all_tokens,
+        title_tokens,
+        normalized_lines,
+        normalized,
+        spans,
+    } = scanned;
+    let has_title = !title_tokens.is_empty();
+    let title_hash = has_title.then(|| sequence_hash(&title_tokens));
+    let total_tokens = all_tokens.len() + title_tokens.len();
+
+    for line in lines.iter_mut() {
+        if line.kind == LineKind::Content && recurring.contains(&line.hash) {
+            line.kind = LineKind::Boilerplate(BoilerplateReason::Recurring);
+        }
+    }
+    mark_page_boilerplate(&doc.body, &mut lines, title_hash, &options.boilerplate);
+    // A document made only of recurring lines (say, an exact copy in a source that publishes
+    // it many times) keeps them: it must not lose all its content.
+    if !lines.iter().any(Line::is_content) && !has_title {
+        for line in lines.iter_mut() {
+            if line.kind == LineKind::Boilerplate(BoilerplateReason::Recurring) {
+                line.kind = LineKind::Content;
+            }
+        }
+    }
+
+    let (headline, headline_source) = match &doc.title {
+        Some(title) if has_title => (
+            shorten(title, options.headline.max_chars.max(1) * 4),
+            HeadlineSource::Title,
+        ),
+        _ => match find_title_line(&doc.body, &lines, &options.headline) {
+            Some(i) => {
+                for line in &mut lines[..i] {
+                    if line.kind == LineKind::Content {
+                        line.kind = LineKind::Boilerplate(BoilerplateReason::Leading);
+                    }
+                }
+                lines[i].kind = LineKind::Headline;
+                let text = &doc.body[lines[i].text.clone()];
+                (
+                    shorten(text, options.headline.max_chars.max(1) * 4),
+                    HeadlineSource::Line(i),
+                )
+            }
+            None => match lines.iter().find(|l| l.is_content()) {
+                Some(first) => (
+                    first_sentence(&doc.body[first.text.clone()], options.headline.max_chars),
+                    HeadlineSource::FirstSentence,
+                ),
+                None => (
+                    shorten(
+                        doc.title.as_deref().unwrap_or(""),
+                        options.headline.max_chars,
+                    ),
+                    HeadlineSource::None,
+                ),
+            },
+        },
+    };
+
+    let mut tokens = title_tokens;
+    for line in lines.iter().filter(|l| l.is_content()) {
+        tokens.extend_from_slice(&all_tokens[line.tokens.clone()]);
+    }
+
+    let terms = match term_analyzers {
+        None => Vec::new(),
+        Some(analyzers) => {
+            let analyzer = analyzers.get(lang);
+            let headline_line = match headline_source {
+                HeadlineSource::Line(i) => Some(i),
+                _ => None,
+            };
+            let mut counter = TermCounter::default();
+            if let Some(title) = doc.title.as_deref().filter(|_| has_title) {
+                let (mut title_normalized, mut title_spans) = (String::new(), Vec::new());
+                analyzer.normalizer().normalize_with_spans(
+                    title,
+                    &mut title_normalized,
+                    &mut title_spans,
+                );
+                counter.add(
+                    analyzer,
+                    (title, true),
+                    &title_normalized,
+                    &title_spans,
+                    true,
+                );
+            }
+            for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.is_content()) {
+                let text = &normalized[normalized_lines[i].clone()];
+                let line_spans = &spans[line.tokens.clone()];
+                let is_headline = Some(i) == headline_line;
+                counter.add(analyzer, (&doc.body, false), text, line_spans, is_headline);
+            }
+            counter.finish(doc.title.as_deref().unwrap_or(""), &doc.body)
+        }
+    };
+
+    AnalyzedDocument {
+        lang,
+        headline,
+        headline_source,
+        lines,
+        total_tokens,
+        tokens,
+        terms,
+    }
+}
+
+/// Counts the terms of a document, with the raw forms they were written in.
+#[derive(Default)]
+struct TermCounter<'a> {
+    /// term hash → index in `entries`
+    index: AHashMap<u64, u32>,
+    entries: Vec<Entry<'a>>,
+    buf: String,
+}
+
+/// One term of a document. The form is chosen by a Boyer–Moore majority vote over the raw
+/// forms, in order: the form written more than half of the time always wins; no allocation.
+struct Entry<'a> {
+    term: u64,
+    count: u32,
+    title_count: u32,
+    form: &'a str,
+    form_in_title: bool,
+    votes: u32,
+}
+
+impl<'a> TermCounter<'a> {
+    /// Adds the words of one normalised text; `spans` locate each word in `raw`.
+    /// `in_title_field`: `raw` is the title field (else the body); `is_title`: the words
+    /// count as title words (the title field, or the headline line of the body).
+    fn add(
+        &mut self,
+        analyzer: &Analyzer,
+        (raw, in_title_field): (&'a str, bool),
+        normalized: &str,
+        spans: &[Span],
+        is_title: bool,
+    ) {
+        for (word, &(a, b)) in words(normalized).zip(spans) {
+            let Some(term) = analyzer.filter_token(word, &mut self.buf) else {
+                continue;
+            };
+            let hash = term_hash(term);
+            let form = &raw[a as usize..b as usize];
+            let next = self.entries.len() as u32;
+            let i = *self.index.entry(hash).or_insert(next) as usize;
+            if i == self.entries.len() {
+                self.entries.push(Entry {
+                    term: hash,
+                    count: 0,
+                    title_count: 0,
+                    form,
+                    form_in_title: in_title_field,
+                    votes: 0,
+                });
+            }
+            let e = &mut self.entries[i];
+            e.count += 1;
+            e.title_count += u32::from(is_title);
+            if e.form == form {
+                e.votes += 1;
+            } else if e.votes == 0 {
+                (e.form, e.form_in_title, e.votes) = (form, in_title_field, 1);
+            } else {
+                e.votes -= 1;
+            }
+        }
+    }
+
+    /// The terms, sorted by hash.
+    fn finish(self, title: &str, body: &str) -> Vec<TermCount> {
+        let offset_in = |text: &str, form: &str| {
+            let start = form.as_ptr() as usize - text.as_ptr() as usize;
+            (start as u32, (start + form.len()) as u32)
+        };
+        let mut terms: Vec<TermCount> = self
+            .entries
+            .into_iter()
+            .map(|e| TermCount {
+                term: e.term,
+                count: e.count,
+                title_count: e.title_count,
+                form: offset_in(if e.form_in_title { title } else { body }, e.form),
+                form_in_title: e.form_in_title,
+            })
+            .collect();
+        terms.sort_unstable_by_key(|t| t.term);
+        terms
+    }
+}
+
+/// The word without the punctuation around it.
+fn trim_to_word(raw: &str) -> &str {
+    raw.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// How a word is shown to a reader: its letters as written (hamza, teh marbuta and alef
+/// maqsura kept), without harakat and tatweel, which vary between writers.
+pub fn display_form(word: &str) -> String {
+    trim_to_word(word)
+        .chars()
+        .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Origin;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn page(id: &str, body: &str) -> Document {
+        Document {
+            id: id.into(),
+            title: None,
+            body: body.into(),
+            source: None,
+            url: None,
+            date: None,
+            origin: Origin::file(Arc::new(PathBuf::from(id))),
+        }
+    }
+
+    fn analyze_one(body: &str) -> AnalyzedDocument {
+        analyze(&[page("p", body)], &AnalysisOptions::default())
+            .documents
+            .remove(0)
+    }
+
+    fn kinds(a: &AnalyzedDocument) -> Vec<LineKind> {
+        a.lines.iter().map(|l| l.kind).collect()
+    }
+
+    const PARAGRAPH: &str = "The talks lasted two hours and covered trade, energy and the war, officials said on Monday.";
+
+    #[test]
+    fn title_line_skips_tickers_sections_dates_and_credits() {
+        let body = format!(
+            "Gold 1.2% | Oil 3.4% | Dollar 0.1%\nWorld\n2025-02-12 10:00 12 Feb\nBy: John Smith\n\nLeaders agree to meet in Riyadh next month\n{PARAGRAPH}"
+        );
+        let a = analyze_one(&body);
+        assert_eq!(a.headline, "Leaders agree to meet in Riyadh next month");
+        assert_eq!(a.headline_source, HeadlineSource::Line(5));
+        use BoilerplateReason::*;
+        assert_eq!(
+            kinds(&a),
+            [
+                LineKind::Boilerplate(List),
+                LineKind::Boilerplate(Leading),
+                LineKind::Boilerplate(Leading),
+                LineKind::Boilerplate(Leading),
+                LineKind::Blank,
+                LineKind::Headline,
+                LineKind::Content,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_repeated_elsewhere_in_the_page_wins() {
+        let body = format!(
+            "Home News Sport Weather\nLeaders agree to meet\n{PARAGRAPH}\nLeaders agree to meet"
+        );
+        let a = analyze_one(&body);
+        assert_eq!(a.headline, "Leaders agree to meet");
+        assert_eq!(
+            kinds(&a)[3],
+            LineKind::Boilerplate(BoilerplateReason::Repeated)
+        );
+    }
+
+    #[test]
+    fn without_a_title_line_the_first_sentence_is_shortened() {
+        let long = "This opening sentence of the article runs on and on, well past the length that any editor would accept for a headline in a list of stories. Second sentence.";
+        let a = analyze_one(long);
+        assert_eq!(a.headline_source, HeadlineSource::FirstSentence);
+        assert!(a.headline.ends_with('…'), "{}", a.headline);
+        assert!(a.headline.chars().count() <= HeadlineOptions::default().max_chars);
+        assert!(long.starts_with(a.headline.trim_end_matches('…')));
+        let short = analyze_one("Short first sentence here. And another one follows it.");
+        assert_eq!(short.headline, "Short first sentence here.");
+    }
+
+    #[test]
+    fn trailing_furniture_and_lines_without_words_are_boilerplate() {
+        let body = format!(
+            "A headline for the story here\n{PARAGRAPH}\n***\nRelated articles\nBack to top"
+        );
+        let a = analyze_one(&body);
+        use BoilerplateReason::*;
+        assert_eq!(
+            kinds(&a)[2..],
+            [
+                LineKind::Boilerplate(NoWords),
+                LineKind::Boilerplate(Trailing),
+                LineKind::Boilerplate(Trailing),
+            ]
+        );
+        // Boilerplate stays out of the tokens.
+        let words: usize = a
+            .lines
+            .iter()
+            .filter(|l| l.is_content())
+            .map(Line::words)
+            .sum();
+        assert_eq!(a.tokens.len(), words);
+    }
+
+    #[test]
+    fn lines_recurring_across_a_source_are_boilerplate_but_long_ones_are_kept() {
+        let footer = "Follow us on social media";
+        let shared = "This long paragraph is shared word for word by several wire copies of the same report from the news agency earlier today.";
+        let docs: Vec<Document> = (0..6)
+            .map(|i| {
+                let mut d = page(&format!("d{i}"), &format!("Headline number {i} here\nUnique paragraph {i} with enough words to count as a paragraph of text.\n{shared}\n{footer}\nMore text after the footer so that it is not trailing, number {i}."));
+                d.source = Some("site".into());
+                d
+            })
+            .collect();
+        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        for a in &analyzed.documents {
+            assert_eq!(
+                a.lines[3].kind,
+                LineKind::Boilerplate(BoilerplateReason::Recurring)
+            );
+            assert_eq!(a.lines[2].kind, LineKind::Content);
+        }
+    }
+
+    #[test]
+    fn given_titles_are_headlines_and_their_copies_in_the_body_are_repeats() {
+        let mut d = page("t", &format!("Big News Today\n{PARAGRAPH}"));
+        d.title = Some("Big news today".into());
+        let a = analyze(&[d], &AnalysisOptions::default())
+            .documents
+            .remove(0);
+        assert_eq!(a.headline, "Big news today");
+        assert_eq!(a.headline_source, HeadlineSource::Title);
+        assert_eq!(
+            a.lines[0].kind,
+            LineKind::Boilerplate(BoilerplateReason::Repeated)
+        );
+        assert_eq!(a.tokens.len(), 3 + a.lines[1].words());
+    }
+
+    #[test]
+    fn terms_drop_stop_words_and_numbers_and_remember_written_forms() {
+        let d = page("a", "الحرب في أوكرانيا والحرب الطويلة 2025 الحرب");
+        let a = analyze(std::slice::from_ref(&d), &AnalysisOptions::default())
+            .documents
+            .remove(0);
+        let war = a.terms.iter().find(|t| t.term == term_hash("حرب")).unwrap();
+        assert_eq!(war.count, 3);
+        assert_eq!(a.term_form(&d, war), "الحرب");
+        assert!(a
+            .terms
+            .iter()
+            .all(|t| t.term != term_hash("في") && t.term != term_hash("2025")));
+        assert!(a.terms.windows(2).all(|w| w[0].term < w[1].term));
+    }
+}

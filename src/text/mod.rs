@@ -1,0 +1,31 @@
+//! Text analysis: normalisation, tokens, stop words, stemming, boilerplate, headlines and
+//! shingles.
+//!
+//! A document has two views: its *surface tokens* (normalised, unstemmed; near-duplicate
+//! shingles are made of them) and its *terms* (stop words and numbers out, stemmed; TF-IDF
+//! vectors are made of them). Both leave boilerplate out.
+
+mod analysis;
+mod analyzer;
+mod boilerplate;
+mod headline;
+mod lang;
+mod normalize;
+mod shingle;
+mod stem;
+mod stopwords;
+
+pub use analysis::{
+    analyze, display_form, term_hash, AnalysisOptions, AnalyzedCorpus, AnalyzedDocument, TermCount,
+};
+pub use analyzer::{
+    Analyzer, AnalyzerBuilder, DropNumbers, MinChars, Scratch, StemFilter, StopWordFilter,
+    TokenFilter,
+};
+pub use boilerplate::{BoilerplateOptions, BoilerplateReason, Line, LineKind};
+pub use headline::{find_title_line, first_sentence, shorten, HeadlineOptions, HeadlineSource};
+pub use lang::Lang;
+pub use normalize::{NormalizeOptions, Normalizer};
+pub use shingle::{sequence_hash, shingle_set, shingles_into, token_hash};
+pub use stem::{light10, ArabicStemmer, Stemmer};
+pub use stopwords::StopWords;
