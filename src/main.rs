@@ -4,7 +4,7 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, InputArgs, StatsArgs};
+use cli::{Cli, Command, DedupArgs, InputArgs, StatsArgs};
 use std::io::Write;
 use std::process::ExitCode;
 use storyclust::corpus::{read_corpus, write_atomic, Corpus};
@@ -33,6 +33,7 @@ fn run(cli: Cli) -> Result<()> {
         .unwrap_or_else(|| Command::Stats(StatsArgs::parse_from_defaults()));
     match command {
         Command::Stats(args) => stats(args, progress, cli.quiet),
+        Command::Dedup(args) => dedup(args, progress, cli.quiet),
     }
 }
 
@@ -107,4 +108,95 @@ fn stats(args: StatsArgs, progress: bool, quiet: bool) -> Result<()> {
         write!(out, "{}", stats.to_text())?;
     }
     Ok(())
+}
+
+fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
+    use std::time::Instant;
+    use storyclust::report;
+    let options = args.near.options().map_err(|e| anyhow::anyhow!(e))?;
+    let start = Instant::now();
+    let corpus = read(&args.input, progress, quiet)?;
+    let read_time = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let analysis_options = args.analysis.options(false, progress);
+    let analyzed = storyclust::text::analyze(&corpus.documents, &analysis_options);
+    let analyse_time = start.elapsed().as_secs_f64();
+    let found = storyclust::minhash::find_duplicates(&corpus.documents, &analyzed, &options);
+    let docs = &corpus.documents;
+    let summary = report::dedup_summary(
+        docs,
+        &found,
+        &options,
+        &[("read", read_time), ("analyse", analyse_time)],
+    );
+    let parameters = &summary.parameters;
+    if let Some(path) = &args.pairs {
+        write_atomic(path, |w| report::write_pairs(w, docs, &found, parameters))?;
+    }
+    if let Some(path) = &args.groups {
+        write_atomic(path, |w| {
+            report::write_groups(w, docs, &analyzed, &found, parameters)
+        })?;
+    }
+    if let Some(path) = &args.output {
+        let kept: Vec<&storyclust::corpus::Document> = report::kept_documents(docs, &found)
+            .into_iter()
+            .map(|i| &docs[i])
+            .collect();
+        let fallback = first_input_format(&args.input);
+        let format = storyclust::corpus::output_format(path, fallback);
+        let fields = args.input.read_options(false).fields;
+        storyclust::corpus::write_documents(path, &kept, &fields, format)?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Some(ids) = &args.explain {
+        let index = |id: &str| {
+            docs.iter()
+                .position(|d| d.id == id)
+                .with_context(|| format!("no document has the id {id:?} (ids are case-sensitive)"))
+        };
+        let (a, b) = (index(&ids[0])?, index(&ids[1])?);
+        let explanation = storyclust::minhash::explain(&found, a, b);
+        let normalizer = storyclust::text::Normalizer::new(analysis_options.normalize);
+        let passages = report::shared_passages(
+            docs,
+            &analyzed,
+            &found,
+            &normalizer,
+            options.ngram,
+            (a, b),
+            3,
+        );
+        write!(
+            out,
+            "{}",
+            report::explanation_text(
+                (&ids[0], &ids[1]),
+                &explanation,
+                options.threshold,
+                &passages
+            )
+        )?;
+    } else if args.json {
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", summary.to_text())?;
+    }
+    std::mem::forget((corpus, analyzed, found));
+    Ok(())
+}
+
+/// The format of the first input, for outputs written "in the input's format".
+fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
+    use storyclust::corpus::InputFormat;
+    match input.format {
+        InputFormat::Auto => input
+            .inputs()
+            .first()
+            .map(|p| storyclust::corpus::output_format(p, InputFormat::Jsonl))
+            .unwrap_or(InputFormat::Jsonl),
+        explicit => explicit,
+    }
 }

@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use storyclust::corpus::{FieldNames, InputFormat, ReadOptions};
+use storyclust::minhash::{DedupOptions, LshParams, MinHashParams, Scheme, Verify};
 use storyclust::text::{AnalysisOptions, ArabicStemmer, BoilerplateOptions, Lang};
 
 /// Find near-duplicate news articles and group articles into stories (Arabic-aware).
@@ -26,6 +27,116 @@ pub enum Command {
     /// Describe a corpus: documents, bytes, tokens, languages, sources, dates, problems,
     /// boilerplate, headlines and top terms.
     Stats(StatsArgs),
+    /// Find near-duplicate documents (wire copies, republications): verified pairs and
+    /// groups, by MinHash + LSH or by an exact join.
+    Dedup(DedupArgs),
+}
+
+/// Options of `dedup`.
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+    #[command(flatten)]
+    pub near: NearDuplicateArgs,
+    /// Write the verified pairs as TSV (`id_a`, `id_b`, `jaccard`).
+    #[arg(long, value_name = "FILE")]
+    pub pairs: Option<PathBuf>,
+    /// Write the groups as JSON Lines.
+    #[arg(long, value_name = "FILE")]
+    pub groups: Option<PathBuf>,
+    /// Write the corpus with one document per group (the canonical one) kept; the format
+    /// follows the extension (.jsonl, .csv, .tsv), else the input's.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Explain why two documents match (or do not): estimated and exact Jaccard, LSH bands
+    /// in common, longest shared passages.
+    #[arg(long, num_args = 2, value_names = ["ID_A", "ID_B"])]
+    pub explain: Option<Vec<String>>,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How near-duplicates are found.
+#[derive(Debug, Args)]
+pub struct NearDuplicateArgs {
+    /// Pairs with Jaccard at or above this (over word shingles) are near-duplicates.
+    #[arg(long, default_value_t = 0.8, value_parser = unit_interval)]
+    pub threshold: f64,
+    /// Words per shingle.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub ngram: u16,
+    /// MinHash signature length.
+    #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub num_perm: u16,
+    /// MinHash scheme.
+    #[arg(long, value_enum, default_value_t = Scheme::Fast)]
+    pub scheme: Scheme,
+    /// Seed of the MinHash hash functions.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// LSH bands (with --rows; default: chosen for the threshold).
+    #[arg(long, requires = "rows", value_parser = clap::value_parser!(u16).range(1..))]
+    pub bands: Option<u16>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands", value_parser = clap::value_parser!(u16).range(1..))]
+    pub rows: Option<u16>,
+    /// How candidate pairs are verified.
+    #[arg(long, value_enum, default_value_t = Verify::Exact)]
+    pub verify: Verify,
+    /// Find every pair with an exhaustive exact join instead of MinHash + LSH.
+    #[arg(long, conflicts_with_all = ["scheme", "bands", "rows", "verify"])]
+    pub exact: bool,
+    /// LSH buckets larger than this link each member to the first one only.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub bucket_cap: usize,
+}
+
+impl NearDuplicateArgs {
+    /// Library options; fails when bands × rows exceeds the signature length.
+    pub fn options(&self) -> Result<DedupOptions, String> {
+        let lsh = match (self.bands, self.rows) {
+            (Some(b), Some(r)) => {
+                if usize::from(b) * usize::from(r) > usize::from(self.num_perm) {
+                    return Err(format!(
+                        "--bands {b} × --rows {r} = {} is more than --num-perm {}; lower one of them",
+                        usize::from(b) * usize::from(r),
+                        self.num_perm
+                    ));
+                }
+                Some(LshParams {
+                    bands: b.into(),
+                    rows: r.into(),
+                })
+            }
+            _ => None,
+        };
+        Ok(DedupOptions {
+            threshold: self.threshold,
+            ngram: self.ngram.into(),
+            minhash: MinHashParams {
+                scheme: self.scheme,
+                num_perm: self.num_perm.into(),
+                seed: self.seed,
+            },
+            lsh,
+            verify: self.verify,
+            bucket_cap: self.bucket_cap.max(2),
+            exact: self.exact,
+        })
+    }
+}
+
+fn unit_interval(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not in (0, 1]"))
+    }
 }
 
 /// Options of `stats`.

@@ -11,9 +11,11 @@ mod document;
 mod input;
 mod records;
 mod sniff;
+mod writer;
 
 pub use atomic::write_atomic;
 pub use date::Timestamp;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use document::{Corpus, Document, Origin};
 pub use input::{read_corpus, FieldNames, InputFormat, ReadOptions};
+pub use writer::{output_format, write_documents};

@@ -1,5 +1,10 @@
 //! Reports: what the tool prints and writes.
 
+mod dedup;
 mod stats;
 
+pub use dedup::{
+    dedup_summary, explanation_text, kept_documents, shared_passages, write_groups, write_pairs,
+    DedupParameters, DedupSummary,
+};
 pub use stats::{corpus_stats, CorpusStats};

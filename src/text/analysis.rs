@@ -538,6 +538,29 @@ impl<'a> TermCounter<'a> {
     }
 }
 
+/// The surface tokens of a document's content lines (body only, title left out), each with
+/// its byte span in the body: what [`crate::text::shingle_set`] hashes, located in the text,
+/// so that shared shingles can be shown as passages.
+pub fn content_tokens_with_spans(
+    doc: &Document,
+    analyzed: &AnalyzedDocument,
+    normalizer: &Normalizer,
+) -> Vec<(u64, Span)> {
+    let mut out = Vec::new();
+    let (mut buf, mut spans) = (String::new(), Vec::new());
+    for line in analyzed.lines.iter().filter(|l| l.is_content()) {
+        spans.clear();
+        normalizer.normalize_with_spans(&doc.body[line.text.clone()], &mut buf, &mut spans);
+        let base = line.text.start as u32;
+        out.extend(
+            words(&buf)
+                .zip(&spans)
+                .map(|(w, &(a, b))| (token_hash(w), (a + base, b + base))),
+        );
+    }
+    out
+}
+
 /// The word without the punctuation around it.
 fn trim_to_word(raw: &str) -> &str {
     raw.trim_matches(|c: char| !c.is_alphanumeric())

@@ -16,7 +16,8 @@ mod stem;
 mod stopwords;
 
 pub use analysis::{
-    analyze, display_form, term_hash, AnalysisOptions, AnalyzedCorpus, AnalyzedDocument, TermCount,
+    analyze, content_tokens_with_spans, display_form, term_hash, AnalysisOptions, AnalyzedCorpus,
+    AnalyzedDocument, TermCount,
 };
 pub use analyzer::{
     Analyzer, AnalyzerBuilder, DropNumbers, MinChars, Scratch, StemFilter, StopWordFilter,
@@ -25,7 +26,7 @@ pub use analyzer::{
 pub use boilerplate::{BoilerplateOptions, BoilerplateReason, Line, LineKind};
 pub use headline::{find_title_line, first_sentence, shorten, HeadlineOptions, HeadlineSource};
 pub use lang::Lang;
-pub use normalize::{NormalizeOptions, Normalizer};
+pub use normalize::{NormalizeOptions, Normalizer, Span};
 pub use shingle::{sequence_hash, shingle_set, shingles_into, token_hash};
 pub use stem::{light10, ArabicStemmer, Stemmer};
 pub use stopwords::StopWords;

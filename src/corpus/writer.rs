@@ -1,0 +1,81 @@
+//! Writing documents back out, as JSON Lines, CSV or TSV.
+
+use super::{write_atomic, Document, FieldNames, InputFormat};
+use crate::error::Result;
+use std::path::Path;
+
+/// The format to write `path` in: from its extension (through `.gz`/`.zst` is not
+/// supported for output), else `fallback`.
+pub fn output_format(path: &Path, fallback: InputFormat) -> InputFormat {
+    match super::sniff::format_from_extension(path) {
+        Some(InputFormat::Csv) => InputFormat::Csv,
+        Some(InputFormat::Tsv) => InputFormat::Tsv,
+        Some(InputFormat::Jsonl) => InputFormat::Jsonl,
+        _ => match fallback {
+            InputFormat::Csv | InputFormat::Tsv => fallback,
+            _ => InputFormat::Jsonl,
+        },
+    }
+}
+
+/// Writes documents atomically with the given field names: JSON Lines for `Jsonl` (and
+/// `Text`/`Auto`), a header row and one row per document for CSV/TSV. Dates are written
+/// in RFC 3339 (UTC); absent fields are written empty.
+pub fn write_documents(
+    path: &Path,
+    documents: &[&Document],
+    fields: &FieldNames,
+    format: InputFormat,
+) -> Result<()> {
+    write_atomic(path, |out| match format {
+        InputFormat::Csv | InputFormat::Tsv => {
+            let delimiter = if format == InputFormat::Csv {
+                b','
+            } else {
+                b'\t'
+            };
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(out);
+            w.write_record([
+                &fields.id,
+                &fields.title,
+                &fields.text,
+                &fields.source,
+                &fields.date,
+                &fields.url,
+            ])?;
+            for d in documents {
+                let date = d.date.map(|t| t.to_string()).unwrap_or_default();
+                w.write_record([
+                    d.id.as_str(),
+                    d.title.as_deref().unwrap_or(""),
+                    d.body.as_str(),
+                    d.source.as_deref().unwrap_or(""),
+                    date.as_str(),
+                    d.url.as_deref().unwrap_or(""),
+                ])?;
+            }
+            w.flush()
+        }
+        _ => {
+            for d in documents {
+                let mut record = serde_json::Map::new();
+                let mut put = |k: &str, v: Option<String>| {
+                    if let Some(v) = v {
+                        record.insert(k.to_string(), serde_json::Value::String(v));
+                    }
+                };
+                put(&fields.id, Some(d.id.clone()));
+                put(&fields.title, d.title.clone());
+                put(&fields.text, Some(d.body.clone()));
+                put(&fields.source, d.source.clone());
+                put(&fields.date, d.date.map(|t| t.to_string()));
+                put(&fields.url, d.url.clone());
+                serde_json::to_writer(&mut *out, &record)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+    })
+}

@@ -1,0 +1,320 @@
+//! Near-duplicate detection end to end: shingle sets → signatures → LSH candidates →
+//! verification → groups.
+
+use super::join::exact_join;
+use super::lsh::{candidates, shared_bands, LshParams};
+use super::verify::{jaccard, overlap, passes};
+use super::{MinHashParams, Signatures};
+use crate::cluster::UnionFind;
+use crate::corpus::Document;
+use crate::text::{shingle_set, AnalyzedCorpus};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// How candidate pairs are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Verify {
+    /// Exact Jaccard of the shingle sets: no false positives.
+    Exact,
+    /// The signature estimate (faster, approximate).
+    Estimate,
+}
+
+/// Options of near-duplicate detection.
+#[derive(Debug, Clone, Serialize)]
+pub struct DedupOptions {
+    /// Pairs with Jaccard at or above this are near-duplicates.
+    pub threshold: f64,
+    /// Words per shingle.
+    pub ngram: usize,
+    /// Signature scheme, length and seed.
+    pub minhash: MinHashParams,
+    /// Bands and rows; chosen for the threshold when `None`.
+    pub lsh: Option<LshParams>,
+    /// How candidates are verified.
+    pub verify: Verify,
+    /// Buckets larger than this link to their first member only.
+    pub bucket_cap: usize,
+    /// Skip MinHash and LSH: find every pair by the exact join.
+    pub exact: bool,
+}
+
+impl Default for DedupOptions {
+    fn default() -> Self {
+        DedupOptions {
+            threshold: 0.8,
+            ngram: 3,
+            minhash: MinHashParams::default(),
+            lsh: None,
+            verify: Verify::Exact,
+            bucket_cap: 1000,
+            exact: false,
+        }
+    }
+}
+
+impl DedupOptions {
+    /// The bands and rows in force.
+    pub fn lsh_params(&self) -> LshParams {
+        self.lsh.unwrap_or_else(|| {
+            LshParams::optimal(
+                self.threshold,
+                self.minhash.num_perm,
+                LshParams::RECALL_WEIGHTS,
+            )
+        })
+    }
+}
+
+/// Each document's set of shingle hashes (sorted, no repeats), boilerplate excluded.
+#[derive(Debug, Clone, Default)]
+pub struct ShingleSets {
+    /// One per document, corpus order.
+    pub sets: Vec<Vec<u64>>,
+}
+
+impl ShingleSets {
+    /// The shingles of every analysed document.
+    pub fn from_analysis(analyzed: &AnalyzedCorpus, ngram: usize) -> ShingleSets {
+        ShingleSets {
+            sets: analyzed
+                .documents
+                .par_iter()
+                .map(|a| shingle_set(&a.tokens, ngram))
+                .collect(),
+        }
+    }
+}
+
+/// A verified near-duplicate pair (document indices, `a < b`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SimilarPair {
+    /// First document (index in the corpus).
+    pub a: u32,
+    /// Second document.
+    pub b: u32,
+    /// Exact Jaccard of their shingle sets (the estimate with `--verify estimate`).
+    pub jaccard: f64,
+}
+
+/// A group of near-duplicates.
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateGroup {
+    /// The document that stands for the group: earliest date, then longest text, then
+    /// smallest id.
+    pub canonical: u32,
+    /// The other members with their exact Jaccard to the canonical document, by id.
+    pub members: Vec<(u32, f64)>,
+}
+
+/// The groups, ordered by their canonical document's id.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DuplicateGroups {
+    /// The groups.
+    pub groups: Vec<DuplicateGroup>,
+}
+
+impl DuplicateGroups {
+    /// Documents in some group.
+    pub fn documents(&self) -> usize {
+        self.groups.iter().map(|g| g.members.len() + 1).sum()
+    }
+}
+
+/// Time spent per stage.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageTimes {
+    /// (stage, seconds), in pipeline order.
+    pub stages: Vec<(&'static str, f64)>,
+}
+
+impl StageTimes {
+    fn record(&mut self, stage: &'static str, since: Instant) -> Instant {
+        self.stages.push((stage, since.elapsed().as_secs_f64()));
+        Instant::now()
+    }
+
+    /// Adds a stage measured elsewhere.
+    pub fn push(&mut self, stage: &'static str, d: Duration) {
+        self.stages.push((stage, d.as_secs_f64()));
+    }
+}
+
+/// Everything near-duplicate detection found.
+#[derive(Debug, Clone)]
+pub struct Dedup {
+    /// Shingle sets.
+    pub shingles: ShingleSets,
+    /// Signatures (absent with `exact`).
+    pub signatures: Option<Signatures>,
+    /// Bands and rows used (absent with `exact`).
+    pub lsh: Option<LshParams>,
+    /// Candidate pairs checked.
+    pub candidates: usize,
+    /// Buckets that were capped.
+    pub capped_buckets: usize,
+    /// Verified pairs, sorted by (a, b) index.
+    pub pairs: Vec<SimilarPair>,
+    /// Groups.
+    pub groups: DuplicateGroups,
+    /// Time per stage.
+    pub times: StageTimes,
+}
+
+/// Ranks of documents by id: the order that makes results independent of input order.
+pub fn id_order(documents: &[Document]) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..documents.len() as u32).collect();
+    idx.par_sort_unstable_by(|&a, &b| documents[a as usize].id.cmp(&documents[b as usize].id));
+    let mut rank = vec![0u32; documents.len()];
+    for (r, &i) in idx.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
+}
+
+/// Finds near-duplicates among analysed documents.
+pub fn find_duplicates(
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    options: &DedupOptions,
+) -> Dedup {
+    let mut times = StageTimes::default();
+    let t = Instant::now();
+    let shingles = ShingleSets::from_analysis(analyzed, options.ngram);
+    let t = times.record("shingles", t);
+    let order = id_order(documents);
+    let (pairs, signatures, lsh, candidate_count, capped) = if options.exact {
+        let pairs: Vec<SimilarPair> = exact_join(&shingles.sets, options.threshold)
+            .into_iter()
+            .map(|(a, b, jaccard)| SimilarPair { a, b, jaccard })
+            .collect();
+        times.record("exact join", t);
+        (pairs, None, None, 0, 0)
+    } else {
+        let signatures = Signatures::compute(&shingles.sets, options.minhash);
+        let t = times.record("minhash", t);
+        let params = options.lsh_params();
+        let include: Vec<bool> = shingles.sets.iter().map(|s| !s.is_empty()).collect();
+        let found = candidates(&signatures, params, &include, &order, options.bucket_cap);
+        let t = times.record("lsh", t);
+        let sets = &shingles.sets;
+        let pairs: Vec<SimilarPair> = found
+            .pairs
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let (x, y) = (&sets[a as usize], &sets[b as usize]);
+                let jaccard = match options.verify {
+                    Verify::Exact => {
+                        let o = overlap(x, y);
+                        if !passes(o, x.len(), y.len(), options.threshold) {
+                            return None;
+                        }
+                        o as f64 / (x.len() + y.len() - o) as f64
+                    }
+                    Verify::Estimate => {
+                        let e = signatures.estimate(a as usize, b as usize);
+                        if e < options.threshold {
+                            return None;
+                        }
+                        e
+                    }
+                };
+                Some(SimilarPair { a, b, jaccard })
+            })
+            .collect();
+        times.record("verify", t);
+        (
+            pairs,
+            Some(signatures),
+            Some(params),
+            found.pairs.len(),
+            found.capped_buckets,
+        )
+    };
+    let t = Instant::now();
+    let groups = group(documents, &shingles, &pairs, &order);
+    times.record("groups", t);
+    Dedup {
+        shingles,
+        signatures,
+        lsh,
+        candidates: candidate_count,
+        capped_buckets: capped,
+        pairs,
+        groups,
+        times,
+    }
+}
+
+/// Union-find over verified pairs; canonical documents and Jaccard to them.
+fn group(
+    documents: &[Document],
+    shingles: &ShingleSets,
+    pairs: &[SimilarPair],
+    order: &[u32],
+) -> DuplicateGroups {
+    let mut uf = UnionFind::new(documents.len());
+    for p in pairs {
+        uf.union(p.a, p.b);
+    }
+    let mut groups: Vec<DuplicateGroup> = uf
+        .groups()
+        .into_par_iter()
+        .map(|members| {
+            let canonical = *members
+                .iter()
+                .min_by(|&&x, &&y| {
+                    let (dx, dy) = (&documents[x as usize], &documents[y as usize]);
+                    // Earliest date first; undated last.
+                    let date = |d: &Document| (d.date.is_none(), d.date);
+                    date(dx)
+                        .cmp(&date(dy))
+                        .then(dy.text_len().cmp(&dx.text_len()))
+                        .then(order[x as usize].cmp(&order[y as usize]))
+                })
+                .expect("groups are not empty");
+            let c = &shingles.sets[canonical as usize];
+            let mut rest: Vec<(u32, f64)> = members
+                .iter()
+                .filter(|&&m| m != canonical)
+                .map(|&m| (m, jaccard(c, &shingles.sets[m as usize])))
+                .collect();
+            rest.sort_by_key(|&(m, _)| order[m as usize]);
+            DuplicateGroup {
+                canonical,
+                members: rest,
+            }
+        })
+        .collect();
+    groups.sort_by_key(|g| order[g.canonical as usize]);
+    DuplicateGroups { groups }
+}
+
+/// Why two documents match.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// Exact Jaccard of the shingle sets.
+    pub exact_jaccard: f64,
+    /// The signature estimate (absent with `--exact`).
+    pub estimated_jaccard: Option<f64>,
+    /// Bands in which the signatures agree (absent with `--exact`).
+    pub shared_bands: Option<Vec<usize>>,
+    /// Shingles of each and shared.
+    pub shingles: (usize, usize, usize),
+}
+
+/// Compares two documents (indices) of a run.
+pub fn explain(dedup: &Dedup, a: usize, b: usize) -> Explanation {
+    let (x, y) = (&dedup.shingles.sets[a], &dedup.shingles.sets[b]);
+    Explanation {
+        exact_jaccard: jaccard(x, y),
+        estimated_jaccard: dedup.signatures.as_ref().map(|s| s.estimate(a, b)),
+        shared_bands: match (&dedup.signatures, dedup.lsh) {
+            (Some(s), Some(p)) => Some(shared_bands(s, p, a, b)),
+            _ => None,
+        },
+        shingles: (x.len(), y.len(), overlap(x, y)),
+    }
+}

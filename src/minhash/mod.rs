@@ -1,0 +1,17 @@
+//! Near-duplicates: MinHash signatures over shingles, LSH banding, exact verification, an
+//! exact set-similarity join, and groups.
+
+mod dedup;
+mod join;
+mod lsh;
+pub(crate) mod signature;
+mod verify;
+
+pub use dedup::{
+    explain, find_duplicates, id_order, Dedup, DedupOptions, DuplicateGroup, DuplicateGroups,
+    Explanation, ShingleSets, SimilarPair, StageTimes, Verify,
+};
+pub use join::exact_join;
+pub use lsh::{candidates, shared_bands, Candidates, LshParams};
+pub use signature::{MinHashParams, Scheme, Signatures, EMPTY};
+pub use verify::{jaccard, overlap, passes};

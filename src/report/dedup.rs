@@ -1,0 +1,426 @@
+//! `storyclust dedup`: the summary, the pairs and groups files, and explanations.
+
+use crate::corpus::Document;
+use crate::minhash::{Dedup, DedupOptions, Explanation};
+use crate::text::{content_tokens_with_spans, AnalyzedCorpus, Normalizer, Span};
+use ahash::{AHashMap, AHashSet};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// The parameters of a run, recorded in every output.
+#[derive(Debug, Clone, Serialize)]
+pub struct DedupParameters {
+    /// storyclust's version.
+    pub version: &'static str,
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// Words per shingle.
+    pub ngram: usize,
+    /// `exact` (exhaustive join) or the MinHash scheme.
+    pub method: String,
+    /// Signature length (MinHash only).
+    pub num_perm: Option<usize>,
+    /// Bands (MinHash only).
+    pub bands: Option<usize>,
+    /// Rows per band (MinHash only).
+    pub rows: Option<usize>,
+    /// Hash seed (MinHash only).
+    pub seed: Option<u64>,
+    /// The shingle hash.
+    pub hash: &'static str,
+    /// How candidates were verified.
+    pub verify: String,
+}
+
+impl DedupParameters {
+    /// The parameters of `dedup` run with `options`.
+    pub fn new(dedup: &Dedup, options: &DedupOptions) -> DedupParameters {
+        let minhash = !options.exact;
+        DedupParameters {
+            version: env!("CARGO_PKG_VERSION"),
+            threshold: options.threshold,
+            ngram: options.ngram,
+            method: if minhash {
+                format!("{:?}", options.minhash.scheme).to_lowercase()
+            } else {
+                "exact".into()
+            },
+            num_perm: minhash.then_some(options.minhash.num_perm),
+            bands: dedup.lsh.map(|p| p.bands),
+            rows: dedup.lsh.map(|p| p.rows),
+            seed: minhash.then_some(options.minhash.seed),
+            hash: "xxh3-64 tokens, xxh3-64 of token hashes for shingles",
+            verify: if minhash {
+                format!("{:?}", options.verify).to_lowercase()
+            } else {
+                "exact".into()
+            },
+        }
+    }
+
+    /// One line: `key=value …`.
+    pub fn line(&self) -> String {
+        let mut s = format!(
+            "storyclust {} dedup threshold={} ngram={} method={}",
+            self.version, self.threshold, self.ngram, self.method
+        );
+        if let (Some(k), Some(b), Some(r), Some(seed)) =
+            (self.num_perm, self.bands, self.rows, self.seed)
+        {
+            let _ = write!(s, " num_perm={k} bands={b} rows={r} seed={seed}");
+        }
+        let _ = write!(s, " hash=xxh3-64 verify={}", self.verify);
+        s
+    }
+}
+
+/// What a `dedup` run found, for people and for `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DedupSummary {
+    /// Documents read.
+    pub documents: usize,
+    /// Documents with no shingle (empty or all boilerplate); they pair with nothing.
+    pub without_shingles: usize,
+    /// Candidate pairs checked (MinHash only).
+    pub candidates: usize,
+    /// Verified near-duplicate pairs.
+    pub pairs: usize,
+    /// Groups of near-duplicates.
+    pub groups: usize,
+    /// Documents in some group.
+    pub documents_in_groups: usize,
+    /// Documents `--output` drops (all group members but the canonical ones).
+    pub duplicates_removed: usize,
+    /// Buckets that were capped.
+    pub capped_buckets: usize,
+    /// Sources that share near-duplicates most: (source, source, pairs).
+    pub source_pairs: Vec<(String, String, usize)>,
+    /// Parameters of the run.
+    pub parameters: DedupParameters,
+    /// Seconds per stage.
+    pub seconds: Vec<(&'static str, f64)>,
+}
+
+/// Summarises a run.
+pub fn dedup_summary(
+    documents: &[Document],
+    dedup: &Dedup,
+    options: &DedupOptions,
+    extra_times: &[(&'static str, f64)],
+) -> DedupSummary {
+    let mut by_sources: AHashMap<(&str, &str), usize> = AHashMap::new();
+    for p in &dedup.pairs {
+        let sa = documents[p.a as usize].source.as_deref().unwrap_or("");
+        let sb = documents[p.b as usize].source.as_deref().unwrap_or("");
+        let key = if sa <= sb { (sa, sb) } else { (sb, sa) };
+        *by_sources.entry(key).or_insert(0) += 1;
+    }
+    let mut source_pairs: Vec<(String, String, usize)> = by_sources
+        .into_iter()
+        .map(|((a, b), n)| (a.to_string(), b.to_string(), n))
+        .collect();
+    source_pairs.sort_by(|x, y| y.2.cmp(&x.2).then_with(|| (&x.0, &x.1).cmp(&(&y.0, &y.1))));
+    source_pairs.truncate(10);
+    let in_groups = dedup.groups.documents();
+    let mut seconds: Vec<(&'static str, f64)> = extra_times.to_vec();
+    seconds.extend(dedup.times.stages.iter().copied());
+    DedupSummary {
+        documents: documents.len(),
+        without_shingles: dedup.shingles.sets.iter().filter(|s| s.is_empty()).count(),
+        candidates: dedup.candidates,
+        pairs: dedup.pairs.len(),
+        groups: dedup.groups.groups.len(),
+        documents_in_groups: in_groups,
+        duplicates_removed: in_groups - dedup.groups.groups.len(),
+        capped_buckets: dedup.capped_buckets,
+        source_pairs,
+        parameters: DedupParameters::new(dedup, options),
+        seconds,
+    }
+}
+
+impl DedupSummary {
+    /// A report for a person to read.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let p = &self.parameters;
+        let _ = writeln!(s, "documents            {}", self.documents);
+        if self.without_shingles > 0 {
+            let _ = writeln!(
+                s,
+                "  without shingles   {} (empty or all boilerplate)",
+                self.without_shingles
+            );
+        }
+        let _ = writeln!(
+            s,
+            "near-duplicate pairs {} (Jaccard ≥ {})",
+            self.pairs, p.threshold
+        );
+        let _ = writeln!(s, "groups               {}", self.groups);
+        let _ = writeln!(s, "documents in groups  {}", self.documents_in_groups);
+        let _ = writeln!(s, "duplicates removed   {}", self.duplicates_removed);
+        match (p.bands, p.rows) {
+            (Some(b), Some(r)) => {
+                let _ = writeln!(
+                    s,
+                    "method               {} MinHash, {} permutations, {b} bands × {r} rows, {}-word shingles, {} verification",
+                    p.method, p.num_perm.unwrap_or(0), p.ngram, p.verify
+                );
+                let _ = writeln!(
+                    s,
+                    "candidates           {}{}",
+                    self.candidates,
+                    if self.capped_buckets > 0 {
+                        format!(" ({} buckets capped)", self.capped_buckets)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    s,
+                    "method               exact join, {}-word shingles",
+                    p.ngram
+                );
+            }
+        }
+        if !self.source_pairs.is_empty() {
+            let _ = writeln!(s, "sources sharing near-duplicates:");
+            for (a, b, n) in &self.source_pairs {
+                let name = |x: &str| {
+                    if x.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        x.to_string()
+                    }
+                };
+                let _ = writeln!(s, "  {n:>6}  {} – {}", name(a), name(b));
+            }
+        }
+        let total: f64 = self.seconds.iter().map(|(_, t)| t).sum();
+        let stages: Vec<String> = self
+            .seconds
+            .iter()
+            .map(|(name, t)| format!("{name} {t:.2}"))
+            .collect();
+        let _ = writeln!(s, "seconds              {total:.2} ({})", stages.join(", "));
+        s
+    }
+}
+
+/// Writes the pairs as TSV: a `#` line with the parameters, the header
+/// `id_a<TAB>id_b<TAB>jaccard`, then one pair per line with `id_a < id_b`, sorted.
+pub fn write_pairs(
+    out: &mut dyn Write,
+    documents: &[Document],
+    dedup: &Dedup,
+    parameters: &DedupParameters,
+) -> io::Result<()> {
+    let mut rows: Vec<(&str, &str, f64)> = dedup
+        .pairs
+        .iter()
+        .map(|p| {
+            let (a, b) = (
+                documents[p.a as usize].id.as_str(),
+                documents[p.b as usize].id.as_str(),
+            );
+            if a < b {
+                (a, b, p.jaccard)
+            } else {
+                (b, a, p.jaccard)
+            }
+        })
+        .collect();
+    rows.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    writeln!(out, "# {}", parameters.line())?;
+    writeln!(out, "id_a\tid_b\tjaccard")?;
+    for (a, b, j) in rows {
+        writeln!(out, "{}\t{}\t{j:.6}", tsv_field(a), tsv_field(b))?;
+    }
+    Ok(())
+}
+
+/// Tabs and line breaks cannot stand in a TSV field.
+fn tsv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\t', '\n', '\r']) {
+        s.replace(['\t', '\n', '\r'], " ").into()
+    } else {
+        s.into()
+    }
+}
+
+#[derive(Serialize)]
+struct GroupMember<'a> {
+    id: &'a str,
+    source: Option<&'a str>,
+    date: Option<crate::corpus::Timestamp>,
+    jaccard: f64,
+}
+
+#[derive(Serialize)]
+struct GroupLine<'a> {
+    canonical: &'a str,
+    source: Option<&'a str>,
+    date: Option<crate::corpus::Timestamp>,
+    headline: &'a str,
+    size: usize,
+    members: Vec<GroupMember<'a>>,
+}
+
+/// Writes the groups as JSON Lines: a first line `{"parameters": …}`, then one group per
+/// line (`canonical`, its `source`, `date` and `headline`, `size`, and `members` with `id`,
+/// `source`, `date` and `jaccard` to the canonical document).
+pub fn write_groups(
+    out: &mut dyn Write,
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    dedup: &Dedup,
+    parameters: &DedupParameters,
+) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &serde_json::json!({ "parameters": parameters }))?;
+    out.write_all(b"\n")?;
+    for g in &dedup.groups.groups {
+        let c = &documents[g.canonical as usize];
+        let line = GroupLine {
+            canonical: &c.id,
+            source: c.source.as_deref(),
+            date: c.date,
+            headline: &analyzed.documents[g.canonical as usize].headline,
+            size: g.members.len() + 1,
+            members: g
+                .members
+                .iter()
+                .map(|&(m, jaccard)| {
+                    let d = &documents[m as usize];
+                    GroupMember {
+                        id: &d.id,
+                        source: d.source.as_deref(),
+                        date: d.date,
+                        jaccard,
+                    }
+                })
+                .collect(),
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The indices of the documents `--output` keeps: everything but non-canonical members.
+pub fn kept_documents(documents: &[Document], dedup: &Dedup) -> Vec<usize> {
+    let dropped: AHashSet<u32> = dedup
+        .groups
+        .groups
+        .iter()
+        .flat_map(|g| g.members.iter().map(|&(m, _)| m))
+        .collect();
+    (0..documents.len())
+        .filter(|i| !dropped.contains(&(*i as u32)))
+        .collect()
+}
+
+/// The longest passages of `a` whose shingles also occur in `b`, longest first, as raw text
+/// of `a`.
+pub fn shared_passages(
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    dedup: &Dedup,
+    normalizer: &Normalizer,
+    ngram: usize,
+    (a, b): (usize, usize),
+    limit: usize,
+) -> Vec<String> {
+    let tokens: Vec<(u64, Span)> =
+        content_tokens_with_spans(&documents[a], &analyzed.documents[a], normalizer);
+    let other = &dedup.shingles.sets[b];
+    let n = ngram.max(1);
+    if tokens.len() < n {
+        return Vec::new();
+    }
+    let hashes: Vec<u64> = tokens.iter().map(|t| t.0).collect();
+    let shared: Vec<bool> = hashes
+        .windows(n)
+        .map(|w| other.binary_search(&crate::text::sequence_hash(w)).is_ok())
+        .collect();
+    // Runs of consecutive shared shingles cover tokens [start, end + n).
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < shared.len() {
+        if shared[i] {
+            let start = i;
+            while i < shared.len() && shared[i] {
+                i += 1;
+            }
+            runs.push((start, i - 1 + n));
+        } else {
+            i += 1;
+        }
+    }
+    runs.sort_by(|x, y| (y.1 - y.0).cmp(&(x.1 - x.0)).then(x.0.cmp(&y.0)));
+    let body = &documents[a].body;
+    runs.into_iter()
+        .take(limit)
+        .map(|(s, e)| {
+            let (from, to) = (tokens[s].1 .0 as usize, tokens[e - 1].1 .1 as usize);
+            body[from..to]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// An explanation for a person to read.
+pub fn explanation_text(
+    ids: (&str, &str),
+    e: &Explanation,
+    threshold: f64,
+    passages: &[String],
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{} ~ {}", ids.0, ids.1);
+    let _ = writeln!(
+        s,
+        "exact Jaccard        {:.4} ({} shared of {} and {} shingles){}",
+        e.exact_jaccard,
+        e.shingles.2,
+        e.shingles.0,
+        e.shingles.1,
+        if e.exact_jaccard >= threshold {
+            ", a near-duplicate pair"
+        } else {
+            ", below the threshold"
+        }
+    );
+    if let Some(est) = e.estimated_jaccard {
+        let _ = writeln!(s, "estimated Jaccard    {est:.4}");
+    }
+    if let Some(bands) = &e.shared_bands {
+        let _ = writeln!(
+            s,
+            "LSH bands in common  {}",
+            if bands.is_empty() {
+                "none (not a candidate)".to_string()
+            } else {
+                bands
+                    .iter()
+                    .map(|b| b.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
+    }
+    if passages.is_empty() {
+        let _ = writeln!(s, "no shared passage");
+    } else {
+        let _ = writeln!(s, "longest shared passages (as written in {}):", ids.0);
+        for p in passages {
+            let _ = writeln!(s, "  “{}”", crate::text::shorten(p, 300));
+        }
+    }
+    s
+}
