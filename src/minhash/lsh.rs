@@ -89,7 +89,7 @@ pub fn candidates(
     bucket_cap: usize,
 ) -> Candidates {
     let n = signatures.len();
-    let per_band: Vec<(Vec<(u32, u32)>, usize, usize)> = (0..params.bands)
+    let per_band: Vec<Candidates> = (0..params.bands)
         .into_par_iter()
         .map(|band| {
             let lo = band * params.rows;
@@ -119,14 +119,18 @@ pub fn candidates(
                     }
                 }
             }
-            (pairs, capped, largest)
+            Candidates {
+                pairs,
+                capped_buckets: capped,
+                largest_bucket: largest,
+            }
         })
         .collect();
     let mut out = Candidates::default();
-    for (pairs, capped, largest) in per_band {
-        out.pairs.extend(pairs);
-        out.capped_buckets += capped;
-        out.largest_bucket = out.largest_bucket.max(largest);
+    for band in per_band {
+        out.pairs.extend(band.pairs);
+        out.capped_buckets += band.capped_buckets;
+        out.largest_bucket = out.largest_bucket.max(band.largest_bucket);
     }
     out.pairs.par_sort_unstable();
     out.pairs.dedup();
