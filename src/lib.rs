@@ -12,6 +12,8 @@ pub mod error;
 pub mod minhash;
 pub mod progress;
 pub mod report;
+pub mod summary;
 pub mod text;
+pub mod tfidf;
 
 pub use error::{Error, Result};

@@ -4,7 +4,7 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, DedupArgs, InputArgs, StatsArgs};
+use cli::{Cli, ClusterArgs, Command, DedupArgs, EvalArgs, InputArgs};
 use std::io::Write;
 use std::process::ExitCode;
 use storyclust::corpus::{read_corpus, write_atomic, Corpus};
@@ -30,19 +30,21 @@ fn run(cli: Cli) -> Result<()> {
     let progress = !cli.quiet;
     let command = cli
         .command
-        .unwrap_or_else(|| Command::Stats(StatsArgs::parse_from_defaults()));
+        .unwrap_or_else(|| Command::Cluster(ClusterArgs::parse_from_defaults()));
     match command {
         Command::Stats(args) => stats(args, progress, cli.quiet),
         Command::Dedup(args) => dedup(args, progress, cli.quiet),
+        Command::Cluster(args) => cluster(args, progress, cli.quiet),
+        Command::Eval(args) => eval(args),
     }
 }
 
-impl StatsArgs {
-    fn parse_from_defaults() -> StatsArgs {
+impl ClusterArgs {
+    fn parse_from_defaults() -> ClusterArgs {
         #[derive(Parser)]
         struct Wrapper {
             #[command(flatten)]
-            args: StatsArgs,
+            args: ClusterArgs,
         }
         Wrapper::parse_from(["storyclust"]).args
     }
@@ -91,7 +93,7 @@ fn report_diagnostics(corpus: &Corpus, input: &InputArgs, quiet: bool) -> Result
     Ok(())
 }
 
-fn stats(args: StatsArgs, progress: bool, quiet: bool) -> Result<()> {
+fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
     let corpus = read(&args.input, progress, quiet)?;
     let analyzed =
         storyclust::text::analyze(&corpus.documents, &args.analysis.options(true, progress));
@@ -191,7 +193,7 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
 /// The format of the first input, for outputs written "in the input's format".
 fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
     use storyclust::corpus::InputFormat;
-    match input.format {
+    match input.input_format {
         InputFormat::Auto => input
             .inputs()
             .first()
@@ -199,4 +201,134 @@ fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
             .unwrap_or(InputFormat::Jsonl),
         explicit => explicit,
     }
+}
+
+fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
+    use storyclust::cluster::{cluster_stories, StoryOptions};
+    use storyclust::minhash::{find_duplicates, DedupOptions};
+    use storyclust::report::{self, Accounting};
+    use storyclust::summary::{summarize, SummaryOptions};
+    let mut clock = std::time::Instant::now();
+    let mut seconds: Vec<(&'static str, f64)> = Vec::new();
+    let mut lap = |name: &'static str, seconds: &mut Vec<(&'static str, f64)>| {
+        seconds.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
+    let corpus = read(&args.input, progress, quiet)?;
+    lap("read", &mut seconds);
+    let docs = &corpus.documents;
+    let analysis = args.analysis.options(true, progress);
+    let analyzed = storyclust::text::analyze(docs, &analysis);
+    lap("analyse", &mut seconds);
+    let dedup_options = DedupOptions {
+        threshold: args.duplicate_threshold,
+        ..DedupOptions::default()
+    };
+    let duplicates = find_duplicates(docs, &analyzed, &dedup_options);
+    lap("near-duplicates", &mut seconds);
+    let story_options = StoryOptions {
+        threshold: args.threshold,
+        cohesion_ratio: args.cohesion_ratio,
+        refine_rounds: args.refine,
+        window_days: (args.window > 0).then_some(args.window),
+        ..StoryOptions::default()
+    };
+    let clusters = cluster_stories(docs, &analyzed, &duplicates, &story_options);
+    lap("stories", &mut seconds);
+    let summary_options = SummaryOptions {
+        label_terms: args.label_terms,
+        key_sentences: args.key_sentences,
+    };
+    let stories = summarize(
+        docs,
+        &analyzed,
+        &clusters,
+        &duplicates,
+        &analysis,
+        &summary_options,
+    );
+    lap("summaries", &mut seconds);
+    let accounting = Accounting {
+        seen: docs.len() + corpus.diagnostics.skipped(),
+        read: docs.len(),
+        clustered: stories.stories.iter().map(|s| s.size).sum(),
+        skipped: skipped_by_reason(&corpus),
+        stories: stories.stories.iter().filter(|s| s.size > 1).count(),
+        singletons: stories.stories.iter().filter(|s| s.size == 1).count(),
+    };
+    let parameters = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "stories": story_options,
+        "near_duplicates": { "threshold": dedup_options.threshold, "ngram": dedup_options.ngram,
+            "scheme": dedup_options.minhash.scheme, "num_perm": dedup_options.minhash.num_perm,
+            "seed": dedup_options.minhash.seed },
+        "analysis": { "lang": analysis.lang, "arabic_stemmer": analysis.arabic_stemmer, "bigrams": analysis.bigrams },
+        "summary": summary_options,
+    });
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    let write = |w: &mut dyn Write| {
+        report::write_stories(w, &stories, args.format, &parameters, &accounting, width)
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, write)?,
+        None => write(&mut std::io::stdout().lock())?,
+    }
+    let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    if let Some(path) = &args.assignments {
+        write_atomic(path, |w| report::write_assignments(w, &ids, &stories))?;
+    }
+    if !quiet {
+        eprintln!("{}", accounting.line());
+        let stages: Vec<String> = seconds
+            .iter()
+            .chain(&clusters.seconds)
+            .map(|(name, t)| format!("{name} {t:.2}"))
+            .collect();
+        eprintln!(
+            "seconds: {} (stories: {})",
+            stages[..5].join(", "),
+            stages[5..].join(", ")
+        );
+    }
+    if let Some(gold) = &args.gold {
+        let gold = storyclust::cluster::read_gold(gold)?;
+        let story = stories.assignments(docs.len());
+        let prediction: Vec<(String, Option<String>)> = ids
+            .iter()
+            .zip(story)
+            .map(|(id, s)| (id.to_string(), Some(s.to_string())))
+            .collect();
+        let scores = storyclust::cluster::score(&gold, &prediction);
+        eprint!("{}", scores.to_text());
+        eprintln!("{}", serde_json::to_string(&scores)?);
+    }
+    std::mem::forget((corpus, analyzed, duplicates, clusters, stories));
+    Ok(())
+}
+
+fn skipped_by_reason(corpus: &Corpus) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut map = std::collections::BTreeMap::new();
+    for d in &corpus.diagnostics.items {
+        if d.severity == storyclust::corpus::Severity::Skipped {
+            *map.entry(d.kind.name()).or_insert(0) += 1;
+        }
+    }
+    map
+}
+
+fn eval(args: EvalArgs) -> Result<()> {
+    let gold = storyclust::cluster::read_gold(&args.gold)?;
+    let prediction = storyclust::cluster::read_prediction(&args.prediction)?;
+    let scores = storyclust::cluster::score(&gold, &prediction);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if !args.json {
+        write!(out, "{}", scores.to_text())?;
+    }
+    serde_json::to_writer(&mut out, &scores)?;
+    writeln!(out)?;
+    Ok(())
 }

@@ -64,8 +64,8 @@ fn stats_on_the_seeds_finds_five_arabic_documents_and_their_headlines() {
 }
 
 #[test]
-fn the_default_command_describes_the_seeds() {
-    let out = storyclust(&[]);
+fn stats_without_options_describes_the_seeds() {
+    let out = storyclust(&["stats"]);
     assert!(
         out.status.success(),
         "{}",
@@ -148,7 +148,7 @@ fn exit_codes_follow_the_readme() {
     assert!(String::from_utf8_lossy(&missing.stderr).starts_with("error: cannot read no/such/dir"));
     let usage = storyclust(&["stats", "--no-such-flag"]);
     assert_eq!(usage.status.code(), Some(2));
-    let wrong_value = storyclust(&["stats", "--format", "xml"]);
+    let wrong_value = storyclust(&["stats", "--input-format", "xml"]);
     assert_eq!(wrong_value.status.code(), Some(2));
 }
 

@@ -2,8 +2,10 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+use storyclust::cluster::StoryOptions;
 use storyclust::corpus::{FieldNames, InputFormat, ReadOptions};
 use storyclust::minhash::{DedupOptions, LshParams, MinHashParams, Scheme, Verify};
+use storyclust::report::StoryFormat;
 use storyclust::text::{AnalysisOptions, ArabicStemmer, BoilerplateOptions, Lang};
 
 /// Find near-duplicate news articles and group articles into stories (Arabic-aware).
@@ -16,7 +18,7 @@ pub struct Cli {
     /// No progress bars, no warnings on standard error (errors are still printed).
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// The command (default: `stats seeds`).
+    /// The command (default: `cluster seeds`).
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -30,6 +32,79 @@ pub enum Command {
     /// Find near-duplicate documents (wire copies, republications): verified pairs and
     /// groups, by MinHash + LSH or by an exact join.
     Dedup(DedupArgs),
+    /// Group articles into stories and summarise each one for editors (the main job).
+    Cluster(ClusterArgs),
+    /// Score a clustering against a gold one (B-cubed, pairwise, ARI, NMI).
+    Eval(EvalArgs),
+}
+
+/// Options of `cluster`.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+    /// Two groups of articles join only if the mean cosine (TF-IDF) over their pairs of
+    /// articles reaches this...
+    #[arg(long, default_value_t = StoryOptions::default().threshold, value_parser = unit_interval)]
+    pub threshold: f64,
+    /// ...and reaches this fraction of the looser group's own mean cosine.
+    #[arg(long, default_value_t = StoryOptions::default().cohesion_ratio, value_parser = ratio)]
+    pub cohesion_ratio: f64,
+    /// Rounds of centroid reassignment after merging.
+    #[arg(long, value_name = "N", default_value_t = StoryOptions::default().refine_rounds)]
+    pub refine: usize,
+    /// Articles more than this many days apart are not linked directly (when both are dated);
+    /// 0 turns the window off.
+    #[arg(long, value_name = "DAYS", default_value_t = 3)]
+    pub window: u32,
+    /// Near-duplicates at or above this Jaccard always end in the same story.
+    #[arg(long, value_name = "J", default_value_t = 0.8, value_parser = unit_interval)]
+    pub duplicate_threshold: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StoryFormat::Table)]
+    pub format: StoryFormat,
+    /// Write the stories to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write `id<TAB>story` for every input document to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub assignments: Option<PathBuf>,
+    /// Score the stories against a gold file (`id<TAB>cluster`) and print the figures on
+    /// standard error.
+    #[arg(long, value_name = "GOLD.tsv")]
+    pub gold: Option<PathBuf>,
+    /// Label terms per story.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub label_terms: usize,
+    /// Key sentences per story.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub key_sentences: usize,
+}
+
+/// Options of `eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The gold clustering: `id<TAB>cluster` lines.
+    #[arg(long, value_name = "GOLD.tsv")]
+    pub gold: PathBuf,
+    /// The predicted clustering: TSV `id<TAB>cluster`, or JSON Lines with `id` and
+    /// `cluster`/`story`/`cluster_id`/`label`.
+    #[arg(value_name = "PRED")]
+    pub prediction: PathBuf,
+    /// Print only the JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn ratio(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not in [0, 1]"))
+    }
 }
 
 /// Options of `dedup`.
@@ -164,9 +239,9 @@ pub struct InputArgs {
     /// decompressed. Default: `seeds`.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Record format (default: from the extension, else from the content).
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub format: InputFormat,
+    /// Record format of the inputs (default: from the extension, else from the content).
+    #[arg(long = "input-format", value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
     /// JSONL/CSV field holding the id.
     #[arg(long, value_name = "NAME", default_value = "id")]
     pub id_field: String,
@@ -209,7 +284,7 @@ impl InputArgs {
     /// Reader options.
     pub fn read_options(&self, progress: bool) -> ReadOptions {
         ReadOptions {
-            format: self.format,
+            format: self.input_format,
             fields: FieldNames {
                 id: self.id_field.clone(),
                 text: self.text_field.clone(),
@@ -246,6 +321,7 @@ impl AnalysisArgs {
     /// Analysis options.
     pub fn options(&self, terms: bool, progress: bool) -> AnalysisOptions {
         AnalysisOptions {
+            bigrams: terms,
             lang: self.lang,
             arabic_stemmer: self.stemmer,
             boilerplate: BoilerplateOptions {

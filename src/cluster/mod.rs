@@ -1,5 +1,13 @@
-//! Grouping: union-find over links, and (later) the story clustering built on it.
+//! Grouping: union-find, average linkage, refinement, story clustering, and evaluation.
 
+mod agglomerative;
+mod eval;
+mod refine;
+mod stories;
 mod union_find;
 
+pub use agglomerative::{average_linkage, relative_average_linkage};
+pub use eval::{read_gold, read_prediction, score, Scores};
+pub use refine::refine;
+pub use stories::{cluster_stories, StoryClusters, StoryOptions};
 pub use union_find::UnionFind;

@@ -68,7 +68,7 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
                 } else {
                     (
                         DiagnosticKind::UnsupportedFile,
-                        "not a .txt, .md, .jsonl, .csv or .tsv file; skipped (use --format to read it anyway)",
+                        "not a .txt, .md, .jsonl, .csv or .tsv file; skipped (use --input-format to read it anyway)",
                     )
                 };
                 sink.report(Diagnostic::skipped(

@@ -31,6 +31,8 @@ pub struct AnalysisOptions {
     pub headline: HeadlineOptions,
     /// Collect terms (stop words out, stemmed) for TF-IDF; not needed for near-duplicates.
     pub terms: bool,
+    /// Also count pairs of adjacent terms (after stop words are removed) as terms.
+    pub bigrams: bool,
     /// Show progress bars.
     #[serde(skip)]
     pub progress: bool,
@@ -45,6 +47,7 @@ impl Default for AnalysisOptions {
             boilerplate: BoilerplateOptions::default(),
             headline: HeadlineOptions::default(),
             terms: true,
+            bigrams: false,
             progress: false,
         }
     }
@@ -67,6 +70,9 @@ pub struct TermCount {
     /// Whether `form` points into the title.
     pub form_in_title: bool,
 }
+
+/// Bigram hashes are marked so that they never collide with a unigram's by construction.
+const BIGRAM_MARK: u64 = 0xB16_0000_0000_0B16;
 
 /// The stable hash that identifies a term: XXH3-64 of its normalised, stemmed UTF-8 bytes.
 pub fn term_hash(term: &str) -> u64 {
@@ -416,7 +422,10 @@ fn finish(
                 HeadlineSource::Line(i) => Some(i),
                 _ => None,
             };
-            let mut counter = TermCounter::default();
+            let mut counter = TermCounter {
+                bigrams: options.bigrams,
+                ..TermCounter::default()
+            };
             if let Some(title) = doc.title.as_deref().filter(|_| has_title) {
                 let (mut title_normalized, mut title_spans) = (String::new(), Vec::new());
                 analyzer.normalizer().normalize_with_spans(
@@ -460,6 +469,7 @@ struct TermCounter<'a> {
     index: AHashMap<u64, u32>,
     entries: Vec<Entry<'a>>,
     buf: String,
+    bigrams: bool,
 }
 
 /// One term of a document. The form is chosen by a Boyer–Moore majority vote over the raw
@@ -485,34 +495,51 @@ impl<'a> TermCounter<'a> {
         spans: &[Span],
         is_title: bool,
     ) {
+        // The previous kept term of this text, for bigrams: its hash and where it starts.
+        let mut previous: Option<(u64, u32)> = None;
         for (word, &(a, b)) in words(normalized).zip(spans) {
             let Some(term) = analyzer.filter_token(word, &mut self.buf) else {
                 continue;
             };
             let hash = term_hash(term);
-            let form = &raw[a as usize..b as usize];
-            let next = self.entries.len() as u32;
-            let i = *self.index.entry(hash).or_insert(next) as usize;
-            if i == self.entries.len() {
-                self.entries.push(Entry {
-                    term: hash,
-                    count: 0,
-                    title_count: 0,
-                    form,
-                    form_in_title: in_title_field,
-                    votes: 0,
-                });
+            self.count(hash, &raw[a as usize..b as usize], in_title_field, is_title);
+            if self.bigrams {
+                if let Some((first, start)) = previous {
+                    let pair = sequence_hash(&[first, hash]) ^ BIGRAM_MARK;
+                    self.count(
+                        pair,
+                        &raw[start as usize..b as usize],
+                        in_title_field,
+                        is_title,
+                    );
+                }
+                previous = Some((hash, a));
             }
-            let e = &mut self.entries[i];
-            e.count += 1;
-            e.title_count += u32::from(is_title);
-            if e.form == form {
-                e.votes += 1;
-            } else if e.votes == 0 {
-                (e.form, e.form_in_title, e.votes) = (form, in_title_field, 1);
-            } else {
-                e.votes -= 1;
-            }
+        }
+    }
+
+    fn count(&mut self, hash: u64, form: &'a str, in_title_field: bool, is_title: bool) {
+        let next = self.entries.len() as u32;
+        let i = *self.index.entry(hash).or_insert(next) as usize;
+        if i == self.entries.len() {
+            self.entries.push(Entry {
+                term: hash,
+                count: 0,
+                title_count: 0,
+                form,
+                form_in_title: in_title_field,
+                votes: 0,
+            });
+        }
+        let e = &mut self.entries[i];
+        e.count += 1;
+        e.title_count += u32::from(is_title);
+        if e.form == form {
+            e.votes += 1;
+        } else if e.votes == 0 {
+            (e.form, e.form_in_title, e.votes) = (form, in_title_field, 1);
+        } else {
+            e.votes -= 1;
         }
     }
 

@@ -10,12 +10,14 @@ pub struct StopWords {
 }
 
 impl StopWords {
-    /// NLTK's list for `lang` (the stopwords-iso English list also holds content words such
-    /// as "world", so NLTK's is used for both languages). Every word goes through
-    /// `normalizer` so that it matches normalised tokens.
+    /// The maintained lists for `lang`: for Arabic the union of NLTK's and stopwords-iso's
+    /// (each misses common news function words the other has, such as تم, بشكل, خلال in
+    /// NLTK's); for English NLTK's alone (the stopwords-iso English list also holds content
+    /// words such as "world"). Every word goes through `normalizer` so that it matches
+    /// normalised tokens.
     pub fn for_lang(lang: Lang, normalizer: &Normalizer) -> StopWords {
         let lists: &[&[&str]] = match lang {
-            Lang::Arabic => &[stop_words::get("ar")],
+            Lang::Arabic => &[stop_words::get("ar"), stop_words_iso::get("ar")],
             Lang::English => &[stop_words::get("en")],
             Lang::Undetermined => &[],
         };
@@ -57,7 +59,8 @@ mod tests {
         let n = Normalizer::default();
         let ar = StopWords::for_lang(Lang::Arabic, &n);
         assert!(ar.len() > 500, "{}", ar.len());
-        for w in ["في", "الي", "التي", "هذه", "ان", "علي"] {
+        for w in ["في", "الي", "التي", "هذه", "ان", "علي", "تم", "بشكل", "خلال"]
+        {
             assert!(ar.contains(w), "{w}");
         }
         assert!(!ar.contains("ترامب"));

@@ -1,0 +1,308 @@
+//! Average linkage (UPGMA) on a sparse similarity graph.
+//!
+//! The similarity of two clusters is the mean similarity over all pairs of their documents,
+//! where a pair without an edge counts as 0. The pair of clusters with the highest mean is
+//! merged, again and again, while that mean is at least the threshold. A single strong link
+//! cannot chain two unrelated stories: it is averaged with every other pair.
+//!
+//! Similarities are summed as fixed-point integers, so sums do not depend on the order of
+//! addition, and ties are broken by the clusters' smallest document rank: the result is the
+//! same for any input order and thread count.
+
+use crate::tfidf::NeighbourGraph;
+use ahash::AHashMap;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+const SCALE: f64 = (1u64 << 32) as f64;
+
+/// Clusters documents. `initial` are groups that start merged (near-duplicates); `rank` orders
+/// documents (by id) for tie-breaking. Returns each document's cluster as the smallest rank
+/// of its members.
+pub fn average_linkage(
+    graph: &NeighbourGraph,
+    initial: &[Vec<u32>],
+    threshold: f64,
+    rank: &[u32],
+) -> Vec<u32> {
+    relative_average_linkage(graph, initial, threshold, 0.0, rank)
+}
+
+/// Average linkage that also refuses a merge whose mean similarity is below `relative` times
+/// the cohesion (mean internal similarity) of the looser of the two clusters (clusters of
+/// one document have no cohesion and set no bound): a cluster joins another only if it is
+/// nearly as close to it as its own members are to each other. This is what lets one
+/// setting find broad topics made of loosely related articles and also keep apart two
+/// tight events of the same topic.
+pub fn relative_average_linkage(
+    graph: &NeighbourGraph,
+    initial: &[Vec<u32>],
+    threshold: f64,
+    relative: f64,
+    rank: &[u32],
+) -> Vec<u32> {
+    let n = graph.len();
+    // Start: every document alone, then the initial groups.
+    let mut cluster_of: Vec<u32> = (0..n as u32).collect();
+    for group in initial {
+        for &m in group {
+            cluster_of[m as usize] = group[0];
+        }
+    }
+    let mut size = vec![0u64; n];
+    let mut key = vec![u32::MAX; n]; // smallest rank of the members
+    for d in 0..n {
+        let c = cluster_of[d] as usize;
+        size[c] += 1;
+        key[c] = key[c].min(rank[d]);
+    }
+    let mut links: Vec<AHashMap<u32, u64>> = vec![AHashMap::new(); n];
+    // Sum of similarities inside each cluster (each pair once).
+    let mut internal = vec![0u64; n];
+    for a in 0..n {
+        let ca = cluster_of[a];
+        for &(b, s) in graph.neighbours(a) {
+            let cb = cluster_of[b as usize];
+            let fixed = (s as f64 * SCALE).round() as u64;
+            if ca != cb {
+                *links[ca as usize].entry(cb).or_insert(0) += fixed;
+            } else if (a as u32) < b {
+                internal[ca as usize] += fixed;
+            }
+        }
+    }
+    let cohesion = |c: usize, size: &[u64], internal: &[u64]| -> Option<f64> {
+        let k = size[c];
+        (k >= 2).then(|| internal[c] as f64 / SCALE / (k * (k - 1) / 2) as f64)
+    };
+    let mut version = vec![0u32; n];
+    let mut heap = BinaryHeap::new();
+    let push = |heap: &mut BinaryHeap<Candidate>,
+                a: u32,
+                b: u32,
+                sum: u64,
+                size: &[u64],
+                key: &[u32],
+                version: &[u32]| {
+        let mean = sum as f64 / SCALE / (size[a as usize] * size[b as usize]) as f64;
+        if mean >= threshold {
+            let (a, b) = if key[a as usize] < key[b as usize] {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            heap.push(Candidate {
+                mean,
+                keys: (key[a as usize], key[b as usize]),
+                a,
+                b,
+                versions: (version[a as usize], version[b as usize]),
+            });
+        }
+    };
+    for a in 0..n as u32 {
+        for (&b, &sum) in &links[a as usize] {
+            if a < b {
+                push(&mut heap, a, b, sum, &size, &key, &version);
+            }
+        }
+    }
+    while let Some(c) = heap.pop() {
+        if version[c.a as usize] != c.versions.0 || version[c.b as usize] != c.versions.1 {
+            continue;
+        }
+        if relative > 0.0 {
+            let ca = cohesion(c.a as usize, &size, &internal);
+            let cb = cohesion(c.b as usize, &size, &internal);
+            // Compared with the looser of the two clusters (measured best of min, mean and
+            // max on the labelled corpora, see examples/story_quality.rs).
+            let looser = match (ca, cb) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
+            if looser.is_some_and(|t| c.mean < relative * t) {
+                continue;
+            }
+        }
+        let between = links[c.a as usize].get(&c.b).copied().unwrap_or(0);
+        // Merge the smaller link map into the larger cluster.
+        let (keep, gone) = if links[c.a as usize].len() >= links[c.b as usize].len() {
+            (c.a, c.b)
+        } else {
+            (c.b, c.a)
+        };
+        let gone_links = std::mem::take(&mut links[gone as usize]);
+        links[keep as usize].remove(&gone);
+        for (other, sum) in gone_links {
+            if other == keep {
+                continue;
+            }
+            *links[keep as usize].entry(other).or_insert(0) += sum;
+            let o = &mut links[other as usize];
+            o.remove(&gone);
+            *o.entry(keep).or_insert(0) += sum;
+        }
+        internal[keep as usize] += internal[gone as usize] + between;
+        internal[gone as usize] = 0;
+        size[keep as usize] += size[gone as usize];
+        size[gone as usize] = 0;
+        key[keep as usize] = key[keep as usize].min(key[gone as usize]);
+        version[keep as usize] += 1;
+        version[gone as usize] += 1;
+        let mut neighbours: Vec<(u32, u64)> =
+            links[keep as usize].iter().map(|(&o, &s)| (o, s)).collect();
+        neighbours.sort_unstable();
+        for (other, sum) in neighbours {
+            push(&mut heap, keep, other, sum, &size, &key, &version);
+        }
+        merge_into(&mut cluster_of, gone, keep);
+    }
+    resolve(&cluster_of, &key)
+}
+
+/// Records that cluster `gone` is now part of `keep` (resolved at the end).
+fn merge_into(parent: &mut [u32], gone: u32, keep: u32) {
+    parent[gone as usize] = keep;
+}
+
+/// Each document's final cluster key, following merge records.
+fn resolve(parent: &[u32], key: &[u32]) -> Vec<u32> {
+    let n = parent.len();
+    let mut root = vec![u32::MAX; n];
+    (0..n)
+        .map(|d| {
+            let mut c = d as u32;
+            let mut path = Vec::new();
+            while parent[c as usize] != c {
+                if root[c as usize] != u32::MAX {
+                    c = root[c as usize];
+                    break;
+                }
+                path.push(c);
+                c = parent[c as usize];
+            }
+            for p in path {
+                root[p as usize] = c;
+            }
+            key[c as usize]
+        })
+        .collect()
+}
+
+#[derive(Debug)]
+struct Candidate {
+    mean: f64,
+    keys: (u32, u32),
+    a: u32,
+    b: u32,
+    versions: (u32, u32),
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Highest mean first; on ties, the pair with the smallest keys.
+        self.mean
+            .total_cmp(&other.mean)
+            .then_with(|| other.keys.cmp(&self.keys))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Textbook UPGMA over a dense matrix, for comparison.
+    fn brute_force(sim: &[Vec<f64>], threshold: f64) -> Vec<usize> {
+        let n = sim.len();
+        let mut clusters: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+        loop {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for i in 0..clusters.len() {
+                for j in i + 1..clusters.len() {
+                    let total: f64 = clusters[i]
+                        .iter()
+                        .flat_map(|&a| clusters[j].iter().map(move |&b| (a, b)))
+                        .map(|(a, b)| sim[a][b])
+                        .sum();
+                    let mean = total / (clusters[i].len() * clusters[j].len()) as f64;
+                    let better = match best {
+                        None => true,
+                        Some((m, bi, bj)) => {
+                            mean > m + 1e-12
+                                || ((mean - m).abs() <= 1e-12
+                                    && (clusters[i][0], clusters[j][0])
+                                        < (clusters[bi][0], clusters[bj][0]))
+                        }
+                    };
+                    if mean >= threshold && better {
+                        best = Some((mean, i, j));
+                    }
+                }
+            }
+            let Some((_, i, j)) = best else { break };
+            let merged = clusters.remove(j);
+            clusters[i].extend(merged);
+            clusters[i].sort_unstable();
+            clusters.sort_by_key(|c| c[0]);
+        }
+        let mut label = vec![0; n];
+        for c in &clusters {
+            for &d in c {
+                label[d] = c[0];
+            }
+        }
+        label
+    }
+
+    #[test]
+    #[allow(clippy::needless_range_loop)] // the matrix is filled symmetrically by index
+    fn equals_textbook_upgma_on_random_graphs() {
+        let mut rng = 3u64;
+        let mut next = || {
+            rng = crate::minhash::signature::splitmix64(rng);
+            (rng >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..40 {
+            let n = 12;
+            let mut sim = vec![vec![0.0; n]; n];
+            let mut pairs = Vec::new();
+            for a in 0..n {
+                for b in a + 1..n {
+                    if next() < 0.35 {
+                        // Multiples of 1/64 are exact in fixed point, so both sides agree.
+                        let s = (next() * 64.0).ceil() / 64.0;
+                        sim[a][b] = s;
+                        sim[b][a] = s;
+                        pairs.push((a as u32, b as u32, s as f32));
+                    }
+                }
+            }
+            let graph = NeighbourGraph::from_pairs(n, 0.0, &pairs);
+            let rank: Vec<u32> = (0..n as u32).collect();
+            for threshold in [0.1, 0.3, 0.5] {
+                let ours = average_linkage(&graph, &[], threshold, &rank);
+                let reference = brute_force(&sim, threshold);
+                let ours: Vec<usize> = ours.iter().map(|&k| k as usize).collect();
+                assert_eq!(ours, reference, "threshold {threshold}");
+            }
+        }
+    }
+
+    #[test]
+    fn initial_groups_stay_together() {
+        let graph = NeighbourGraph::from_pairs(4, 0.0, &[(2, 3, 0.9)]);
+        let labels = average_linkage(&graph, &[vec![0, 1]], 0.5, &[0, 1, 2, 3]);
+        assert_eq!(labels, [0, 0, 2, 2]);
+    }
+}

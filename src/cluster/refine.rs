@@ -1,0 +1,134 @@
+//! Refinement after agglomeration: each document moves to the cluster whose centroid it is
+//! most similar to, among its own cluster and the clusters of its ten strongest neighbours.
+//!
+//! Greedy merging cannot undo an early mistake; a few rounds of centroid reassignment can.
+//! A document's similarity to its own cluster is measured without itself, and a document
+//! alone stays alone unless some cluster's centroid reaches `floor`.
+
+use crate::tfidf::{NeighbourGraph, SparseVector};
+use ahash::AHashMap;
+use rayon::prelude::*;
+
+/// Neighbours whose clusters a document may move to.
+const NEIGHBOURS_CONSIDERED: usize = 10;
+
+/// One round of reassignment; `labels` are cluster keys per document, `rank` orders the
+/// documents (sums run in that order, so results do not depend on input order).
+pub fn refine(
+    vectors: &[SparseVector],
+    graph: &NeighbourGraph,
+    labels: &[u32],
+    rank: &[u32],
+    floor: f32,
+) -> Vec<u32> {
+    let n = labels.len();
+    let mut by_rank: Vec<usize> = (0..n).collect();
+    by_rank.sort_unstable_by_key(|&d| rank[d]);
+    // Centroid sums (unnormalised) and sizes, per label.
+    let mut sums: AHashMap<u32, AHashMap<u32, f64>> = AHashMap::new();
+    let mut sizes: AHashMap<u32, usize> = AHashMap::new();
+    for &d in &by_rank {
+        let l = labels[d];
+        *sizes.entry(l).or_insert(0) += 1;
+        let c = sums.entry(l).or_default();
+        for (&t, &w) in vectors[d].ids.iter().zip(&vectors[d].weights) {
+            *c.entry(t).or_insert(0.0) += f64::from(w);
+        }
+    }
+    let norm2: AHashMap<u32, f64> = sums
+        .iter()
+        .map(|(&l, c)| {
+            let mut ids: Vec<(&u32, &f64)> = c.iter().collect();
+            ids.sort_unstable_by_key(|e| *e.0);
+            (l, ids.iter().map(|(_, w)| *w * *w).sum())
+        })
+        .collect();
+    let similarity = |d: usize, l: u32, without_self: bool| -> f64 {
+        let c = &sums[&l];
+        let (mut dot, mut n2) = (0.0, norm2[&l]);
+        for (&t, &w) in vectors[d].ids.iter().zip(&vectors[d].weights) {
+            let w = f64::from(w);
+            let cw = c.get(&t).copied().unwrap_or(0.0);
+            if without_self {
+                dot += w * (cw - w);
+                n2 += (cw - w) * (cw - w) - cw * cw;
+            } else {
+                dot += w * cw;
+            }
+        }
+        if n2 <= 1e-12 {
+            0.0
+        } else {
+            dot / n2.sqrt()
+        }
+    };
+    (0..n)
+        .into_par_iter()
+        .map(|d| {
+            let own = labels[d];
+            let mut best = if sizes[&own] > 1 {
+                (similarity(d, own, true), own)
+            } else {
+                (f64::from(floor), own)
+            };
+            // The clusters of the strongest neighbours are the only plausible moves.
+            let mut strongest: Vec<(u32, f32)> = graph.neighbours(d).to_vec();
+            strongest.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            strongest.truncate(NEIGHBOURS_CONSIDERED);
+            let mut others: Vec<u32> = strongest
+                .iter()
+                .map(|&(m, _)| labels[m as usize])
+                .filter(|&l| l != own)
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            for l in others {
+                let s = similarity(d, l, false);
+                if s > best.0 + 1e-9 {
+                    best = (s, l);
+                }
+            }
+            best.1
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(pairs: &[(u32, f32)]) -> SparseVector {
+        let norm = pairs.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
+        SparseVector {
+            ids: pairs.iter().map(|p| p.0).collect(),
+            weights: pairs.iter().map(|p| p.1 / norm).collect(),
+        }
+    }
+
+    #[test]
+    fn a_misplaced_document_moves_to_the_closer_centroid() {
+        // Documents 0–2 are about term 0, 3–4 about term 1; document 2 was put with 3–4.
+        let vectors = vec![
+            v(&[(0, 1.0)]),
+            v(&[(0, 1.0), (2, 0.2)]),
+            v(&[(0, 1.0), (1, 0.3)]),
+            v(&[(1, 1.0)]),
+            v(&[(1, 1.0), (3, 0.1)]),
+        ];
+        let pairs: Vec<(u32, u32, f32)> = vec![
+            (0, 1, 0.9),
+            (0, 2, 0.9),
+            (1, 2, 0.8),
+            (2, 3, 0.3),
+            (2, 4, 0.3),
+            (3, 4, 0.9),
+        ];
+        let graph = NeighbourGraph::from_pairs(5, 0.0, &pairs);
+        let labels = vec![0, 0, 3, 3, 3];
+        let rank: Vec<u32> = (0..5).collect();
+        assert_eq!(
+            refine(&vectors, &graph, &labels, &rank, 0.1),
+            vec![0, 0, 0, 3, 3]
+        );
+    }
+}

@@ -1,0 +1,135 @@
+//! Story clustering: near-duplicate groups collapsed, TF-IDF neighbours within a time window,
+//! relative average linkage, centroid refinement.
+
+use super::{refine, relative_average_linkage};
+use crate::corpus::Document;
+use crate::minhash::{id_order, Dedup};
+use crate::text::AnalyzedCorpus;
+use crate::tfidf::{neighbour_graph, NeighbourGraph, TfIdf, TfIdfOptions};
+use serde::Serialize;
+
+/// Options of story clustering. The defaults were chosen on two labelled corpora at once
+/// (see the README and `examples/story_quality.rs`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryOptions {
+    /// Two clusters merge only if the mean cosine over their pairs of articles reaches this
+    /// (or the corpus's mean cosine over all pairs, when that is higher).
+    pub threshold: f64,
+    /// ...and reaches this fraction of the looser cluster's own mean internal cosine.
+    pub cohesion_ratio: f64,
+    /// Rounds of centroid reassignment after merging.
+    pub refine_rounds: usize,
+    /// Pairs below this cosine are not kept in the neighbour graph (they count as 0).
+    pub graph_threshold: f32,
+    /// Neighbours are searched through each article's this many heaviest terms (`None`:
+    /// an exact search over all terms, much slower on large corpora).
+    pub keywords: Option<usize>,
+    /// Articles further apart than this many days are never linked directly (ignored when
+    /// either date is unknown). `None`: no window.
+    pub window_days: Option<u32>,
+    /// TF-IDF weighting.
+    pub tfidf: TfIdfOptions,
+}
+
+impl Default for StoryOptions {
+    fn default() -> Self {
+        StoryOptions {
+            threshold: 0.08,
+            cohesion_ratio: 0.65,
+            refine_rounds: 1,
+            graph_threshold: 0.04,
+            keywords: Some(40),
+            window_days: Some(3),
+            tfidf: TfIdfOptions {
+                min_df: 2,
+                ..TfIdfOptions::default()
+            },
+        }
+    }
+}
+
+/// The result of story clustering: each document's story key (the smallest id rank of its
+/// members), with the model and graph it was computed from.
+#[derive(Debug, Clone)]
+pub struct StoryClusters {
+    /// Story key of each document.
+    pub labels: Vec<u32>,
+    /// Rank of each document by id.
+    pub rank: Vec<u32>,
+    /// The TF-IDF model.
+    pub model: TfIdf,
+    /// The neighbour graph.
+    pub graph: NeighbourGraph,
+    /// Seconds per stage: tfidf, neighbours, linkage, refine.
+    pub seconds: Vec<(&'static str, f64)>,
+}
+
+/// Clusters documents into stories.
+pub fn cluster_stories(
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    dedup: &Dedup,
+    options: &StoryOptions,
+) -> StoryClusters {
+    let mut seconds = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        seconds.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
+    let model = TfIdf::fit(analyzed, &options.tfidf);
+    lap("tfidf");
+    let days: Vec<Option<i64>> = documents
+        .iter()
+        .map(|d| d.date.map(|t| t.day_number()))
+        .collect();
+    let window = options.window_days.map(i64::from);
+    let allowed = |a: u32, b: u32| match (window, days[a as usize], days[b as usize]) {
+        (Some(w), Some(x), Some(y)) => (x - y).abs() <= w,
+        _ => true,
+    };
+    let graph = neighbour_graph(
+        &model.vectors,
+        model.vocabulary.len(),
+        options.graph_threshold,
+        options.keywords,
+        &allowed,
+    );
+    lap("neighbours");
+    let rank = id_order(documents);
+    let groups: Vec<Vec<u32>> = dedup
+        .groups
+        .groups
+        .iter()
+        .map(|g| {
+            std::iter::once(g.canonical)
+                .chain(g.members.iter().map(|m| m.0))
+                .collect()
+        })
+        .collect();
+    // A story must stand out from the corpus: in a corpus that is all one topic, the
+    // stories are the events within it.
+    let threshold = options.threshold.max(model.background_similarity());
+    let mut labels =
+        relative_average_linkage(&graph, &groups, threshold, options.cohesion_ratio, &rank);
+    lap("linkage");
+    for _ in 0..options.refine_rounds {
+        labels = refine(&model.vectors, &graph, &labels, &rank, threshold as f32);
+    }
+    // Refinement moves single documents; near-duplicates must stay together: a group goes
+    // where its canonical document went.
+    for g in &dedup.groups.groups {
+        let story = labels[g.canonical as usize];
+        for &(m, _) in &g.members {
+            labels[m as usize] = story;
+        }
+    }
+    lap("refine");
+    StoryClusters {
+        labels,
+        rank,
+        model,
+        graph,
+        seconds,
+    }
+}

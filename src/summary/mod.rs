@@ -1,0 +1,479 @@
+//! Story summaries for editors: label terms, headline, representative article, members,
+//! sources, dates, key sentences, near-duplicate groups, cohesion.
+
+use crate::cluster::StoryClusters;
+use crate::corpus::{Document, Timestamp};
+use crate::minhash::Dedup;
+use crate::text::{
+    display_form, term_hash, AnalysisOptions, AnalyzedCorpus, Analyzer, Lang, Normalizer,
+};
+use crate::tfidf::SparseVector;
+use ahash::{AHashMap, AHashSet};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How summaries are made.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SummaryOptions {
+    /// Label terms per story.
+    pub label_terms: usize,
+    /// Key sentences per story.
+    pub key_sentences: usize,
+}
+
+impl Default for SummaryOptions {
+    fn default() -> Self {
+        SummaryOptions {
+            label_terms: 5,
+            key_sentences: 3,
+        }
+    }
+}
+
+/// One article of a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryMember {
+    /// Its id.
+    pub id: String,
+    /// Its headline.
+    pub headline: String,
+    /// Its source.
+    pub source: Option<String>,
+    /// Its date.
+    pub date: Option<Timestamp>,
+    /// Cosine to the story's centroid.
+    pub similarity: f64,
+    /// Its index in the corpus.
+    #[serde(skip)]
+    pub index: u32,
+}
+
+/// A near-duplicate group inside a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryDuplicates {
+    /// The canonical article.
+    pub canonical: String,
+    /// The copies, with their Jaccard to the canonical one.
+    pub copies: Vec<(String, f64)>,
+}
+
+/// One story.
+#[derive(Debug, Clone, Serialize)]
+pub struct Story {
+    /// 1-based, in the order stories are listed.
+    pub id: usize,
+    /// Number of articles.
+    pub size: usize,
+    /// The most distinctive terms, as written.
+    pub label: Vec<String>,
+    /// The headline of the most central article.
+    pub headline: String,
+    /// The most central article's id.
+    pub representative: String,
+    /// The articles, most central first.
+    pub members: Vec<StoryMember>,
+    /// Sources with their number of articles, most first.
+    pub sources: Vec<(String, usize)>,
+    /// Earliest date.
+    pub first_date: Option<Timestamp>,
+    /// Latest date.
+    pub last_date: Option<Timestamp>,
+    /// Central, non-redundant sentences.
+    pub key_sentences: Vec<String>,
+    /// Near-duplicate groups among the articles.
+    pub duplicate_groups: Vec<StoryDuplicates>,
+    /// Mean cosine of the articles to the centroid (1 for a single article).
+    pub cohesion: f64,
+}
+
+/// All stories: by size, then most recent, singletons last.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stories {
+    /// The stories.
+    pub stories: Vec<Story>,
+}
+
+impl Stories {
+    /// Each document's story id, by corpus index.
+    pub fn assignments(&self, n: usize) -> Vec<usize> {
+        let mut out = vec![0; n];
+        for s in &self.stories {
+            for m in &s.members {
+                out[m.index as usize] = s.id;
+            }
+        }
+        out
+    }
+}
+
+/// Summarises every story.
+pub fn summarize(
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    clusters: &StoryClusters,
+    dedup: &Dedup,
+    analysis: &AnalysisOptions,
+    options: &SummaryOptions,
+) -> Stories {
+    let mut by_label: AHashMap<u32, Vec<u32>> = AHashMap::new();
+    for (d, &l) in clusters.labels.iter().enumerate() {
+        by_label.entry(l).or_default().push(d as u32);
+    }
+    let mut groups: Vec<Vec<u32>> = by_label.into_values().collect();
+    for g in &mut groups {
+        g.sort_unstable_by_key(|&d| clusters.rank[d as usize]);
+    }
+    groups.sort_unstable_by_key(|g| clusters.rank[g[0] as usize]);
+
+    let labels = label_terms(documents, analyzed, &groups, clusters, options.label_terms);
+    let normalizer = Normalizer::new(analysis.normalize);
+    let analyzers: Vec<(Lang, Analyzer)> = [Lang::Arabic, Lang::English, Lang::Undetermined]
+        .into_iter()
+        .map(|l| (l, Analyzer::terms(normalizer, l, analysis.arabic_stemmer)))
+        .collect();
+    let duplicates_of: AHashMap<u32, &crate::minhash::DuplicateGroup> = dedup
+        .groups
+        .groups
+        .iter()
+        .map(|g| (g.canonical, g))
+        .collect();
+
+    let mut stories: Vec<Story> = groups
+        .par_iter()
+        .zip(labels)
+        .map(|(members, label)| {
+            let centroid = centroid(members.iter().map(|&d| &clusters.model.vectors[d as usize]));
+            let mut scored: Vec<(u32, f64)> = members
+                .iter()
+                .map(|&d| {
+                    (
+                        d,
+                        f64::from(clusters.model.vectors[d as usize].dot(&centroid)),
+                    )
+                })
+                .collect();
+            if scored.len() == 1 {
+                scored[0].1 = 1.0;
+            }
+            scored.sort_by(|a, b| {
+                b.1.total_cmp(&a.1)
+                    .then(clusters.rank[a.0 as usize].cmp(&clusters.rank[b.0 as usize]))
+            });
+            let cohesion = scored.iter().map(|s| s.1).sum::<f64>() / scored.len() as f64;
+            let rep = scored[0].0 as usize;
+            let mut sources: AHashMap<&str, usize> = AHashMap::new();
+            let (mut first, mut last) = (None::<Timestamp>, None::<Timestamp>);
+            for &(d, _) in &scored {
+                let doc = &documents[d as usize];
+                if let Some(s) = &doc.source {
+                    *sources.entry(s).or_insert(0) += 1;
+                }
+                if let Some(t) = doc.date {
+                    first = Some(first.map_or(t, |f| f.min(t)));
+                    last = Some(last.map_or(t, |l| l.max(t)));
+                }
+            }
+            let mut sources: Vec<(String, usize)> = sources
+                .into_iter()
+                .map(|(s, n)| (s.to_string(), n))
+                .collect();
+            sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let lookup = |lang: Lang| {
+                &analyzers
+                    .iter()
+                    .find(|(l, _)| *l == lang)
+                    .expect("every language")
+                    .1
+            };
+            let key_sentences = key_sentences(
+                documents,
+                analyzed,
+                &scored,
+                clusters,
+                &centroid,
+                &lookup,
+                options.key_sentences,
+            );
+            let mut duplicate_groups: Vec<StoryDuplicates> = scored
+                .iter()
+                .filter_map(|(d, _)| duplicates_of.get(d))
+                .map(|g| StoryDuplicates {
+                    canonical: documents[g.canonical as usize].id.clone(),
+                    copies: g
+                        .members
+                        .iter()
+                        .map(|&(m, j)| (documents[m as usize].id.clone(), j))
+                        .collect(),
+                })
+                .collect();
+            duplicate_groups.sort_by(|a, b| a.canonical.cmp(&b.canonical));
+            Story {
+                id: 0,
+                size: scored.len(),
+                label,
+                headline: analyzed.documents[rep].headline.clone(),
+                representative: documents[rep].id.clone(),
+                members: scored
+                    .iter()
+                    .map(|&(d, similarity)| StoryMember {
+                        id: documents[d as usize].id.clone(),
+                        headline: analyzed.documents[d as usize].headline.clone(),
+                        source: documents[d as usize].source.clone(),
+                        date: documents[d as usize].date,
+                        similarity,
+                        index: d,
+                    })
+                    .collect(),
+                sources,
+                first_date: first,
+                last_date: last,
+                key_sentences,
+                duplicate_groups,
+                cohesion,
+            }
+        })
+        .collect();
+    // Largest first, then the most recent, then by the smallest member id.
+    stories.sort_by(|a, b| {
+        b.size
+            .cmp(&a.size)
+            .then_with(|| b.last_date.cmp(&a.last_date))
+            .then_with(|| {
+                let key = |s: &Story| {
+                    s.members
+                        .iter()
+                        .map(|m| clusters.rank[m.index as usize])
+                        .min()
+                };
+                key(a).cmp(&key(b))
+            })
+    });
+    for (i, s) in stories.iter_mut().enumerate() {
+        s.id = i + 1;
+    }
+    Stories { stories }
+}
+
+fn centroid<'a>(vectors: impl Iterator<Item = &'a SparseVector>) -> SparseVector {
+    let mut sum: AHashMap<u32, f64> = AHashMap::new();
+    for v in vectors {
+        for (&t, &w) in v.ids.iter().zip(&v.weights) {
+            *sum.entry(t).or_insert(0.0) += f64::from(w);
+        }
+    }
+    let mut terms: Vec<(u32, f64)> = sum.into_iter().collect();
+    terms.sort_unstable_by_key(|t| t.0);
+    let norm = terms
+        .iter()
+        .map(|t| t.1 * t.1)
+        .sum::<f64>()
+        .sqrt()
+        .max(1e-12);
+    SparseVector {
+        ids: terms.iter().map(|t| t.0).collect(),
+        weights: terms.iter().map(|t| (t.1 / norm) as f32).collect(),
+    }
+}
+
+/// Class-based TF-IDF (as in BERTopic): a term's weight in a story is its frequency there
+/// (1 + ln count per article, summed) × ln(1 + A / its frequency in all stories), A being
+/// the mean number of term occurrences per story; times the term's idf over articles, so
+/// that words common everywhere (تم, بشكل) give way to names. Only terms of the TF-IDF vocabulary take
+/// part: words found in most of the corpus (say, the two leaders every article names) say
+/// nothing about one story. Terms are shown in the form their articles write them most; a
+/// term whose form repeats an already chosen one is passed over.
+fn label_terms(
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    groups: &[Vec<u32>],
+    clusters: &StoryClusters,
+    k: usize,
+) -> Vec<Vec<String>> {
+    let vocabulary = &clusters.model.vocabulary;
+    let per_story: Vec<AHashMap<u64, f64>> = groups
+        .par_iter()
+        .map(|members| {
+            let mut tf: AHashMap<u64, f64> = AHashMap::new();
+            for &d in members {
+                for t in &analyzed.documents[d as usize].terms {
+                    if vocabulary.id(t.term).is_some() {
+                        *tf.entry(t.term).or_insert(0.0) += 1.0 + f64::from(t.count).ln();
+                    }
+                }
+            }
+            tf
+        })
+        .collect();
+    let mut total: AHashMap<u64, f64> = AHashMap::new();
+    for tf in &per_story {
+        for (&t, &w) in tf {
+            *total.entry(t).or_insert(0.0) += w;
+        }
+    }
+    let mean = total.values().sum::<f64>() / groups.len().max(1) as f64;
+    groups
+        .par_iter()
+        .zip(per_story)
+        .map(|(members, tf)| {
+            let mut scored: Vec<(u64, f64)> = tf
+                .iter()
+                .map(|(&t, &w)| {
+                    let idf = vocabulary
+                        .id(t)
+                        .map_or(1.0, |id| f64::from(vocabulary.idf[id as usize]));
+                    (t, w * (1.0 + mean / total[&t]).ln() * idf)
+                })
+                .collect();
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut chosen: Vec<String> = Vec::new();
+            for (term, _) in scored.into_iter().take(k * 6) {
+                if chosen.len() >= k {
+                    break;
+                }
+                let mut forms: AHashMap<String, u32> = AHashMap::new();
+                for &d in members {
+                    let a = &analyzed.documents[d as usize];
+                    if let Ok(i) = a.terms.binary_search_by_key(&term, |t| t.term) {
+                        let form = display_form(a.term_form(&documents[d as usize], &a.terms[i]));
+                        *forms.entry(form).or_insert(0) += a.terms[i].count;
+                    }
+                }
+                let Some((form, _)) = forms
+                    .into_iter()
+                    .filter(|(f, _)| !f.is_empty())
+                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                else {
+                    continue;
+                };
+                let lower = form.to_lowercase();
+                let overlaps = chosen.iter().any(|c| {
+                    let c = c.to_lowercase();
+                    c.contains(&lower) || lower.contains(&c)
+                });
+                if !overlaps {
+                    chosen.push(form);
+                }
+            }
+            chosen
+        })
+        .collect()
+}
+
+/// Central, non-redundant sentences from the most central articles' content lines, by
+/// maximal marginal relevance (λ = 0.7) over cosine to the centroid.
+fn key_sentences<'a>(
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    scored: &[(u32, f64)],
+    clusters: &StoryClusters,
+    centroid: &SparseVector,
+    analyzer_for: &dyn Fn(Lang) -> &'a Analyzer,
+    k: usize,
+) -> Vec<String> {
+    let vocabulary = &clusters.model.vocabulary;
+    let mut candidates: Vec<(String, SparseVector)> = Vec::new();
+    let mut seen: AHashSet<String> = AHashSet::new();
+    let mut scratch = crate::text::Scratch::default();
+    for &(d, _) in scored.iter().take(5) {
+        let doc = &documents[d as usize];
+        let a = &analyzed.documents[d as usize];
+        let analyzer = analyzer_for(a.lang);
+        for line in a
+            .lines
+            .iter()
+            .filter(|l| l.kind == crate::text::LineKind::Content)
+        {
+            for sentence in sentences(&doc.body[line.text.clone()]) {
+                let words = sentence.split_whitespace().count();
+                if !(6..=60).contains(&words) || !seen.insert(sentence.to_string()) {
+                    continue;
+                }
+                let mut tf: AHashMap<u32, f32> = AHashMap::new();
+                analyzer.for_each_token(sentence, &mut scratch, |t| {
+                    if let Some(id) = vocabulary.id(term_hash(t)) {
+                        *tf.entry(id).or_insert(0.0) += 1.0;
+                    }
+                });
+                if tf.len() < 3 {
+                    continue;
+                }
+                let mut terms: Vec<(u32, f32)> = tf
+                    .into_iter()
+                    .map(|(id, c)| (id, (1.0 + c.ln()) * vocabulary.idf[id as usize]))
+                    .collect();
+                terms.sort_unstable_by_key(|t| t.0);
+                let norm = terms.iter().map(|t| t.1 * t.1).sum::<f32>().sqrt();
+                let v = SparseVector {
+                    ids: terms.iter().map(|t| t.0).collect(),
+                    weights: terms.iter().map(|t| t.1 / norm).collect(),
+                };
+                candidates.push((sentence.to_string(), v));
+            }
+        }
+        if candidates.len() > 200 {
+            break;
+        }
+    }
+    let relevance: Vec<f32> = candidates.iter().map(|(_, v)| v.dot(centroid)).collect();
+    let mut chosen: Vec<usize> = Vec::new();
+    while chosen.len() < k {
+        let best = (0..candidates.len())
+            .filter(|i| !chosen.contains(i))
+            .map(|i| {
+                let redundancy = chosen
+                    .iter()
+                    .map(|&j| candidates[i].1.dot(&candidates[j].1))
+                    .fold(0.0f32, f32::max);
+                (i, 0.7 * relevance[i] - 0.3 * redundancy, redundancy)
+            })
+            .filter(|&(_, _, redundancy)| redundancy < 0.6)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        match best {
+            Some((i, _, _)) if relevance[i] > 0.0 => chosen.push(i),
+            _ => break,
+        }
+    }
+    chosen
+        .into_iter()
+        .map(|i| candidates[i].0.clone())
+        .collect()
+}
+
+/// Splits text into sentences at `.`, `!`, `?`, `؟` followed by white space (not inside an
+/// ellipsis or a number).
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if matches!(c, '.' | '!' | '?' | '؟') {
+            let next = chars.get(k + 1).map(|&(_, n)| n);
+            let previous = if k > 0 { chars[k - 1].1 } else { ' ' };
+            if c == '.'
+                && (previous == '.'
+                    || next == Some('.')
+                    || next.is_some_and(|n| n.is_ascii_digit()))
+            {
+                continue;
+            }
+            if next.is_none_or(char::is_whitespace) {
+                let end = i + c.len_utf8();
+                out.push(text[start..end].trim());
+                start = end;
+            }
+        }
+    }
+    out.push(text[start..].trim());
+    out.into_iter().filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_at_ends_only() {
+        let s: Vec<&str> = sentences("قال إن 3.5 مليار. ثم؟ نعم... وانتهى").collect();
+        assert_eq!(s, ["قال إن 3.5 مليار.", "ثم؟", "نعم... وانتهى"]);
+    }
+}

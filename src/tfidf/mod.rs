@@ -1,0 +1,7 @@
+//! TF-IDF: vocabulary, weights, sparse vectors, and the cosine neighbour graph.
+
+mod neighbours;
+mod vectors;
+
+pub use neighbours::{brute_force_neighbours, neighbour_graph, neighbour_pairs, NeighbourGraph};
+pub use vectors::{SparseVector, TfIdf, TfIdfOptions, Vocabulary};

@@ -1,0 +1,368 @@
+//! The cosine neighbour graph: every pair of documents with cosine ≥ τ, exactly.
+//!
+//! AllPairs (Bayardo, Ma & Srikant 2007): terms are ordered by document frequency,
+//! commonest first. Each vector is indexed only from the point where the part left out
+//! can no longer reach τ against any document: the sum of `weight × (largest weight of the
+//! term anywhere)` over the left-out terms stays below τ. Two documents with cosine ≥ τ
+//! therefore share a term in the indexed part of one of them, and probing the index with
+//! every term of a document finds all its neighbours. Candidates are verified with the
+//! full dot product. The commonest terms (long posting lists) are mostly left out, which is
+//! what makes the search fast. No dense n × n product is ever formed.
+
+use super::SparseVector;
+use rayon::prelude::*;
+
+/// Each document's neighbours (cosine ≥ the threshold), symmetric, by index.
+#[derive(Debug, Clone, Default)]
+pub struct NeighbourGraph {
+    /// The threshold used.
+    pub threshold: f32,
+    /// `offsets[i]..offsets[i + 1]` indexes document `i`'s neighbours in `edges`.
+    pub offsets: Vec<usize>,
+    /// (neighbour, cosine), neighbours ascending.
+    pub edges: Vec<(u32, f32)>,
+}
+
+impl NeighbourGraph {
+    /// Document `i`'s neighbours.
+    pub fn neighbours(&self, i: usize) -> &[(u32, f32)] {
+        &self.edges[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether the graph has no document.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of undirected edges.
+    pub fn edge_count(&self) -> usize {
+        self.edges.len() / 2
+    }
+
+    /// Builds the graph from undirected pairs `(a, b, cosine)` with `a < b`.
+    pub fn from_pairs(n: usize, threshold: f32, pairs: &[(u32, u32, f32)]) -> NeighbourGraph {
+        let mut degree = vec![0usize; n + 1];
+        for &(a, b, _) in pairs {
+            degree[a as usize + 1] += 1;
+            degree[b as usize + 1] += 1;
+        }
+        for i in 0..n {
+            degree[i + 1] += degree[i];
+        }
+        let offsets = degree;
+        let mut fill = offsets.clone();
+        let mut edges = vec![(0u32, 0f32); offsets[n]];
+        for &(a, b, s) in pairs {
+            edges[fill[a as usize]] = (b, s);
+            fill[a as usize] += 1;
+            edges[fill[b as usize]] = (a, s);
+            fill[b as usize] += 1;
+        }
+        let mut graph = NeighbourGraph {
+            threshold,
+            offsets,
+            edges,
+        };
+        let offsets = graph.offsets.clone();
+        let mut rest: &mut [(u32, f32)] = &mut graph.edges;
+        let mut chunks = Vec::with_capacity(n);
+        for i in 0..n {
+            let (head, tail) = rest.split_at_mut(offsets[i + 1] - offsets[i]);
+            chunks.push(head);
+            rest = tail;
+        }
+        chunks
+            .into_par_iter()
+            .for_each(|c| c.sort_unstable_by_key(|e| e.0));
+        graph
+    }
+}
+
+/// Pairs with cosine ≥ `threshold` among `vectors` (L2-normalised), as `(a, b, cosine)`
+/// with `a < b`, sorted. `allowed(a, b)` can veto pairs (a time window).
+///
+/// With `top_terms: None` the search is exact (AllPairs). With `Some(k)`, each document is
+/// indexed and probed by its `k` heaviest terms only: a pair is found when one document's
+/// keyword is among the other's; every candidate is verified with the full dot product, so
+/// no pair below the threshold is ever reported, but a pair whose similarity lies only in
+/// light terms can be missed (recall is measured in `examples/story_quality.rs`).
+pub fn neighbour_pairs(
+    vectors: &[SparseVector],
+    vocabulary_size: usize,
+    threshold: f32,
+    top_terms: Option<usize>,
+    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> Vec<(u32, u32, f32)> {
+    if let Some(k) = top_terms {
+        return keyword_pairs(vectors, vocabulary_size, threshold, k, allowed);
+    }
+    let n = vectors.len();
+    // Global order: document frequency descending (then id); rank 0 is the commonest term.
+    let mut df = vec![0u32; vocabulary_size];
+    let mut max_weight = vec![0f32; vocabulary_size];
+    for v in vectors {
+        for (&t, &w) in v.ids.iter().zip(&v.weights) {
+            df[t as usize] += 1;
+            max_weight[t as usize] = max_weight[t as usize].max(w);
+        }
+    }
+    let mut by_df: Vec<u32> = (0..vocabulary_size as u32).collect();
+    by_df.sort_unstable_by_key(|&t| (std::cmp::Reverse(df[t as usize]), t));
+    let mut rank = vec![0u32; vocabulary_size];
+    for (r, &t) in by_df.iter().enumerate() {
+        rank[t as usize] = r as u32;
+    }
+    // The indexed part of each vector: its terms from the point where the bound on what is
+    // left out reaches the threshold (with a little slack for float rounding).
+    let bound_limit = threshold * (1.0 - 1e-4);
+    let indexed: Vec<Vec<(u32, f32)>> = vectors
+        .par_iter()
+        .map(|v| {
+            let mut terms: Vec<(u32, f32)> = v
+                .ids
+                .iter()
+                .zip(&v.weights)
+                .map(|(&t, &w)| (t, w))
+                .collect();
+            terms.sort_unstable_by_key(|&(t, _)| rank[t as usize]);
+            let mut bound = 0f32;
+            let mut start = terms.len();
+            for (i, &(t, w)) in terms.iter().enumerate() {
+                bound += w * max_weight[t as usize];
+                if bound >= bound_limit {
+                    start = i;
+                    break;
+                }
+            }
+            terms.split_off(start)
+        })
+        .collect();
+    // Inverted index over the indexed parts (CSR), postings by document.
+    let mut starts = vec![0usize; vocabulary_size + 1];
+    for part in &indexed {
+        for &(t, _) in part {
+            starts[t as usize + 1] += 1;
+        }
+    }
+    for t in 0..vocabulary_size {
+        starts[t + 1] += starts[t];
+    }
+    let mut fill = starts.clone();
+    let mut postings = vec![0u32; starts[vocabulary_size]];
+    for (doc, part) in indexed.iter().enumerate() {
+        for &(t, _) in part {
+            postings[fill[t as usize]] = doc as u32;
+            fill[t as usize] += 1;
+        }
+    }
+    let mut pairs: Vec<(u32, u32, f32)> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![false; n], Vec::<u32>::new()),
+            |(seen, touched), x| {
+                // Candidates: earlier documents sharing a term with x in their indexed part.
+                for &t in &vectors[x].ids {
+                    let list = &postings[starts[t as usize]..starts[t as usize + 1]];
+                    for &y in list {
+                        if y as usize >= x {
+                            break;
+                        }
+                        if !seen[y as usize] {
+                            seen[y as usize] = true;
+                            touched.push(y);
+                        }
+                    }
+                }
+                let mut found = Vec::new();
+                for y in touched.drain(..) {
+                    seen[y as usize] = false;
+                    if !allowed(y, x as u32) {
+                        continue;
+                    }
+                    let s = vectors[x].dot(&vectors[y as usize]);
+                    if s >= threshold {
+                        found.push((y, x as u32, s));
+                    }
+                }
+                found
+            },
+        )
+        .flatten_iter()
+        .collect();
+    pairs.par_sort_unstable_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
+    pairs
+}
+
+/// Candidate pairs from shared keywords (each document's `k` heaviest terms), verified.
+fn keyword_pairs(
+    vectors: &[SparseVector],
+    vocabulary_size: usize,
+    threshold: f32,
+    k: usize,
+    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> Vec<(u32, u32, f32)> {
+    let n = vectors.len();
+    let keywords: Vec<Vec<u32>> = vectors
+        .par_iter()
+        .map(|v| {
+            let mut order: Vec<usize> = (0..v.ids.len()).collect();
+            order.sort_unstable_by(|&a, &b| {
+                v.weights[b]
+                    .total_cmp(&v.weights[a])
+                    .then(v.ids[a].cmp(&v.ids[b]))
+            });
+            order.truncate(k);
+            order.into_iter().map(|i| v.ids[i]).collect()
+        })
+        .collect();
+    let mut starts = vec![0usize; vocabulary_size + 1];
+    for terms in &keywords {
+        for &t in terms {
+            starts[t as usize + 1] += 1;
+        }
+    }
+    for t in 0..vocabulary_size {
+        starts[t + 1] += starts[t];
+    }
+    let mut fill = starts.clone();
+    let mut postings = vec![0u32; starts[vocabulary_size]];
+    for (doc, terms) in keywords.iter().enumerate() {
+        for &t in terms {
+            postings[fill[t as usize]] = doc as u32;
+            fill[t as usize] += 1;
+        }
+    }
+    let mut pairs: Vec<(u32, u32, f32)> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![false; n], Vec::<u32>::new()),
+            |(seen, touched), x| {
+                for &t in &keywords[x] {
+                    for &y in &postings[starts[t as usize]..starts[t as usize + 1]] {
+                        if y as usize >= x {
+                            break;
+                        }
+                        if !seen[y as usize] {
+                            seen[y as usize] = true;
+                            touched.push(y);
+                        }
+                    }
+                }
+                let mut found = Vec::new();
+                for y in touched.drain(..) {
+                    seen[y as usize] = false;
+                    if allowed(y, x as u32) {
+                        let s = vectors[x].dot(&vectors[y as usize]);
+                        if s >= threshold {
+                            found.push((y, x as u32, s));
+                        }
+                    }
+                }
+                found
+            },
+        )
+        .flatten_iter()
+        .collect();
+    pairs.par_sort_unstable_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
+    pairs
+}
+
+/// The neighbour graph of `vectors` at `threshold` (see [`neighbour_pairs`]).
+pub fn neighbour_graph(
+    vectors: &[SparseVector],
+    vocabulary_size: usize,
+    threshold: f32,
+    top_terms: Option<usize>,
+    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> NeighbourGraph {
+    let pairs = neighbour_pairs(vectors, vocabulary_size, threshold, top_terms, allowed);
+    NeighbourGraph::from_pairs(vectors.len(), threshold, &pairs)
+}
+
+/// The reference: every pair's dot product, for tests.
+pub fn brute_force_neighbours(vectors: &[SparseVector], threshold: f32) -> Vec<(u32, u32, f32)> {
+    let mut out = Vec::new();
+    for a in 0..vectors.len() {
+        for b in a + 1..vectors.len() {
+            let s = vectors[a].dot(&vectors[b]);
+            if s >= threshold {
+                out.push((a as u32, b as u32, s));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn vectors_from(raw: &[Vec<(u32, f32)>]) -> Vec<SparseVector> {
+        raw.iter()
+            .map(|terms| {
+                let mut m: std::collections::BTreeMap<u32, f32> = std::collections::BTreeMap::new();
+                for &(t, w) in terms {
+                    *m.entry(t).or_insert(0.0) += w;
+                }
+                let norm = m.values().map(|w| w * w).sum::<f32>().sqrt();
+                SparseVector {
+                    ids: m.keys().copied().collect(),
+                    weights: m
+                        .values()
+                        .map(|w| if norm > 0.0 { w / norm } else { 0.0 })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn keyword_search_finds_a_verified_subset(
+            raw in prop::collection::vec(prop::collection::vec((0u32..30, 0.01f32..3.0), 0..12), 0..40),
+            threshold in 0.05f32..0.9,
+        ) {
+            let vectors = vectors_from(&raw);
+            let exact = brute_force_neighbours(&vectors, threshold);
+            // With every term a keyword, the keyword search is exact too.
+            let all = neighbour_pairs(&vectors, 30, threshold, Some(30), &|_, _| true);
+            let key = |v: &[(u32, u32, f32)]| v.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>();
+            prop_assert_eq!(key(&all), key(&exact));
+            let few = neighbour_pairs(&vectors, 30, threshold, Some(2), &|_, _| true);
+            for p in &few {
+                prop_assert!(exact.iter().any(|q| (q.0, q.1) == (p.0, p.1)));
+            }
+        }
+
+        #[test]
+        fn equals_brute_force_on_random_corpora(
+            raw in prop::collection::vec(prop::collection::vec((0u32..30, 0.01f32..3.0), 0..12), 0..40),
+            threshold in 0.05f32..0.9,
+        ) {
+            let vectors = vectors_from(&raw);
+            let fast = neighbour_pairs(&vectors, 30, threshold, None, &|_, _| true);
+            let slow = brute_force_neighbours(&vectors, threshold);
+            let key = |v: &[(u32, u32, f32)]| v.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>();
+            prop_assert_eq!(key(&fast), key(&slow));
+        }
+    }
+
+    #[test]
+    fn the_graph_is_symmetric_and_the_veto_applies() {
+        let vectors = vectors_from(&[vec![(0, 1.0)], vec![(0, 1.0), (1, 0.5)], vec![(1, 1.0)]]);
+        let g = neighbour_graph(&vectors, 2, 0.1, None, &|_, _| true);
+        assert_eq!(g.edge_count(), 2);
+        assert_eq!(
+            g.neighbours(1).iter().map(|e| e.0).collect::<Vec<_>>(),
+            [0, 2]
+        );
+        let vetoed = neighbour_graph(&vectors, 2, 0.1, None, &|a, b| (a, b) != (0, 1));
+        assert_eq!(vetoed.edge_count(), 1);
+    }
+}

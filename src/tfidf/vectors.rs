@@ -1,0 +1,283 @@
+//! Vocabulary and weights.
+
+use crate::text::AnalyzedCorpus;
+use ahash::AHashMap;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How terms are weighted.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TfIdfOptions {
+    /// Terms in fewer documents are dropped.
+    pub min_df: usize,
+    /// Terms in more than this fraction of the documents are dropped (not below
+    /// `min_df_for_max` documents, so that tiny corpora keep their terms).
+    pub max_df: f64,
+    /// A title occurrence counts as this many occurrences.
+    pub title_weight: f64,
+    /// tf = 1 + ln(count) instead of the count.
+    pub sublinear_tf: bool,
+    /// Keep only a document's this many heaviest terms (its keywords), so that long and
+    /// short articles are compared on the same footing; `None` keeps all.
+    pub max_terms: Option<usize>,
+}
+
+impl Default for TfIdfOptions {
+    fn default() -> Self {
+        TfIdfOptions {
+            min_df: 1,
+            max_df: 0.5,
+            title_weight: 2.0,
+            sublinear_tf: true,
+            max_terms: None,
+        }
+    }
+}
+
+/// The terms kept, with their document frequencies and idf.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// Term hashes, sorted: a term's id is its position.
+    pub terms: Vec<u64>,
+    /// Document frequency of each term.
+    pub df: Vec<u32>,
+    /// Smoothed idf: ln((1 + n) / (1 + df)) + 1.
+    pub idf: Vec<f32>,
+}
+
+impl Vocabulary {
+    /// The id of a term hash, if the term is kept.
+    pub fn id(&self, term: u64) -> Option<u32> {
+        self.terms.binary_search(&term).ok().map(|i| i as u32)
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// An L2-normalised sparse vector: term ids ascending, with weights.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseVector {
+    /// Term ids, ascending.
+    pub ids: Vec<u32>,
+    /// Weights, same order.
+    pub weights: Vec<f32>,
+}
+
+impl SparseVector {
+    /// Dot product (cosine, for normalised vectors).
+    pub fn dot(&self, other: &SparseVector) -> f32 {
+        let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+        while i < self.ids.len() && j < other.ids.len() {
+            match self.ids[i].cmp(&other.ids[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += self.weights[i] * other.weights[j];
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+
+    /// Whether the vector has no term.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Keeps the `k` heaviest terms (ties to the smaller id), ids still ascending.
+    fn keep_heaviest(&mut self, k: usize) {
+        if self.ids.len() <= k {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.ids.len()).collect();
+        order
+            .sort_unstable_by(|&a, &b| self.weights[b].total_cmp(&self.weights[a]).then(a.cmp(&b)));
+        let mut keep = order[..k].to_vec();
+        keep.sort_unstable();
+        self.ids = keep.iter().map(|&i| self.ids[i]).collect();
+        self.weights = keep.iter().map(|&i| self.weights[i]).collect();
+    }
+
+    fn normalize(&mut self) {
+        let norm = self.weights.iter().map(|w| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for w in &mut self.weights {
+                *w /= norm;
+            }
+        }
+    }
+}
+
+/// The TF-IDF model of a corpus: its vocabulary and one vector per document.
+#[derive(Debug, Clone, Default)]
+pub struct TfIdf {
+    /// The vocabulary.
+    pub vocabulary: Vocabulary,
+    /// One vector per document, corpus order.
+    pub vectors: Vec<SparseVector>,
+}
+
+impl TfIdf {
+    /// Builds the vocabulary (in parallel) and the vectors of every analysed document.
+    pub fn fit(analyzed: &AnalyzedCorpus, options: &TfIdfOptions) -> TfIdf {
+        let n = analyzed.documents.len();
+        let df: AHashMap<u64, u32> = analyzed
+            .documents
+            .par_iter()
+            .fold(AHashMap::new, |mut m, a| {
+                for t in &a.terms {
+                    *m.entry(t.term).or_insert(0) += 1;
+                }
+                m
+            })
+            .reduce(AHashMap::new, |a, b| {
+                if a.len() < b.len() {
+                    return merge(b, a);
+                }
+                merge(a, b)
+            });
+        let max_df = ((options.max_df * n as f64).floor() as u32).max(3);
+        let mut kept: Vec<(u64, u32)> = df
+            .into_iter()
+            .filter(|&(_, d)| d as usize >= options.min_df && d <= max_df)
+            .collect();
+        kept.par_sort_unstable();
+        let vocabulary = Vocabulary {
+            terms: kept.iter().map(|k| k.0).collect(),
+            df: kept.iter().map(|k| k.1).collect(),
+            idf: kept
+                .iter()
+                .map(|&(_, d)| (((1 + n) as f64 / (1 + d) as f64).ln() + 1.0) as f32)
+                .collect(),
+        };
+        let vectors = analyzed
+            .documents
+            .par_iter()
+            .map(|a| {
+                let mut v = SparseVector::default();
+                // Terms are sorted by hash, and ids follow hash order, so ids come sorted.
+                for t in &a.terms {
+                    if let Some(id) = vocabulary.id(t.term) {
+                        let count =
+                            t.count as f64 + (options.title_weight - 1.0) * t.title_count as f64;
+                        let tf = if options.sublinear_tf {
+                            1.0 + count.ln()
+                        } else {
+                            count
+                        };
+                        v.ids.push(id);
+                        v.weights
+                            .push((tf * vocabulary.idf[id as usize] as f64) as f32);
+                    }
+                }
+                if let Some(k) = options.max_terms {
+                    v.keep_heaviest(k);
+                }
+                v.normalize();
+                v
+            })
+            .collect();
+        TfIdf {
+            vocabulary,
+            vectors,
+        }
+    }
+}
+
+impl TfIdf {
+    /// The mean cosine over all pairs of non-empty documents: how alike two articles of this
+    /// corpus are on average. Computed exactly from the sum of the vectors:
+    /// Σ_{a≠b} v_a·v_b = ‖Σ v‖² − m for m unit vectors.
+    pub fn background_similarity(&self) -> f64 {
+        let mut sum: AHashMap<u32, f64> = AHashMap::new();
+        let mut m = 0usize;
+        for v in self.vectors.iter().filter(|v| !v.is_empty()) {
+            m += 1;
+            for (&t, &w) in v.ids.iter().zip(&v.weights) {
+                *sum.entry(t).or_insert(0.0) += f64::from(w);
+            }
+        }
+        if m < 2 {
+            return 0.0;
+        }
+        let mut squares: Vec<(u32, f64)> = sum.into_iter().collect();
+        squares.sort_unstable_by_key(|e| e.0);
+        let total: f64 = squares.iter().map(|e| e.1 * e.1).sum();
+        ((total - m as f64) / (m as f64 * (m as f64 - 1.0))).max(0.0)
+    }
+}
+
+fn merge(mut a: AHashMap<u64, u32>, b: AHashMap<u64, u32>) -> AHashMap<u64, u32> {
+    for (k, v) in b {
+        *a.entry(k).or_insert(0) += v;
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Document, Origin};
+    use crate::text::{analyze, AnalysisOptions};
+
+    #[test]
+    fn weights_follow_the_formula_and_vectors_are_normalised() {
+        let origin = Origin::file(std::sync::Arc::new("x".into()));
+        let doc = |id: &str, body: &str| Document {
+            id: id.into(),
+            title: None,
+            body: body.into(),
+            source: None,
+            url: None,
+            date: None,
+            origin: origin.clone(),
+        };
+        let docs = vec![
+            doc("a", "Markets rallied. Markets rallied again."),
+            doc("b", "Markets fell."),
+            doc("c", "Storm hits coast."),
+            doc("d", "Storm leaves coast."),
+        ];
+        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let model = TfIdf::fit(
+            &analyzed,
+            &TfIdfOptions {
+                title_weight: 1.0,
+                ..TfIdfOptions::default()
+            },
+        );
+        for v in &model.vectors {
+            let norm: f32 = v.weights.iter().map(|w| w * w).sum();
+            assert!((norm - 1.0).abs() < 1e-5);
+            assert!(v.ids.windows(2).all(|w| w[0] < w[1]));
+        }
+        // "market" is in 2 of 4 documents: idf = ln(5/3) + 1; in a, tf = 1 + ln 2.
+        let market = model
+            .vocabulary
+            .id(crate::text::term_hash("market"))
+            .unwrap();
+        let idf = model.vocabulary.idf[market as usize];
+        assert!((idf - ((5.0f32 / 3.0).ln() + 1.0)).abs() < 1e-6);
+        assert_eq!(model.vocabulary.df[market as usize], 2);
+        let brute: f64 = (0..4)
+            .flat_map(|a| (0..4).filter(move |&b| b != a).map(move |b| (a, b)))
+            .map(|(a, b)| f64::from(model.vectors[a].dot(&model.vectors[b])))
+            .sum::<f64>()
+            / 12.0;
+        assert!((model.background_similarity() - brute).abs() < 1e-6);
+        // Cosine equals the dot product of the normalised vectors.
+        let ab = model.vectors[0].dot(&model.vectors[1]);
+        assert!(ab > 0.0 && ab < 1.0);
+        assert_eq!(model.vectors[0].dot(&model.vectors[2]), 0.0);
+    }
+}
