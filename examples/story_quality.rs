@@ -57,7 +57,12 @@ fn main() {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(0.04);
-        let keywords: Option<usize> = std::env::var("KEYWORDS").ok().and_then(|v| v.parse().ok());
+        // The library's default (40), `KEYWORDS=0` for the exact search.
+        let keywords: Option<usize> = match std::env::var("KEYWORDS").ok().and_then(|v| v.parse().ok()) {
+            Some(0) => None,
+            Some(k) => Some(k),
+            None => storyclust::cluster::StoryOptions::default().keywords,
+        };
         let graph = neighbour_graph(
             &model.vectors,
             model.vocabulary.len(),
