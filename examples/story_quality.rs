@@ -58,11 +58,12 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0.04);
         // The library's default (40), `KEYWORDS=0` for the exact search.
-        let keywords: Option<usize> = match std::env::var("KEYWORDS").ok().and_then(|v| v.parse().ok()) {
-            Some(0) => None,
-            Some(k) => Some(k),
-            None => storyclust::cluster::StoryOptions::default().keywords,
-        };
+        let keywords: Option<usize> =
+            match std::env::var("KEYWORDS").ok().and_then(|v| v.parse().ok()) {
+                Some(0) => None,
+                Some(k) => Some(k),
+                None => storyclust::cluster::StoryOptions::default().keywords,
+            };
         let graph = neighbour_graph(
             &model.vectors,
             model.vocabulary.len(),
