@@ -35,16 +35,7 @@ fn main() {
             },
         );
         let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default());
-        let groups: Vec<Vec<u32>> = dedup
-            .groups
-            .groups
-            .iter()
-            .map(|g| {
-                std::iter::once(g.canonical)
-                    .chain(g.members.iter().map(|m| m.0))
-                    .collect()
-            })
-            .collect();
+        let groups = dedup.groups.member_lists();
         let rank = id_order(docs);
         let model = TfIdf::fit(
             &analyzed,

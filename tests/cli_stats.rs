@@ -1,16 +1,11 @@
 //! `storyclust stats` driven as a user would: the binary, its output and its exit codes.
 
+mod common;
+use common::storyclust;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn storyclust(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyclust"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
 
 fn json(output: &Output) -> serde_json::Value {
     assert!(

@@ -1,6 +1,9 @@
 //! Story clustering through the binary and the library: the seeds, output formats,
 //! determinism, and evaluation against the reference scorer.
 
+mod common;
+use common::{ok, storyclust};
+
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -9,23 +12,6 @@ use storyclust::corpus::{read_corpus, Document, ReadOptions};
 use storyclust::minhash::{find_duplicates, DedupOptions};
 use storyclust::summary::{summarize, SummaryOptions};
 use storyclust::text::{analyze, AnalysisOptions};
-
-fn storyclust(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyclust"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[test]
 fn the_seeds_secret_calls_are_one_story_and_the_summit_is_not_in_it() {

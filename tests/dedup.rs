@@ -1,29 +1,13 @@
 //! Near-duplicate detection: the seeds, synthetic wire copies, determinism, explanations.
 
+mod common;
+use common::{ok, storyclust};
+
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use storyclust::corpus::{read_corpus, ReadOptions};
 use storyclust::minhash::{exact_join, find_duplicates, jaccard, DedupOptions, ShingleSets};
 use storyclust::text::{analyze, AnalysisOptions};
-
-fn storyclust(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_storyclust"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
-    out
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[test]
 fn the_seeds_are_not_near_duplicates_of_each_other() {

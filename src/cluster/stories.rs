@@ -97,16 +97,7 @@ pub fn cluster_stories(
     );
     lap("neighbours");
     let rank = id_order(documents);
-    let groups: Vec<Vec<u32>> = dedup
-        .groups
-        .groups
-        .iter()
-        .map(|g| {
-            std::iter::once(g.canonical)
-                .chain(g.members.iter().map(|m| m.0))
-                .collect()
-        })
-        .collect();
+    let groups = dedup.groups.member_lists();
     // A story must stand out from the corpus: in a corpus that is all one topic, the
     // stories are the events within it.
     let threshold = options.threshold.max(model.background_similarity());

@@ -101,7 +101,6 @@ pub fn neighbour_pairs(
     if let Some(k) = top_terms {
         return keyword_pairs(vectors, vocabulary_size, threshold, k, allowed);
     }
-    let n = vectors.len();
     // Global order: document frequency descending (then id); rank 0 is the commonest term.
     let mut df = vec![0u32; vocabulary_size];
     let mut max_weight = vec![0f32; vocabulary_size];
@@ -142,60 +141,19 @@ pub fn neighbour_pairs(
             terms.split_off(start)
         })
         .collect();
-    // Inverted index over the indexed parts (CSR), postings by document.
-    let mut starts = vec![0usize; vocabulary_size + 1];
-    for part in &indexed {
-        for &(t, _) in part {
-            starts[t as usize + 1] += 1;
-        }
-    }
-    for t in 0..vocabulary_size {
-        starts[t + 1] += starts[t];
-    }
-    let mut fill = starts.clone();
-    let mut postings = vec![0u32; starts[vocabulary_size]];
-    for (doc, part) in indexed.iter().enumerate() {
-        for &(t, _) in part {
-            postings[fill[t as usize]] = doc as u32;
-            fill[t as usize] += 1;
-        }
-    }
-    let mut pairs: Vec<(u32, u32, f32)> = (0..n)
-        .into_par_iter()
-        .map_init(
-            || (vec![false; n], Vec::<u32>::new()),
-            |(seen, touched), x| {
-                // Candidates: earlier documents sharing a term with x in their indexed part.
-                for &t in &vectors[x].ids {
-                    let list = &postings[starts[t as usize]..starts[t as usize + 1]];
-                    for &y in list {
-                        if y as usize >= x {
-                            break;
-                        }
-                        if !seen[y as usize] {
-                            seen[y as usize] = true;
-                            touched.push(y);
-                        }
-                    }
-                }
-                let mut found = Vec::new();
-                for y in touched.drain(..) {
-                    seen[y as usize] = false;
-                    if !allowed(y, x as u32) {
-                        continue;
-                    }
-                    let s = vectors[x].dot(&vectors[y as usize]);
-                    if s >= threshold {
-                        found.push((y, x as u32, s));
-                    }
-                }
-                found
-            },
-        )
-        .flatten_iter()
+    let query: Vec<Vec<u32>> = vectors.iter().map(|v| v.ids.clone()).collect();
+    let indexed: Vec<Vec<u32>> = indexed
+        .into_iter()
+        .map(|part| part.into_iter().map(|(t, _)| t).collect())
         .collect();
-    pairs.par_sort_unstable_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
-    pairs
+    probe_and_verify(
+        vectors,
+        vocabulary_size,
+        &indexed,
+        &query,
+        threshold,
+        allowed,
+    )
 }
 
 /// Candidate pairs from shared keywords (each document's `k` heaviest terms), verified.
@@ -206,7 +164,6 @@ fn keyword_pairs(
     k: usize,
     allowed: &(dyn Fn(u32, u32) -> bool + Sync),
 ) -> Vec<(u32, u32, f32)> {
-    let n = vectors.len();
     let keywords: Vec<Vec<u32>> = vectors
         .par_iter()
         .map(|v| {
@@ -220,8 +177,30 @@ fn keyword_pairs(
             order.into_iter().map(|i| v.ids[i]).collect()
         })
         .collect();
+    probe_and_verify(
+        vectors,
+        vocabulary_size,
+        &keywords,
+        &keywords,
+        threshold,
+        allowed,
+    )
+}
+
+/// Finds every pair `(y, x)`, `y < x`, where a term of `query[x]` is in `indexed[y]`, and
+/// keeps those with cosine ≥ `threshold` (and allowed), sorted.
+fn probe_and_verify(
+    vectors: &[SparseVector],
+    vocabulary_size: usize,
+    indexed: &[Vec<u32>],
+    query: &[Vec<u32>],
+    threshold: f32,
+    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> Vec<(u32, u32, f32)> {
+    let n = vectors.len();
+    // Inverted index (CSR): term → documents, ascending.
     let mut starts = vec![0usize; vocabulary_size + 1];
-    for terms in &keywords {
+    for terms in indexed {
         for &t in terms {
             starts[t as usize + 1] += 1;
         }
@@ -231,7 +210,7 @@ fn keyword_pairs(
     }
     let mut fill = starts.clone();
     let mut postings = vec![0u32; starts[vocabulary_size]];
-    for (doc, terms) in keywords.iter().enumerate() {
+    for (doc, terms) in indexed.iter().enumerate() {
         for &t in terms {
             postings[fill[t as usize]] = doc as u32;
             fill[t as usize] += 1;
@@ -242,7 +221,7 @@ fn keyword_pairs(
         .map_init(
             || (vec![false; n], Vec::<u32>::new()),
             |(seen, touched), x| {
-                for &t in &keywords[x] {
+                for &t in &query[x] {
                     for &y in &postings[starts[t as usize]..starts[t as usize + 1]] {
                         if y as usize >= x {
                             break;
