@@ -95,8 +95,10 @@ fn report_diagnostics(corpus: &Corpus, input: &InputArgs, quiet: bool) -> Result
 
 fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
     let corpus = read(&args.input, progress, quiet)?;
-    let analyzed =
-        storyclust::text::analyze(&corpus.documents, &args.analysis.options(true, progress));
+    let analyzed = storyclust::text::analyze(
+        &corpus.documents,
+        &args.analysis.options(true, false, progress),
+    );
     let stats = storyclust::report::corpus_stats(&corpus, &analyzed, args.list, args.top_terms);
     // Freeing millions of small allocations takes a noticeable part of a run; the process
     // is about to exit, so the memory goes back to the system anyway.
@@ -120,7 +122,7 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
     let corpus = read(&args.input, progress, quiet)?;
     let read_time = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let analysis_options = args.analysis.options(false, progress);
+    let analysis_options = args.analysis.options(false, false, progress);
     let analyzed = storyclust::text::analyze(&corpus.documents, &analysis_options);
     let analyse_time = start.elapsed().as_secs_f64();
     let found = storyclust::minhash::find_duplicates(&corpus.documents, &analyzed, &options);
@@ -217,7 +219,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     let corpus = read(&args.input, progress, quiet)?;
     lap("read", &mut seconds);
     let docs = &corpus.documents;
-    let analysis = args.analysis.options(true, progress);
+    let analysis = args.analysis.options(true, true, progress);
     let analyzed = storyclust::text::analyze(docs, &analysis);
     lap("analyse", &mut seconds);
     let dedup_options = DedupOptions {

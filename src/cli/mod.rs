@@ -318,10 +318,10 @@ pub struct AnalysisArgs {
 }
 
 impl AnalysisArgs {
-    /// Analysis options.
-    pub fn options(&self, terms: bool, progress: bool) -> AnalysisOptions {
+    /// Analysis options: `terms` for TF-IDF terms, `bigrams` to add adjacent-term pairs.
+    pub fn options(&self, terms: bool, bigrams: bool, progress: bool) -> AnalysisOptions {
         AnalysisOptions {
-            bigrams: terms,
+            bigrams: terms && bigrams,
             lang: self.lang,
             arabic_stemmer: self.stemmer,
             boilerplate: BoilerplateOptions {
