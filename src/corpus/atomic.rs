@@ -1,5 +1,9 @@
 //! Atomic output files: written to a temporary file beside the target, then renamed, so a
 //! crash or Ctrl-C never leaves a partial file under the target's name.
+//!
+//! Targets that are not regular files (`/dev/null`, `/dev/stdout`, a named pipe) are written
+//! directly: renaming over them would replace the device or pipe with a file. A symbolic
+//! link is followed, so the link stays and the file it points to is replaced.
 
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -20,6 +24,18 @@ pub fn write_atomic(
         let mut lock = stdout.lock();
         return write(&mut lock).and_then(|()| lock.flush()).map_err(fail);
     }
+    let target = match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let mut out = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(fail)?;
+            return write(&mut out).and_then(|()| out.flush()).map_err(fail);
+        }
+        Ok(_) => std::fs::canonicalize(path).map_err(fail)?,
+        Err(_) => path.to_path_buf(),
+    };
+    let path = target.as_path();
     let temp = temp_path(path);
     let result = (|| {
         let file = File::create(&temp)?;
@@ -61,10 +77,50 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "hello");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            // A symbolic link stays a link; the file it points to is replaced.
+            let link = dir.path().join("link.txt");
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            write_atomic(&link, |w| w.write_all(b"through the link")).unwrap();
+            assert!(std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink());
+            assert_eq!(
+                std::fs::read_to_string(&target).unwrap(),
+                "through the link"
+            );
+            std::fs::remove_file(&link).unwrap();
+        }
         let missing = dir.path().join("no/such/dir/out.txt");
         let message = write_atomic(&missing, |w| w.write_all(b"x"))
             .unwrap_err()
             .to_string();
         assert!(message.contains("cannot write"), "{message}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_devices_are_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this machine
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomic(&fifo, |w| w.write_all(b"streamed")).unwrap();
+        assert_eq!(reader.join().unwrap(), "streamed");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 }
