@@ -271,8 +271,23 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100);
+    let title = args
+        .input
+        .inputs()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let write = |w: &mut dyn Write| {
-        report::write_stories(w, &stories, args.format, &parameters, &accounting, width)
+        report::write_stories(
+            w,
+            &stories,
+            args.format,
+            &parameters,
+            &accounting,
+            width,
+            &title,
+        )
     };
     match &args.output {
         Some(path) => write_atomic(path, write)?,

@@ -19,6 +19,8 @@ pub enum StoryFormat {
     Csv,
     /// Markdown, one section per story.
     Md,
+    /// A self-contained HTML page for editors (needs no server and no network).
+    Html,
 }
 
 /// What a run read and where every document went.
@@ -66,8 +68,8 @@ struct Document<'a, P: Serialize> {
     stories: &'a [Story],
 }
 
-/// Writes stories in `format`. `parameters` are recorded in JSON output; `width` wraps the
-/// table.
+/// Writes stories in `format`. `parameters` are recorded in JSON and HTML output; `width`
+/// wraps the table; `title` (the inputs) heads the HTML page.
 pub fn write_stories<P: Serialize>(
     out: &mut dyn Write,
     stories: &Stories,
@@ -75,8 +77,14 @@ pub fn write_stories<P: Serialize>(
     parameters: &P,
     accounting: &Accounting,
     width: usize,
+    title: &str,
 ) -> io::Result<()> {
     match format {
+        StoryFormat::Html => {
+            let page = super::html::render_html(stories, parameters, accounting, title)
+                .map_err(io::Error::other)?;
+            out.write_all(page.as_bytes())
+        }
         StoryFormat::Json => {
             serde_json::to_writer_pretty(
                 &mut *out,
@@ -144,6 +152,14 @@ pub fn write_assignments(out: &mut dyn Write, ids: &[&str], stories: &Stories) -
         writeln!(out, "{}\t{s}", id.replace(['\t', '\n', '\r'], " "))?;
     }
     Ok(())
+}
+
+/// `source (id)`, or the id alone.
+fn with_source(id: &str, source: &Option<String>) -> String {
+    match source {
+        Some(src) => format!("{src} ({id})"),
+        None => id.to_string(),
+    }
 }
 
 fn dates(s: &Story) -> String {
@@ -229,10 +245,14 @@ fn table(stories: &Stories, accounting: &Accounting, width: usize) -> String {
             let copies: Vec<String> = g
                 .copies
                 .iter()
-                .map(|(id, j)| format!("{id} ({j:.2})"))
+                .map(|c| format!("{} ({:.2})", with_source(&c.id, &c.source), c.jaccard))
                 .collect();
             s.push_str(&wrap(
-                &format!("≈ {} republished as {}", g.canonical, copies.join(", ")),
+                &format!(
+                    "≈ {} republished as {}",
+                    with_source(&g.canonical, &g.source),
+                    copies.join(", ")
+                ),
                 width,
                 "   ",
             ));
@@ -303,12 +323,12 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
             let copies: Vec<String> = g
                 .copies
                 .iter()
-                .map(|(id, j)| format!("`{}` ({j:.2})", esc(id)))
+                .map(|c| format!("{} ({:.2})", esc(&with_source(&c.id, &c.source)), c.jaccard))
                 .collect();
             let _ = writeln!(
                 s,
-                "\nNear-duplicates: `{}` republished as {}",
-                esc(&g.canonical),
+                "\nNear-duplicates: {} republished as {}",
+                esc(&with_source(&g.canonical, &g.source)),
                 copies.join(", ")
             );
         }

@@ -53,8 +53,21 @@ pub struct StoryMember {
 pub struct StoryDuplicates {
     /// The canonical article.
     pub canonical: String,
-    /// The copies, with their Jaccard to the canonical one.
-    pub copies: Vec<(String, f64)>,
+    /// Its source.
+    pub source: Option<String>,
+    /// The copies.
+    pub copies: Vec<DuplicateCopy>,
+}
+
+/// A republished copy.
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateCopy {
+    /// Its id.
+    pub id: String,
+    /// Its source.
+    pub source: Option<String>,
+    /// Its Jaccard to the canonical article.
+    pub jaccard: f64,
 }
 
 /// One story.
@@ -66,7 +79,8 @@ pub struct Story {
     pub size: usize,
     /// The most distinctive terms, as written.
     pub label: Vec<String>,
-    /// The headline of the most central article.
+    /// The title of the most central article that has one (else the most central article's
+    /// first sentence).
     pub headline: String,
     /// The most central article's id.
     pub representative: String,
@@ -84,6 +98,8 @@ pub struct Story {
     pub duplicate_groups: Vec<StoryDuplicates>,
     /// Mean cosine of the articles to the centroid (1 for a single article).
     pub cohesion: f64,
+    /// The language of most of its articles (`ar`, `en`, `und`).
+    pub lang: &'static str,
 }
 
 /// All stories: by size, then most recent, singletons last.
@@ -161,6 +177,18 @@ pub fn summarize(
             });
             let cohesion = scored.iter().map(|s| s.1).sum::<f64>() / scored.len() as f64;
             let rep = scored[0].0 as usize;
+            // The headline is a title: the most central article that has one (a title field or
+            // title line), else the most central article's first sentence.
+            let titled = scored
+                .iter()
+                .map(|&(d, _)| d as usize)
+                .find(|&d| {
+                    matches!(
+                        analyzed.documents[d].headline_source,
+                        crate::text::HeadlineSource::Title | crate::text::HeadlineSource::Line(_)
+                    )
+                })
+                .unwrap_or(rep);
             let mut sources: AHashMap<&str, usize> = AHashMap::new();
             let (mut first, mut last) = (None::<Timestamp>, None::<Timestamp>);
             for &(d, _) in &scored {
@@ -199,19 +227,35 @@ pub fn summarize(
                 .filter_map(|(d, _)| duplicates_of.get(d))
                 .map(|g| StoryDuplicates {
                     canonical: documents[g.canonical as usize].id.clone(),
+                    source: documents[g.canonical as usize].source.clone(),
                     copies: g
                         .members
                         .iter()
-                        .map(|&(m, j)| (documents[m as usize].id.clone(), j))
+                        .map(|&(m, jaccard)| DuplicateCopy {
+                            id: documents[m as usize].id.clone(),
+                            source: documents[m as usize].source.clone(),
+                            jaccard,
+                        })
                         .collect(),
                 })
                 .collect();
             duplicate_groups.sort_by(|a, b| a.canonical.cmp(&b.canonical));
+            let mut langs: AHashMap<&'static str, usize> = AHashMap::new();
+            for &(d, _) in &scored {
+                *langs
+                    .entry(analyzed.documents[d as usize].lang.code())
+                    .or_insert(0) += 1;
+            }
+            let lang = langs
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+                .map_or("und", |(l, _)| l);
             Story {
+                lang,
                 id: 0,
                 size: scored.len(),
                 label,
-                headline: analyzed.documents[rep].headline.clone(),
+                headline: analyzed.documents[titled].headline.clone(),
                 representative: documents[rep].id.clone(),
                 members: scored
                     .iter()

@@ -1,0 +1,315 @@
+//! The editors' report: one self-contained HTML page (inline CSS, inline SVG, a little
+//! JavaScript; nothing from the network), rendered from `templates/report.html`.
+
+use super::Accounting;
+use crate::summary::{Stories, Story};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Stories drawn in the size chart.
+const CHART_STORIES: usize = 30;
+/// Stories coloured in the timeline; the rest are grey.
+const TIMELINE_STORIES: usize = 6;
+/// Members shown before the "more" fold of a card.
+const MEMBERS_SHOWN: usize = 5;
+const PALETTE: [&str; TIMELINE_STORIES] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+];
+const OTHER: &str = "#c7c7c7";
+
+#[derive(Serialize)]
+struct Context<'a> {
+    title: String,
+    lang: &'static str,
+    accounting: String,
+    overview: Overview,
+    parameters: String,
+    chart: Chart,
+    timeline: Option<Timeline>,
+    stories: Vec<Card<'a>>,
+    singles: Vec<Card<'a>>,
+    sources: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Overview {
+    documents: usize,
+    stories: usize,
+    singles: usize,
+    duplicate_groups: usize,
+    sources: usize,
+    first_date: Option<String>,
+    last_date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    story: &'a Story,
+    colour: Option<&'static str>,
+    first: Option<String>,
+    last: Option<String>,
+    sources_key: String,
+    shown: &'a [crate::summary::StoryMember],
+    folded: &'a [crate::summary::StoryMember],
+}
+
+#[derive(Serialize)]
+struct Bar {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+    label: String,
+    value: usize,
+    title: String,
+    colour: &'static str,
+}
+
+#[derive(Serialize)]
+struct Chart {
+    width: f64,
+    height: f64,
+    bars: Vec<Bar>,
+}
+
+#[derive(Serialize)]
+struct Timeline {
+    width: f64,
+    height: f64,
+    /// The largest stories, stacked, on their own scale.
+    bars: Vec<Bar>,
+    /// Bottom of the stacked bars.
+    base: f64,
+    /// All articles per day, in a thin strip below.
+    totals: Vec<Bar>,
+    strip_top: f64,
+    ticks: Vec<(f64, String)>,
+    legend: Vec<(&'static str, String)>,
+    max: usize,
+    total_max: usize,
+}
+
+fn day(t: Option<crate::corpus::Timestamp>) -> Option<String> {
+    t.map(|t| t.date_string())
+}
+
+/// Renders the report. `title` names the corpus (its inputs).
+pub fn render_html<P: Serialize>(
+    stories: &Stories,
+    parameters: &P,
+    accounting: &Accounting,
+    title: &str,
+) -> Result<String, minijinja::Error> {
+    let colours: BTreeMap<usize, &'static str> = stories
+        .stories
+        .iter()
+        .filter(|s| s.size > 1)
+        .take(TIMELINE_STORIES)
+        .zip(PALETTE)
+        .map(|(s, c)| (s.id, c))
+        .collect();
+    let (multi, single): (Vec<&Story>, Vec<&Story>) =
+        stories.stories.iter().partition(|s| s.size > 1);
+    let sources: BTreeSet<String> = stories
+        .stories
+        .iter()
+        .flat_map(|s| s.sources.iter().map(|(n, _)| n.clone()))
+        .collect();
+    let first = stories.stories.iter().filter_map(|s| s.first_date).min();
+    let last = stories.stories.iter().filter_map(|s| s.last_date).max();
+    let langs = stories
+        .stories
+        .iter()
+        .fold(BTreeMap::<&str, usize>::new(), |mut m, s| {
+            *m.entry(s.lang).or_insert(0) += s.size;
+            m
+        });
+    let lang = langs
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map_or("und", |(l, _)| *l);
+    let context = Context {
+        title: title.to_string(),
+        lang: if lang == "und" { "en" } else { lang },
+        accounting: accounting.line(),
+        overview: Overview {
+            documents: accounting.read,
+            stories: multi.len(),
+            singles: single.len(),
+            duplicate_groups: stories
+                .stories
+                .iter()
+                .map(|s| s.duplicate_groups.len())
+                .sum(),
+            sources: sources.len(),
+            first_date: day(first),
+            last_date: day(last),
+        },
+        parameters: serde_json::to_string_pretty(parameters).unwrap_or_default(),
+        chart: size_chart(&multi, &colours),
+        timeline: timeline(stories, &colours),
+        stories: multi
+            .iter()
+            .map(|s| make_card(s, colours.get(&s.id).copied()))
+            .collect(),
+        singles: single.iter().map(|s| make_card(s, None)).collect(),
+        sources: sources.into_iter().collect(),
+    };
+    let mut env = minijinja::Environment::new();
+    // The page is large for big corpora: no indentation from the template's own blocks.
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.add_template("report.html", include_str!("templates/report.html"))?;
+    env.get_template("report.html")?.render(&context)
+}
+
+fn make_card<'s>(s: &'s Story, colour: Option<&'static str>) -> Card<'s> {
+    let sources_key: String = s
+        .sources
+        .iter()
+        .map(|(n, _)| format!("|{n}"))
+        .collect::<String>()
+        + "|";
+    let split = s.members.len().min(MEMBERS_SHOWN);
+    Card {
+        story: s,
+        colour,
+        first: day(s.first_date),
+        last: day(s.last_date),
+        sources_key,
+        shown: &s.members[..split],
+        folded: &s.members[split..],
+    }
+}
+
+/// Horizontal bars: the largest stories by size.
+fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>) -> Chart {
+    let shown: Vec<&&Story> = multi.iter().take(CHART_STORIES).collect();
+    let (width, row, left) = (640.0, 18.0, 56.0);
+    let max = shown.iter().map(|s| s.size).max().unwrap_or(1) as f64;
+    let bars = shown
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Bar {
+            x: left,
+            y: i as f64 * row + 4.0,
+            width: ((width - left - 48.0) * s.size as f64 / max).max(1.0),
+            height: row - 5.0,
+            label: format!("#{}", s.id),
+            value: s.size,
+            title: format!("#{} · {} articles · {}", s.id, s.size, s.headline),
+            colour: colours.get(&s.id).copied().unwrap_or("#6b8fb8"),
+        })
+        .collect();
+    Chart {
+        width,
+        height: shown.len() as f64 * row + 8.0,
+        bars,
+    }
+}
+
+/// Articles per day: the largest stories stacked in colour on their own scale (next to a
+/// whole corpus they would be invisible), and all articles in a grey strip below.
+fn timeline(stories: &Stories, colours: &BTreeMap<usize, &'static str>) -> Option<Timeline> {
+    // day → (slot → count) for the coloured stories; day → count for all
+    let mut days: BTreeMap<i64, BTreeMap<usize, usize>> = BTreeMap::new();
+    let mut totals: BTreeMap<i64, usize> = BTreeMap::new();
+    for s in &stories.stories {
+        let slot = colours.keys().position(|&id| id == s.id);
+        for m in &s.members {
+            if let Some(d) = m.date {
+                *totals.entry(d.day_number()).or_insert(0) += 1;
+                if let Some(slot) = slot {
+                    *days
+                        .entry(d.day_number())
+                        .or_default()
+                        .entry(slot)
+                        .or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    let (&first, &last) = (totals.keys().next()?, totals.keys().next_back()?);
+    let span = (last - first + 1) as f64;
+    let (width, height, left) = (640.0, 200.0, 36.0);
+    let (base, strip_top, strip_height) = (130.0, 138.0, 34.0);
+    let max = days
+        .values()
+        .map(|c| c.values().sum::<usize>())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let total_max = totals.values().copied().max().unwrap_or(1).max(1);
+    let step = (width - left - 8.0) / span;
+    let scale = (base - 16.0) / max as f64;
+    let date = |d: i64| crate::corpus::Timestamp(d * 86_400).date_string();
+    let mut bars = Vec::new();
+    for (&d, counts) in &days {
+        let x = left + (d - first) as f64 * step;
+        let mut y = base;
+        for (&slot, &n) in counts {
+            let h = n as f64 * scale;
+            y -= h;
+            let (id, colour) = colours
+                .iter()
+                .nth(slot)
+                .map(|(i, c)| (*i, *c))
+                .unwrap_or((0, OTHER));
+            bars.push(Bar {
+                x,
+                y,
+                width: (step - 1.0).max(1.0),
+                height: h,
+                label: String::new(),
+                value: n,
+                title: format!("{}: {n} articles of story #{id}", date(d)),
+                colour,
+            });
+        }
+    }
+    let totals = totals
+        .iter()
+        .map(|(&d, &n)| {
+            let h = (n as f64 / total_max as f64 * strip_height).max(0.5);
+            Bar {
+                x: left + (d - first) as f64 * step,
+                y: strip_top + strip_height - h,
+                width: (step - 1.0).max(1.0),
+                height: h,
+                label: String::new(),
+                value: n,
+                title: format!("{}: {n} articles in all", date(d)),
+                colour: OTHER,
+            }
+        })
+        .collect();
+    // At most eight date labels, none running off the right edge.
+    let every = ((span / 8.0).ceil() as i64).max(1);
+    let ticks = (0..span as i64)
+        .step_by(every as usize)
+        .map(|k| (left + k as f64 * step, date(first + k)))
+        .filter(|(x, _)| *x <= width - 62.0)
+        .collect();
+    let legend = colours
+        .iter()
+        .map(|(id, c)| {
+            let s = &stories.stories[id - 1];
+            (
+                *c,
+                format!("#{id} {}", crate::text::shorten(&s.headline, 48)),
+            )
+        })
+        .collect();
+    Some(Timeline {
+        width,
+        height,
+        bars,
+        base,
+        totals,
+        strip_top,
+        ticks,
+        legend,
+        max,
+        total_max,
+    })
+}
