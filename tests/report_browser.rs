@@ -146,12 +146,11 @@ fn the_report_renders_in_chromium() {
         );
         let dom_text = String::from_utf8_lossy(&dom.stdout);
         let log = String::from_utf8_lossy(&dom.stderr);
-        for line in log
+        let console: Vec<&str> = log
             .lines()
             .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
-        {
-            panic!("{name}: console message: {line}");
-        }
+            .collect();
+        assert!(console.is_empty(), "{name}: console messages: {console:?}");
 
         // Every story of two or more articles has its card; the single articles are listed.
         let multi = stories
