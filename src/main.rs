@@ -4,7 +4,7 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, ClusterArgs, Command, DedupArgs, EvalArgs, InputArgs};
+use cli::{Cli, ClusterArgs, Command, DedupArgs, EvalArgs, InputArgs, SynthArgs};
 use std::io::Write;
 use std::process::ExitCode;
 use storyclust::corpus::{read_corpus, write_atomic, Corpus};
@@ -36,6 +36,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dedup(args) => dedup(args, progress, cli.quiet),
         Command::Cluster(args) => cluster(args, progress, cli.quiet),
         Command::Eval(args) => eval(args),
+        Command::Synth(args) => synth(args, progress),
     }
 }
 
@@ -347,5 +348,41 @@ fn eval(args: EvalArgs) -> Result<()> {
     }
     serde_json::to_writer(&mut out, &scores)?;
     writeln!(out)?;
+    Ok(())
+}
+
+fn synth(args: SynthArgs, progress: bool) -> Result<()> {
+    use storyclust::corpus::{synthesize, ReadOptions, SynthOptions};
+    let read_options = ReadOptions {
+        progress,
+        ..ReadOptions::default()
+    };
+    let corpus = read_corpus(&args.from, &read_options)?;
+    let options = SynthOptions {
+        copies: args.copies,
+        seed: args.seed,
+        edit_rate: args.edit_rate,
+    };
+    let articles = synthesize(&corpus.documents, &options);
+    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+        for a in &articles {
+            serde_json::to_writer(&mut *w, a)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, write)?,
+        None => write(&mut std::io::stdout().lock())?,
+    }
+    if let Some(path) = &args.gold {
+        write_atomic(path, |w| {
+            writeln!(w, "id\tcluster")?;
+            for a in &articles {
+                writeln!(w, "{}\t{}", a.id, a.original)?;
+            }
+            Ok(())
+        })?;
+    }
     Ok(())
 }

@@ -36,6 +36,32 @@ pub enum Command {
     Cluster(ClusterArgs),
     /// Score a clustering against a gold one (B-cubed, pairwise, ARI, NMI).
     Eval(EvalArgs),
+    /// Write a synthetic corpus of syndicated variants of real articles (JSONL), with a gold
+    /// file of which variant came from which original.
+    Synth(SynthArgs),
+}
+
+/// Options of `synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// The articles to vary: files or directories, read like any INPUT.
+    #[arg(long, value_name = "INPUT", required = true, num_args = 1..)]
+    pub from: Vec<PathBuf>,
+    /// Variants per original (the originals are written too).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub copies: usize,
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Fraction of words edited in each variant.
+    #[arg(long, value_name = "RATE", default_value_t = 0.03, value_parser = ratio)]
+    pub edit_rate: f64,
+    /// Write the corpus to FILE (JSON Lines) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write `id<TAB>original` for every article to FILE (a gold file for `eval`).
+    #[arg(long, value_name = "FILE")]
+    pub gold: Option<PathBuf>,
 }
 
 /// Options of `cluster`.

@@ -11,6 +11,7 @@ mod document;
 mod input;
 mod records;
 mod sniff;
+mod synth;
 mod writer;
 
 pub use atomic::write_atomic;
@@ -18,4 +19,5 @@ pub use date::Timestamp;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use document::{Corpus, Document, Origin};
 pub use input::{read_corpus, FieldNames, InputFormat, ReadOptions};
+pub use synth::{synthesize, SynthArticle, SynthOptions};
 pub use writer::{output_format, write_documents};
