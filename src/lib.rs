@@ -6,6 +6,7 @@
 //! (outputs).
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod cluster;
 pub mod corpus;
 pub mod error;

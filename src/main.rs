@@ -4,7 +4,7 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, ClusterArgs, Command, DedupArgs, EvalArgs, InputArgs, SynthArgs};
+use cli::{BenchArgs, Cli, ClusterArgs, Command, DedupArgs, EvalArgs, InputArgs, SynthArgs};
 use std::io::Write;
 use std::process::ExitCode;
 use storyclust::corpus::{read_corpus, write_atomic, Corpus};
@@ -37,6 +37,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Cluster(args) => cluster(args, progress, cli.quiet),
         Command::Eval(args) => eval(args),
         Command::Synth(args) => synth(args, progress),
+        Command::Bench(args) => bench(args, progress),
     }
 }
 
@@ -383,6 +384,31 @@ fn synth(args: SynthArgs, progress: bool) -> Result<()> {
             }
             Ok(())
         })?;
+    }
+    Ok(())
+}
+
+fn bench(args: BenchArgs, progress: bool) -> Result<()> {
+    let inputs = if args.inputs.is_empty() {
+        vec![std::path::PathBuf::from("seeds")]
+    } else {
+        args.inputs.clone()
+    };
+    let corpus = read_corpus(&inputs, &storyclust::corpus::ReadOptions::default())?;
+    let mut scales = args.scale.clone();
+    scales.retain(|&s| s > 0);
+    anyhow::ensure!(
+        !scales.is_empty(),
+        "--scale needs at least one scale above 0"
+    );
+    let runs = storyclust::bench::bench(&corpus.documents, &scales, &args.threads, progress)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &runs)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", storyclust::bench::bench_text(&runs))?;
     }
     Ok(())
 }

@@ -39,6 +39,25 @@ pub enum Command {
     /// Write a synthetic corpus of syndicated variants of real articles (JSONL), with a gold
     /// file of which variant came from which original.
     Synth(SynthArgs),
+    /// Time every stage of the pipeline at several corpus scales and thread counts.
+    Bench(BenchArgs),
+}
+
+/// Options of `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The corpus (default: the seeds, at the given scales).
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Corpus scales: k holds the input and k − 1 synthetic variants of each article.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
+    pub scale: Vec<usize>,
+    /// Thread counts to run with.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    pub threads: Vec<usize>,
+    /// Print one JSON array of runs.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `synth`.

@@ -1,0 +1,275 @@
+//! `storyclust bench`: every stage of the pipeline, timed, at several corpus scales and
+//! thread counts.
+//!
+//! A corpus at scale k holds every input article and k − 1 synthetic variants of each
+//! ([`crate::corpus::synthesize`]), written to a temporary JSONL file so that reading is
+//! measured too. Peak RSS per stage is the resident high-water mark, reset before each
+//! stage through `/proc/self/clear_refs` (Linux; absent elsewhere).
+
+use crate::cluster::{cluster_stories, StoryOptions};
+use crate::corpus::{read_corpus, synthesize, Document, ReadOptions, SynthOptions};
+use crate::error::{Error, Result};
+use crate::minhash::{find_duplicates, DedupOptions};
+use crate::summary::{summarize, SummaryOptions};
+use crate::text::{analyze, AnalysisOptions};
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+/// One stage of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageFigures {
+    /// The stage.
+    pub stage: &'static str,
+    /// Wall seconds.
+    pub seconds: f64,
+    /// Documents per second.
+    pub docs_per_second: f64,
+    /// Megabytes (10⁶ bytes) of text per second.
+    pub mb_per_second: f64,
+    /// Peak resident memory during the stage, in megabytes (Linux only).
+    pub peak_rss_mb: Option<f64>,
+}
+
+/// One run: a scale and a thread count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    /// Corpus scale (1 = the input itself).
+    pub scale: usize,
+    /// Worker threads.
+    pub threads: usize,
+    /// Documents.
+    pub documents: usize,
+    /// Bytes of text.
+    pub text_bytes: u64,
+    /// Stories found (with two articles or more).
+    pub stories: usize,
+    /// Near-duplicate pairs found.
+    pub duplicate_pairs: usize,
+    /// Per stage, in pipeline order.
+    pub stages: Vec<StageFigures>,
+    /// All stages.
+    pub total: StageFigures,
+    /// Total time divided by the total time at scale 1 with the same threads.
+    pub ratio_to_scale_1: Option<f64>,
+}
+
+/// Benchmarks the pipeline on `base` at every scale and thread count.
+pub fn bench(
+    base: &[Document],
+    scales: &[usize],
+    threads: &[usize],
+    progress: bool,
+) -> Result<Vec<Run>> {
+    let mut runs = Vec::new();
+    let dir = std::env::temp_dir().join(format!("storyclust-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+        path: dir.clone(),
+        source,
+    })?;
+    for &scale in scales {
+        let articles = synthesize(
+            base,
+            &SynthOptions {
+                copies: scale.max(1) - 1,
+                ..SynthOptions::default()
+            },
+        );
+        let path = dir.join(format!("scale-{scale}.jsonl"));
+        {
+            let file = std::fs::File::create(&path).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+            let mut out = std::io::BufWriter::new(file);
+            for a in &articles {
+                serde_json::to_writer(&mut out, a).map_err(|e| Error::Write {
+                    path: path.clone(),
+                    source: e.into(),
+                })?;
+                out.write_all(b"\n").map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            out.flush().map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        drop(articles);
+        for &t in threads {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t.max(1))
+                .build()
+                .map_err(|e| Error::InvalidOption(format!("cannot start {t} threads: {e}")))?;
+            let run = pool.install(|| run_once(&path, scale, t.max(1), progress))?;
+            runs.push(run);
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    let _ = std::fs::remove_dir(&dir);
+    for i in 0..runs.len() {
+        let base_total = runs
+            .iter()
+            .find(|r| r.scale == scales[0] && r.threads == runs[i].threads)
+            .map(|r| r.total.seconds);
+        runs[i].ratio_to_scale_1 = base_total.map(|b| runs[i].total.seconds / b.max(1e-9));
+    }
+    Ok(runs)
+}
+
+fn run_once(path: &Path, scale: usize, threads: usize, progress: bool) -> Result<Run> {
+    let mut stages: Vec<(&'static str, f64, Option<f64>)> = Vec::new();
+    fn stage(
+        stages: &mut Vec<(&'static str, f64, Option<f64>)>,
+        name: &'static str,
+        start: Instant,
+    ) -> Instant {
+        stages.push((name, start.elapsed().as_secs_f64(), peak_rss_mb()));
+        reset_peak_rss();
+        Instant::now()
+    }
+    reset_peak_rss();
+    let t = Instant::now();
+    let corpus = read_corpus(
+        &[path],
+        &ReadOptions {
+            progress,
+            ..ReadOptions::default()
+        },
+    )?;
+    let t = stage(&mut stages, "read", t);
+    let docs = &corpus.documents;
+    let analysis = AnalysisOptions {
+        bigrams: true,
+        progress,
+        ..AnalysisOptions::default()
+    };
+    let analyzed = analyze(docs, &analysis);
+    let t = stage(&mut stages, "analyse", t);
+    let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default());
+    let _ = t;
+    // find_duplicates and cluster_stories time their own sub-stages.
+    let dedup_time: f64 = dedup.times.stages.iter().map(|s| s.1).sum();
+    let split = |names: &[&str]| -> f64 {
+        dedup
+            .times
+            .stages
+            .iter()
+            .filter(|s| names.contains(&s.0))
+            .map(|s| s.1)
+            .sum()
+    };
+    stages.push(("shingles + minhash", split(&["shingles", "minhash"]), None));
+    stages.push((
+        "lsh + verify",
+        dedup_time - split(&["shingles", "minhash"]),
+        peak_rss_mb(),
+    ));
+    reset_peak_rss();
+    let clusters = cluster_stories(docs, &analyzed, &dedup, &StoryOptions::default());
+    let mut peak = peak_rss_mb();
+    for (name, seconds) in &clusters.seconds {
+        let label = match *name {
+            "tfidf" => "tfidf",
+            "neighbours" => "neighbours",
+            _ => "clustering",
+        };
+        match stages.iter_mut().find(|s| s.0 == label) {
+            Some(s) => s.1 += seconds,
+            None => stages.push((label, *seconds, peak.take())),
+        }
+    }
+    reset_peak_rss();
+    let t = Instant::now();
+    let stories = summarize(
+        docs,
+        &analyzed,
+        &clusters,
+        &dedup,
+        &analysis,
+        &SummaryOptions::default(),
+    );
+    stage(&mut stages, "summaries", t);
+    let documents = docs.len();
+    let text_bytes: u64 = docs.iter().map(|d| d.text_len() as u64).sum();
+    let figures = |stage: &'static str, seconds: f64, peak_rss_mb: Option<f64>| StageFigures {
+        stage,
+        seconds,
+        docs_per_second: documents as f64 / seconds.max(1e-9),
+        mb_per_second: text_bytes as f64 / 1e6 / seconds.max(1e-9),
+        peak_rss_mb,
+    };
+    let total_seconds: f64 = stages.iter().map(|s| s.1).sum();
+    let total_peak = stages
+        .iter()
+        .filter_map(|s| s.2)
+        .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
+    let run = Run {
+        scale,
+        threads,
+        documents,
+        text_bytes,
+        stories: stories.stories.iter().filter(|s| s.size > 1).count(),
+        duplicate_pairs: dedup.pairs.len(),
+        stages: stages.iter().map(|&(n, s, p)| figures(n, s, p)).collect(),
+        total: figures("total", total_seconds, total_peak),
+        ratio_to_scale_1: None,
+    };
+    Ok(run)
+}
+
+/// The resident high-water mark in MB, from `/proc/self/status` (`VmHWM`).
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Resets the high-water mark to the current resident size (Linux 4.0+).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// A table for a person to read.
+pub fn bench_text(runs: &[Run]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    for r in runs {
+        let _ = writeln!(
+            s,
+            "scale {}× · {} thread{} · {} documents · {:.1} MB of text · {} stories · {} near-duplicate pairs{}",
+            r.scale,
+            r.threads,
+            if r.threads == 1 { "" } else { "s" },
+            r.documents,
+            r.text_bytes as f64 / 1e6,
+            r.stories,
+            r.duplicate_pairs,
+            r.ratio_to_scale_1.map(|x| format!(" · time ×{x:.2} of scale {}×", runs[0].scale)).unwrap_or_default()
+        );
+        let _ = writeln!(
+            s,
+            "  {:<20} {:>9} {:>11} {:>9} {:>10}",
+            "stage", "seconds", "docs/s", "MB/s", "peak MB"
+        );
+        for f in r.stages.iter().chain(std::iter::once(&r.total)) {
+            let _ = writeln!(
+                s,
+                "  {:<20} {:>9.3} {:>11.0} {:>9.1} {:>10}",
+                f.stage,
+                f.seconds,
+                f.docs_per_second,
+                f.mb_per_second,
+                f.peak_rss_mb
+                    .map(|p| format!("{p:.0}"))
+                    .unwrap_or_else(|| "—".into())
+            );
+        }
+        s.push('\n');
+    }
+    s
+}
