@@ -1,0 +1,124 @@
+//! Throughput of the near-duplicate and story stages on a fixed generated input: 40 synthetic
+//! variants of each seed article (205 documents).
+//!
+//! `cargo bench --bench pipeline`
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+use storyclust::corpus::{
+    read_corpus, synthesize, Document, Origin, ReadOptions, SynthOptions, Timestamp,
+};
+use storyclust::minhash::{
+    candidates, exact_join, id_order, LshParams, MinHashParams, Scheme, ShingleSets, Signatures,
+};
+use storyclust::text::{analyze, AnalysisOptions};
+use storyclust::tfidf::{neighbour_graph, TfIdf, TfIdfOptions};
+
+fn corpus() -> Vec<Document> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+    let seeds = read_corpus(&[dir], &ReadOptions::default())
+        .expect("seeds/ is readable")
+        .documents;
+    let origin = Origin::file(std::sync::Arc::new("synth".into()));
+    synthesize(
+        &seeds,
+        &SynthOptions {
+            copies: 40,
+            ..SynthOptions::default()
+        },
+    )
+    .into_iter()
+    .map(|a| Document {
+        id: a.id,
+        title: a.title,
+        body: a.text,
+        source: Some(a.source),
+        url: None,
+        date: a.date.as_deref().and_then(Timestamp::parse),
+        origin: origin.clone(),
+    })
+    .collect()
+}
+
+fn bench_near_duplicates(c: &mut Criterion) {
+    let docs = corpus();
+    let analyzed = analyze(
+        &docs,
+        &AnalysisOptions {
+            terms: false,
+            ..AnalysisOptions::default()
+        },
+    );
+    let sets = ShingleSets::from_analysis(&analyzed, 3).sets;
+    let shingles: usize = sets.iter().map(Vec::len).sum();
+    let mut group = c.benchmark_group("near-duplicates");
+    group.throughput(Throughput::Elements(shingles as u64));
+    group.sample_size(20);
+    for scheme in [Scheme::Fast, Scheme::Classic] {
+        let params = MinHashParams {
+            scheme,
+            ..MinHashParams::default()
+        };
+        group.bench_function(format!("minhash {scheme:?} (shingles/s)"), |b| {
+            b.iter(|| Signatures::compute(black_box(&sets), params).len())
+        });
+    }
+    let signatures = Signatures::compute(&sets, MinHashParams::default());
+    let include = vec![true; sets.len()];
+    let order = id_order(&docs);
+    let lsh = LshParams::optimal(0.8, 128, LshParams::RECALL_WEIGHTS);
+    group.bench_function("lsh candidates at 0.8", |b| {
+        b.iter(|| {
+            candidates(black_box(&signatures), lsh, &include, &order, 1000)
+                .pairs
+                .len()
+        })
+    });
+    group.bench_function("exact join at 0.8", |b| {
+        b.iter(|| exact_join(black_box(&sets), 0.8).len())
+    });
+    group.finish();
+}
+
+fn bench_stories(c: &mut Criterion) {
+    let docs = corpus();
+    let analyzed = analyze(
+        &docs,
+        &AnalysisOptions {
+            bigrams: true,
+            ..AnalysisOptions::default()
+        },
+    );
+    let mut group = c.benchmark_group("stories");
+    group.throughput(Throughput::Elements(docs.len() as u64));
+    group.sample_size(20);
+    let options = TfIdfOptions {
+        min_df: 2,
+        ..TfIdfOptions::default()
+    };
+    group.bench_function("tfidf (docs/s)", |b| {
+        b.iter(|| TfIdf::fit(black_box(&analyzed), &options).vectors.len())
+    });
+    let model = TfIdf::fit(&analyzed, &options);
+    for (name, keywords) in [
+        ("neighbours, 40 keywords", Some(40)),
+        ("neighbours, exact", None),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                neighbour_graph(
+                    black_box(&model.vectors),
+                    model.vocabulary.len(),
+                    0.04,
+                    keywords,
+                    &|_, _| true,
+                )
+                .edge_count()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_near_duplicates, bench_stories);
+criterion_main!(benches);
