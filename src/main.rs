@@ -185,10 +185,15 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
             )
         )?;
     } else if args.json {
-        serde_json::to_writer_pretty(&mut out, &summary)?;
+        let mut value = serde_json::to_value(&summary)?;
+        value["accounting"] = serde_json::to_value(account(&corpus, docs.len(), docs.len()))?;
+        serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
     } else {
         write!(out, "{}", summary.to_text())?;
+    }
+    if !quiet {
+        eprintln!("{}", account(&corpus, docs.len(), docs.len()).line());
     }
     std::mem::forget((corpus, analyzed, found));
     Ok(())
@@ -253,12 +258,13 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     );
     lap("summaries", &mut seconds);
     let accounting = Accounting {
-        seen: docs.len() + corpus.diagnostics.skipped(),
-        read: docs.len(),
-        clustered: stories.stories.iter().map(|s| s.size).sum(),
-        skipped: skipped_by_reason(&corpus),
         stories: stories.stories.iter().filter(|s| s.size > 1).count(),
         singletons: stories.stories.iter().filter(|s| s.size == 1).count(),
+        ..account(
+            &corpus,
+            docs.len(),
+            stories.stories.iter().map(|s| s.size).sum(),
+        )
     };
     let parameters = serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
@@ -326,6 +332,18 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     }
     std::mem::forget((corpus, analyzed, duplicates, clusters, stories));
     Ok(())
+}
+
+/// Where every record went: `read`, placed (`clustered`), or skipped with a reason.
+fn account(corpus: &Corpus, read: usize, clustered: usize) -> storyclust::report::Accounting {
+    storyclust::report::Accounting {
+        seen: read + corpus.diagnostics.skipped(),
+        read,
+        clustered,
+        skipped: skipped_by_reason(corpus),
+        stories: 0,
+        singletons: 0,
+    }
 }
 
 fn skipped_by_reason(corpus: &Corpus) -> std::collections::BTreeMap<&'static str, usize> {

@@ -35,6 +35,13 @@ fn the_seeds_are_not_near_duplicates_of_each_other() {
     let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(v["pairs"], 0);
     assert_eq!(v["groups"], 0);
+    assert_eq!(v["accounting"]["read"], 5);
+    assert_eq!(v["accounting"]["clustered"], 5);
+    let stderr = String::from_utf8_lossy(&storyclust(&["dedup", "seeds"]).stderr).to_string();
+    assert!(
+        stderr.contains("read 5, clustered 5, skipped 0"),
+        "{stderr}"
+    );
 }
 
 /// A JSONL corpus of the seeds and edited copies of them: an exact copy, a copy with a
