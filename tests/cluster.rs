@@ -2,7 +2,7 @@
 //! determinism, and evaluation against the reference scorer.
 
 mod common;
-use common::{ok, storyclust};
+use common::{ok, storyclust, write_jsonl};
 
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -133,11 +133,7 @@ fn mixed_corpus(dir: &Path, reverse: bool) -> PathBuf {
     } else {
         "mixed.jsonl"
     });
-    std::fs::write(
-        &path,
-        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
-    )
-    .unwrap();
+    write_jsonl(&path, &lines);
     path
 }
 

@@ -5,7 +5,7 @@
 //! except under CI (`CI` set), where a missing browser is a failure.
 
 mod common;
-use common::{ok, storyclust};
+use common::{ok, storyclust, write_jsonl};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -65,11 +65,7 @@ fn synthetic_corpus(dir: &Path) -> PathBuf {
         lines.push(serde_json::json!({"id": format!("en{i}"), "text": text, "source": "wire", "date": date}));
     }
     let path = dir.join("synthetic.jsonl");
-    std::fs::write(
-        &path,
-        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
-    )
-    .unwrap();
+    write_jsonl(&path, &lines);
     path
 }
 

@@ -21,3 +21,9 @@ pub fn ok(out: Output) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Writes JSON values as a JSON Lines file.
+pub fn write_jsonl(path: &std::path::Path, lines: &[serde_json::Value]) {
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(path, text).unwrap();
+}
