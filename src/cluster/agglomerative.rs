@@ -30,7 +30,7 @@ pub fn average_linkage(
 
 /// Average linkage that also refuses a merge whose mean similarity is below `relative` times
 /// the cohesion (mean internal similarity) of the looser of the two clusters (clusters of
-/// one document have no cohesion and set no bound): a cluster joins another only if it is
+/// one document, or of one initial group, have no cohesion and set no bound): a cluster joins another only if it is
 /// nearly as close to it as its own members are to each other. This is what lets one
 /// setting find broad topics made of loosely related articles and also keep apart two
 /// tight events of the same topic.
@@ -57,23 +57,23 @@ pub fn relative_average_linkage(
         key[c] = key[c].min(rank[d]);
     }
     let mut links: Vec<AHashMap<u32, u64>> = vec![AHashMap::new(); n];
-    // Sum of similarities inside each cluster (each pair once).
+    // Cohesion counts the pairs that merges brought together: the sum of their similarities
+    // and their number. Pairs inside an initial group (near-duplicates) do not count: a
+    // group of copies is as close-knit as one article, and its near-identity must not set
+    // a bar that keeps it out of its own story.
     let mut internal = vec![0u64; n];
+    let mut merged_pairs = vec![0u64; n];
     for a in 0..n {
         let ca = cluster_of[a];
         for &(b, s) in graph.neighbours(a) {
             let cb = cluster_of[b as usize];
-            let fixed = (s as f64 * SCALE).round() as u64;
             if ca != cb {
-                *links[ca as usize].entry(cb).or_insert(0) += fixed;
-            } else if (a as u32) < b {
-                internal[ca as usize] += fixed;
+                *links[ca as usize].entry(cb).or_insert(0) += (s as f64 * SCALE).round() as u64;
             }
         }
     }
-    let cohesion = |c: usize, size: &[u64], internal: &[u64]| -> Option<f64> {
-        let k = size[c];
-        (k >= 2).then(|| internal[c] as f64 / SCALE / (k * (k - 1) / 2) as f64)
+    let cohesion = |c: usize, merged_pairs: &[u64], internal: &[u64]| -> Option<f64> {
+        (merged_pairs[c] > 0).then(|| internal[c] as f64 / SCALE / merged_pairs[c] as f64)
     };
     let mut version = vec![0u32; n];
     let mut heap = BinaryHeap::new();
@@ -112,8 +112,8 @@ pub fn relative_average_linkage(
             continue;
         }
         if relative > 0.0 {
-            let ca = cohesion(c.a as usize, &size, &internal);
-            let cb = cohesion(c.b as usize, &size, &internal);
+            let ca = cohesion(c.a as usize, &merged_pairs, &internal);
+            let cb = cohesion(c.b as usize, &merged_pairs, &internal);
             // Compared with the looser of the two clusters (measured best of min, mean and
             // max on the labelled corpora, see examples/story_quality.rs).
             let looser = match (ca, cb) {
@@ -144,6 +144,9 @@ pub fn relative_average_linkage(
         }
         internal[keep as usize] += internal[gone as usize] + between;
         internal[gone as usize] = 0;
+        merged_pairs[keep as usize] +=
+            merged_pairs[gone as usize] + size[keep as usize] * size[gone as usize];
+        merged_pairs[gone as usize] = 0;
         size[keep as usize] += size[gone as usize];
         size[gone as usize] = 0;
         key[keep as usize] = key[keep as usize].min(key[gone as usize]);
