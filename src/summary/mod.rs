@@ -403,8 +403,12 @@ fn label_terms(
         .collect()
 }
 
+/// Sentences read from the start of each article for key sentences.
+const LEAD_SENTENCES: usize = 12;
+
 /// Central, non-redundant sentences from the most central articles' content lines, by
-/// maximal marginal relevance (λ = 0.7) over cosine to the centroid.
+/// maximal marginal relevance (λ = 0.7) over cosine to the centroid. Each article offers
+/// its first 12 sentences.
 fn key_sentences<'a>(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
@@ -422,12 +426,15 @@ fn key_sentences<'a>(
         let doc = &documents[d as usize];
         let a = &analyzed.documents[d as usize];
         let analyzer = analyzer_for(a.lang);
-        for line in a
+        // News puts what matters first: an article's lead sentences are the candidates.
+        let lead = a
             .lines
             .iter()
             .filter(|l| l.kind == crate::text::LineKind::Content)
+            .flat_map(|l| sentences(&doc.body[l.text.clone()]))
+            .take(LEAD_SENTENCES);
         {
-            for sentence in sentences(&doc.body[line.text.clone()]) {
+            for sentence in lead {
                 let words = sentence.split_whitespace().count();
                 if !(6..=60).contains(&words) || !seen.insert(sentence.to_string()) {
                     continue;
