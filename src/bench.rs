@@ -6,14 +6,13 @@
 //! measured too. Peak RSS per stage is the resident high-water mark, reset before each
 //! stage through `/proc/self/clear_refs` (Linux; absent elsewhere).
 
-use crate::cluster::{cluster_stories, StoryOptions};
-use crate::corpus::{read_corpus, synthesize, Document, ReadOptions, SynthOptions};
+use crate::corpus::{
+    read_corpus, synthesize, write_synth_jsonl, Document, ReadOptions, SynthOptions,
+};
 use crate::error::{Error, Result};
-use crate::minhash::{find_duplicates, DedupOptions};
-use crate::summary::{summarize, SummaryOptions};
-use crate::text::{analyze, AnalysisOptions};
+use crate::pipeline::{run_stories, PipelineOptions};
+use crate::text::AnalysisOptions;
 use serde::Serialize;
-use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
@@ -77,27 +76,7 @@ pub fn bench(
             },
         );
         let path = dir.join(format!("scale-{scale}.jsonl"));
-        {
-            let file = std::fs::File::create(&path).map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
-            let mut out = std::io::BufWriter::new(file);
-            for a in &articles {
-                serde_json::to_writer(&mut out, a).map_err(|e| Error::Write {
-                    path: path.clone(),
-                    source: e.into(),
-                })?;
-                out.write_all(b"\n").map_err(|source| Error::Write {
-                    path: path.clone(),
-                    source,
-                })?;
-            }
-            out.flush().map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
-        }
+        crate::corpus::write_atomic(&path, |w| write_synth_jsonl(w, &articles))?;
         drop(articles);
         for &t in threads {
             let pool = rayon::ThreadPoolBuilder::new()
@@ -140,38 +119,42 @@ fn run_once(path: &Path, scale: usize, threads: usize, progress: bool) -> Result
             ..ReadOptions::default()
         },
     )?;
-    let t = stage(&mut stages, "read", t);
+    stage(&mut stages, "read", t);
     let docs = &corpus.documents;
-    let analysis = AnalysisOptions {
-        bigrams: true,
-        progress,
-        ..AnalysisOptions::default()
+    let options = PipelineOptions {
+        analysis: AnalysisOptions {
+            bigrams: true,
+            progress,
+            ..AnalysisOptions::default()
+        },
+        ..PipelineOptions::default()
     };
-    let analyzed = analyze(docs, &analysis);
-    let t = stage(&mut stages, "analyse", t);
-    let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default());
-    let _ = t;
+    // Peak RSS is read (and reset) at each stage boundary the pipeline reports.
+    let mut peaks: Vec<(&'static str, f64, Option<f64>)> = Vec::new();
+    let run = run_stories(docs, &options, &mut |name, seconds| {
+        peaks.push((name, seconds, peak_rss_mb()));
+        reset_peak_rss();
+    });
+    let peak_of = |name: &str| peaks.iter().find(|p| p.0 == name).and_then(|p| p.2);
+    let seconds_of = |name: &str| peaks.iter().find(|p| p.0 == name).map_or(0.0, |p| p.1);
+    stages.push(("analyse", seconds_of("analyse"), peak_of("analyse")));
     // find_duplicates and cluster_stories time their own sub-stages.
-    let dedup_time: f64 = dedup.times.stages.iter().map(|s| s.1).sum();
-    let split = |names: &[&str]| -> f64 {
-        dedup
-            .times
-            .stages
-            .iter()
-            .filter(|s| names.contains(&s.0))
-            .map(|s| s.1)
-            .sum()
-    };
-    stages.push(("shingles + minhash", split(&["shingles", "minhash"]), None));
+    let dedup = &run.duplicates;
+    let minhash: f64 = dedup
+        .times
+        .stages
+        .iter()
+        .filter(|s| ["shingles", "minhash"].contains(&s.0))
+        .map(|s| s.1)
+        .sum();
+    stages.push(("shingles + minhash", minhash, None));
     stages.push((
         "lsh + verify",
-        dedup_time - split(&["shingles", "minhash"]),
-        peak_rss_mb(),
+        seconds_of("near-duplicates") - minhash,
+        peak_of("near-duplicates"),
     ));
-    reset_peak_rss();
-    let clusters = cluster_stories(docs, &analyzed, &dedup, &StoryOptions::default());
-    let mut peak = peak_rss_mb();
-    for (name, seconds) in &clusters.seconds {
+    let mut peak = peak_of("stories");
+    for (name, seconds) in &run.clusters.seconds {
         let label = match *name {
             "tfidf" => "tfidf",
             "neighbours" => "neighbours",
@@ -182,17 +165,8 @@ fn run_once(path: &Path, scale: usize, threads: usize, progress: bool) -> Result
             None => stages.push((label, *seconds, peak.take())),
         }
     }
-    reset_peak_rss();
-    let t = Instant::now();
-    let stories = summarize(
-        docs,
-        &analyzed,
-        &clusters,
-        &dedup,
-        &analysis,
-        &SummaryOptions::default(),
-    );
-    stage(&mut stages, "summaries", t);
+    stages.push(("summaries", seconds_of("summaries"), peak_of("summaries")));
+    let stories = &run.stories;
     let documents = docs.len();
     let text_bytes: u64 = docs.iter().map(|d| d.text_len() as u64).sum();
     let figures = |stage: &'static str, seconds: f64, peak_rss_mb: Option<f64>| StageFigures {
@@ -213,7 +187,7 @@ fn run_once(path: &Path, scale: usize, threads: usize, progress: bool) -> Result
         documents,
         text_bytes,
         stories: stories.stories.iter().filter(|s| s.size > 1).count(),
-        duplicate_pairs: dedup.pairs.len(),
+        duplicate_pairs: run.duplicates.pairs.len(),
         stages: stages.iter().map(|&(n, s, p)| figures(n, s, p)).collect(),
         total: figures("total", total_seconds, total_peak),
         ratio_to_scale_1: None,

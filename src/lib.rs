@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod corpus;
 pub mod error;
 pub mod minhash;
+pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod summary;

@@ -213,50 +213,46 @@ fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
 }
 
 fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
-    use storyclust::cluster::{cluster_stories, StoryOptions};
-    use storyclust::minhash::{find_duplicates, DedupOptions};
+    use storyclust::cluster::StoryOptions;
+    use storyclust::minhash::DedupOptions;
+    use storyclust::pipeline::{run_stories, PipelineOptions, StoryRun};
     use storyclust::report::{self, Accounting};
-    use storyclust::summary::{summarize, SummaryOptions};
-    let mut clock = std::time::Instant::now();
-    let mut seconds: Vec<(&'static str, f64)> = Vec::new();
-    let mut lap = |name: &'static str, seconds: &mut Vec<(&'static str, f64)>| {
-        seconds.push((name, clock.elapsed().as_secs_f64()));
-        clock = std::time::Instant::now();
-    };
+    use storyclust::summary::SummaryOptions;
+    let clock = std::time::Instant::now();
     let corpus = read(&args.input, progress, quiet)?;
-    lap("read", &mut seconds);
+    let mut seconds: Vec<(&'static str, f64)> = vec![("read", clock.elapsed().as_secs_f64())];
     let docs = &corpus.documents;
-    let analysis = args.analysis.options(true, true, progress);
-    let analyzed = storyclust::text::analyze(docs, &analysis);
-    lap("analyse", &mut seconds);
-    let dedup_options = DedupOptions {
-        threshold: args.duplicate_threshold,
-        ..DedupOptions::default()
+    let options = PipelineOptions {
+        analysis: args.analysis.options(true, true, progress),
+        dedup: DedupOptions {
+            threshold: args.duplicate_threshold,
+            ..DedupOptions::default()
+        },
+        stories: StoryOptions {
+            threshold: args.threshold,
+            cohesion_ratio: args.cohesion_ratio,
+            refine_rounds: args.refine,
+            window_days: (args.window > 0).then_some(args.window),
+            ..StoryOptions::default()
+        },
+        summary: SummaryOptions {
+            label_terms: args.label_terms,
+            key_sentences: args.key_sentences,
+        },
     };
-    let duplicates = find_duplicates(docs, &analyzed, &dedup_options);
-    lap("near-duplicates", &mut seconds);
-    let story_options = StoryOptions {
-        threshold: args.threshold,
-        cohesion_ratio: args.cohesion_ratio,
-        refine_rounds: args.refine,
-        window_days: (args.window > 0).then_some(args.window),
-        ..StoryOptions::default()
-    };
-    let clusters = cluster_stories(docs, &analyzed, &duplicates, &story_options);
-    lap("stories", &mut seconds);
-    let summary_options = SummaryOptions {
-        label_terms: args.label_terms,
-        key_sentences: args.key_sentences,
-    };
-    let stories = summarize(
-        docs,
-        &analyzed,
-        &clusters,
-        &duplicates,
-        &analysis,
-        &summary_options,
+    let run = run_stories(docs, &options, &mut |name, s| seconds.push((name, s)));
+    let StoryRun {
+        analyzed,
+        duplicates,
+        clusters,
+        stories,
+    } = run;
+    let (analysis, dedup_options, story_options, summary_options) = (
+        &options.analysis,
+        &options.dedup,
+        &options.stories,
+        &options.summary,
     );
-    lap("summaries", &mut seconds);
     let accounting = Accounting {
         stories: stories.stories.iter().filter(|s| s.size > 1).count(),
         singletons: stories.stories.iter().filter(|s| s.size == 1).count(),
@@ -383,13 +379,7 @@ fn synth(args: SynthArgs, progress: bool) -> Result<()> {
         edit_rate: args.edit_rate,
     };
     let articles = synthesize(&corpus.documents, &options);
-    let write = |w: &mut dyn Write| -> std::io::Result<()> {
-        for a in &articles {
-            serde_json::to_writer(&mut *w, a)?;
-            w.write_all(b"\n")?;
-        }
-        Ok(())
-    };
+    let write = |w: &mut dyn Write| storyclust::corpus::write_synth_jsonl(w, &articles);
     match &args.output {
         Some(path) => write_atomic(path, write)?,
         None => write(&mut std::io::stdout().lock())?,

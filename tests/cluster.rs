@@ -293,13 +293,11 @@ proptest! {
         const VOCABULARY: [&str; 24] = ["flood", "river", "rain", "rescue", "bank", "rates", "inflation", "governor",
             "match", "goal", "league", "coach", "storm", "coast", "wind", "power", "vote", "election", "party",
             "minister", "fire", "forest", "heat", "smoke"];
-        let origin = storyclust::corpus::Origin::file(std::sync::Arc::new(PathBuf::from("x")));
-        let docs: Vec<Document> = words.iter().enumerate().map(|(i, w)| Document {
-            id: format!("d{i:02}"),
-            title: None,
-            body: w.iter().map(|&k| VOCABULARY[k]).collect::<Vec<_>>().join(" ") + ".",
-            source: None, url: None, date: None, origin: origin.clone(),
-        }).collect();
+        let docs: Vec<Document> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Document::new(format!("d{i:02}"), w.iter().map(|&k| VOCABULARY[k]).collect::<Vec<_>>().join(" ") + "."))
+            .collect();
         let run = |docs: &[Document], threads: usize| -> Vec<Vec<String>> {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| {

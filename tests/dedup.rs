@@ -267,11 +267,8 @@ proptest! {
         texts in prop::collection::vec("[a-z ]{0,60}|[ابتثجحخدرزسشصضطعفقلمنهوي ]{0,60}", 1..12),
         copies in prop::collection::vec(0usize..12, 1..6),
     ) {
-        use storyclust::corpus::{Document, Origin};
-        let origin = Origin::file(std::sync::Arc::new(PathBuf::from("x")));
-        let mut docs: Vec<Document> = texts.iter().enumerate().map(|(i, t)| Document {
-            id: format!("d{i}"), title: None, body: t.clone(), source: None, url: None, date: None, origin: origin.clone(),
-        }).collect();
+        use storyclust::corpus::Document;
+        let mut docs: Vec<Document> = texts.iter().enumerate().map(|(i, t)| Document::new(format!("d{i}"), t.clone())).collect();
         for (k, &c) in copies.iter().enumerate() {
             let mut copy = docs[c % texts.len()].clone();
             copy.id = format!("copy{k}");

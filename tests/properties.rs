@@ -51,13 +51,8 @@ proptest! {
     #[test]
     fn analysis_never_panics_and_tokens_come_from_content(body in mixed_text(), title in mixed_text()) {
         let doc = storyclust::corpus::Document {
-            id: "x".into(),
             title: Some(title),
-            body,
-            source: None,
-            url: None,
-            date: None,
-            origin: storyclust::corpus::Origin::file(std::sync::Arc::new("x".into())),
+            ..storyclust::corpus::Document::new("x", body)
         };
         let a = analyze(std::slice::from_ref(&doc), &AnalysisOptions::default()).documents.remove(0);
         prop_assert!(a.tokens.len() <= a.total_tokens);

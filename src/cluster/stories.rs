@@ -3,7 +3,7 @@
 
 use super::{refine, relative_average_linkage};
 use crate::corpus::Document;
-use crate::minhash::{id_order, Dedup};
+use crate::minhash::Dedup;
 use crate::text::AnalyzedCorpus;
 use crate::tfidf::{neighbour_graph, NeighbourGraph, TfIdf, TfIdfOptions};
 use serde::Serialize;
@@ -96,7 +96,7 @@ pub fn cluster_stories(
         &allowed,
     );
     lap("neighbours");
-    let rank = id_order(documents);
+    let rank = dedup.order.clone();
     let groups = dedup.groups.member_lists();
     // A story must stand out from the corpus: in a corpus that is all one topic, the
     // stories are the events within it.

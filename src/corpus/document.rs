@@ -60,6 +60,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document with only an id and a body, made in memory (its origin is `<memory>`).
+    pub fn new(id: impl Into<String>, body: impl Into<String>) -> Document {
+        Document {
+            id: id.into(),
+            title: None,
+            body: body.into(),
+            source: None,
+            url: None,
+            date: None,
+            origin: Origin::file(Arc::new(PathBuf::from("<memory>"))),
+        }
+    }
+
     /// Size of the text in bytes (title and body).
     pub fn text_len(&self) -> usize {
         self.title.as_ref().map_or(0, String::len) + self.body.len()

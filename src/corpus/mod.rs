@@ -19,5 +19,5 @@ pub use date::Timestamp;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use document::{Corpus, Document, Origin};
 pub use input::{read_corpus, FieldNames, InputFormat, ReadOptions};
-pub use synth::{synthesize, SynthArticle, SynthOptions};
+pub use synth::{synthesize, write_synth_jsonl, SynthArticle, SynthOptions};
 pub use writer::{output_format, write_documents};

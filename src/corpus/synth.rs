@@ -95,6 +95,18 @@ const FURNITURE_EN: [&str; 4] = [
 const FILLERS_AR: [&str; 4] = ["أيضا", "كذلك", "اليوم", "حاليا"];
 const FILLERS_EN: [&str; 4] = ["also", "today", "now", "reportedly"];
 
+/// Writes articles as JSON Lines (`id`, `title`, `text`, `source`, `date`).
+pub fn write_synth_jsonl(
+    out: &mut dyn std::io::Write,
+    articles: &[SynthArticle],
+) -> std::io::Result<()> {
+    for a in articles {
+        serde_json::to_writer(&mut *out, a)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// The originals followed by their variants, in input order.
 pub fn synthesize(documents: &[Document], options: &SynthOptions) -> Vec<SynthArticle> {
     let mut out = Vec::with_capacity(documents.len() * (options.copies + 1));
@@ -199,17 +211,12 @@ fn edit_words(paragraph: &str, rate: f64, fillers: &[&str], rng: &mut Rng) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Origin;
 
     fn doc(id: &str, body: &str) -> Document {
         Document {
-            id: id.into(),
             title: Some("Title".into()),
-            body: body.into(),
-            source: None,
-            url: None,
             date: Timestamp::parse("2025-02-12"),
-            origin: Origin::file(std::sync::Arc::new("x".into())),
+            ..Document::new(id, body)
         }
     }
 

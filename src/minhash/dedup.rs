@@ -173,6 +173,8 @@ pub struct Dedup {
     pub groups: DuplicateGroups,
     /// Time per stage.
     pub times: StageTimes,
+    /// Each document's rank by id ([`id_order`]), which later stages reuse.
+    pub order: Vec<u32>,
 }
 
 /// Ranks of documents by id: the order that makes results independent of input order.
@@ -257,6 +259,7 @@ pub fn find_duplicates(
         pairs,
         groups,
         times,
+        order,
     }
 }
 

@@ -627,20 +627,9 @@ pub fn display_form(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Origin;
-    use std::path::PathBuf;
-    use std::sync::Arc;
 
     fn page(id: &str, body: &str) -> Document {
-        Document {
-            id: id.into(),
-            title: None,
-            body: body.into(),
-            source: None,
-            url: None,
-            date: None,
-            origin: Origin::file(Arc::new(PathBuf::from(id))),
-        }
+        Document::new(id, body)
     }
 
     fn analyze_one(body: &str) -> AnalyzedDocument {

@@ -227,21 +227,12 @@ fn merge(mut a: AHashMap<u64, u32>, b: AHashMap<u64, u32>) -> AHashMap<u64, u32>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{Document, Origin};
+    use crate::corpus::Document;
     use crate::text::{analyze, AnalysisOptions};
 
     #[test]
     fn weights_follow_the_formula_and_vectors_are_normalised() {
-        let origin = Origin::file(std::sync::Arc::new("x".into()));
-        let doc = |id: &str, body: &str| Document {
-            id: id.into(),
-            title: None,
-            body: body.into(),
-            source: None,
-            url: None,
-            date: None,
-            origin: origin.clone(),
-        };
+        let doc = |id: &str, body: &str| Document::new(id, body);
         let docs = vec![
             doc("a", "Markets rallied. Markets rallied again."),
             doc("b", "Markets fell."),
