@@ -135,15 +135,6 @@ pub(crate) fn read_text_document(
     options: &ReadOptions,
 ) -> Parsed {
     let origin = Origin::file(file.clone());
-    if looks_binary(bytes) {
-        return Parsed::Skipped(Diagnostic::skipped(
-            DiagnosticKind::BinaryFile,
-            origin,
-            "binary file (it contains NUL bytes) skipped",
-        ));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let (text, warning) = decode_lossy(bytes, &origin, 0);
     let stem = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -160,6 +151,19 @@ pub(crate) fn read_text_document(
     } else {
         Some(stem)
     };
+    if looks_binary(bytes) {
+        let skipped = Diagnostic::skipped(
+            DiagnosticKind::BinaryFile,
+            origin,
+            "binary file (it contains NUL bytes) skipped",
+        );
+        return Parsed::Skipped(match id {
+            Some(id) => skipped.with_id(id),
+            None => skipped,
+        });
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let (text, warning) = decode_lossy(bytes, &origin, 0);
     let raw = RawRecord {
         id,
         text: Some(text),

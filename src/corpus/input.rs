@@ -2,7 +2,7 @@
 
 use super::dir::{read_directory, read_text_document};
 use super::records::{
-    build_document, decode_lossy, parse_json_record, JsonError, Parsed, RawRecord,
+    build_document, decode_lossy, parse_json_record, salvage_id, JsonError, Parsed, RawRecord,
 };
 use super::sniff::{self, fill, format_from_content, format_from_extension};
 use super::{Corpus, Diagnostic, DiagnosticKind, Origin, Severity};
@@ -341,11 +341,11 @@ fn parse_json_line(bytes: &[u8], origin: Origin, offset: u64, options: &ReadOpti
             ))
         }
         Err(JsonError::WrongType(message)) => {
-            return Parsed::Skipped(Diagnostic::skipped(
-                DiagnosticKind::WrongFieldType,
-                origin,
-                message,
-            ))
+            let skipped = Diagnostic::skipped(DiagnosticKind::WrongFieldType, origin, message);
+            return Parsed::Skipped(match salvage_id(&text, &options.fields) {
+                Some(id) => skipped.with_id(id),
+                None => skipped,
+            });
         }
     };
     with_warning(build_document(raw, origin, options), utf8_warning)
@@ -362,6 +362,64 @@ fn with_warning(parsed: Parsed, warning: Option<Diagnostic>) -> Parsed {
 }
 
 /// CSV or TSV with a header row naming the fields.
+/// Turns CRLF line ends into LF. The csv crate counts a CRLF row's line break only once the
+/// next row has started, so without this every line number after a CRLF row is one short.
+struct CrlfToLf<R> {
+    inner: io::BufReader<R>,
+    /// A `\r` that ended the previous chunk: dropped if the next byte is `\n`.
+    pending_cr: bool,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner: io::BufReader::with_capacity(1 << 16, inner),
+            pending_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        use std::io::BufRead;
+        if out.is_empty() {
+            return Ok(0);
+        }
+        let data = self.inner.fill_buf()?;
+        let mut written = 0;
+        if self.pending_cr {
+            self.pending_cr = false;
+            if data.first() != Some(&b'\n') {
+                out[0] = b'\r';
+                written = 1;
+            }
+        }
+        let mut consumed = 0;
+        while consumed < data.len() && written < out.len() {
+            let byte = data[consumed];
+            consumed += 1;
+            if byte == b'\r' {
+                match data.get(consumed) {
+                    Some(b'\n') => continue,
+                    None => {
+                        self.pending_cr = true;
+                        continue;
+                    }
+                    Some(_) => {}
+                }
+            }
+            out[written] = byte;
+            written += 1;
+        }
+        self.inner.consume(consumed);
+        if written == 0 && consumed > 0 {
+            // Only a held-back `\r` was read; go on rather than signal the end.
+            return self.read(out);
+        }
+        Ok(written)
+    }
+}
+
 fn read_delimited(
     file: Arc<PathBuf>,
     reader: Box<dyn Read + Send>,
@@ -373,7 +431,7 @@ fn read_delimited(
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(reader);
+        .from_reader(CrlfToLf::new(reader));
     let headers = csv.byte_headers().map_err(|e| Error::Format {
         path: file.to_path_buf(),
         message: format!("cannot read the header row: {e}"),
@@ -412,11 +470,8 @@ fn read_delimited(
         column(&f.url),
     ];
     let mut record = csv::ByteRecord::new();
-    // The csv crate does not count line breaks inside quoted fields; they are added here so
-    // that messages name physical lines.
-    let mut embedded_newlines = 0u64;
     loop {
-        let line = csv.position().line() + embedded_newlines;
+        let line = csv.position().line();
         match csv.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -433,11 +488,26 @@ fn read_delimited(
                 continue;
             }
         }
-        let line = record
-            .position()
-            .map_or(line, |p| p.line() + embedded_newlines);
-        embedded_newlines += memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+        let line = record.position().map_or(line, |p| p.line());
         let origin = Origin::line(file.clone(), line);
+        // A row with more or fewer fields than the header cannot be matched to its columns.
+        if record.len() != headers.len() {
+            let quote = if delimiter == b'\t' {
+                "a tab"
+            } else {
+                "a comma"
+            };
+            sink.report(Diagnostic::skipped(
+                DiagnosticKind::BrokenCsv,
+                origin,
+                format!(
+                    "the row has {} fields but the header has {}; quote fields that contain {quote}",
+                    record.len(),
+                    headers.len()
+                ),
+            ))?;
+            continue;
+        }
         sink.corpus.bytes_read += record.as_slice().len() as u64;
         if record
             .iter()
@@ -469,4 +539,46 @@ fn read_delimited(
         sink.accept(with_warning(parsed, warning))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Hands out its bytes a few at a time, so that `\r\n` falls across reads.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn reference(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
+                out.push(bytes[i]);
+            }
+            i += 1;
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn crlf_to_lf_drops_exactly_the_cr_of_each_crlf(
+            bytes in proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a')], 0..64),
+            step in 1usize..5,
+        ) {
+            let mut out = Vec::new();
+            CrlfToLf::new(Trickle(&bytes, step)).read_to_end(&mut out).unwrap();
+            prop_assert_eq!(out, reference(&bytes));
+        }
+    }
 }

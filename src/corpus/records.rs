@@ -164,7 +164,17 @@ pub(crate) fn parse_json_record(line: &str, fields: &FieldNames) -> Result<RawRe
     Ok(record)
 }
 
-/// Why a JSON line was not a record.
+/// The id of a record that could not be read, for the error report (slow path: parses again).
+pub(crate) fn salvage_id(line: &str, fields: &FieldNames) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+    match value.get(&fields.id)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Why a JSON line is not a record.
 #[derive(Debug)]
 pub(crate) enum JsonError {
     /// Not valid JSON, or not an object.
