@@ -11,6 +11,13 @@ use storyclust::corpus::{read_corpus, write_atomic, Corpus};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C: no half-written output may stay behind (targets are only ever renamed into
+    // place whole; this removes the temporary files). 130 is the shell's code for SIGINT.
+    let _ = ctrlc::set_handler(|| {
+        storyclust::corpus::remove_unfinished_outputs();
+        eprintln!("interrupted; no output was left half-written");
+        std::process::exit(130);
+    });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

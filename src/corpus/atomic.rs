@@ -9,6 +9,28 @@ use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written now, for [`remove_unfinished_outputs`].
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    UNFINISHED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Deletes the temporary files of outputs still being written, and returns how many there
+/// were. For an interrupt handler: the process is about to exit, and none of its unfinished
+/// outputs should stay behind. (After a crash or `kill -9` a `.NAME.tmp-PID` file can remain;
+/// the target itself is never partial.)
+pub fn remove_unfinished_outputs() -> usize {
+    let mut temps = unfinished();
+    for temp in temps.iter() {
+        let _ = std::fs::remove_file(temp);
+    }
+    std::mem::take(&mut *temps).len()
+}
 
 /// Writes `path` atomically with `write`; `-` writes to standard output instead.
 pub fn write_atomic(
@@ -37,6 +59,7 @@ pub fn write_atomic(
     };
     let path = target.as_path();
     let temp = temp_path(path);
+    unfinished().push(temp.clone());
     let result = (|| {
         let file = File::create(&temp)?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -48,6 +71,7 @@ pub fn write_atomic(
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
+    unfinished().retain(|t| t != &temp);
     result.map_err(fail)
 }
 

@@ -112,7 +112,29 @@ pub(crate) fn read_file(path: &Path, options: &ReadOptions, sink: &mut Sink) -> 
             source: io::Error::new(io::ErrorKind::NotFound, "no such file or directory"),
         });
     }
-    let mut reader = sniff::open(path)?;
+    let reader = sniff::open(path)?;
+    read_stream(path, reader, options, sink)
+}
+
+/// Reads records from any reader (already decompressed) as if it were the file `name`: the
+/// name gives the format when `options.format` is `Auto` and the extension tells, and it is
+/// the file named in diagnostics.
+pub fn read_from(
+    name: &Path,
+    reader: impl Read + Send + 'static,
+    options: &ReadOptions,
+) -> Result<Corpus> {
+    let mut sink = Sink::new(options);
+    read_stream(name, Box::new(reader), options, &mut sink)?;
+    Ok(sink.corpus)
+}
+
+fn read_stream(
+    path: &Path,
+    mut reader: Box<dyn Read + Send>,
+    options: &ReadOptions,
+    sink: &mut Sink,
+) -> Result<()> {
     let mut head = Vec::new();
     if let Err(e) = fill(&mut reader, &mut head, 64 * 1024) {
         return sink.report(Diagnostic::skipped(

@@ -14,10 +14,10 @@ mod sniff;
 mod synth;
 mod writer;
 
-pub use atomic::write_atomic;
+pub use atomic::{remove_unfinished_outputs, write_atomic};
 pub use date::Timestamp;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use document::{Corpus, Document, Origin};
-pub use input::{read_corpus, FieldNames, InputFormat, ReadOptions};
+pub use input::{read_corpus, read_from, FieldNames, InputFormat, ReadOptions};
 pub use synth::{synthesize, write_synth_jsonl, SynthArticle, SynthOptions};
 pub use writer::{output_format, write_documents};
