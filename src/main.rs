@@ -104,11 +104,10 @@ fn report_diagnostics(corpus: &Corpus, input: &InputArgs, quiet: bool) -> Result
 
 fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
     let corpus = read(&args.input, progress, quiet)?;
-    let analyzed = storyclust::text::analyze(
-        &corpus.documents,
-        &args.analysis.options(true, false, progress),
-    );
-    let stats = storyclust::report::corpus_stats(&corpus, &analyzed, args.list, args.top_terms);
+    let options = args.analysis.options(true, false, progress);
+    let analyzed = storyclust::text::analyze(&corpus.documents, &options);
+    let stats =
+        storyclust::report::corpus_stats(&corpus, &analyzed, &options, args.list, args.top_terms);
     // Freeing millions of small allocations takes a noticeable part of a run; the process
     // is about to exit, so the memory goes back to the system anyway.
     std::mem::forget((corpus, analyzed));

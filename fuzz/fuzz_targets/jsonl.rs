@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let lines = data.split(|&b| b == b'\n').count() as u64;
     for doc in &corpus.documents {
         let line = doc.origin.line.expect("records have lines");
-        assert!(line >= 1 && line <= lines);
+        assert!(line >= 1 && line <= lines, "line {line} of {lines}");
         assert!(doc.body.len() <= 256);
     }
     for diagnostic in &corpus.diagnostics.items {

@@ -384,24 +384,25 @@ fn with_warning(parsed: Parsed, warning: Option<Diagnostic>) -> Parsed {
 }
 
 /// CSV or TSV with a header row naming the fields.
-/// Turns CRLF line ends into LF. The csv crate counts a CRLF row's line break only once the
-/// next row has started, so without this every line number after a CRLF row is one short.
-struct CrlfToLf<R> {
+/// Turns CRLF and lone CR line ends into LF. The csv crate counts a CRLF row's line break only
+/// once the next row has started, and a lone CR (old Mac files) not at all, so without this
+/// line numbers after such rows are short.
+struct LineEndsToLf<R> {
     inner: io::BufReader<R>,
-    /// A `\r` that ended the previous chunk: dropped if the next byte is `\n`.
+    /// A `\r` that ended the previous chunk: becomes the `\n` unless the next byte is one.
     pending_cr: bool,
 }
 
-impl<R: Read> CrlfToLf<R> {
+impl<R: Read> LineEndsToLf<R> {
     fn new(inner: R) -> Self {
-        CrlfToLf {
+        LineEndsToLf {
             inner: io::BufReader::with_capacity(1 << 16, inner),
             pending_cr: false,
         }
     }
 }
 
-impl<R: Read> Read for CrlfToLf<R> {
+impl<R: Read> Read for LineEndsToLf<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         use std::io::BufRead;
         if out.is_empty() {
@@ -412,7 +413,7 @@ impl<R: Read> Read for CrlfToLf<R> {
         if self.pending_cr {
             self.pending_cr = false;
             if data.first() != Some(&b'\n') {
-                out[0] = b'\r';
+                out[0] = b'\n';
                 written = 1;
             }
         }
@@ -427,7 +428,11 @@ impl<R: Read> Read for CrlfToLf<R> {
                         self.pending_cr = true;
                         continue;
                     }
-                    Some(_) => {}
+                    Some(_) => {
+                        out[written] = b'\n';
+                        written += 1;
+                        continue;
+                    }
                 }
             }
             out[written] = byte;
@@ -453,7 +458,7 @@ fn read_delimited(
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(CrlfToLf::new(reader));
+        .from_reader(LineEndsToLf::new(reader));
     let headers = csv.byte_headers().map_err(|e| Error::Format {
         path: file.to_path_buf(),
         message: format!("cannot read the header row: {e}"),
@@ -584,8 +589,10 @@ mod tests {
         let mut out = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
-            if !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
-                out.push(bytes[i]);
+            match (bytes[i], bytes.get(i + 1)) {
+                (b'\r', Some(b'\n')) => {}
+                (b'\r', _) => out.push(b'\n'),
+                (byte, _) => out.push(byte),
             }
             i += 1;
         }
@@ -594,12 +601,12 @@ mod tests {
 
     proptest! {
         #[test]
-        fn crlf_to_lf_drops_exactly_the_cr_of_each_crlf(
+        fn every_line_end_becomes_one_lf(
             bytes in proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a')], 0..64),
             step in 1usize..5,
         ) {
             let mut out = Vec::new();
-            CrlfToLf::new(Trickle(&bytes, step)).read_to_end(&mut out).unwrap();
+            LineEndsToLf::new(Trickle(&bytes, step)).read_to_end(&mut out).unwrap();
             prop_assert_eq!(out, reference(&bytes));
         }
     }

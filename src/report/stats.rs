@@ -1,7 +1,9 @@
 //! `storyclust stats`: what a corpus holds.
 
 use crate::corpus::{Corpus, DiagnosticKind, Document, Timestamp};
-use crate::text::{AnalyzedCorpus, AnalyzedDocument, HeadlineSource, LineKind};
+use crate::text::{
+    AnalysisOptions, AnalyzedCorpus, AnalyzedDocument, HeadlineSource, LineKind, TermForms,
+};
 use ahash::AHashMap;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -103,10 +105,12 @@ pub struct DocumentSummary {
     pub boilerplate_lines: usize,
 }
 
-/// Computes the statistics; `list` is how many documents to list individually.
+/// Computes the statistics of a corpus analysed with `options`; `list` is how many documents
+/// to list individually, `top` how many top terms.
 pub fn corpus_stats(
     corpus: &Corpus,
     analyzed: &AnalyzedCorpus,
+    options: &AnalysisOptions,
     list: usize,
     top: usize,
 ) -> CorpusStats {
@@ -189,7 +193,7 @@ pub fn corpus_stats(
             examples: boilerplate_examples(&pairs, 10),
         },
         headlines,
-        top_terms: top_terms(&pairs, top),
+        top_terms: top_terms(&pairs, &TermForms::new(options), top),
         document_list: pairs
             .iter()
             .take(list)
@@ -232,7 +236,14 @@ fn boilerplate_examples(
     list
 }
 
-fn top_terms(pairs: &[(&Document, &AnalyzedDocument)], n: usize) -> Vec<TopTerm> {
+/// Documents whose written forms are counted for each top term.
+const FORM_SAMPLE_DOCUMENTS: usize = 200;
+
+fn top_terms(
+    pairs: &[(&Document, &AnalyzedDocument)],
+    term_forms: &TermForms,
+    n: usize,
+) -> Vec<TopTerm> {
     let df: AHashMap<u64, usize> = pairs
         .par_iter()
         .fold(AHashMap::new, |mut acc, (_, a)| {
@@ -251,13 +262,23 @@ fn top_terms(pairs: &[(&Document, &AnalyzedDocument)], n: usize) -> Vec<TopTerm>
     top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     top.truncate(n);
     let wanted: AHashMap<u64, usize> = top.iter().enumerate().map(|(i, t)| (t.0, i)).collect();
-    // The most frequent written form of each top term, over all documents.
+    // The most frequent written form of each top term, over the first documents that use it
+    // (forms are found by analysing a document again, so not over all of them).
     let mut forms: Vec<AHashMap<&str, u32>> = vec![AHashMap::new(); top.len()];
+    let mut sampled = vec![0usize; top.len()];
+    let needs = |sampled: &[usize], i: usize| sampled[i] < FORM_SAMPLE_DOCUMENTS;
     for (doc, a) in pairs {
-        for t in &a.terms {
-            if let Some(&i) = wanted.get(&t.term) {
-                *forms[i].entry(a.term_form(doc, t)).or_insert(0) += t.count;
-            }
+        if !(0..top.len()).any(|i| needs(&sampled, i)) {
+            break;
+        }
+        let open = |term: u64| wanted.get(&term).is_some_and(|&i| needs(&sampled, i));
+        if !a.terms.iter().any(|t| open(t.term)) {
+            continue;
+        }
+        for (term, form, count) in term_forms.forms(doc, a, open) {
+            let i = wanted[&term];
+            *forms[i].entry(form).or_insert(0) += count;
+            sampled[i] += 1;
         }
     }
     top.iter()

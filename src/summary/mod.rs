@@ -5,7 +5,7 @@ use crate::cluster::StoryClusters;
 use crate::corpus::{Document, Timestamp};
 use crate::minhash::Dedup;
 use crate::text::{
-    display_form, term_hash, AnalysisOptions, AnalyzedCorpus, Analyzer, Lang, Normalizer,
+    display_form, term_hash, AnalysisOptions, AnalyzedCorpus, Analyzer, Lang, Normalizer, TermForms,
 };
 use crate::tfidf::SparseVector;
 use ahash::{AHashMap, AHashSet};
@@ -141,7 +141,15 @@ pub fn summarize(
     }
     groups.sort_unstable_by_key(|g| clusters.rank[g[0] as usize]);
 
-    let labels = label_terms(documents, analyzed, &groups, clusters, options.label_terms);
+    let term_forms = TermForms::new(analysis);
+    let labels = label_terms(
+        documents,
+        analyzed,
+        &term_forms,
+        &groups,
+        clusters,
+        options.label_terms,
+    );
     let normalizer = Normalizer::new(analysis.normalize);
     let analyzers: Vec<(Lang, Analyzer)> = [Lang::Arabic, Lang::English, Lang::Undetermined]
         .into_iter()
@@ -329,6 +337,7 @@ fn centroid<'a>(vectors: impl Iterator<Item = &'a SparseVector>) -> SparseVector
 fn label_terms(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
+    term_forms: &TermForms,
     groups: &[Vec<u32>],
     clusters: &StoryClusters,
     k: usize,
@@ -369,19 +378,33 @@ fn label_terms(
                 })
                 .collect();
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            scored.truncate(k * 6);
+            // Written forms of the candidates, from the first members that use them.
+            let mut forms: AHashMap<u64, (AHashMap<String, u32>, usize)> = scored
+                .iter()
+                .map(|&(t, _)| (t, (AHashMap::new(), 0)))
+                .collect();
+            for &d in members {
+                let open = |t: u64| forms.get(&t).is_some_and(|f| f.1 < LABEL_FORM_SAMPLES);
+                let a = &analyzed.documents[d as usize];
+                if !a.terms.iter().any(|t| open(t.term)) {
+                    if forms.values().all(|f| f.1 >= LABEL_FORM_SAMPLES) {
+                        break;
+                    }
+                    continue;
+                }
+                for (term, form, count) in term_forms.forms(&documents[d as usize], a, open) {
+                    let entry = forms.get_mut(&term).expect("a candidate");
+                    *entry.0.entry(display_form(form)).or_insert(0) += count;
+                    entry.1 += 1;
+                }
+            }
             let mut chosen: Vec<String> = Vec::new();
-            for (term, _) in scored.into_iter().take(k * 6) {
+            for (term, _) in scored {
                 if chosen.len() >= k {
                     break;
                 }
-                let mut forms: AHashMap<String, u32> = AHashMap::new();
-                for &d in members {
-                    let a = &analyzed.documents[d as usize];
-                    if let Ok(i) = a.terms.binary_search_by_key(&term, |t| t.term) {
-                        let form = display_form(a.term_form(&documents[d as usize], &a.terms[i]));
-                        *forms.entry(form).or_insert(0) += a.terms[i].count;
-                    }
-                }
+                let forms = forms.remove(&term).map(|f| f.0).unwrap_or_default();
                 let Some((form, _)) = forms
                     .into_iter()
                     .filter(|(f, _)| !f.is_empty())
@@ -402,6 +425,10 @@ fn label_terms(
         })
         .collect()
 }
+
+/// Members whose written forms are counted for each label candidate (forms are found by
+/// analysing an article again).
+const LABEL_FORM_SAMPLES: usize = 8;
 
 /// Sentences read from the start of each article for key sentences.
 const LEAD_SENTENCES: usize = 12;

@@ -54,8 +54,8 @@ impl Default for AnalysisOptions {
 }
 
 /// A term of a document with its count. Terms are identified by the stable hash of their
-/// stemmed form ([`term_hash`]); the text of a term is shown through the raw word it was
-/// most often written as in the document ([`AnalyzedDocument::term_form`]).
+/// stemmed form ([`term_hash`]); how a term was written is found again, when it is shown,
+/// by [`TermForms`] (storing it for every term would double the memory of analysis).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TermCount {
     /// XXH3-64 of the term (normalised, stemmed).
@@ -64,11 +64,6 @@ pub struct TermCount {
     pub count: u32,
     /// Occurrences in the title (or headline line).
     pub title_count: u32,
-    /// Byte span of the term's most frequent raw form, in the title if `form_in_title`, else
-    /// in the body.
-    pub form: (u32, u32),
-    /// Whether `form` points into the title.
-    pub form_in_title: bool,
 }
 
 /// Bigram hashes are marked so that they never collide with a unigram's by construction.
@@ -103,17 +98,6 @@ pub struct AnalyzedDocument {
 }
 
 impl AnalyzedDocument {
-    /// The raw word a term was most often written as in `doc` (this document's source).
-    pub fn term_form<'d>(&self, doc: &'d Document, term: &TermCount) -> &'d str {
-        let text = if term.form_in_title {
-            doc.title.as_deref().unwrap_or("")
-        } else {
-            &doc.body
-        };
-        text.get(term.form.0 as usize..term.form.1 as usize)
-            .unwrap_or("")
-    }
-
     /// Number of boilerplate lines.
     pub fn boilerplate_lines(&self) -> usize {
         self.lines
@@ -455,21 +439,15 @@ fn finish(
                     &mut title_normalized,
                     &mut title_spans,
                 );
-                counter.add(
-                    analyzer,
-                    (title, true),
-                    &title_normalized,
-                    &title_spans,
-                    true,
-                );
+                counter.add(analyzer, title, &title_normalized, &title_spans, true);
             }
             for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.is_content()) {
                 let text = &normalized[normalized_lines[i].clone()];
                 let line_spans = &spans[line.tokens.clone()];
                 let is_headline = Some(i) == headline_line;
-                counter.add(analyzer, (&doc.body, false), text, line_spans, is_headline);
+                counter.add(analyzer, &doc.body, text, line_spans, is_headline);
             }
-            counter.finish(doc.title.as_deref().unwrap_or(""), &doc.body)
+            counter.finish()
         }
     };
 
@@ -501,18 +479,16 @@ struct Entry<'a> {
     count: u32,
     title_count: u32,
     form: &'a str,
-    form_in_title: bool,
     votes: u32,
 }
 
 impl<'a> TermCounter<'a> {
     /// Adds the words of one normalised text; `spans` locate each word in `raw`.
-    /// `in_title_field`: `raw` is the title field (else the body); `is_title`: the words
-    /// count as title words (the title field, or the headline line of the body).
+    /// `is_title`: the words count as title words (the title field, or the headline line).
     fn add(
         &mut self,
         analyzer: &Analyzer,
-        (raw, in_title_field): (&'a str, bool),
+        raw: &'a str,
         normalized: &str,
         spans: &[Span],
         is_title: bool,
@@ -524,23 +500,18 @@ impl<'a> TermCounter<'a> {
                 continue;
             };
             let hash = term_hash(term);
-            self.count(hash, &raw[a as usize..b as usize], in_title_field, is_title);
+            self.count(hash, &raw[a as usize..b as usize], is_title);
             if self.bigrams {
                 if let Some((first, start)) = previous {
                     let pair = sequence_hash(&[first, hash]) ^ BIGRAM_MARK;
-                    self.count(
-                        pair,
-                        &raw[start as usize..b as usize],
-                        in_title_field,
-                        is_title,
-                    );
+                    self.count(pair, &raw[start as usize..b as usize], is_title);
                 }
                 previous = Some((hash, a));
             }
         }
     }
 
-    fn count(&mut self, hash: u64, form: &'a str, in_title_field: bool, is_title: bool) {
+    fn count(&mut self, hash: u64, form: &'a str, is_title: bool) {
         let next = self.entries.len() as u32;
         let i = *self.index.entry(hash).or_insert(next) as usize;
         if i == self.entries.len() {
@@ -549,7 +520,6 @@ impl<'a> TermCounter<'a> {
                 count: 0,
                 title_count: 0,
                 form,
-                form_in_title: in_title_field,
                 votes: 0,
             });
         }
@@ -559,18 +529,14 @@ impl<'a> TermCounter<'a> {
         if e.form == form {
             e.votes += 1;
         } else if e.votes == 0 {
-            (e.form, e.form_in_title, e.votes) = (form, in_title_field, 1);
+            (e.form, e.votes) = (form, 1);
         } else {
             e.votes -= 1;
         }
     }
 
     /// The terms, sorted by hash.
-    fn finish(self, title: &str, body: &str) -> Vec<TermCount> {
-        let offset_in = |text: &str, form: &str| {
-            let start = form.as_ptr() as usize - text.as_ptr() as usize;
-            (start as u32, (start + form.len()) as u32)
-        };
+    fn finish(self) -> Vec<TermCount> {
         let mut terms: Vec<TermCount> = self
             .entries
             .into_iter()
@@ -578,12 +544,68 @@ impl<'a> TermCounter<'a> {
                 term: e.term,
                 count: e.count,
                 title_count: e.title_count,
-                form: offset_in(if e.form_in_title { title } else { body }, e.form),
-                form_in_title: e.form_in_title,
             })
             .collect();
         terms.sort_unstable_by_key(|t| t.term);
         terms
+    }
+}
+
+/// Finds how terms were written: the raw form (as in the text) that a document used most
+/// for each term. It analyses the document's title and content lines again, which is cheap
+/// for the few documents whose terms are shown (labels, top terms).
+pub struct TermForms {
+    analyzers: TermAnalyzers,
+    bigrams: bool,
+}
+
+impl TermForms {
+    /// For documents analysed with `options`.
+    pub fn new(options: &AnalysisOptions) -> TermForms {
+        TermForms {
+            analyzers: TermAnalyzers::new(Normalizer::new(options.normalize), options),
+            bigrams: options.bigrams,
+        }
+    }
+
+    /// The terms of `doc` for which `wanted` holds, each with the form written most often
+    /// (a majority vote in text order) and the term's count, sorted by term.
+    pub fn forms<'d>(
+        &self,
+        doc: &'d Document,
+        analyzed: &AnalyzedDocument,
+        wanted: impl Fn(u64) -> bool,
+    ) -> Vec<(u64, &'d str, u32)> {
+        let analyzer = self.analyzers.get(analyzed.lang);
+        let mut counter = TermCounter {
+            bigrams: self.bigrams,
+            ..TermCounter::default()
+        };
+        let (mut normalized, mut spans) = (String::new(), Vec::new());
+        let title = doc
+            .title
+            .as_deref()
+            .filter(|_| analyzed.headline_source == HeadlineSource::Title);
+        let content = analyzed
+            .lines
+            .iter()
+            .filter(|l| l.is_content())
+            .map(|l| &doc.body[l.text.clone()]);
+        for text in title.into_iter().chain(content) {
+            spans.clear();
+            analyzer
+                .normalizer()
+                .normalize_with_spans(text, &mut normalized, &mut spans);
+            counter.add(analyzer, text, &normalized, &spans, false);
+        }
+        let mut forms: Vec<(u64, &'d str, u32)> = counter
+            .entries
+            .into_iter()
+            .filter(|e| wanted(e.term))
+            .map(|e| (e.term, e.form, e.count))
+            .collect();
+        forms.sort_unstable_by_key(|f| f.0);
+        forms
     }
 }
 
@@ -762,7 +784,9 @@ mod tests {
             .remove(0);
         let war = a.terms.iter().find(|t| t.term == term_hash("حرب")).unwrap();
         assert_eq!(war.count, 3);
-        assert_eq!(a.term_form(&d, war), "الحرب");
+        let forms = TermForms::new(&AnalysisOptions::default());
+        let found = forms.forms(&d, &a, |t| t == war.term);
+        assert_eq!(found, [(war.term, "الحرب", 3)]);
         assert!(a
             .terms
             .iter()

@@ -17,7 +17,7 @@ mod stopwords;
 
 pub use analysis::{
     analyze, content_tokens_with_spans, display_form, term_hash, AnalysisOptions, AnalyzedCorpus,
-    AnalyzedDocument, TermCount,
+    AnalyzedDocument, TermCount, TermForms,
 };
 pub use analyzer::{
     Analyzer, AnalyzerBuilder, DropNumbers, MinChars, Scratch, StemFilter, StopWordFilter,
