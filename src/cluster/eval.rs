@@ -7,6 +7,7 @@
 //! repeated predicted id keeps its first label (`duplicate`).
 
 use crate::error::{Error, Result};
+use std::collections::BTreeMap;
 use ahash::AHashMap;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -196,7 +197,7 @@ pub fn score(gold: &[(String, String)], prediction: &[(String, Option<String>)])
         }
     }
     // Labels: ("c", label), or a singleton of its own for missing and noise documents.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
     enum Label<'a> {
         Cluster(&'a str),
         Alone(usize),
@@ -221,9 +222,10 @@ pub fn score(gold: &[(String, String)], prediction: &[(String, Option<String>)])
         }
     }
     let n = gold.len();
-    let mut gsize: AHashMap<&str, usize> = AHashMap::new();
-    let mut psize: AHashMap<Label, usize> = AHashMap::new();
-    let mut cont: AHashMap<(&str, Label), usize> = AHashMap::new();
+    // Ordered maps: the float sums below must not depend on a hash order.
+    let mut gsize: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut psize: BTreeMap<Label, usize> = BTreeMap::new();
+    let mut cont: BTreeMap<(&str, Label), usize> = BTreeMap::new();
     for (k, (_, g)) in gold.iter().enumerate() {
         *gsize.entry(g).or_insert(0) += 1;
         *psize.entry(labels[k]).or_insert(0) += 1;

@@ -363,7 +363,10 @@ fn label_terms(
             *total.entry(t).or_insert(0.0) += w;
         }
     }
-    let mean = total.values().sum::<f64>() / groups.len().max(1) as f64;
+    // Summed in term order: a hash order would change the last bits, and so ties, per run.
+    let mut in_order: Vec<(u64, f64)> = total.iter().map(|(&t, &w)| (t, w)).collect();
+    in_order.sort_unstable_by_key(|&(t, _)| t);
+    let mean = in_order.iter().map(|&(_, w)| w).sum::<f64>() / groups.len().max(1) as f64;
     groups
         .par_iter()
         .zip(per_story)
