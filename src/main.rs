@@ -131,9 +131,13 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
     let read_time = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let analysis_options = args.analysis.options(false, false, progress);
-    let analyzed = storyclust::text::analyze(&corpus.documents, &analysis_options);
+    let mut analyzed = storyclust::text::analyze(&corpus.documents, &analysis_options);
     let analyse_time = start.elapsed().as_secs_f64();
-    let found = storyclust::minhash::find_duplicates(&corpus.documents, &analyzed, &options);
+    let found = storyclust::minhash::find_duplicates_taking_tokens(
+        &corpus.documents,
+        &mut analyzed,
+        &options,
+    );
     let docs = &corpus.documents;
     let summary = report::dedup_summary(
         docs,

@@ -3,7 +3,7 @@
 
 use crate::cluster::{cluster_stories, StoryClusters, StoryOptions};
 use crate::corpus::Document;
-use crate::minhash::{find_duplicates, Dedup, DedupOptions};
+use crate::minhash::{find_duplicates_taking_tokens, Dedup, DedupOptions};
 use crate::summary::{summarize, Stories, SummaryOptions};
 use crate::text::{analyze, AnalysisOptions, AnalyzedCorpus};
 use std::time::Instant;
@@ -35,12 +35,9 @@ impl Default for PipelineOptions {
     }
 }
 
-/// Token lists, shingle sets and signatures are what near-duplicate detection works on and
-/// nothing after it needs; together they are about a third of the memory of a run.
-fn release_near_duplicate_inputs(analyzed: &mut AnalyzedCorpus, duplicates: &mut Dedup) {
-    for a in &mut analyzed.documents {
-        a.tokens = Vec::new();
-    }
+/// Shingle sets and signatures are what near-duplicate detection works on and nothing after
+/// it needs (the token lists were taken already).
+fn release_near_duplicate_inputs(duplicates: &mut Dedup) {
     duplicates.shingles.sets = Vec::new();
     duplicates.signatures = None;
 }
@@ -77,8 +74,8 @@ pub fn run_stories(
     };
     let mut analyzed = analyze(documents, &analysis);
     lap("analyse");
-    let mut duplicates = find_duplicates(documents, &analyzed, &options.dedup);
-    release_near_duplicate_inputs(&mut analyzed, &mut duplicates);
+    let mut duplicates = find_duplicates_taking_tokens(documents, &mut analyzed, &options.dedup);
+    release_near_duplicate_inputs(&mut duplicates);
     lap("near-duplicates");
     let clusters = cluster_stories(documents, &analyzed, &duplicates, &options.stories);
     lap("stories");

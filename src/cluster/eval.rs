@@ -7,9 +7,9 @@
 //! repeated predicted id keeps its first label (`duplicate`).
 
 use crate::error::{Error, Result};
-use std::collections::BTreeMap;
 use ahash::AHashMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -86,6 +86,19 @@ impl ShingleSets {
                 .collect(),
         }
     }
+
+    /// Like [`ShingleSets::from_analysis`], but takes each document's tokens out of the
+    /// analysis, freeing them as it goes: a document's tokens and shingles are about the same
+    /// size, so holding both for a whole corpus would double what this stage needs.
+    pub fn take_from_analysis(analyzed: &mut AnalyzedCorpus, ngram: usize) -> ShingleSets {
+        ShingleSets {
+            sets: analyzed
+                .documents
+                .par_iter_mut()
+                .map(|a| shingle_set(&std::mem::take(&mut a.tokens), ngram))
+                .collect(),
+        }
+    }
 }
 
 /// A verified near-duplicate pair (document indices, `a < b`).
@@ -194,9 +207,35 @@ pub fn find_duplicates(
     analyzed: &AnalyzedCorpus,
     options: &DedupOptions,
 ) -> Dedup {
+    duplicates_of_shingles(
+        documents,
+        |ngram| ShingleSets::from_analysis(analyzed, ngram),
+        options,
+    )
+}
+
+/// [`find_duplicates`], taking the token lists out of `analyzed` (see
+/// [`ShingleSets::take_from_analysis`]); for callers that need no tokens afterwards.
+pub fn find_duplicates_taking_tokens(
+    documents: &[Document],
+    analyzed: &mut AnalyzedCorpus,
+    options: &DedupOptions,
+) -> Dedup {
+    duplicates_of_shingles(
+        documents,
+        |ngram| ShingleSets::take_from_analysis(analyzed, ngram),
+        options,
+    )
+}
+
+fn duplicates_of_shingles(
+    documents: &[Document],
+    shingle: impl FnOnce(usize) -> ShingleSets,
+    options: &DedupOptions,
+) -> Dedup {
     let mut times = StageTimes::default();
     let t = Instant::now();
-    let shingles = ShingleSets::from_analysis(analyzed, options.ngram);
+    let shingles = shingle(options.ngram);
     let t = times.record("shingles", t);
     let order = id_order(documents);
     let (pairs, signatures, lsh, candidate_count, capped) = if options.exact {

@@ -8,8 +8,8 @@ pub(crate) mod signature;
 mod verify;
 
 pub use dedup::{
-    explain, find_duplicates, id_order, Dedup, DedupOptions, DuplicateGroup, DuplicateGroups,
-    Explanation, ShingleSets, SimilarPair, StageTimes, Verify,
+    explain, find_duplicates, find_duplicates_taking_tokens, id_order, Dedup, DedupOptions,
+    DuplicateGroup, DuplicateGroups, Explanation, ShingleSets, SimilarPair, StageTimes, Verify,
 };
 pub use join::exact_join;
 pub use lsh::{candidates, shared_bands, Candidates, LshParams};

@@ -121,11 +121,6 @@ struct Scanned {
     /// Token hashes of all body lines.
     tokens: Vec<u64>,
     title_tokens: Vec<u64>,
-    /// For terms: the normalised text of each line (words separated by spaces) and the byte
-    /// span in the body that each token came from. Empty unless terms are wanted.
-    normalized_lines: Vec<std::ops::Range<usize>>,
-    normalized: String,
-    spans: Vec<Span>,
 }
 
 /// Analyses every document of `documents`.
@@ -174,26 +169,13 @@ fn scan(doc: &Document, normalizer: &Normalizer, options: &AnalysisOptions) -> S
     }
     let mut lines = Vec::new();
     let mut tokens = Vec::new();
-    let mut normalized = String::new();
-    let mut normalized_lines = Vec::new();
-    let mut spans = Vec::new();
     let mut offset = 0usize;
     for raw in doc.body.split('\n') {
         let start = offset + (raw.len() - raw.trim_start().len());
         let end = offset + raw.trim_end().len();
         offset += raw.len() + 1;
         let text = &doc.body[start..end.max(start)];
-        let spans_before = spans.len();
-        normalizer.normalize_with_spans(text, &mut buf, &mut spans);
-        if options.terms {
-            for span in &mut spans[spans_before..] {
-                *span = (span.0 + start as u32, span.1 + start as u32);
-            }
-            normalized_lines.push(normalized.len()..normalized.len() + buf.len());
-            normalized.push_str(&buf);
-        } else {
-            spans.clear();
-        }
+        normalizer.normalize_into(text, &mut buf);
         let first = tokens.len();
         let mut numeric = 0;
         for w in words(&buf) {
@@ -222,9 +204,6 @@ fn scan(doc: &Document, normalizer: &Normalizer, options: &AnalysisOptions) -> S
         lines,
         tokens,
         title_tokens,
-        normalized_lines,
-        normalized,
-        spans,
     }
 }
 
@@ -356,9 +335,6 @@ fn finish(
         mut lines,
         tokens: all_tokens,
         title_tokens,
-        normalized_lines,
-        normalized,
-        spans,
     } = scanned;
     let has_title = !title_tokens.is_empty();
     let title_hash = has_title.then(|| sequence_hash(&title_tokens));
@@ -415,8 +391,12 @@ fn finish(
         },
     };
 
-    let mut tokens = title_tokens;
-    for line in lines.iter().filter(|l| l.is_content()) {
+    let content = lines.iter().filter(|l| l.is_content());
+    let mut tokens = Vec::with_capacity(
+        title_tokens.len() + content.clone().map(|l| l.tokens.len()).sum::<usize>(),
+    );
+    tokens.extend_from_slice(&title_tokens);
+    for line in content {
         tokens.extend_from_slice(&all_tokens[line.tokens.clone()]);
     }
 
@@ -441,11 +421,17 @@ fn finish(
                 );
                 counter.add(analyzer, title, &title_normalized, &title_spans, true);
             }
+            // Lines are normalised again here rather than kept from the first pass: holding
+            // every document's normalised text and spans at once made the peak of analysis.
+            let (mut normalized, mut spans) = (String::new(), Vec::new());
             for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.is_content()) {
-                let text = &normalized[normalized_lines[i].clone()];
-                let line_spans = &spans[line.tokens.clone()];
+                let text = &doc.body[line.text.clone()];
+                spans.clear();
+                analyzer
+                    .normalizer()
+                    .normalize_with_spans(text, &mut normalized, &mut spans);
                 let is_headline = Some(i) == headline_line;
-                counter.add(analyzer, &doc.body, text, line_spans, is_headline);
+                counter.add(analyzer, text, &normalized, &spans, is_headline);
             }
             counter.finish()
         }
@@ -537,15 +523,14 @@ impl<'a> TermCounter<'a> {
 
     /// The terms, sorted by hash.
     fn finish(self) -> Vec<TermCount> {
-        let mut terms: Vec<TermCount> = self
-            .entries
-            .into_iter()
-            .map(|e| TermCount {
-                term: e.term,
-                count: e.count,
-                title_count: e.title_count,
-            })
-            .collect();
+        // A fresh, exact allocation: `collect` would reuse the entries' larger buffer, and
+        // terms are most of the memory a run holds.
+        let mut terms = Vec::with_capacity(self.entries.len());
+        terms.extend(self.entries.iter().map(|e| TermCount {
+            term: e.term,
+            count: e.count,
+            title_count: e.title_count,
+        }));
         terms.sort_unstable_by_key(|t| t.term);
         terms
     }
