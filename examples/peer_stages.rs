@@ -11,7 +11,7 @@
 //!   what TF-IDF counts), so that every tool gets the same normalisation and shingles;
 //! - `vectors.*.bin`: storyclust's TF-IDF vectors as CSR arrays (little-endian u64 indptr,
 //!   u32 indices, f32 data), for the scipy product on the very same vectors;
-//! - `cosine.tsv`: storyclust's pairs with cosine ≥ 0.3 (exact search);
+//! - `cosine.tsv`: storyclust's pairs with cosine ≥ 0.3 (the keyword search `cluster` uses);
 //! - `stages.json`: medians of 3 runs of each timed stage.
 
 use rayon::prelude::*;
@@ -38,7 +38,9 @@ fn median(runs: usize, mut f: impl FnMut() -> f64) -> f64 {
 fn seconds(f: impl FnOnce()) -> f64 {
     let t = Instant::now();
     f();
-    t.elapsed().as_secs_f64()
+    let s = t.elapsed().as_secs_f64();
+    eprintln!("  {s:.3} s");
+    s
 }
 
 /// The texts that analysis reads: the title (when it is the headline) and the content lines.
@@ -162,20 +164,10 @@ fn main() {
     let model = TfIdf::fit(&analyzed, &tfidf_options);
     let vocabulary = model.vocabulary.len();
     let everything = |_: u32, _: u32| true;
-    let exact = median(runs, || {
-        seconds(|| {
-            drop(neighbour_pairs(
-                &model.vectors,
-                vocabulary,
-                COSINE,
-                None,
-                &everything,
-            ))
-        })
-    });
-    let pairs = neighbour_pairs(&model.vectors, vocabulary, COSINE, None, &everything);
+    // The keyword search, as `cluster` runs it (the exact search is far slower on this
+    // corpus: see the README); its recall is measured against scipy's exact product.
     let keywords = StoryOptions::default().keywords;
-    let fast = median(runs, || {
+    let search = median(runs, || {
         seconds(|| {
             drop(neighbour_pairs(
                 &model.vectors,
@@ -186,14 +178,7 @@ fn main() {
             ))
         })
     });
-    let fast_pairs = neighbour_pairs(&model.vectors, vocabulary, COSINE, keywords, &everything);
-    let exact_set: std::collections::HashSet<(u32, u32)> =
-        pairs.iter().map(|p| (p.0, p.1)).collect();
-    let found = fast_pairs
-        .iter()
-        .filter(|p| exact_set.contains(&(p.0, p.1)))
-        .count();
-
+    let pairs = neighbour_pairs(&model.vectors, vocabulary, COSINE, keywords, &everything);
     if !time_only {
         write_pairs_and_vectors(&out, docs, &pairs, &model);
     }
@@ -206,9 +191,7 @@ fn main() {
         "tfidf_seconds": tfidf,
         "cosine_threshold": COSINE,
         "cosine_pairs": pairs.len(),
-        "cosine_exact_seconds": exact,
-        "cosine_keyword_seconds": fast,
-        "cosine_keyword_recall": found as f64 / pairs.len().max(1) as f64,
+        "cosine_keyword_seconds": search,
     });
     std::fs::write(out.join("stages.json"), format!("{stages:#}\n")).unwrap();
     println!("{stages:#}");

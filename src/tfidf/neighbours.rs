@@ -116,10 +116,12 @@ pub fn neighbour_pairs(
     for (r, &t) in by_df.iter().enumerate() {
         rank[t as usize] = r as u32;
     }
-    // The indexed part of each vector: its terms from the point where the bound on what is
-    // left out reaches the threshold (with a little slack for float rounding).
+    // The unindexed prefix of each vector (its commonest terms) is the longest one whose
+    // contribution to any cosine is bounded below the threshold, by the per-term maximum
+    // weights (AllPairs) or by its norm (Cauchy–Schwarz, as in L2AP), whichever is lower.
+    // A little slack covers float rounding.
     let bound_limit = threshold * (1.0 - 1e-4);
-    let indexed: Vec<Vec<(u32, f32)>> = vectors
+    let split: Vec<(Vec<(u32, f32)>, f32)> = vectors
         .par_iter()
         .map(|v| {
             let mut terms: Vec<(u32, f32)> = v
@@ -129,31 +131,89 @@ pub fn neighbour_pairs(
                 .map(|(&t, &w)| (t, w))
                 .collect();
             terms.sort_unstable_by_key(|&(t, _)| rank[t as usize]);
-            let mut bound = 0f32;
+            let (mut by_max, mut squares) = (0f32, 0f32);
             let mut start = terms.len();
+            let mut prefix_bound = 0f32;
             for (i, &(t, w)) in terms.iter().enumerate() {
-                bound += w * max_weight[t as usize];
-                if bound >= bound_limit {
+                let next_by_max = by_max + w * max_weight[t as usize];
+                let next_squares = squares + w * w;
+                if next_by_max.min(next_squares.sqrt()) >= bound_limit {
                     start = i;
                     break;
                 }
+                (by_max, squares) = (next_by_max, next_squares);
+                prefix_bound = by_max.min(squares.sqrt());
             }
-            terms.split_off(start)
+            (terms.split_off(start), prefix_bound)
         })
         .collect();
-    let query: Vec<Vec<u32>> = vectors.iter().map(|v| v.ids.clone()).collect();
-    let indexed: Vec<Vec<u32>> = indexed
-        .into_iter()
-        .map(|part| part.into_iter().map(|(t, _)| t).collect())
+    probe_accumulate_and_verify(vectors, vocabulary_size, &split, threshold, allowed)
+}
+
+/// Exact search: each document probes the index with all its terms, accumulating the dot
+/// product over the indexed parts; a candidate is verified only if that partial score plus
+/// the bound on its unindexed prefix reaches the threshold.
+fn probe_accumulate_and_verify(
+    vectors: &[SparseVector],
+    vocabulary_size: usize,
+    split: &[(Vec<(u32, f32)>, f32)],
+    threshold: f32,
+    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> Vec<(u32, u32, f32)> {
+    let n = vectors.len();
+    let mut starts = vec![0usize; vocabulary_size + 1];
+    for (terms, _) in split {
+        for &(t, _) in terms {
+            starts[t as usize + 1] += 1;
+        }
+    }
+    for t in 0..vocabulary_size {
+        starts[t + 1] += starts[t];
+    }
+    let mut fill = starts.clone();
+    let mut postings = vec![(0u32, 0f32); starts[vocabulary_size]];
+    for (doc, (terms, _)) in split.iter().enumerate() {
+        for &(t, w) in terms {
+            postings[fill[t as usize]] = (doc as u32, w);
+            fill[t as usize] += 1;
+        }
+    }
+    let bound_limit = threshold * (1.0 - 1e-4);
+    let mut pairs: Vec<(u32, u32, f32)> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![0f32; n], Vec::<u32>::new()),
+            |(score, touched), x| {
+                let v = &vectors[x];
+                for (&t, &wx) in v.ids.iter().zip(&v.weights) {
+                    for &(y, wy) in &postings[starts[t as usize]..starts[t as usize + 1]] {
+                        if y as usize >= x {
+                            break;
+                        }
+                        if score[y as usize] == 0.0 {
+                            touched.push(y);
+                        }
+                        // Weights are positive, so a touched score never returns to zero.
+                        score[y as usize] += wx * wy;
+                    }
+                }
+                let mut found = Vec::new();
+                for y in touched.drain(..) {
+                    let partial = std::mem::take(&mut score[y as usize]);
+                    if partial + split[y as usize].1 >= bound_limit && allowed(y, x as u32) {
+                        let s = v.dot(&vectors[y as usize]);
+                        if s >= threshold {
+                            found.push((y, x as u32, s));
+                        }
+                    }
+                }
+                found
+            },
+        )
+        .flatten_iter()
         .collect();
-    probe_and_verify(
-        vectors,
-        vocabulary_size,
-        &indexed,
-        &query,
-        threshold,
-        allowed,
-    )
+    pairs.par_sort_unstable_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
+    pairs
 }
 
 /// Candidate pairs from shared keywords (each document's `k` heaviest terms), verified.
