@@ -111,7 +111,7 @@ fn bench_stories(c: &mut Criterion) {
                     model.vocabulary.len(),
                     0.04,
                     keywords,
-                    &|_, _| true,
+                    None,
                 )
                 .edge_count()
             })

@@ -163,7 +163,7 @@ fn main() {
     });
     let model = TfIdf::fit(&analyzed, &tfidf_options);
     let vocabulary = model.vocabulary.len();
-    let everything = |_: u32, _: u32| true;
+
     // The keyword search, as `cluster` runs it (the exact search is far slower on this
     // corpus: see the README); its recall is measured against scipy's exact product.
     let keywords = StoryOptions::default().keywords;
@@ -174,11 +174,11 @@ fn main() {
                 vocabulary,
                 COSINE,
                 keywords,
-                &everything,
+                None,
             ))
         })
     });
-    let pairs = neighbour_pairs(&model.vectors, vocabulary, COSINE, keywords, &everything);
+    let pairs = neighbour_pairs(&model.vectors, vocabulary, COSINE, keywords, None);
     if !time_only {
         write_pairs_and_vectors(&out, docs, &pairs, &model);
     }

@@ -60,7 +60,7 @@ fn main() {
             model.vocabulary.len(),
             graph_threshold,
             keywords,
-            &|_, _| true,
+            None,
         );
         if keywords.is_some() {
             let exact = neighbour_graph(
@@ -68,7 +68,7 @@ fn main() {
                 model.vocabulary.len(),
                 graph_threshold,
                 None,
-                &|_, _| true,
+                None,
             );
             println!(
                 "{name}: keyword search found {} of {} pairs (recall {:.4})",

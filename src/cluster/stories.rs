@@ -5,7 +5,7 @@ use super::{refine, relative_average_linkage};
 use crate::corpus::Document;
 use crate::minhash::Dedup;
 use crate::text::AnalyzedCorpus;
-use crate::tfidf::{neighbour_graph, NeighbourGraph, TfIdf, TfIdfOptions};
+use crate::tfidf::{neighbour_graph, NeighbourGraph, TfIdf, TfIdfOptions, TimeWindow};
 use serde::Serialize;
 
 /// Options of story clustering. The defaults were chosen on two labelled corpora at once
@@ -83,17 +83,16 @@ pub fn cluster_stories(
         .iter()
         .map(|d| d.date.map(|t| t.day_number()))
         .collect();
-    let window = options.window_days.map(i64::from);
-    let allowed = |a: u32, b: u32| match (window, days[a as usize], days[b as usize]) {
-        (Some(w), Some(x), Some(y)) => (x - y).abs() <= w,
-        _ => true,
-    };
+    let window = options.window_days.map(|width| TimeWindow {
+        days: &days,
+        width: i64::from(width),
+    });
     let graph = neighbour_graph(
         &model.vectors,
         model.vocabulary.len(),
         options.graph_threshold,
         options.keywords,
-        &allowed,
+        window.as_ref(),
     );
     lap("neighbours");
     let rank = dedup.order.clone();

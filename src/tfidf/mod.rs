@@ -3,5 +3,7 @@
 mod neighbours;
 mod vectors;
 
-pub use neighbours::{brute_force_neighbours, neighbour_graph, neighbour_pairs, NeighbourGraph};
+pub use neighbours::{
+    brute_force_neighbours, neighbour_graph, neighbour_pairs, NeighbourGraph, TimeWindow,
+};
 pub use vectors::{SparseVector, TfIdf, TfIdfOptions, Vocabulary};

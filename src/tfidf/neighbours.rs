@@ -83,8 +83,79 @@ impl NeighbourGraph {
     }
 }
 
+/// Pairs are only sought between documents at most `width` days apart; a document without
+/// a date pairs with every document.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeWindow<'a> {
+    /// Each document's day number, if it has a date.
+    pub days: &'a [Option<i64>],
+    /// The widest gap, in days.
+    pub width: i64,
+}
+
+/// The order documents are searched in: undated documents first, then dated ones by day.
+/// Posting lists hold positions in this order, so a document's window is two ranges of
+/// positions before its own, found by binary search instead of by walking whole lists.
+struct SearchOrder {
+    /// Position → document.
+    order: Vec<u32>,
+    /// Positions below this are undated.
+    undated: usize,
+    /// Day of each position (undated positions: 0, unused).
+    days: Vec<i64>,
+    width: i64,
+}
+
+impl SearchOrder {
+    fn new(n: usize, window: Option<&TimeWindow>) -> SearchOrder {
+        let Some(w) = window else {
+            return SearchOrder {
+                order: (0..n as u32).collect(),
+                undated: n,
+                days: Vec::new(),
+                width: 0,
+            };
+        };
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by_key(|&d| (w.days[d as usize].is_some(), w.days[d as usize], d));
+        let undated = order.partition_point(|&d| w.days[d as usize].is_none());
+        let days = order
+            .iter()
+            .map(|&d| w.days[d as usize].unwrap_or(0))
+            .collect();
+        SearchOrder {
+            order,
+            undated,
+            days,
+            width: w.width,
+        }
+    }
+
+    /// The positions that position `p` is paired with: all before it if it is undated; the
+    /// undated ones and the dated ones within the window before it otherwise.
+    fn ranges(&self, p: usize) -> [std::ops::Range<u32>; 2] {
+        if p < self.undated {
+            return [0..p as u32, 0..0];
+        }
+        let from = self.days[p] - self.width;
+        let lo = self.undated + self.days[self.undated..p].partition_point(|&d| d < from);
+        [0..self.undated as u32, lo as u32..p as u32]
+    }
+
+    /// The postings of `list` (ascending positions) that fall in `range`.
+    fn within<'l, T: Copy>(
+        list: &'l [T],
+        key: impl Fn(&T) -> u32,
+        range: &std::ops::Range<u32>,
+    ) -> &'l [T] {
+        let start = list.partition_point(|e| key(e) < range.start);
+        let end = start + list[start..].partition_point(|e| key(e) < range.end);
+        &list[start..end]
+    }
+}
+
 /// Pairs with cosine ≥ `threshold` among `vectors` (L2-normalised), as `(a, b, cosine)`
-/// with `a < b`, sorted. `allowed(a, b)` can veto pairs (a time window).
+/// with `a < b`, sorted. With a `window`, only pairs within it are sought.
 ///
 /// With `top_terms: None` the search is exact (AllPairs). With `Some(k)`, each document is
 /// indexed and probed by its `k` heaviest terms only: a pair is found when one document's
@@ -96,10 +167,10 @@ pub fn neighbour_pairs(
     vocabulary_size: usize,
     threshold: f32,
     top_terms: Option<usize>,
-    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+    window: Option<&TimeWindow>,
 ) -> Vec<(u32, u32, f32)> {
     if let Some(k) = top_terms {
-        return keyword_pairs(vectors, vocabulary_size, threshold, k, allowed);
+        return keyword_pairs(vectors, vocabulary_size, threshold, k, window);
     }
     // Global order: document frequency descending (then id); rank 0 is the commonest term.
     let mut df = vec![0u32; vocabulary_size];
@@ -147,7 +218,7 @@ pub fn neighbour_pairs(
             (terms.split_off(start), prefix_bound)
         })
         .collect();
-    probe_accumulate_and_verify(vectors, vocabulary_size, &split, threshold, allowed)
+    probe_accumulate_and_verify(vectors, vocabulary_size, &split, threshold, window)
 }
 
 /// Exact search: each document probes the index with all its terms, accumulating the dot
@@ -158,9 +229,10 @@ fn probe_accumulate_and_verify(
     vocabulary_size: usize,
     split: &[(Vec<(u32, f32)>, f32)],
     threshold: f32,
-    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+    window: Option<&TimeWindow>,
 ) -> Vec<(u32, u32, f32)> {
     let n = vectors.len();
+    let search = SearchOrder::new(n, window);
     let mut starts = vec![0usize; vocabulary_size + 1];
     for (terms, _) in split {
         for &(t, _) in terms {
@@ -172,9 +244,9 @@ fn probe_accumulate_and_verify(
     }
     let mut fill = starts.clone();
     let mut postings = vec![(0u32, 0f32); starts[vocabulary_size]];
-    for (doc, (terms, _)) in split.iter().enumerate() {
-        for &(t, w) in terms {
-            postings[fill[t as usize]] = (doc as u32, w);
+    for (position, &doc) in search.order.iter().enumerate() {
+        for &(t, w) in &split[doc as usize].0 {
+            postings[fill[t as usize]] = (position as u32, w);
             fill[t as usize] += 1;
         }
     }
@@ -183,27 +255,30 @@ fn probe_accumulate_and_verify(
         .into_par_iter()
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new()),
-            |(score, touched), x| {
-                let v = &vectors[x];
+            |(score, touched), p| {
+                let x = search.order[p];
+                let v = &vectors[x as usize];
+                let ranges = search.ranges(p);
                 for (&t, &wx) in v.ids.iter().zip(&v.weights) {
-                    for &(y, wy) in &postings[starts[t as usize]..starts[t as usize + 1]] {
-                        if y as usize >= x {
-                            break;
+                    let list = &postings[starts[t as usize]..starts[t as usize + 1]];
+                    for range in &ranges {
+                        for &(q, wy) in SearchOrder::within(list, |e| e.0, range) {
+                            if score[q as usize] == 0.0 {
+                                touched.push(q);
+                            }
+                            // Weights are positive, so a touched score never returns to zero.
+                            score[q as usize] += wx * wy;
                         }
-                        if score[y as usize] == 0.0 {
-                            touched.push(y);
-                        }
-                        // Weights are positive, so a touched score never returns to zero.
-                        score[y as usize] += wx * wy;
                     }
                 }
                 let mut found = Vec::new();
-                for y in touched.drain(..) {
-                    let partial = std::mem::take(&mut score[y as usize]);
-                    if partial + split[y as usize].1 >= bound_limit && allowed(y, x as u32) {
+                for q in touched.drain(..) {
+                    let partial = std::mem::take(&mut score[q as usize]);
+                    let y = search.order[q as usize];
+                    if partial + split[y as usize].1 >= bound_limit {
                         let s = v.dot(&vectors[y as usize]);
                         if s >= threshold {
-                            found.push((y, x as u32, s));
+                            found.push((x.min(y), x.max(y), s));
                         }
                     }
                 }
@@ -222,7 +297,7 @@ fn keyword_pairs(
     vocabulary_size: usize,
     threshold: f32,
     k: usize,
-    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+    window: Option<&TimeWindow>,
 ) -> Vec<(u32, u32, f32)> {
     let keywords: Vec<Vec<u32>> = vectors
         .par_iter()
@@ -243,7 +318,7 @@ fn keyword_pairs(
         &keywords,
         &keywords,
         threshold,
-        allowed,
+        window,
     )
 }
 
@@ -255,10 +330,11 @@ fn probe_and_verify(
     indexed: &[Vec<u32>],
     query: &[Vec<u32>],
     threshold: f32,
-    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+    window: Option<&TimeWindow>,
 ) -> Vec<(u32, u32, f32)> {
     let n = vectors.len();
-    // Inverted index (CSR): term → documents, ascending.
+    let search = SearchOrder::new(n, window);
+    // Inverted index (CSR): term → positions (in search order), ascending.
     let mut starts = vec![0usize; vocabulary_size + 1];
     for terms in indexed {
         for &t in terms {
@@ -270,9 +346,9 @@ fn probe_and_verify(
     }
     let mut fill = starts.clone();
     let mut postings = vec![0u32; starts[vocabulary_size]];
-    for (doc, terms) in indexed.iter().enumerate() {
-        for &t in terms {
-            postings[fill[t as usize]] = doc as u32;
+    for (position, &doc) in search.order.iter().enumerate() {
+        for &t in &indexed[doc as usize] {
+            postings[fill[t as usize]] = position as u32;
             fill[t as usize] += 1;
         }
     }
@@ -280,26 +356,27 @@ fn probe_and_verify(
         .into_par_iter()
         .map_init(
             || (vec![false; n], Vec::<u32>::new()),
-            |(seen, touched), x| {
-                for &t in &query[x] {
-                    for &y in &postings[starts[t as usize]..starts[t as usize + 1]] {
-                        if y as usize >= x {
-                            break;
-                        }
-                        if !seen[y as usize] {
-                            seen[y as usize] = true;
-                            touched.push(y);
+            |(seen, touched), p| {
+                let x = search.order[p];
+                let ranges = search.ranges(p);
+                for &t in &query[x as usize] {
+                    let list = &postings[starts[t as usize]..starts[t as usize + 1]];
+                    for range in &ranges {
+                        for &q in SearchOrder::within(list, |&e| e, range) {
+                            if !seen[q as usize] {
+                                seen[q as usize] = true;
+                                touched.push(q);
+                            }
                         }
                     }
                 }
                 let mut found = Vec::new();
-                for y in touched.drain(..) {
-                    seen[y as usize] = false;
-                    if allowed(y, x as u32) {
-                        let s = vectors[x].dot(&vectors[y as usize]);
-                        if s >= threshold {
-                            found.push((y, x as u32, s));
-                        }
+                for q in touched.drain(..) {
+                    seen[q as usize] = false;
+                    let y = search.order[q as usize];
+                    let s = vectors[x as usize].dot(&vectors[y as usize]);
+                    if s >= threshold {
+                        found.push((x.min(y), x.max(y), s));
                     }
                 }
                 found
@@ -317,9 +394,9 @@ pub fn neighbour_graph(
     vocabulary_size: usize,
     threshold: f32,
     top_terms: Option<usize>,
-    allowed: &(dyn Fn(u32, u32) -> bool + Sync),
+    window: Option<&TimeWindow>,
 ) -> NeighbourGraph {
-    let pairs = neighbour_pairs(vectors, vocabulary_size, threshold, top_terms, allowed);
+    let pairs = neighbour_pairs(vectors, vocabulary_size, threshold, top_terms, window);
     NeighbourGraph::from_pairs(vectors.len(), threshold, &pairs)
 }
 
@@ -370,10 +447,10 @@ mod tests {
             let vectors = vectors_from(&raw);
             let exact = brute_force_neighbours(&vectors, threshold);
             // With every term a keyword, the keyword search is exact too.
-            let all = neighbour_pairs(&vectors, 30, threshold, Some(30), &|_, _| true);
+            let all = neighbour_pairs(&vectors, 30, threshold, Some(30), None);
             let key = |v: &[(u32, u32, f32)]| v.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>();
             prop_assert_eq!(key(&all), key(&exact));
-            let few = neighbour_pairs(&vectors, 30, threshold, Some(2), &|_, _| true);
+            let few = neighbour_pairs(&vectors, 30, threshold, Some(2), None);
             for p in &few {
                 prop_assert!(exact.iter().any(|q| (q.0, q.1) == (p.0, p.1)));
             }
@@ -385,23 +462,58 @@ mod tests {
             threshold in 0.05f32..0.9,
         ) {
             let vectors = vectors_from(&raw);
-            let fast = neighbour_pairs(&vectors, 30, threshold, None, &|_, _| true);
+            let fast = neighbour_pairs(&vectors, 30, threshold, None, None);
             let slow = brute_force_neighbours(&vectors, threshold);
             let key = |v: &[(u32, u32, f32)]| v.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>();
             prop_assert_eq!(key(&fast), key(&slow));
         }
+
+        #[test]
+        fn a_window_keeps_exactly_the_pairs_within_it(
+            raw in prop::collection::vec(prop::collection::vec((0u32..30, 0.01f32..3.0), 0..12), 0..40),
+            dates in prop::collection::vec(prop::option::of(0i64..12), 40),
+            width in 0i64..4,
+            threshold in 0.05f32..0.9,
+        ) {
+            let vectors = vectors_from(&raw);
+            let days = &dates[..vectors.len()];
+            let window = TimeWindow { days, width };
+            let within = |a: u32, b: u32| match (days[a as usize], days[b as usize]) {
+                (Some(x), Some(y)) => (x - y).abs() <= width,
+                _ => true,
+            };
+            let key = |v: &[(u32, u32, f32)]| v.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>();
+            let expected: Vec<(u32, u32)> = key(&brute_force_neighbours(&vectors, threshold))
+                .into_iter()
+                .filter(|&(a, b)| within(a, b))
+                .collect();
+            let exact = neighbour_pairs(&vectors, 30, threshold, None, Some(&window));
+            prop_assert_eq!(key(&exact), expected.clone());
+            let keywords = neighbour_pairs(&vectors, 30, threshold, Some(30), Some(&window));
+            prop_assert_eq!(key(&keywords), expected);
+        }
     }
 
     #[test]
-    fn the_graph_is_symmetric_and_the_veto_applies() {
+    fn the_graph_is_symmetric_and_the_window_applies() {
         let vectors = vectors_from(&[vec![(0, 1.0)], vec![(0, 1.0), (1, 0.5)], vec![(1, 1.0)]]);
-        let g = neighbour_graph(&vectors, 2, 0.1, None, &|_, _| true);
+        let g = neighbour_graph(&vectors, 2, 0.1, None, None);
         assert_eq!(g.edge_count(), 2);
         assert_eq!(
             g.neighbours(1).iter().map(|e| e.0).collect::<Vec<_>>(),
             [0, 2]
         );
-        let vetoed = neighbour_graph(&vectors, 2, 0.1, None, &|a, b| (a, b) != (0, 1));
-        assert_eq!(vetoed.edge_count(), 1);
+        let days = [Some(0), Some(10), None];
+        let window = TimeWindow {
+            days: &days,
+            width: 3,
+        };
+        let windowed = neighbour_graph(&vectors, 2, 0.1, None, Some(&window));
+        assert_eq!(
+            windowed.edge_count(),
+            1,
+            "0 and 1 are 10 days apart; 2 has no date"
+        );
+        assert_eq!(windowed.neighbours(2), &[(1, windowed.neighbours(2)[0].1)]);
     }
 }
