@@ -22,9 +22,7 @@ use storyclust::cluster::StoryOptions;
 use storyclust::corpus::{read_corpus, Document, ReadOptions};
 use storyclust::minhash::{MinHashParams, ShingleSets, Signatures};
 use storyclust::pipeline::PipelineOptions;
-use storyclust::text::{
-    analyze, AnalyzedDocument, Analyzer, HeadlineSource, Lang, Normalizer, Scratch,
-};
+use storyclust::text::{analyze, AnalyzedDocument, Analyzer, Lang, Normalizer, Scratch};
 use storyclust::tfidf::{neighbour_pairs, TfIdf};
 
 const COSINE: f32 = 0.3;
@@ -41,20 +39,6 @@ fn seconds(f: impl FnOnce()) -> f64 {
     let s = t.elapsed().as_secs_f64();
     eprintln!("  {s:.3} s");
     s
-}
-
-/// The texts that analysis reads: the title (when it is the headline) and the content lines.
-fn texts<'d>(doc: &'d Document, a: &AnalyzedDocument) -> Vec<&'d str> {
-    let title = doc
-        .title
-        .as_deref()
-        .filter(|_| a.headline_source == HeadlineSource::Title);
-    let content = a
-        .lines
-        .iter()
-        .filter(|l| l.is_content())
-        .map(|l| &doc.body[l.text.clone()]);
-    title.into_iter().chain(content).collect()
 }
 
 fn write_prepared(
@@ -81,7 +65,7 @@ fn write_prepared(
             let (mut tokens, mut terms) = (Vec::new(), Vec::new());
             let mut scratch = Scratch::default();
             let mut buf = String::new();
-            for text in texts(doc, a) {
+            for text in a.texts(doc) {
                 normalizer.normalize_into(text, &mut buf);
                 tokens.extend(buf.split(' ').filter(|w| !w.is_empty()).map(String::from));
                 analyzer.for_each_token(text, &mut scratch, |t| terms.push(t.to_string()));

@@ -98,6 +98,21 @@ pub struct AnalyzedDocument {
 }
 
 impl AnalyzedDocument {
+    /// The texts that terms and tokens come from: the title field (when it is the headline)
+    /// and the content lines of `doc`, this document's source.
+    pub fn texts<'d>(&self, doc: &'d Document) -> impl Iterator<Item = &'d str> + use<'d, '_> {
+        let title = doc
+            .title
+            .as_deref()
+            .filter(|_| self.headline_source == HeadlineSource::Title);
+        let content = self
+            .lines
+            .iter()
+            .filter(|l| l.is_content())
+            .map(|l| &doc.body[l.text.clone()]);
+        title.into_iter().chain(content)
+    }
+
     /// Number of boilerplate lines.
     pub fn boilerplate_lines(&self) -> usize {
         self.lines
@@ -567,16 +582,7 @@ impl TermForms {
             ..TermCounter::default()
         };
         let (mut normalized, mut spans) = (String::new(), Vec::new());
-        let title = doc
-            .title
-            .as_deref()
-            .filter(|_| analyzed.headline_source == HeadlineSource::Title);
-        let content = analyzed
-            .lines
-            .iter()
-            .filter(|l| l.is_content())
-            .map(|l| &doc.body[l.text.clone()]);
-        for text in title.into_iter().chain(content) {
+        for text in analyzed.texts(doc) {
             spans.clear();
             analyzer
                 .normalizer()

@@ -218,23 +218,25 @@ pub fn neighbour_pairs(
             (terms.split_off(start), prefix_bound)
         })
         .collect();
-    probe_accumulate_and_verify(vectors, vocabulary_size, &split, threshold, window)
+    probe_and_verify(vectors, vocabulary_size, &split, vectors, threshold, window)
 }
 
-/// Exact search: each document probes the index with all its terms, accumulating the dot
-/// product over the indexed parts; a candidate is verified only if that partial score plus
-/// the bound on its unindexed prefix reaches the threshold.
-fn probe_accumulate_and_verify(
+/// Each document `x` probes the index of the `indexed` parts with the terms of `query[x]`,
+/// accumulating the dot product over what it meets; a candidate `y` is verified with the
+/// full cosine only if that partial score plus `indexed[y].1`, the bound on what `y` left
+/// out of the index, reaches the threshold. Pairs are sorted.
+fn probe_and_verify(
     vectors: &[SparseVector],
     vocabulary_size: usize,
-    split: &[(Vec<(u32, f32)>, f32)],
+    indexed: &[(Vec<(u32, f32)>, f32)],
+    query: &[SparseVector],
     threshold: f32,
     window: Option<&TimeWindow>,
 ) -> Vec<(u32, u32, f32)> {
     let n = vectors.len();
     let search = SearchOrder::new(n, window);
     let mut starts = vec![0usize; vocabulary_size + 1];
-    for (terms, _) in split {
+    for (terms, _) in indexed {
         for &(t, _) in terms {
             starts[t as usize + 1] += 1;
         }
@@ -245,7 +247,7 @@ fn probe_accumulate_and_verify(
     let mut fill = starts.clone();
     let mut postings = vec![(0u32, 0f32); starts[vocabulary_size]];
     for (position, &doc) in search.order.iter().enumerate() {
-        for &(t, w) in &split[doc as usize].0 {
+        for &(t, w) in &indexed[doc as usize].0 {
             postings[fill[t as usize]] = (position as u32, w);
             fill[t as usize] += 1;
         }
@@ -258,8 +260,9 @@ fn probe_accumulate_and_verify(
             |(score, touched), p| {
                 let x = search.order[p];
                 let v = &vectors[x as usize];
+                let probe = &query[x as usize];
                 let ranges = search.ranges(p);
-                for (&t, &wx) in v.ids.iter().zip(&v.weights) {
+                for (&t, &wx) in probe.ids.iter().zip(&probe.weights) {
                     let list = &postings[starts[t as usize]..starts[t as usize + 1]];
                     for range in &ranges {
                         for &(q, wy) in SearchOrder::within(list, |e| e.0, range) {
@@ -275,7 +278,7 @@ fn probe_accumulate_and_verify(
                 for q in touched.drain(..) {
                     let partial = std::mem::take(&mut score[q as usize]);
                     let y = search.order[q as usize];
-                    if partial + split[y as usize].1 >= bound_limit {
+                    if partial + indexed[y as usize].1 >= bound_limit {
                         let s = v.dot(&vectors[y as usize]);
                         if s >= threshold {
                             found.push((x.min(y), x.max(y), s));
@@ -299,7 +302,7 @@ fn keyword_pairs(
     k: usize,
     window: Option<&TimeWindow>,
 ) -> Vec<(u32, u32, f32)> {
-    let keywords: Vec<Vec<u32>> = vectors
+    let keywords: Vec<SparseVector> = vectors
         .par_iter()
         .map(|v| {
             let mut order: Vec<usize> = (0..v.ids.len()).collect();
@@ -309,83 +312,34 @@ fn keyword_pairs(
                     .then(v.ids[a].cmp(&v.ids[b]))
             });
             order.truncate(k);
-            order.into_iter().map(|i| v.ids[i]).collect()
+            SparseVector {
+                ids: order.iter().map(|&i| v.ids[i]).collect(),
+                weights: order.iter().map(|&i| v.weights[i]).collect(),
+            }
+        })
+        .collect();
+    // Keywords are indexed whole, with an unbounded rest: every candidate is verified.
+    let indexed: Vec<(Vec<(u32, f32)>, f32)> = keywords
+        .iter()
+        .map(|k| {
+            (
+                k.ids
+                    .iter()
+                    .copied()
+                    .zip(k.weights.iter().copied())
+                    .collect(),
+                f32::INFINITY,
+            )
         })
         .collect();
     probe_and_verify(
         vectors,
         vocabulary_size,
-        &keywords,
+        &indexed,
         &keywords,
         threshold,
         window,
     )
-}
-
-/// Finds every pair `(y, x)`, `y < x`, where a term of `query[x]` is in `indexed[y]`, and
-/// keeps those with cosine ≥ `threshold` (and allowed), sorted.
-fn probe_and_verify(
-    vectors: &[SparseVector],
-    vocabulary_size: usize,
-    indexed: &[Vec<u32>],
-    query: &[Vec<u32>],
-    threshold: f32,
-    window: Option<&TimeWindow>,
-) -> Vec<(u32, u32, f32)> {
-    let n = vectors.len();
-    let search = SearchOrder::new(n, window);
-    // Inverted index (CSR): term → positions (in search order), ascending.
-    let mut starts = vec![0usize; vocabulary_size + 1];
-    for terms in indexed {
-        for &t in terms {
-            starts[t as usize + 1] += 1;
-        }
-    }
-    for t in 0..vocabulary_size {
-        starts[t + 1] += starts[t];
-    }
-    let mut fill = starts.clone();
-    let mut postings = vec![0u32; starts[vocabulary_size]];
-    for (position, &doc) in search.order.iter().enumerate() {
-        for &t in &indexed[doc as usize] {
-            postings[fill[t as usize]] = position as u32;
-            fill[t as usize] += 1;
-        }
-    }
-    let mut pairs: Vec<(u32, u32, f32)> = (0..n)
-        .into_par_iter()
-        .map_init(
-            || (vec![false; n], Vec::<u32>::new()),
-            |(seen, touched), p| {
-                let x = search.order[p];
-                let ranges = search.ranges(p);
-                for &t in &query[x as usize] {
-                    let list = &postings[starts[t as usize]..starts[t as usize + 1]];
-                    for range in &ranges {
-                        for &q in SearchOrder::within(list, |&e| e, range) {
-                            if !seen[q as usize] {
-                                seen[q as usize] = true;
-                                touched.push(q);
-                            }
-                        }
-                    }
-                }
-                let mut found = Vec::new();
-                for q in touched.drain(..) {
-                    seen[q as usize] = false;
-                    let y = search.order[q as usize];
-                    let s = vectors[x as usize].dot(&vectors[y as usize]);
-                    if s >= threshold {
-                        found.push((x.min(y), x.max(y), s));
-                    }
-                }
-                found
-            },
-        )
-        .flatten_iter()
-        .collect();
-    pairs.par_sort_unstable_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
-    pairs
 }
 
 /// The neighbour graph of `vectors` at `threshold` (see [`neighbour_pairs`]).
