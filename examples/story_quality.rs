@@ -2,7 +2,7 @@
 //!
 //! `cargo run --release --example story_quality -- ../shared/data`
 
-use storyclust::cluster::{refine, relative_average_linkage, score};
+use storyclust::cluster::{refine, relative_average_linkage, score, Units};
 use storyclust::corpus::{read_corpus, ReadOptions};
 use storyclust::minhash::{find_duplicates, id_order, DedupOptions};
 use storyclust::text::{analyze, AnalysisOptions};
@@ -35,10 +35,12 @@ fn main() {
             },
         );
         let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default());
-        let groups = dedup.groups.member_lists();
-        let rank = id_order(docs);
-        let model = TfIdf::fit(
+        // As the library does: near-duplicate groups are clustered as weighted units.
+        let units = Units::new(docs.len(), &dedup.groups);
+        let rank = units.ranks(&id_order(docs));
+        let model = TfIdf::fit_documents(
             &analyzed,
+            &units.representatives,
             &TfIdfOptions {
                 min_df: 2,
                 ..TfIdfOptions::default()
@@ -86,11 +88,24 @@ fn main() {
                 for &floor in &floors {
                     // As the library does: the floor is never below the corpus background.
                     let effective = f64::max(floor, background);
-                    let mut labels =
-                        relative_average_linkage(&graph, &groups, effective, relative, &rank);
+                    let mut labels = relative_average_linkage(
+                        &graph,
+                        &units.weights,
+                        effective,
+                        relative,
+                        &rank,
+                    );
                     for _ in 0..rounds {
-                        labels = refine(&model.vectors, &graph, &labels, &rank, effective as f32);
+                        labels = refine(
+                            &model.vectors,
+                            &graph,
+                            &labels,
+                            &units.weights,
+                            &rank,
+                            effective as f32,
+                        );
                     }
+                    let labels = units.spread(&labels);
                     let pred: Vec<(String, Option<String>)> = docs
                         .iter()
                         .zip(&labels)

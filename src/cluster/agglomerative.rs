@@ -5,9 +5,14 @@
 //! merged, again and again, while that mean is at least the threshold. A single strong link
 //! cannot chain two unrelated stories: it is averaged with every other pair.
 //!
+//! A node of the graph may stand for several documents (a near-duplicate group collapsed
+//! into one unit, see [`super::Units`]): it counts as that many documents, each with the
+//! node's similarities, already merged.
+//!
 //! Similarities are summed as fixed-point integers, so sums do not depend on the order of
 //! addition, and ties are broken by the clusters' smallest document rank: the result is the
-//! same for any input order and thread count.
+//! same for any input order and thread count. Sums are 128-bit: two clusters of 100,000
+//! articles have 10¹⁰ pairs, beyond what 64 bits hold at this scale.
 
 use crate::tfidf::NeighbourGraph;
 use ahash::AHashMap;
@@ -16,63 +21,54 @@ use std::collections::BinaryHeap;
 
 const SCALE: f64 = (1u64 << 32) as f64;
 
-/// Clusters documents. `initial` are groups that start merged (near-duplicates); `rank` orders
-/// documents (by id) for tie-breaking. Returns each document's cluster as the smallest rank
-/// of its members.
+/// Clusters the graph's nodes. `weights` is the number of documents each node stands for;
+/// `rank` orders nodes (by id) for tie-breaking. Returns each node's cluster as the smallest
+/// rank of its members.
 pub fn average_linkage(
     graph: &NeighbourGraph,
-    initial: &[Vec<u32>],
+    weights: &[u32],
     threshold: f64,
     rank: &[u32],
 ) -> Vec<u32> {
-    relative_average_linkage(graph, initial, threshold, 0.0, rank)
+    relative_average_linkage(graph, weights, threshold, 0.0, rank)
 }
 
 /// Average linkage that also refuses a merge whose mean similarity is below `relative` times
-/// the cohesion (mean internal similarity) of the looser of the two clusters (clusters of
-/// one document, or of one initial group, have no cohesion and set no bound): a cluster joins another only if it is
+/// the cohesion (mean internal similarity) of the looser of the two clusters (a cluster of
+/// one node has no cohesion and sets no bound): a cluster joins another only if it is
 /// nearly as close to it as its own members are to each other. This is what lets one
 /// setting find broad topics made of loosely related articles and also keep apart two
 /// tight events of the same topic.
 pub fn relative_average_linkage(
     graph: &NeighbourGraph,
-    initial: &[Vec<u32>],
+    weights: &[u32],
     threshold: f64,
     relative: f64,
     rank: &[u32],
 ) -> Vec<u32> {
     let n = graph.len();
-    // Start: every document alone, then the initial groups.
     let mut cluster_of: Vec<u32> = (0..n as u32).collect();
-    for group in initial {
-        for &m in group {
-            cluster_of[m as usize] = group[0];
-        }
-    }
-    let mut size = vec![0u64; n];
-    let mut key = vec![u32::MAX; n]; // smallest rank of the members
-    for d in 0..n {
-        let c = cluster_of[d] as usize;
-        size[c] += 1;
-        key[c] = key[c].min(rank[d]);
-    }
-    let mut links: Vec<AHashMap<u32, u64>> = vec![AHashMap::new(); n];
-    // Cohesion counts the pairs that merges brought together: the sum of their similarities
-    // and their number. Pairs inside an initial group (near-duplicates) do not count: a
-    // group of copies is as close-knit as one article, and its near-identity must not set
-    // a bar that keeps it out of its own story.
-    let mut internal = vec![0u64; n];
-    let mut merged_pairs = vec![0u64; n];
-    for a in 0..n {
-        let ca = cluster_of[a];
-        for &(b, s) in graph.neighbours(a) {
-            let cb = cluster_of[b as usize];
-            if ca != cb {
-                *links[ca as usize].entry(cb).or_insert(0) += (s as f64 * SCALE).round() as u64;
-            }
-        }
-    }
-    let cohesion = |c: usize, merged_pairs: &[u64], internal: &[u64]| -> Option<f64> {
+    let mut size: Vec<u64> = weights.iter().map(|&w| u64::from(w)).collect();
+    let mut key = rank.to_vec(); // smallest rank of the members
+                                 // Cohesion counts the pairs that merges brought together: the sum of their similarities
+                                 // and their number. Pairs inside a node (near-duplicates) do not count: a group of
+                                 // copies is as close-knit as one article, and its near-identity must not set a bar that
+                                 // keeps it out of its own story.
+    let mut internal = vec![0u128; n];
+    let mut merged_pairs = vec![0u128; n];
+    let mut links: Vec<AHashMap<u32, u128>> = (0..n)
+        .map(|a| {
+            graph
+                .neighbours(a)
+                .iter()
+                .map(|&(b, s)| {
+                    let pairs = u128::from(weights[a]) * u128::from(weights[b as usize]);
+                    (b, (s as f64 * SCALE).round() as u128 * pairs)
+                })
+                .collect()
+        })
+        .collect();
+    let cohesion = |c: usize, merged_pairs: &[u128], internal: &[u128]| -> Option<f64> {
         (merged_pairs[c] > 0).then(|| internal[c] as f64 / SCALE / merged_pairs[c] as f64)
     };
     let mut version = vec![0u32; n];
@@ -80,11 +76,11 @@ pub fn relative_average_linkage(
     let push = |heap: &mut BinaryHeap<Candidate>,
                 a: u32,
                 b: u32,
-                sum: u64,
+                sum: u128,
                 size: &[u64],
                 key: &[u32],
                 version: &[u32]| {
-        let mean = sum as f64 / SCALE / (size[a as usize] * size[b as usize]) as f64;
+        let mean = sum as f64 / SCALE / (size[a as usize] as f64 * size[b as usize] as f64);
         if mean >= threshold {
             let (a, b) = if key[a as usize] < key[b as usize] {
                 (a, b)
@@ -144,15 +140,15 @@ pub fn relative_average_linkage(
         }
         internal[keep as usize] += internal[gone as usize] + between;
         internal[gone as usize] = 0;
-        merged_pairs[keep as usize] +=
-            merged_pairs[gone as usize] + size[keep as usize] * size[gone as usize];
+        merged_pairs[keep as usize] += merged_pairs[gone as usize]
+            + u128::from(size[keep as usize]) * u128::from(size[gone as usize]);
         merged_pairs[gone as usize] = 0;
         size[keep as usize] += size[gone as usize];
         size[gone as usize] = 0;
         key[keep as usize] = key[keep as usize].min(key[gone as usize]);
         version[keep as usize] += 1;
         version[gone as usize] += 1;
-        let mut neighbours: Vec<(u32, u64)> =
+        let mut neighbours: Vec<(u32, u128)> =
             links[keep as usize].iter().map(|(&o, &s)| (o, s)).collect();
         neighbours.sort_unstable();
         for (other, sum) in neighbours {
@@ -225,10 +221,15 @@ impl Ord for Candidate {
 mod tests {
     use super::*;
 
-    /// Textbook UPGMA over a dense matrix, for comparison.
-    fn brute_force(sim: &[Vec<f64>], threshold: f64) -> Vec<usize> {
+    /// Textbook UPGMA over a dense matrix, starting from `initial` clusters (every document
+    /// in exactly one), for comparison.
+    fn brute_force(sim: &[Vec<f64>], initial: Vec<Vec<usize>>, threshold: f64) -> Vec<usize> {
         let n = sim.len();
-        let mut clusters: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+        let mut clusters = initial;
+        for c in &mut clusters {
+            c.sort_unstable();
+        }
+        clusters.sort_by_key(|c| c[0]);
         loop {
             let mut best: Option<(f64, usize, usize)> = None;
             for i in 0..clusters.len() {
@@ -268,44 +269,88 @@ mod tests {
         label
     }
 
-    #[test]
-    #[allow(clippy::needless_range_loop)] // the matrix is filled symmetrically by index
-    fn equals_textbook_upgma_on_random_graphs() {
-        let mut rng = 3u64;
-        let mut next = || {
+    /// A random graph on `n` nodes; similarities are multiples of 1/64, exact in fixed point,
+    /// so both sides agree.
+    fn random_graph(n: usize, next: &mut impl FnMut() -> f64) -> Vec<(u32, u32, f32)> {
+        let mut pairs = Vec::new();
+        for a in 0..n {
+            for b in a + 1..n {
+                if next() < 0.35 {
+                    pairs.push((a as u32, b as u32, ((next() * 64.0).ceil() / 64.0) as f32));
+                }
+            }
+        }
+        pairs
+    }
+
+    fn generator(seed: u64) -> impl FnMut() -> f64 {
+        let mut rng = seed;
+        move || {
             rng = crate::minhash::signature::splitmix64(rng);
             (rng >> 11) as f64 / (1u64 << 53) as f64
-        };
+        }
+    }
+
+    #[test]
+    fn equals_textbook_upgma_on_random_graphs() {
+        let mut next = generator(3);
         for _ in 0..40 {
             let n = 12;
+            let pairs = random_graph(n, &mut next);
             let mut sim = vec![vec![0.0; n]; n];
-            let mut pairs = Vec::new();
-            for a in 0..n {
-                for b in a + 1..n {
-                    if next() < 0.35 {
-                        // Multiples of 1/64 are exact in fixed point, so both sides agree.
-                        let s = (next() * 64.0).ceil() / 64.0;
-                        sim[a][b] = s;
-                        sim[b][a] = s;
-                        pairs.push((a as u32, b as u32, s as f32));
-                    }
-                }
+            for &(a, b, s) in &pairs {
+                sim[a as usize][b as usize] = f64::from(s);
+                sim[b as usize][a as usize] = f64::from(s);
             }
             let graph = NeighbourGraph::from_pairs(n, 0.0, &pairs);
             let rank: Vec<u32> = (0..n as u32).collect();
             for threshold in [0.1, 0.3, 0.5] {
-                let ours = average_linkage(&graph, &[], threshold, &rank);
-                let reference = brute_force(&sim, threshold);
+                let ours = average_linkage(&graph, &vec![1; n], threshold, &rank);
+                let reference = brute_force(&sim, (0..n).map(|d| vec![d]).collect(), threshold);
                 let ours: Vec<usize> = ours.iter().map(|&k| k as usize).collect();
                 assert_eq!(ours, reference, "threshold {threshold}");
             }
         }
     }
 
+    /// A node of weight w behaves as w documents with the node's similarities, merged from
+    /// the start.
     #[test]
-    fn initial_groups_stay_together() {
-        let graph = NeighbourGraph::from_pairs(4, 0.0, &[(2, 3, 0.9)]);
-        let labels = average_linkage(&graph, &[vec![0, 1]], 0.5, &[0, 1, 2, 3]);
-        assert_eq!(labels, [0, 0, 2, 2]);
+    #[allow(clippy::needless_range_loop)] // the matrix is filled symmetrically by index
+    fn weighted_nodes_equal_their_expanded_copies() {
+        let mut next = generator(11);
+        for _ in 0..40 {
+            let n = 8;
+            let pairs = random_graph(n, &mut next);
+            let weights: Vec<u32> = (0..n).map(|_| 1 + (next() * 3.0) as u32).collect();
+            // Node u's copies are documents first[u]..first[u] + weights[u].
+            let mut first = vec![0usize; n + 1];
+            for u in 0..n {
+                first[u + 1] = first[u] + weights[u] as usize;
+            }
+            let m = first[n];
+            let mut sim = vec![vec![0.0; m]; m];
+            for &(a, b, s) in &pairs {
+                for x in first[a as usize]..first[a as usize + 1] {
+                    for y in first[b as usize]..first[b as usize + 1] {
+                        sim[x][y] = f64::from(s);
+                        sim[y][x] = f64::from(s);
+                    }
+                }
+            }
+            let graph = NeighbourGraph::from_pairs(n, 0.0, &pairs);
+            let rank: Vec<u32> = (0..n).map(|u| first[u] as u32).collect();
+            for threshold in [0.1, 0.3, 0.5] {
+                let ours = average_linkage(&graph, &weights, threshold, &rank);
+                let initial = (0..n).map(|u| (first[u]..first[u + 1]).collect()).collect();
+                let reference = brute_force(&sim, initial, threshold);
+                for u in 0..n {
+                    assert_eq!(
+                        ours[u] as usize, reference[first[u]],
+                        "threshold {threshold}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -1,13 +1,16 @@
-//! Grouping: union-find, average linkage, refinement, story clustering, and evaluation.
+//! Grouping: union-find, near-duplicate units, average linkage, refinement, story
+//! clustering, and evaluation.
 
 mod agglomerative;
 mod eval;
 mod refine;
 mod stories;
 mod union_find;
+mod units;
 
 pub use agglomerative::{average_linkage, relative_average_linkage};
 pub use eval::{read_gold, read_prediction, score, Scores};
 pub use refine::refine;
 pub use stories::{cluster_stories, StoryClusters, StoryOptions};
 pub use union_find::UnionFind;
+pub use units::Units;

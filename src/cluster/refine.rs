@@ -1,9 +1,12 @@
-//! Refinement after agglomeration: each document moves to the cluster whose centroid it is
-//! most similar to, among its own cluster and the clusters of its ten strongest neighbours.
+//! Refinement after agglomeration: each node (a document, or a near-duplicate group counted
+//! by its size) moves to the cluster whose centroid it is most similar to, among its own
+//! cluster and the clusters of its ten strongest neighbours.
 //!
 //! Greedy merging cannot undo an early mistake; a few rounds of centroid reassignment can.
-//! A document's similarity to its own cluster is measured without itself, and a document
-//! alone stays alone unless some cluster's centroid reaches `floor`.
+//! A node decides as its representative document would: its similarity to its own cluster
+//! is measured without that one document (its copies are other members), and a document
+//! alone stays alone unless some cluster's centroid reaches `floor`. A near-duplicate group
+//! therefore keeps its place unless another cluster is closer than its own copies.
 
 use crate::tfidf::{NeighbourGraph, SparseVector};
 use ahash::AHashMap;
@@ -12,27 +15,31 @@ use rayon::prelude::*;
 /// Neighbours whose clusters a document may move to.
 const NEIGHBOURS_CONSIDERED: usize = 10;
 
-/// One round of reassignment; `labels` are cluster keys per document, `rank` orders the
-/// documents (sums run in that order, so results do not depend on input order).
+/// One round of reassignment; `labels` are cluster keys per node, `weights` the documents
+/// each node stands for, `rank` orders the nodes (sums run in that order, so results do not
+/// depend on input order).
 pub fn refine(
     vectors: &[SparseVector],
     graph: &NeighbourGraph,
     labels: &[u32],
+    weights: &[u32],
     rank: &[u32],
     floor: f32,
 ) -> Vec<u32> {
     let n = labels.len();
     let mut by_rank: Vec<usize> = (0..n).collect();
     by_rank.sort_unstable_by_key(|&d| rank[d]);
-    // Centroid sums (unnormalised) and sizes, per label.
+    // Centroid sums (unnormalised, each node weighted by its documents) and document
+    // counts, per label.
     let mut sums: AHashMap<u32, AHashMap<u32, f64>> = AHashMap::new();
     let mut sizes: AHashMap<u32, usize> = AHashMap::new();
     for &d in &by_rank {
         let l = labels[d];
-        *sizes.entry(l).or_insert(0) += 1;
+        *sizes.entry(l).or_insert(0) += weights[d] as usize;
         let c = sums.entry(l).or_default();
+        let weight = f64::from(weights[d]);
         for (&t, &w) in vectors[d].ids.iter().zip(&vectors[d].weights) {
-            *c.entry(t).or_insert(0.0) += f64::from(w);
+            *c.entry(t).or_insert(0.0) += weight * f64::from(w);
         }
     }
     let norm2: AHashMap<u32, f64> = sums
@@ -50,8 +57,9 @@ pub fn refine(
             let w = f64::from(w);
             let cw = c.get(&t).copied().unwrap_or(0.0);
             if without_self {
-                dot += w * (cw - w);
-                n2 += (cw - w) * (cw - w) - cw * cw;
+                let rest = cw - w;
+                dot += w * rest;
+                n2 += rest * rest - cw * cw;
             } else {
                 dot += w * cw;
             }
@@ -127,8 +135,26 @@ mod tests {
         let labels = vec![0, 0, 3, 3, 3];
         let rank: Vec<u32> = (0..5).collect();
         assert_eq!(
-            refine(&vectors, &graph, &labels, &rank, 0.1),
+            refine(&vectors, &graph, &labels, &[1; 5], &rank, 0.1),
             vec![0, 0, 0, 3, 3]
+        );
+    }
+
+    #[test]
+    fn a_near_duplicate_group_is_held_by_its_copies() {
+        // Node 0 is alone; its strongest neighbour's cluster {1, 2} is close enough to join.
+        let vectors = vec![v(&[(0, 1.0)]), v(&[(0, 1.0), (1, 1.0)]), v(&[(1, 1.0)])];
+        let graph = NeighbourGraph::from_pairs(3, 0.0, &[(0, 1, 0.7), (1, 2, 0.7)]);
+        let labels = vec![0, 1, 1];
+        let rank = [0, 1, 2];
+        assert_eq!(
+            refine(&vectors, &graph, &labels, &[1, 1, 1], &rank, 0.1),
+            [1, 1, 1]
+        );
+        // As a group of three copies, its copies are closer than that cluster: it stays.
+        assert_eq!(
+            refine(&vectors, &graph, &labels, &[3, 1, 1], &rank, 0.1),
+            [0, 1, 1]
         );
     }
 }

@@ -1,11 +1,13 @@
 //! Story clustering: near-duplicate groups collapsed, TF-IDF neighbours within a time window,
 //! relative average linkage, centroid refinement.
 
-use super::{refine, relative_average_linkage};
+use super::{refine, relative_average_linkage, Units};
 use crate::corpus::Document;
 use crate::minhash::Dedup;
 use crate::text::AnalyzedCorpus;
-use crate::tfidf::{neighbour_graph, NeighbourGraph, TfIdf, TfIdfOptions, TimeWindow};
+use crate::tfidf::{
+    neighbour_graph, NeighbourGraph, SparseVector, TfIdf, TfIdfOptions, TimeWindow,
+};
 use serde::Serialize;
 
 /// Options of story clustering. The defaults were chosen on two labelled corpora at once
@@ -49,22 +51,32 @@ impl Default for StoryOptions {
 }
 
 /// The result of story clustering: each document's story key (the smallest id rank of its
-/// members), with the model and graph it was computed from.
+/// members), with the units, model and graph it was computed from.
 #[derive(Debug, Clone)]
 pub struct StoryClusters {
     /// Story key of each document.
     pub labels: Vec<u32>,
     /// Rank of each document by id.
     pub rank: Vec<u32>,
-    /// The TF-IDF model.
+    /// The units clustered: near-duplicate groups collapsed.
+    pub units: Units,
+    /// The TF-IDF model of the units' representatives: `model.vectors[u]` is unit `u`'s.
     pub model: TfIdf,
-    /// The neighbour graph.
+    /// The neighbour graph of the units.
     pub graph: NeighbourGraph,
     /// Seconds per stage: tfidf, neighbours, linkage, refine.
     pub seconds: Vec<(&'static str, f64)>,
 }
 
-/// Clusters documents into stories.
+impl StoryClusters {
+    /// The TF-IDF vector document `d` is clustered by: its unit's representative's.
+    pub fn vector(&self, d: usize) -> &SparseVector {
+        &self.model.vectors[self.units.of_document[d] as usize]
+    }
+}
+
+/// Clusters documents into stories. Each near-duplicate group is clustered as one unit,
+/// weighted by its size (see [`Units`]); its copies take its story.
 pub fn cluster_stories(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
@@ -77,11 +89,13 @@ pub fn cluster_stories(
         seconds.push((name, clock.elapsed().as_secs_f64()));
         clock = std::time::Instant::now();
     };
-    let model = TfIdf::fit(analyzed, &options.tfidf);
+    let units = Units::new(documents.len(), &dedup.groups);
+    let model = TfIdf::fit_documents(analyzed, &units.representatives, &options.tfidf);
     lap("tfidf");
-    let days: Vec<Option<i64>> = documents
+    let days: Vec<Option<i64>> = units
+        .representatives
         .iter()
-        .map(|d| d.date.map(|t| t.day_number()))
+        .map(|&d| documents[d as usize].date.map(|t| t.day_number()))
         .collect();
     let window = options.window_days.map(|width| TimeWindow {
         days: &days,
@@ -96,28 +110,34 @@ pub fn cluster_stories(
     );
     lap("neighbours");
     let rank = dedup.order.clone();
-    let groups = dedup.groups.member_lists();
+    let unit_rank = units.ranks(&rank);
     // A story must stand out from the corpus: in a corpus that is all one topic, the
     // stories are the events within it.
     let threshold = options.threshold.max(model.background_similarity());
-    let mut labels =
-        relative_average_linkage(&graph, &groups, threshold, options.cohesion_ratio, &rank);
+    let mut unit_labels = relative_average_linkage(
+        &graph,
+        &units.weights,
+        threshold,
+        options.cohesion_ratio,
+        &unit_rank,
+    );
     lap("linkage");
     for _ in 0..options.refine_rounds {
-        labels = refine(&model.vectors, &graph, &labels, &rank, threshold as f32);
+        unit_labels = refine(
+            &model.vectors,
+            &graph,
+            &unit_labels,
+            &units.weights,
+            &unit_rank,
+            threshold as f32,
+        );
     }
-    // Refinement moves single documents; near-duplicates must stay together: a group goes
-    // where its canonical document went.
-    for g in &dedup.groups.groups {
-        let story = labels[g.canonical as usize];
-        for &(m, _) in &g.members {
-            labels[m as usize] = story;
-        }
-    }
+    let labels = units.spread(&unit_labels);
     lap("refine");
     StoryClusters {
         labels,
         rank,
+        units,
         model,
         graph,
         seconds,

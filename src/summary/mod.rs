@@ -166,21 +166,22 @@ pub fn summarize(
         .par_iter()
         .zip(labels)
         .map(|(members, label)| {
-            let centroid = centroid(members.iter().map(|&d| &clusters.model.vectors[d as usize]));
+            let centroid = centroid(members.iter().map(|&d| clusters.vector(d as usize)));
             let mut scored: Vec<(u32, f64)> = members
                 .iter()
-                .map(|&d| {
-                    (
-                        d,
-                        f64::from(clusters.model.vectors[d as usize].dot(&centroid)),
-                    )
-                })
+                .map(|&d| (d, f64::from(clusters.vector(d as usize).dot(&centroid))))
                 .collect();
             if scored.len() == 1 {
                 scored[0].1 = 1.0;
             }
+            // Copies share their canonical document's vector; the canonical one goes first.
+            let is_copy = |d: u32| {
+                let unit = clusters.units.of_document[d as usize];
+                clusters.units.representatives[unit as usize] != d
+            };
             scored.sort_by(|a, b| {
                 b.1.total_cmp(&a.1)
+                    .then(is_copy(a.0).cmp(&is_copy(b.0)))
                     .then(clusters.rank[a.0 as usize].cmp(&clusters.rank[b.0 as usize]))
             });
             let cohesion = scored.iter().map(|s| s.1).sum::<f64>() / scored.len() as f64;

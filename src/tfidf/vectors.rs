@@ -123,13 +123,25 @@ impl SparseVector {
 pub struct TfIdf {
     /// The vocabulary.
     pub vocabulary: Vocabulary,
-    /// One vector per document, corpus order.
+    /// One vector per document fitted, in the order given.
     pub vectors: Vec<SparseVector>,
 }
 
 impl TfIdf {
     /// Builds the vocabulary (in parallel) and the vectors of every analysed document.
     pub fn fit(analyzed: &AnalyzedCorpus, options: &TfIdfOptions) -> TfIdf {
+        let all: Vec<u32> = (0..analyzed.documents.len() as u32).collect();
+        TfIdf::fit_documents(analyzed, &all, options)
+    }
+
+    /// The vocabulary of every analysed document, and the vectors of some (say, one per
+    /// near-duplicate group): `vectors[i]` is `which[i]`'s vector. Document frequencies count
+    /// every document, copies included, as they do in [`TfIdf::fit`].
+    pub fn fit_documents(
+        analyzed: &AnalyzedCorpus,
+        which: &[u32],
+        options: &TfIdfOptions,
+    ) -> TfIdf {
         let n = analyzed.documents.len();
         let df: AHashMap<u64, u32> = analyzed
             .documents
@@ -160,10 +172,10 @@ impl TfIdf {
                 .map(|&(_, d)| (((1 + n) as f64 / (1 + d) as f64).ln() + 1.0) as f32)
                 .collect(),
         };
-        let vectors = analyzed
-            .documents
+        let vectors = which
             .par_iter()
-            .map(|a| {
+            .map(|&d| {
+                let a = &analyzed.documents[d as usize];
                 let mut v = SparseVector::default();
                 // Terms are sorted by hash, and ids follow hash order, so ids come sorted.
                 for t in &a.terms {
