@@ -256,11 +256,16 @@ fn probe_and_verify(
     let mut pairs: Vec<(u32, u32, f32)> = (0..n)
         .into_par_iter()
         .map_init(
-            || (vec![0f32; n], Vec::<u32>::new()),
-            |(score, touched), p| {
+            || (vec![0f32; n], Vec::<u32>::new(), vec![0f32; vocabulary_size]),
+            |(score, touched, dense), p| {
                 let x = search.order[p];
                 let v = &vectors[x as usize];
                 let probe = &query[x as usize];
+                // x's weights by term id: each candidate's cosine is then one pass over its
+                // own terms, with no merge of two sorted lists.
+                for (&t, &w) in v.ids.iter().zip(&v.weights) {
+                    dense[t as usize] = w;
+                }
                 let ranges = search.ranges(p);
                 for (&t, &wx) in probe.ids.iter().zip(&probe.weights) {
                     let list = &postings[starts[t as usize]..starts[t as usize + 1]];
@@ -279,11 +284,14 @@ fn probe_and_verify(
                     let partial = std::mem::take(&mut score[q as usize]);
                     let y = search.order[q as usize];
                     if partial + indexed[y as usize].1 >= bound_limit {
-                        let s = v.dot(&vectors[y as usize]);
+                        let s = dot_dense(dense, &vectors[y as usize]);
                         if s >= threshold {
                             found.push((x.min(y), x.max(y), s));
                         }
                     }
+                }
+                for &t in &v.ids {
+                    dense[t as usize] = 0.0;
                 }
                 found
             },
@@ -292,6 +300,16 @@ fn probe_and_verify(
         .collect();
     pairs.par_sort_unstable_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
     pairs
+}
+
+/// The dot product of `y` with the vector scattered into `dense`. Summed in `y`'s term
+/// order, as [`SparseVector::dot`] does, so both give the same float.
+fn dot_dense(dense: &[f32], y: &SparseVector) -> f32 {
+    y.ids
+        .iter()
+        .zip(&y.weights)
+        .map(|(&t, &w)| dense[t as usize] * w)
+        .sum()
 }
 
 /// Candidate pairs from shared keywords (each document's `k` heaviest terms), verified.
