@@ -388,6 +388,7 @@ fn label_terms(
                 .iter()
                 .map(|&(t, _)| (t, (AHashMap::new(), 0)))
                 .collect();
+            let mut analysed = 0;
             for &d in members {
                 let open = |t: u64| forms.get(&t).is_some_and(|f| f.1 < LABEL_FORM_SAMPLES);
                 let a = &analyzed.documents[d as usize];
@@ -397,6 +398,11 @@ fn label_terms(
                     }
                     continue;
                 }
+                // A candidate that none of the first members writes is not the story's.
+                if analysed == LABEL_FORM_DOCUMENTS {
+                    break;
+                }
+                analysed += 1;
                 for (term, form, count) in term_forms.forms(&documents[d as usize], a, open) {
                     let entry = forms.get_mut(&term).expect("a candidate");
                     *entry.0.entry(display_form(form)).or_insert(0) += count;
@@ -433,6 +439,10 @@ fn label_terms(
 /// Members whose written forms are counted for each label candidate (forms are found by
 /// analysing an article again).
 const LABEL_FORM_SAMPLES: usize = 8;
+
+/// Members analysed again for written forms, at most, per story: analysing is the cost of
+/// labelling.
+const LABEL_FORM_DOCUMENTS: usize = 12;
 
 /// Sentences read from the start of each article for key sentences.
 const LEAD_SENTENCES: usize = 12;

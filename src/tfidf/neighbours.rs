@@ -256,7 +256,13 @@ fn probe_and_verify(
     let mut pairs: Vec<(u32, u32, f32)> = (0..n)
         .into_par_iter()
         .map_init(
-            || (vec![0f32; n], Vec::<u32>::new(), vec![0f32; vocabulary_size]),
+            || {
+                (
+                    vec![0f32; n],
+                    Vec::<u32>::new(),
+                    vec![0f32; vocabulary_size],
+                )
+            },
             |(score, touched, dense), p| {
                 let x = search.order[p];
                 let v = &vectors[x as usize];
