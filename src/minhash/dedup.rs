@@ -130,18 +130,6 @@ pub struct DuplicateGroups {
 }
 
 impl DuplicateGroups {
-    /// Each group's documents, canonical first.
-    pub fn member_lists(&self) -> Vec<Vec<u32>> {
-        self.groups
-            .iter()
-            .map(|g| {
-                std::iter::once(g.canonical)
-                    .chain(g.members.iter().map(|m| m.0))
-                    .collect()
-            })
-            .collect()
-    }
-
     /// Documents in some group.
     pub fn documents(&self) -> usize {
         self.groups.iter().map(|g| g.members.len() + 1).sum()

@@ -326,22 +326,7 @@ fn keyword_pairs(
     k: usize,
     window: Option<&TimeWindow>,
 ) -> Vec<(u32, u32, f32)> {
-    let keywords: Vec<SparseVector> = vectors
-        .par_iter()
-        .map(|v| {
-            let mut order: Vec<usize> = (0..v.ids.len()).collect();
-            order.sort_unstable_by(|&a, &b| {
-                v.weights[b]
-                    .total_cmp(&v.weights[a])
-                    .then(v.ids[a].cmp(&v.ids[b]))
-            });
-            order.truncate(k);
-            SparseVector {
-                ids: order.iter().map(|&i| v.ids[i]).collect(),
-                weights: order.iter().map(|&i| v.weights[i]).collect(),
-            }
-        })
-        .collect();
+    let keywords: Vec<SparseVector> = vectors.par_iter().map(|v| v.heaviest(k)).collect();
     // Keywords are indexed whole, with an unbounded rest: every candidate is verified.
     let indexed: Vec<(Vec<(u32, f32)>, f32)> = keywords
         .iter()

@@ -96,16 +96,23 @@ impl SparseVector {
 
     /// Keeps the `k` heaviest terms (ties to the smaller id), ids still ascending.
     fn keep_heaviest(&mut self, k: usize) {
-        if self.ids.len() <= k {
-            return;
+        if self.ids.len() > k {
+            *self = self.heaviest(k);
         }
+    }
+
+    /// The `k` heaviest terms (ties to the smaller id), ids ascending: a document's
+    /// keywords.
+    pub fn heaviest(&self, k: usize) -> SparseVector {
         let mut order: Vec<usize> = (0..self.ids.len()).collect();
         order
             .sort_unstable_by(|&a, &b| self.weights[b].total_cmp(&self.weights[a]).then(a.cmp(&b)));
-        let mut keep = order[..k].to_vec();
-        keep.sort_unstable();
-        self.ids = keep.iter().map(|&i| self.ids[i]).collect();
-        self.weights = keep.iter().map(|&i| self.weights[i]).collect();
+        order.truncate(k);
+        order.sort_unstable();
+        SparseVector {
+            ids: order.iter().map(|&i| self.ids[i]).collect(),
+            weights: order.iter().map(|&i| self.weights[i]).collect(),
+        }
     }
 
     fn normalize(&mut self) {
