@@ -241,6 +241,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
         stories: StoryOptions {
             threshold: args.threshold,
             cohesion_ratio: args.cohesion_ratio,
+            topic_threshold: args.topic_threshold,
             refine_rounds: args.refine,
             window_days: (args.window > 0).then_some(args.window),
             ..StoryOptions::default()
@@ -309,7 +310,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     }
     let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     if let Some(path) = &args.assignments {
-        write_atomic(path, |w| report::write_assignments(w, &ids, &stories))?;
+        write_atomic(path, |w| report::write_assignments(w, &ids, &stories, args.level.into()))?;
     }
     if !quiet {
         eprintln!("{}", accounting.line());
@@ -326,7 +327,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     }
     if let Some(gold) = &args.gold {
         let gold = storyclust::cluster::read_gold(gold)?;
-        let story = stories.assignments(docs.len());
+        let story = stories.assignments_at(args.level.into(), docs.len());
         let prediction: Vec<(String, Option<String>)> = ids
             .iter()
             .zip(story)

@@ -83,6 +83,24 @@ pub struct SynthArgs {
     pub gold: Option<PathBuf>,
 }
 
+/// The grain of assignments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LevelArg {
+    /// One event or development.
+    Story,
+    /// Related stories.
+    Topic,
+}
+
+impl From<LevelArg> for storyclust::summary::Level {
+    fn from(level: LevelArg) -> Self {
+        match level {
+            LevelArg::Story => storyclust::summary::Level::Story,
+            LevelArg::Topic => storyclust::summary::Level::Topic,
+        }
+    }
+}
+
 /// Options of `cluster`.
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
@@ -94,9 +112,17 @@ pub struct ClusterArgs {
     /// articles reaches this...
     #[arg(long, default_value_t = StoryOptions::default().threshold, value_parser = unit_interval)]
     pub threshold: f64,
-    /// ...and reaches this fraction of the looser group's own mean cosine.
+    /// ...and reaches this fraction of the looser group's own mean cosine (0: off).
     #[arg(long, default_value_t = StoryOptions::default().cohesion_ratio, value_parser = ratio)]
     pub cohesion_ratio: f64,
+    /// Stories join one topic while the mean cosine over their pairs of articles reaches
+    /// this (a looser cut of the same merges).
+    #[arg(long, default_value_t = StoryOptions::default().topic_threshold, value_parser = unit_interval)]
+    pub topic_threshold: f64,
+    /// The grain that `--assignments` and `--gold` use: `story` (one event) or `topic`
+    /// (related stories).
+    #[arg(long, value_enum, default_value_t = LevelArg::Story)]
+    pub level: LevelArg,
     /// Rounds of centroid reassignment after merging.
     #[arg(long, value_name = "N", default_value_t = StoryOptions::default().refine_rounds)]
     pub refine: usize,

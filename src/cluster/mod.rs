@@ -5,6 +5,7 @@ mod agglomerative;
 mod eval;
 mod refine;
 mod stories;
+mod topics;
 mod union_find;
 mod units;
 
@@ -12,5 +13,6 @@ pub use agglomerative::{average_linkage, relative_average_linkage};
 pub use eval::{read_gold, read_prediction, score, Scores};
 pub use refine::refine;
 pub use stories::{cluster_stories, StoryClusters, StoryOptions};
+pub use topics::topic_linkage;
 pub use union_find::UnionFind;
 pub use units::Units;

@@ -1,6 +1,6 @@
 //! Rendering stories: a terminal table, JSON, JSON Lines, CSV, Markdown, and assignments.
 
-use crate::summary::{Stories, Story};
+use crate::summary::{Level, Stories, Story};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -145,9 +145,14 @@ pub fn write_stories<P: Serialize>(
 }
 
 /// Writes `id<TAB>story`, one line per document, in corpus order.
-pub fn write_assignments(out: &mut dyn Write, ids: &[&str], stories: &Stories) -> io::Result<()> {
-    let story = stories.assignments(ids.len());
-    writeln!(out, "id\tstory")?;
+pub fn write_assignments(
+    out: &mut dyn Write,
+    ids: &[&str],
+    stories: &Stories,
+    level: Level,
+) -> io::Result<()> {
+    let story = stories.assignments_at(level, ids.len());
+    writeln!(out, "id\t{}", level.name())?;
     for (id, s) in ids.iter().zip(story) {
         writeln!(out, "{}\t{s}", id.replace(['\t', '\n', '\r'], " "))?;
     }

@@ -12,6 +12,9 @@ use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
+mod topics;
+pub use topics::{attach_topics, Topic};
+
 /// How summaries are made.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct SummaryOptions {
@@ -100,6 +103,8 @@ pub struct Story {
     pub cohesion: f64,
     /// The language of most of its articles (`ar`, `en`, `und`).
     pub lang: &'static str,
+    /// The id of the topic it belongs to.
+    pub topic: usize,
 }
 
 /// All stories: by size, then most recent, singletons last.
@@ -107,6 +112,8 @@ pub struct Story {
 pub struct Stories {
     /// The stories.
     pub stories: Vec<Story>,
+    /// The topics, each gathering related stories: by size, then most recent.
+    pub topics: Vec<Topic>,
 }
 
 impl Stories {
@@ -119,6 +126,47 @@ impl Stories {
             }
         }
         out
+    }
+
+    /// Each document's topic id, by corpus index.
+    pub fn topic_assignments(&self, n: usize) -> Vec<usize> {
+        let mut out = self.assignments(n);
+        for id in &mut out {
+            if *id > 0 {
+                *id = self.stories[*id - 1].topic;
+            }
+        }
+        out
+    }
+
+    /// Each document's story or topic id, by corpus index.
+    pub fn assignments_at(&self, level: Level, n: usize) -> Vec<usize> {
+        match level {
+            Level::Story => self.assignments(n),
+            Level::Topic => self.topic_assignments(n),
+        }
+    }
+}
+
+/// The grain of an assignment: a story (one event or development) or a topic (related
+/// stories).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// One event or development.
+    #[default]
+    Story,
+    /// Related stories.
+    Topic,
+}
+
+impl Level {
+    /// Its name, as in outputs' headers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Story => "story",
+            Level::Topic => "topic",
+        }
     }
 }
 
@@ -283,6 +331,7 @@ pub fn summarize(
                 key_sentences,
                 duplicate_groups,
                 cohesion,
+                topic: 0,
             }
         })
         .collect();
@@ -304,7 +353,12 @@ pub fn summarize(
     for (i, s) in stories.iter_mut().enumerate() {
         s.id = i + 1;
     }
-    Stories { stories }
+    let mut stories = Stories {
+        stories,
+        topics: Vec::new(),
+    };
+    attach_topics(&mut stories, clusters, options.label_terms);
+    stories
 }
 
 fn centroid<'a>(vectors: impl Iterator<Item = &'a SparseVector>) -> SparseVector {

@@ -66,12 +66,24 @@ pub struct TermCount {
     pub title_count: u32,
 }
 
-/// Bigram hashes are marked so that they never collide with a unigram's by construction.
-const BIGRAM_MARK: u64 = 0xB16_0000_0000_0B16;
+/// The top bit of a term hash tells bigrams (set) from single words (clear), so that they
+/// never collide and later stages can weigh them apart (see [`is_bigram`]).
+const BIGRAM_BIT: u64 = 1 << 63;
 
-/// The stable hash that identifies a term: XXH3-64 of its normalised, stemmed UTF-8 bytes.
+/// The stable hash that identifies a term: XXH3-64 of its normalised, stemmed UTF-8 bytes,
+/// top bit cleared (it marks bigrams).
 pub fn term_hash(term: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(term.as_bytes())
+    xxhash_rust::xxh3::xxh3_64(term.as_bytes()) & !BIGRAM_BIT
+}
+
+/// The hash of the bigram of two adjacent terms.
+fn bigram_hash(first: u64, second: u64) -> u64 {
+    sequence_hash(&[first, second]) | BIGRAM_BIT
+}
+
+/// Whether a term hash is a bigram's.
+pub fn is_bigram(term: u64) -> bool {
+    term & BIGRAM_BIT != 0
 }
 
 /// What analysis learned about one document.
@@ -504,7 +516,7 @@ impl<'a> TermCounter<'a> {
             self.count(hash, &raw[a as usize..b as usize], is_title);
             if self.bigrams {
                 if let Some((first, start)) = previous {
-                    let pair = sequence_hash(&[first, hash]) ^ BIGRAM_MARK;
+                    let pair = bigram_hash(first, hash);
                     self.count(pair, &raw[start as usize..b as usize], is_title);
                 }
                 previous = Some((hash, a));

@@ -1,6 +1,6 @@
 //! Vocabulary and weights.
 
-use crate::text::AnalyzedCorpus;
+use crate::text::{is_bigram, AnalyzedCorpus};
 use ahash::AHashMap;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -20,6 +20,13 @@ pub struct TfIdfOptions {
     /// Keep only a document's this many heaviest terms (its keywords), so that long and
     /// short articles are compared on the same footing; `None` keeps all.
     pub max_terms: Option<usize>,
+    /// Each weight is raised to this power before normalisation. Below 1 it flattens a
+    /// vector, so that a story is carried by many shared details rather than by one or two
+    /// rare names that two different events of the same people also share.
+    pub weight_power: f64,
+    /// Bigrams count with this factor in the vectors (0: not at all). They stay in the
+    /// vocabulary either way, for labels.
+    pub bigram_weight: f64,
 }
 
 impl Default for TfIdfOptions {
@@ -30,6 +37,8 @@ impl Default for TfIdfOptions {
             title_weight: 2.0,
             sublinear_tf: true,
             max_terms: None,
+            weight_power: 1.0,
+            bigram_weight: 1.0,
         }
     }
 }
@@ -194,9 +203,22 @@ impl TfIdf {
                         } else {
                             count
                         };
-                        v.ids.push(id);
-                        v.weights
-                            .push((tf * vocabulary.idf[id as usize] as f64) as f32);
+                        let factor = if is_bigram(t.term) {
+                            options.bigram_weight
+                        } else {
+                            1.0
+                        };
+                        let weight = tf * vocabulary.idf[id as usize] as f64 * factor;
+                        if weight > 0.0 {
+                            v.ids.push(id);
+                            // powf(1) is exact, but skipping it keeps the common case cheap.
+                            let weight = if options.weight_power == 1.0 {
+                                weight
+                            } else {
+                                weight.powf(options.weight_power)
+                            };
+                            v.weights.push(weight as f32);
+                        }
                     }
                 }
                 if let Some(k) = options.max_terms {

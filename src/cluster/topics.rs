@@ -1,0 +1,110 @@
+//! Topics: the stories merged further, as a looser cut of the same average-linkage tree.
+//!
+//! Each story becomes one node, weighted by its documents, and two stories are linked by
+//! the sum of the similarities over their pairs of nodes. Average linkage then goes on from
+//! the stories with a lower threshold: the mean over all pairs of documents, as within a
+//! story, so a topic is what the story merges would have become had they gone on.
+
+use super::average_linkage;
+use crate::tfidf::NeighbourGraph;
+use ahash::AHashMap;
+
+/// Groups stories into topics. `graph` and `weights` are those the stories were clustered
+/// on, and `stories` each node's story key (unique per story, and ordering the stories
+/// for ties). Returns each node's topic key: the smallest story key in its topic.
+pub fn topic_linkage(
+    graph: &NeighbourGraph,
+    weights: &[u32],
+    stories: &[u32],
+    threshold: f64,
+) -> Vec<u32> {
+    // Stories in key order; a story's key is its smallest member rank, so it ranks it too.
+    let mut keys: Vec<u32> = stories.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    let index = |key: u32| keys.binary_search(&key).expect("every story has a key") as u32;
+    let mut story_weight = vec![0u32; keys.len()];
+    for (node, &key) in stories.iter().enumerate() {
+        story_weight[index(key) as usize] += weights[node];
+    }
+    // Summed in f64 over the edges in graph order, which depends only on the input.
+    let mut sums: AHashMap<(u32, u32), f64> = AHashMap::new();
+    for a in 0..graph.len() {
+        let sa = index(stories[a]);
+        for &(b, s) in graph.neighbours(a) {
+            let sb = index(stories[b as usize]);
+            if (a as u32) < b && sa != sb {
+                let pair = (sa.min(sb), sa.max(sb));
+                *sums.entry(pair).or_insert(0.0) +=
+                    f64::from(s) * f64::from(weights[a]) * f64::from(weights[b as usize]);
+            }
+        }
+    }
+    let mut pairs: Vec<(u32, u32, f32)> = sums
+        .into_iter()
+        .map(|((a, b), sum)| {
+            let pairs = f64::from(story_weight[a as usize]) * f64::from(story_weight[b as usize]);
+            (a, b, (sum / pairs) as f32)
+        })
+        .collect();
+    pairs.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    let story_graph = NeighbourGraph::from_pairs(keys.len(), 0.0, &pairs);
+    let topic_of_story = average_linkage(&story_graph, &story_weight, threshold, &keys);
+    stories
+        .iter()
+        .map(|&key| topic_of_story[index(key) as usize])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small graph: two tight pairs (0,1) and (2,3) loosely linked, and a loner 4.
+    fn graph() -> NeighbourGraph {
+        NeighbourGraph::from_pairs(
+            5,
+            0.0,
+            &[
+                (0, 1, 0.9),
+                (2, 3, 0.8),
+                (0, 2, 0.3),
+                (1, 3, 0.2),
+                (1, 2, 0.1),
+                (3, 4, 0.05),
+            ],
+        )
+    }
+
+    #[test]
+    fn topics_are_a_looser_cut_of_the_same_tree() {
+        let g = graph();
+        let w = vec![1u32; 5];
+        let rank: Vec<u32> = (0..5).collect();
+        // Brute force: average linkage from singletons at the lower threshold.
+        for (story_t, topic_t) in [(0.5, 0.1), (0.5, 0.2), (0.5, 0.01), (0.85, 0.1)] {
+            let stories = average_linkage(&g, &w, story_t, &rank);
+            let topics = topic_linkage(&g, &w, &stories, topic_t);
+            let direct = average_linkage(&g, &w, topic_t, &rank);
+            assert_eq!(topics, direct, "stories at {story_t}, topics at {topic_t}");
+        }
+    }
+
+    #[test]
+    fn every_story_lies_in_one_topic() {
+        let g = graph();
+        let w = vec![2u32, 1, 1, 3, 1];
+        let rank: Vec<u32> = (0..5).collect();
+        let stories = average_linkage(&g, &w, 0.5, &rank);
+        let topics = topic_linkage(&g, &w, &stories, 0.1);
+        for a in 0..5 {
+            for b in 0..5 {
+                if stories[a] == stories[b] {
+                    assert_eq!(topics[a], topics[b]);
+                }
+            }
+        }
+        assert_eq!(topics[0], topics[2]);
+        assert_ne!(topics[0], topics[4]);
+    }
+}
