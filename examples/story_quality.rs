@@ -1,158 +1,165 @@
-//! Story clustering quality against the labelled corpora, over a grid of settings.
+//! Story and topic quality on every labelled dev set, with the default options, then the
+//! sensitivity of the figures to each option around its default.
 //!
 //! `cargo run --release --example story_quality -- ../shared/data`
+//!
+//! Story level: B-cubed F1 against the event gold (ECB+, its headline-only cut) and the
+//! SemEval-2022 pairs (same-story pairs joined / unrelated pairs joined). Topic level:
+//! B-cubed F1 against the topic gold (wikiref220, ECB+ topics).
 
-use storyclust::cluster::{refine, relative_average_linkage, score, Units};
-use storyclust::corpus::{read_corpus, ReadOptions};
-use storyclust::minhash::{find_duplicates, id_order, DedupOptions};
-use storyclust::text::{analyze, AnalysisOptions};
-use storyclust::tfidf::{neighbour_graph, TfIdf, TfIdfOptions};
+use std::path::Path;
+use storyclust::cluster::{
+    cluster_stories, read_gold, read_pairs, score, score_pairs, JudgedPair, StoryClusters,
+    StoryOptions,
+};
+use storyclust::corpus::{read_corpus, Document, ReadOptions};
+use storyclust::minhash::{find_duplicates, Dedup, DedupOptions};
+use storyclust::pipeline::PipelineOptions;
+use storyclust::text::{analyze, AnalyzedCorpus};
 
-/// (floor, cohesion ratio, refinement rounds)
-type Setting = (f64, f64, usize);
+/// What a set is scored against, and at which grain.
+enum Truth {
+    Gold(&'static str, Vec<(String, String)>),
+    Pairs(Vec<JudgedPair>),
+}
+
+struct Set {
+    name: &'static str,
+    docs: Vec<Document>,
+    analyzed: AnalyzedCorpus,
+    dedup: Dedup,
+    stories: Option<Truth>,
+    topics: Option<Truth>,
+}
+
+fn load(dir: &Path) -> Vec<Set> {
+    let gold = |f: &str, grain| Truth::Gold(grain, read_gold(&dir.join(f)).expect("gold"));
+    let pairs = |f: &str| Truth::Pairs(read_pairs(&dir.join(f)).expect("pairs"));
+    let sets: [(&str, Option<Truth>, Option<Truth>); 5] = [
+        (
+            "ecbplus",
+            Some(gold("ecbplus.gold.tsv", "events")),
+            Some(gold("ecbplus.topics.gold.tsv", "topics")),
+        ),
+        ("ecbplus-titles", Some(gold("ecbplus.gold.tsv", "events")), None),
+        ("semeval22-en", Some(pairs("semeval22-en.pairs.tsv")), None),
+        ("semeval22-ar-dev", Some(pairs("semeval22-ar-dev.pairs.tsv")), None),
+        ("wikiref220", None, Some(gold("wikiref220.gold.tsv", "topics"))),
+    ];
+    let options = PipelineOptions::default();
+    sets.into_iter()
+        .map(|(name, stories, topics)| {
+            let path = dir.join(format!("{name}.jsonl"));
+            let docs = read_corpus(&[path], &ReadOptions::default())
+                .expect("corpus")
+                .documents;
+            let analyzed = analyze(&docs, &options.analysis);
+            let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default());
+            Set {
+                name,
+                docs,
+                analyzed,
+                dedup,
+                stories,
+                topics,
+            }
+        })
+        .collect()
+}
+
+fn figures(set: &Set, truth: &Truth, labels: &[u32]) -> String {
+    let prediction: Vec<(String, Option<String>)> = set
+        .docs
+        .iter()
+        .zip(labels)
+        .map(|(d, l)| (d.id.clone(), Some(l.to_string())))
+        .collect();
+    match truth {
+        Truth::Gold(grain, gold) => {
+            format!("{grain} F1 {:.3}", score(gold, &prediction).bcubed_f1)
+        }
+        Truth::Pairs(pairs) => {
+            let s = score_pairs(pairs, &prediction);
+            format!("same {:.3} / unrelated {:.3}", s.same_joined, s.unrelated_joined)
+        }
+    }
+}
+
+fn run(set: &Set, options: &StoryOptions) -> StoryClusters {
+    cluster_stories(&set.docs, &set.analyzed, &set.dedup, options)
+}
+
+/// One line per set: its figures at both grains.
+fn report(sets: &[Set], options: &StoryOptions, indent: &str) {
+    for set in sets {
+        let clusters = run(set, options);
+        let mut line = format!("{indent}{:<17}", set.name);
+        if let Some(t) = &set.stories {
+            line.push_str(&format!(" story: {}", figures(set, t, &clusters.labels)));
+        }
+        if let Some(t) = &set.topics {
+            line.push_str(&format!("  topic: {}", figures(set, t, &clusters.topics)));
+        }
+        println!("{line}");
+    }
+}
 
 fn main() {
     let dir = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "../shared/data".into());
-    let floors = [0.05, 0.06, 0.07, 0.08, 0.09, 0.10];
-    let relatives = [0.55, 0.6, 0.65, 0.7];
-    let rounds_grid = [0usize, 1, 2];
-    // corpus → setting → B-cubed F1
-    let mut results: Vec<Vec<(Setting, f64)>> = Vec::new();
-    for name in ["wikiref220", "ecbplus"] {
-        let corpus =
-            read_corpus(&[format!("{dir}/{name}.jsonl")], &ReadOptions::default()).unwrap();
-        let gold =
-            storyclust::cluster::read_gold(std::path::Path::new(&format!("{dir}/{name}.gold.tsv")))
-                .unwrap();
-        let docs = &corpus.documents;
-        let analyzed = analyze(
-            docs,
-            &AnalysisOptions {
-                bigrams: true,
-                ..AnalysisOptions::default()
+    let sets = load(Path::new(&dir));
+    let defaults = StoryOptions::default();
+    println!("== defaults");
+    report(&sets, &defaults, "  ");
+    // Each option moved on its own, the others at their defaults.
+    let mut grid: Vec<(String, StoryOptions)> = Vec::new();
+    for t in [0.2, 0.225, 0.275, 0.3] {
+        grid.push((
+            format!("threshold {t}"),
+            StoryOptions {
+                threshold: t,
+                ..defaults.clone()
             },
-        );
-        let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default());
-        // As the library does: near-duplicate groups are clustered as weighted units.
-        let units = Units::new(docs.len(), &dedup.groups);
-        let rank = units.ranks(&id_order(docs));
-        let model = TfIdf::fit_documents(
-            &analyzed,
-            &units.representatives,
-            &TfIdfOptions {
-                min_df: 2,
-                ..TfIdfOptions::default()
+        ));
+    }
+    for t in [0.08, 0.12] {
+        grid.push((
+            format!("topic threshold {t}"),
+            StoryOptions {
+                topic_threshold: t,
+                ..defaults.clone()
             },
-        );
-        let graph_threshold: f32 = std::env::var("GRAPH")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.04);
-        // The library's default (40), `KEYWORDS=0` for the exact search.
-        let keywords: Option<usize> =
-            match std::env::var("KEYWORDS").ok().and_then(|v| v.parse().ok()) {
-                Some(0) => None,
-                Some(k) => Some(k),
-                None => storyclust::cluster::StoryOptions::default().keywords,
-            };
-        let graph = neighbour_graph(
-            &model.vectors,
-            model.vocabulary.len(),
-            graph_threshold,
-            keywords,
-            None,
-        );
-        if keywords.is_some() {
-            let exact = neighbour_graph(
-                &model.vectors,
-                model.vocabulary.len(),
-                graph_threshold,
-                None,
-                None,
-            );
-            println!(
-                "{name}: keyword search found {} of {} pairs (recall {:.4})",
-                graph.edge_count(),
-                exact.edge_count(),
-                graph.edge_count() as f64 / exact.edge_count().max(1) as f64
-            );
-        }
-        let background = model.background_similarity();
-        println!("{name}: background similarity {background:.4}");
-        let mut scores = Vec::new();
-        for &rounds in &rounds_grid {
-            for &relative in &relatives {
-                let mut line = format!("{name:<10} refine {rounds} α {relative:.2}:");
-                for &floor in &floors {
-                    // As the library does: the floor is never below the corpus background.
-                    let effective = f64::max(floor, background);
-                    let mut labels = relative_average_linkage(
-                        &graph,
-                        &units.weights,
-                        effective,
-                        relative,
-                        &rank,
-                    );
-                    for _ in 0..rounds {
-                        labels = refine(
-                            &model.vectors,
-                            &graph,
-                            &labels,
-                            &units.weights,
-                            &rank,
-                            effective as f32,
-                        );
-                    }
-                    let labels = units.spread(&labels);
-                    let pred: Vec<(String, Option<String>)> = docs
-                        .iter()
-                        .zip(&labels)
-                        .map(|(d, l)| (d.id.clone(), Some(l.to_string())))
-                        .collect();
-                    let s = score(&gold, &pred);
-                    line.push_str(&format!(" {floor:.2}→{:.3}", s.bcubed_f1));
-                    scores.push(((floor, relative, rounds), s.bcubed_f1));
-                }
-                println!("{line}");
-            }
-        }
-        results.push(scores);
+        ));
     }
-    let names = ["wikiref220", "ecbplus"];
-    for (chosen_on, other) in [(0, 1), (1, 0)] {
-        let best = results[chosen_on]
-            .iter()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap();
-        let transfer = results[other].iter().find(|r| r.0 == best.0).unwrap();
-        println!(
-            "chosen on {}: floor {} α {} refine {} → {} {:.3}, {} {:.3}",
-            names[chosen_on],
-            best.0 .0,
-            best.0 .1,
-            best.0 .2,
-            names[chosen_on],
-            best.1,
-            names[other],
-            transfer.1
-        );
+    for p in [0.35, 0.65, 1.0] {
+        let mut o = defaults.clone();
+        o.tfidf.weight_power = p;
+        grid.push((format!("weight power {p}"), o));
     }
-    let both = (0..results[0].len())
-        .max_by(|&a, &b| {
-            results[0][a]
-                .1
-                .min(results[1][a].1)
-                .total_cmp(&results[0][b].1.min(results[1][b].1))
-        })
-        .unwrap();
-    println!(
-        "best worst-case: floor {} α {} refine {} → wikiref220 {:.3}, ecbplus {:.3}",
-        results[0][both].0 .0,
-        results[0][both].0 .1,
-        results[0][both].0 .2,
-        results[0][both].1,
-        results[1][both].1
-    );
+    for b in [0.5, 1.0] {
+        let mut o = defaults.clone();
+        o.tfidf.bigram_weight = b;
+        grid.push((format!("bigram weight {b}"), o));
+    }
+    for r in [0usize, 2] {
+        grid.push((
+            format!("refine {r}"),
+            StoryOptions {
+                refine_rounds: r,
+                ..defaults.clone()
+            },
+        ));
+    }
+    grid.push((
+        "cohesion ratio 0.65".into(),
+        StoryOptions {
+            cohesion_ratio: 0.65,
+            ..defaults.clone()
+        },
+    ));
+    for (name, options) in &grid {
+        println!("== {name}");
+        report(&sets, options, "  ");
+    }
 }

@@ -364,16 +364,25 @@ fn skipped_by_reason(corpus: &Corpus) -> std::collections::BTreeMap<&'static str
 }
 
 fn eval(args: EvalArgs) -> Result<()> {
-    let gold = storyclust::cluster::read_gold(&args.gold)?;
-    let prediction = storyclust::cluster::read_prediction(&args.prediction)?;
-    let scores = storyclust::cluster::score(&gold, &prediction);
+    use storyclust::cluster::{read_gold, read_pairs, read_prediction, score, score_pairs};
+    let prediction = read_prediction(&args.prediction)?;
+    let (text, json) = match (&args.gold, &args.pairs) {
+        (_, Some(pairs)) => {
+            let scores = score_pairs(&read_pairs(pairs)?, &prediction);
+            (scores.to_text(), serde_json::to_string(&scores)?)
+        }
+        (Some(gold), None) => {
+            let scores = score(&read_gold(gold)?, &prediction);
+            (scores.to_text(), serde_json::to_string(&scores)?)
+        }
+        (None, None) => unreachable!("clap requires --gold or --pairs"),
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if !args.json {
-        write!(out, "{}", scores.to_text())?;
+        write!(out, "{text}")?;
     }
-    serde_json::to_writer(&mut out, &scores)?;
-    writeln!(out)?;
+    writeln!(out, "{json}")?;
     Ok(())
 }
 

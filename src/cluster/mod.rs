@@ -3,6 +3,7 @@
 
 mod agglomerative;
 mod eval;
+mod pairs;
 mod refine;
 mod stories;
 mod topics;
@@ -11,6 +12,7 @@ mod units;
 
 pub use agglomerative::{average_linkage, relative_average_linkage};
 pub use eval::{read_gold, read_prediction, score, Scores};
+pub use pairs::{read_pairs, score_pairs, JudgedPair, PairScores};
 pub use refine::refine;
 pub use stories::{cluster_stories, StoryClusters, StoryOptions};
 pub use topics::topic_linkage;

@@ -156,7 +156,7 @@ pub fn cluster_stories(
         &graph,
         &units.weights,
         &unit_labels,
-        options.topic_threshold.max(background),
+        options.topic_threshold,
     );
     let topics = units.spread(&unit_topics);
     lap("topics");

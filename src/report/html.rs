@@ -28,6 +28,8 @@ struct Context<'a> {
     timeline: Option<Timeline>,
     stories: Vec<Card<'a>>,
     singles: Vec<Card<'a>>,
+    /// Topics of two stories or more, with their stories' ids.
+    topics: Vec<&'a crate::summary::Topic>,
     sources: Vec<String>,
 }
 
@@ -45,6 +47,8 @@ struct Overview {
 #[derive(Serialize)]
 struct Card<'a> {
     story: &'a Story,
+    /// Its topic, when the topic holds other stories too.
+    topic: Option<&'a crate::summary::Topic>,
     colour: Option<&'static str>,
     first: Option<String>,
     last: Option<String>,
@@ -150,9 +154,14 @@ pub fn render_html<P: Serialize>(
         timeline: timeline(stories, &colours),
         stories: multi
             .iter()
-            .map(|s| make_card(s, colours.get(&s.id).copied()))
+            .map(|s| make_card(s, colours.get(&s.id).copied(), stories))
             .collect(),
-        singles: single.iter().map(|s| make_card(s, None)).collect(),
+        singles: single.iter().map(|s| make_card(s, None, stories)).collect(),
+        topics: stories
+            .topics
+            .iter()
+            .filter(|t| t.stories.len() > 1)
+            .collect(),
         sources: sources.into_iter().collect(),
     };
     let mut env = minijinja::Environment::new();
@@ -163,7 +172,11 @@ pub fn render_html<P: Serialize>(
     env.get_template("report.html")?.render(&context)
 }
 
-fn make_card<'s>(s: &'s Story, colour: Option<&'static str>) -> Card<'s> {
+fn make_card<'s>(s: &'s Story, colour: Option<&'static str>, all: &'s Stories) -> Card<'s> {
+    let topic = all
+        .topics
+        .get(s.topic.wrapping_sub(1))
+        .filter(|t| t.stories.len() > 1);
     let sources_key: String = s
         .sources
         .iter()
@@ -173,6 +186,7 @@ fn make_card<'s>(s: &'s Story, colour: Option<&'static str>) -> Card<'s> {
     let split = s.members.len().min(MEMBERS_SHOWN);
     Card {
         story: s,
+        topic,
         colour,
         first: day(s.first_date),
         last: day(s.last_date),

@@ -65,6 +65,7 @@ impl Accounting {
 struct Document<'a, P: Serialize> {
     parameters: &'a P,
     accounting: &'a Accounting,
+    topics: &'a [crate::summary::Topic],
     stories: &'a [Story],
 }
 
@@ -91,6 +92,7 @@ pub fn write_stories<P: Serialize>(
                 &Document {
                     parameters,
                     accounting,
+                    topics: &stories.topics,
                     stories: &stories.stories,
                 },
             )?;
@@ -107,6 +109,7 @@ pub fn write_stories<P: Serialize>(
             let mut w = csv::Writer::from_writer(out);
             w.write_record([
                 "id",
+                "topic",
                 "size",
                 "label",
                 "headline",
@@ -126,6 +129,7 @@ pub fn write_stories<P: Serialize>(
                 let members: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
                 w.write_record([
                     s.id.to_string(),
+                    s.topic.to_string(),
                     s.size.to_string(),
                     s.label.join("; "),
                     s.headline.clone(),
@@ -203,92 +207,144 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
 
 fn table(stories: &Stories, accounting: &Accounting, width: usize) -> String {
     let mut s = String::new();
-    let multi: Vec<&Story> = stories.stories.iter().filter(|x| x.size > 1).collect();
-    let single: Vec<&Story> = stories.stories.iter().filter(|x| x.size == 1).collect();
+    let multi = stories.stories.iter().filter(|x| x.size > 1).count();
+    let single = stories.stories.len() - multi;
+    let topics = stories.topics.iter().filter(|t| t.size > 1).count();
     let _ = writeln!(
         s,
-        "{} stories of two articles or more, {} single articles ({})\n",
-        multi.len(),
-        single.len(),
+        "{multi} stories of two articles or more in {topics} topic{}, {single} single articles ({})\n",
+        if topics == 1 { "" } else { "s" },
         accounting.line()
     );
-    for story in &multi {
-        let mut head = format!("#{}  {} articles", story.id, story.size);
-        if !story.sources.is_empty() {
-            let _ = write!(head, " · {} sources", story.sources.len());
-        }
-        let d = dates(story);
-        if !d.is_empty() {
-            let _ = write!(head, " · {d}");
-        }
-        let _ = write!(head, " · cohesion {:.2}", story.cohesion);
-        let _ = writeln!(s, "{head}");
-        s.push_str(&wrap(&story.headline, width, "   "));
-        s.push_str(&wrap(
-            &format!("[{}]", story.label.join(" · ")),
-            width,
-            "   ",
-        ));
-        for m in &story.members {
-            let mut tail = String::new();
-            if let Some(src) = &m.source {
-                let _ = write!(tail, " — {src}");
+    // Topics of one article are listed with the single articles, at the end.
+    for topic in stories.topics.iter().filter(|t| t.size > 1) {
+        let _ = writeln!(
+            s,
+            "TOPIC {}  {} stories · {} articles",
+            topic.id,
+            topic.stories.len(),
+            topic.size
+        );
+        s.push_str(&wrap(&format!("[{}]", topic.label.join(" · ")), width, "  "));
+        s.push('\n');
+        for &id in &topic.stories {
+            let story = &stories.stories[id - 1];
+            if story.size > 1 {
+                table_story(&mut s, story, width);
+            } else {
+                single_line(&mut s, story, width);
             }
-            if let Some(d) = m.date {
-                let _ = write!(tail, " {}", d.date_string());
-            }
-            s.push_str(&wrap(
-                &format!("• {}{tail} ({:.2}) [{}]", m.headline, m.similarity, m.id),
-                width,
-                "     ",
-            ));
-        }
-        for k in &story.key_sentences {
-            s.push_str(&wrap(&format!("› {k}"), width, "   "));
-        }
-        for g in &story.duplicate_groups {
-            let copies: Vec<String> = g
-                .copies
-                .iter()
-                .map(|c| format!("{} ({:.2})", with_source(&c.id, &c.source), c.jaccard))
-                .collect();
-            s.push_str(&wrap(
-                &format!(
-                    "≈ {} republished as {}",
-                    with_source(&g.canonical, &g.source),
-                    copies.join(", ")
-                ),
-                width,
-                "   ",
-            ));
         }
         s.push('\n');
     }
-    if !single.is_empty() {
+    let lone: Vec<&Story> = stories
+        .topics
+        .iter()
+        .filter(|t| t.size == 1)
+        .map(|t| &stories.stories[t.stories[0] - 1])
+        .collect();
+    if !lone.is_empty() {
         let _ = writeln!(s, "single articles:");
-        for story in &single {
-            let m = &story.members[0];
-            let src = m
-                .source
-                .as_deref()
-                .map(|x| format!(" — {x}"))
-                .unwrap_or_default();
-            s.push_str(&wrap(
-                &format!("#{}  {}{src} [{}]", story.id, story.headline, m.id),
-                width,
-                "  ",
-            ));
+        for story in lone {
+            single_line(&mut s, story, width);
         }
     }
     s
+}
+
+/// A single-article story on one line.
+fn single_line(s: &mut String, story: &Story, width: usize) {
+    let m = &story.members[0];
+    let src = m
+        .source
+        .as_deref()
+        .map(|x| format!(" — {x}"))
+        .unwrap_or_default();
+    s.push_str(&wrap(
+        &format!("#{}  {}{src} [{}]", story.id, story.headline, m.id),
+        width,
+        "  ",
+    ));
+}
+
+/// A story of several articles: its head, headline, label, members, key sentences and
+/// near-duplicates.
+fn table_story(s: &mut String, story: &Story, width: usize) {
+    let mut head = format!("#{}  {} articles", story.id, story.size);
+    if !story.sources.is_empty() {
+        let _ = write!(head, " · {} sources", story.sources.len());
+    }
+    let d = dates(story);
+    if !d.is_empty() {
+        let _ = write!(head, " · {d}");
+    }
+    let _ = write!(head, " · cohesion {:.2}", story.cohesion);
+    let _ = writeln!(s, "{head}");
+    s.push_str(&wrap(&story.headline, width, "   "));
+    s.push_str(&wrap(
+        &format!("[{}]", story.label.join(" · ")),
+        width,
+        "   ",
+    ));
+    for m in &story.members {
+        let mut tail = String::new();
+        if let Some(src) = &m.source {
+            let _ = write!(tail, " — {src}");
+        }
+        if let Some(d) = m.date {
+            let _ = write!(tail, " {}", d.date_string());
+        }
+        s.push_str(&wrap(
+            &format!("• {}{tail} ({:.2}) [{}]", m.headline, m.similarity, m.id),
+            width,
+            "     ",
+        ));
+    }
+    for k in &story.key_sentences {
+        s.push_str(&wrap(&format!("› {k}"), width, "   "));
+    }
+    for g in &story.duplicate_groups {
+        let copies: Vec<String> = g
+            .copies
+            .iter()
+            .map(|c| format!("{} ({:.2})", with_source(&c.id, &c.source), c.jaccard))
+            .collect();
+        s.push_str(&wrap(
+            &format!(
+                "≈ {} republished as {}",
+                with_source(&g.canonical, &g.source),
+                copies.join(", ")
+            ),
+            width,
+            "   ",
+        ));
+    }
+    s.push('\n');
 }
 
 fn markdown(stories: &Stories, accounting: &Accounting) -> String {
     let mut s = String::from("# Stories\n\n");
     let _ = writeln!(s, "{}\n", accounting.line());
     let esc = |t: &str| t.replace('|', "\\|").replace('\n', " ");
-    for story in &stories.stories {
-        let _ = writeln!(s, "## {}. {}\n", story.id, esc(&story.headline));
+    let in_topic_order = stories
+        .topics
+        .iter()
+        .flat_map(|t| t.stories.iter().map(move |&id| (t, id)));
+    let mut current = 0;
+    for (topic, id) in in_topic_order {
+        let story = &stories.stories[id - 1];
+        if topic.id != current {
+            current = topic.id;
+            let _ = writeln!(
+                s,
+                "## Topic {}: {}\n\n{} stories, {} articles\n",
+                topic.id,
+                esc(&topic.label.join(" · ")),
+                topic.stories.len(),
+                topic.size
+            );
+        }
+        let _ = writeln!(s, "### {}. {}\n", story.id, esc(&story.headline));
         let _ = writeln!(s, "- **Articles:** {}", story.size);
         let _ = writeln!(s, "- **Label:** {}", esc(&story.label.join(" · ")));
         let d = dates(story);
