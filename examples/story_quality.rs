@@ -41,10 +41,22 @@ fn load(dir: &Path) -> Vec<Set> {
             Some(gold("ecbplus.gold.tsv", "events")),
             Some(gold("ecbplus.topics.gold.tsv", "topics")),
         ),
-        ("ecbplus-titles", Some(gold("ecbplus.gold.tsv", "events")), None),
+        (
+            "ecbplus-titles",
+            Some(gold("ecbplus.gold.tsv", "events")),
+            None,
+        ),
         ("semeval22-en", Some(pairs("semeval22-en.pairs.tsv")), None),
-        ("semeval22-ar-dev", Some(pairs("semeval22-ar-dev.pairs.tsv")), None),
-        ("wikiref220", None, Some(gold("wikiref220.gold.tsv", "topics"))),
+        (
+            "semeval22-ar-dev",
+            Some(pairs("semeval22-ar-dev.pairs.tsv")),
+            None,
+        ),
+        (
+            "wikiref220",
+            None,
+            Some(gold("wikiref220.gold.tsv", "topics")),
+        ),
     ];
     let options = PipelineOptions::default();
     sets.into_iter()
@@ -80,7 +92,10 @@ fn figures(set: &Set, truth: &Truth, labels: &[u32]) -> String {
         }
         Truth::Pairs(pairs) => {
             let s = score_pairs(pairs, &prediction);
-            format!("same {:.3} / unrelated {:.3}", s.same_joined, s.unrelated_joined)
+            format!(
+                "same {:.3} / unrelated {:.3}",
+                s.same_joined, s.unrelated_joined
+            )
         }
     }
 }

@@ -310,7 +310,9 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     }
     let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     if let Some(path) = &args.assignments {
-        write_atomic(path, |w| report::write_assignments(w, &ids, &stories, args.level.into()))?;
+        write_atomic(path, |w| {
+            report::write_assignments(w, &ids, &stories, args.level.into())
+        })?;
     }
     if !quiet {
         eprintln!("{}", accounting.line());

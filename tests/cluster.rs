@@ -87,9 +87,10 @@ fn every_format_and_the_assignments() {
         .lines()
         .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
     let csv = std::fs::read_to_string(dir.path().join("stories.csv")).unwrap();
-    assert!(csv.starts_with("id,size,label,headline"));
+    assert!(csv.starts_with("id,topic,size,label,headline"));
     let md = std::fs::read_to_string(dir.path().join("stories.md")).unwrap();
     assert!(md.starts_with("# Stories") && md.contains("| article | source | date | similarity |"));
+    assert!(md.contains("## Topic 1: "), "{md}");
 
     let assignments = dir.path().join("a.tsv");
     ok(storyclust(&[
@@ -314,5 +315,76 @@ proptest! {
         rotated.rotate_left(rotation % docs.len());
         prop_assert_eq!(run(&docs, 2), reference.clone());
         prop_assert_eq!(run(&rotated, 2), reference);
+    }
+}
+
+/// `eval --pairs` gives the figures of `../shared/tools/score_pairs.py` on the same files: a
+/// hand-made case with missing ids and in-between scores, and the SemEval sets when present.
+/// Needs python3 and the reference script; skipped without them.
+#[test]
+fn eval_pairs_matches_the_reference_scorer() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let script = shared.join("tools/score_pairs.py");
+    if !script.exists() || Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("skipped: no python3 or no ../shared/tools/score_pairs.py");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs.tsv");
+    std::fs::write(
+        &pairs,
+        "a\tb\t1.0\na\tc\t1.5\nb\td\t3.5\nc\td\t4\na\td\t2.5\na\tzz\t1\n",
+    )
+    .unwrap();
+    let pred = dir.path().join("pred.tsv");
+    std::fs::write(&pred, "id\tstory\na\t1\nb\t1\nc\t2\nd\t1\n").unwrap();
+    let mut cases = vec![(pairs, pred)];
+    for name in ["semeval22-en", "semeval22-ar-dev"] {
+        let data = shared.join(format!("data/{name}.jsonl"));
+        if data.exists() {
+            let pred = dir.path().join(format!("{name}.tsv"));
+            ok(storyclust(&[
+                "-q",
+                "cluster",
+                data.to_str().unwrap(),
+                "--assignments",
+                pred.to_str().unwrap(),
+                "-o",
+                "/dev/null",
+            ]));
+            cases.push((shared.join(format!("data/{name}.pairs.tsv")), pred));
+        }
+    }
+    for (pairs, pred) in cases {
+        let ours: serde_json::Value = serde_json::from_str(
+            ok(storyclust(&[
+                "eval",
+                "--pairs",
+                pairs.to_str().unwrap(),
+                pred.to_str().unwrap(),
+                "--json",
+            ]))
+            .trim(),
+        )
+        .unwrap();
+        let out = ok(Command::new("python3")
+            .arg(&script)
+            .arg(&pairs)
+            .arg(&pred)
+            .output()
+            .unwrap());
+        let reference: serde_json::Value =
+            serde_json::from_str(out.trim().lines().last().unwrap()).unwrap();
+        for key in ["same_joined", "unrelated_joined", "pair_accuracy"] {
+            let (a, b) = (
+                ours[key].as_f64().unwrap(),
+                reference[key].as_f64().unwrap(),
+            );
+            assert!(
+                (a - b).abs() < 1e-9,
+                "{key}: {a} vs {b} on {}",
+                pairs.display()
+            );
+        }
     }
 }

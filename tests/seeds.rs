@@ -56,3 +56,43 @@ fn site_furniture_is_boilerplate_and_subheadings_are_content() {
         assert_eq!(kind_of(subheading), [LineKind::Content], "{subheading}");
     }
 }
+
+/// Runs `cluster` on the seeds and returns `id → assignment` at `level`.
+fn assignments(level: &str) -> std::collections::BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.tsv");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_storyclust"))
+        .args([
+            "cluster",
+            "seeds",
+            "-q",
+            "-o",
+            "/dev/null",
+            "--level",
+            level,
+        ])
+        .arg("--assignments")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(format!("id\t{level}").as_str()));
+    lines
+        .map(|l| {
+            let (id, a) = l.split_once('\t').unwrap();
+            (id[..3].to_string(), a.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_secret_calls_are_one_story_inside_one_trump_putin_topic() {
+    let story = assignments("story");
+    // 001 and 003 both report the secret calls; 002 is about a summit after Riyadh.
+    assert_eq!(story["001"], story["003"]);
+    assert_ne!(story["002"], story["001"]);
+    let topic = assignments("topic");
+    assert!(topic.values().all(|t| t == &topic["000"]), "{topic:?}");
+}

@@ -158,7 +158,12 @@ pub struct ClusterArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// The gold clustering: `id<TAB>cluster` lines.
-    #[arg(long, value_name = "GOLD.tsv", required_unless_present = "pairs", conflicts_with = "pairs")]
+    #[arg(
+        long,
+        value_name = "GOLD.tsv",
+        required_unless_present = "pairs",
+        conflicts_with = "pairs"
+    )]
     pub gold: Option<PathBuf>,
     /// Pairwise judgements instead of a gold clustering: `id_a<TAB>id_b<TAB>score` lines,
     /// 1 = same story … 4 = very dissimilar (SemEval-2022 Task 8).

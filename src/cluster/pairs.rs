@@ -64,15 +64,13 @@ pub fn read_pairs(path: &Path) -> Result<Vec<JudgedPair>> {
                 b: fields[1].to_string(),
                 score,
             }),
-            _ => {
-                return Err(Error::Format {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "line {}: expected `id_a<TAB>id_b<TAB>score` (a pairs file), found {line:?}",
-                        n + 1
-                    ),
-                })
-            }
+            _ => return Err(Error::Format {
+                path: path.to_path_buf(),
+                message: format!(
+                    "line {}: expected `id_a<TAB>id_b<TAB>score` (a pairs file), found {line:?}",
+                    n + 1
+                ),
+            }),
         }
     }
     Ok(pairs)
@@ -105,7 +103,13 @@ pub fn score_pairs(pairs: &[JudgedPair], prediction: &[(String, Option<String>)]
         bucket[0] += 1;
         bucket[1] += usize::from(joined);
     }
-    let share = |b: [usize; 2]| if b[0] > 0 { b[1] as f64 / b[0] as f64 } else { 0.0 };
+    let share = |b: [usize; 2]| {
+        if b[0] > 0 {
+            b[1] as f64 / b[0] as f64
+        } else {
+            0.0
+        }
+    };
     PairScores {
         same_joined: share(same),
         unrelated_joined: share(unrelated),
@@ -171,7 +175,10 @@ mod tests {
             pair("a", "d", 2.5),
             pair("a", "zz", 1.0),
         ];
-        let s = score_pairs(&pairs, &pred(&[("a", "1"), ("b", "1"), ("c", "2"), ("d", "1")]));
+        let s = score_pairs(
+            &pairs,
+            &pred(&[("a", "1"), ("b", "1"), ("c", "2"), ("d", "1")]),
+        );
         assert_eq!((s.n_same, s.n_unrelated, s.n_middle), (3, 2, 1));
         // Same: a-b joined, a-c apart, a-zz missing (a singleton): 1 of 3.
         assert!((s.same_joined - 1.0 / 3.0).abs() < 1e-12);

@@ -9,6 +9,8 @@ use super::average_linkage;
 use crate::tfidf::NeighbourGraph;
 use ahash::AHashMap;
 
+const SCALE: f64 = (1u64 << 32) as f64;
+
 /// Groups stories into topics. `graph` and `weights` are those the stories were clustered
 /// on, and `stories` each node's story key (unique per story, and ordering the stories
 /// for ties). Returns each node's topic key: the smallest story key in its topic.
@@ -27,16 +29,18 @@ pub fn topic_linkage(
     for (node, &key) in stories.iter().enumerate() {
         story_weight[index(key) as usize] += weights[node];
     }
-    // Summed in f64 over the edges in graph order, which depends only on the input.
-    let mut sums: AHashMap<(u32, u32), f64> = AHashMap::new();
+    // Summed as fixed-point integers, as in the linkage: the sums do not depend on the order
+    // of the edges, and so not on the input order.
+    let mut sums: AHashMap<(u32, u32), u128> = AHashMap::new();
     for a in 0..graph.len() {
         let sa = index(stories[a]);
         for &(b, s) in graph.neighbours(a) {
             let sb = index(stories[b as usize]);
             if (a as u32) < b && sa != sb {
                 let pair = (sa.min(sb), sa.max(sb));
-                *sums.entry(pair).or_insert(0.0) +=
-                    f64::from(s) * f64::from(weights[a]) * f64::from(weights[b as usize]);
+                *sums.entry(pair).or_insert(0) += (f64::from(s) * SCALE).round() as u128
+                    * u128::from(weights[a])
+                    * u128::from(weights[b as usize]);
             }
         }
     }
@@ -44,7 +48,7 @@ pub fn topic_linkage(
         .into_iter()
         .map(|((a, b), sum)| {
             let pairs = f64::from(story_weight[a as usize]) * f64::from(story_weight[b as usize]);
-            (a, b, (sum / pairs) as f32)
+            (a, b, (sum as f64 / SCALE / pairs) as f32)
         })
         .collect();
     pairs.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));

@@ -225,7 +225,11 @@ fn table(stories: &Stories, accounting: &Accounting, width: usize) -> String {
             topic.stories.len(),
             topic.size
         );
-        s.push_str(&wrap(&format!("[{}]", topic.label.join(" · ")), width, "  "));
+        s.push_str(&wrap(
+            &format!("[{}]", topic.label.join(" · ")),
+            width,
+            "  ",
+        ));
         s.push('\n');
         for &id in &topic.stories {
             let story = &stories.stories[id - 1];

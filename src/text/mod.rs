@@ -16,8 +16,8 @@ mod stem;
 mod stopwords;
 
 pub use analysis::{
-    analyze, content_tokens_with_spans, display_form, is_bigram, term_hash, AnalysisOptions, AnalyzedCorpus,
-    AnalyzedDocument, TermCount, TermForms,
+    analyze, content_tokens_with_spans, display_form, is_bigram, term_hash, AnalysisOptions,
+    AnalyzedCorpus, AnalyzedDocument, TermCount, TermForms,
 };
 pub use analyzer::{
     Analyzer, AnalyzerBuilder, DropNumbers, MinChars, Scratch, StemFilter, StopWordFilter,
