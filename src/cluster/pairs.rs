@@ -64,13 +64,15 @@ pub fn read_pairs(path: &Path) -> Result<Vec<JudgedPair>> {
                 b: fields[1].to_string(),
                 score,
             }),
-            _ => return Err(Error::Format {
-                path: path.to_path_buf(),
-                message: format!(
+            _ => {
+                return Err(Error::Format {
+                    path: path.to_path_buf(),
+                    message: format!(
                     "line {}: expected `id_a<TAB>id_b<TAB>score` (a pairs file), found {line:?}",
                     n + 1
                 ),
-            }),
+                })
+            }
         }
     }
     Ok(pairs)

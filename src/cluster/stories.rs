@@ -30,6 +30,10 @@ pub struct StoryOptions {
     pub refine_rounds: usize,
     /// Pairs below this cosine are not kept in the neighbour graph (they count as 0).
     pub graph_threshold: f32,
+    /// Story merges and refinement see only the pairs at or above this cosine (a weaker
+    /// pair counts as 0); topics see every pair the graph kept. Below a quarter of the story
+    /// threshold a pair barely moves a mean, and the linkage holds every pair it sees.
+    pub story_link_floor: f32,
     /// Neighbours are searched through each article's this many heaviest terms (`None`:
     /// an exact search over all terms, much slower on large corpora).
     pub keywords: Option<usize>,
@@ -47,7 +51,8 @@ impl Default for StoryOptions {
             cohesion_ratio: 0.0,
             topic_threshold: 0.1,
             refine_rounds: 1,
-            graph_threshold: 0.04,
+            graph_threshold: 0.05,
+            story_link_floor: 0.1,
             keywords: Some(40),
             window_days: Some(3),
             tfidf: TfIdfOptions {
@@ -74,7 +79,8 @@ pub struct StoryClusters {
     pub units: Units,
     /// The TF-IDF model of the units' representatives: `model.vectors[u]` is unit `u`'s.
     pub model: TfIdf,
-    /// The neighbour graph of the units.
+    /// The neighbour graph of the units that stories were merged on (pairs at or above
+    /// [`StoryOptions::story_link_floor`]).
     pub graph: NeighbourGraph,
     /// Seconds per stage: tfidf, neighbours, linkage, refine, topics.
     pub seconds: Vec<(&'static str, f64)>,
@@ -113,13 +119,14 @@ pub fn cluster_stories(
         days: &days,
         width: i64::from(width),
     });
-    let graph = neighbour_graph(
+    let full_graph = neighbour_graph(
         &model.vectors,
         model.vocabulary.len(),
         options.graph_threshold,
         options.keywords,
         window.as_ref(),
     );
+    let graph = full_graph.at_least(options.story_link_floor);
     lap("neighbours");
     let rank = dedup.order.clone();
     let unit_rank = units.ranks(&rank);
@@ -153,7 +160,7 @@ pub fn cluster_stories(
     let labels = units.spread(&unit_labels);
     lap("refine");
     let unit_topics = topic_linkage(
-        &graph,
+        &full_graph,
         &units.weights,
         &unit_labels,
         options.topic_threshold,

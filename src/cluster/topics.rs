@@ -8,6 +8,7 @@
 use super::average_linkage;
 use crate::tfidf::NeighbourGraph;
 use ahash::AHashMap;
+use rayon::prelude::*;
 
 const SCALE: f64 = (1u64 << 32) as f64;
 
@@ -25,33 +26,43 @@ pub fn topic_linkage(
     keys.sort_unstable();
     keys.dedup();
     let index = |key: u32| keys.binary_search(&key).expect("every story has a key") as u32;
-    let mut story_weight = vec![0u32; keys.len()];
-    for (node, &key) in stories.iter().enumerate() {
-        story_weight[index(key) as usize] += weights[node];
+    let story_of: Vec<u32> = stories.iter().map(|&key| index(key)).collect();
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); keys.len()];
+    for (node, &s) in story_of.iter().enumerate() {
+        members[s as usize].push(node as u32);
     }
-    // Summed as fixed-point integers, as in the linkage: the sums do not depend on the order
-    // of the edges, and so not on the input order.
-    let mut sums: AHashMap<(u32, u32), u128> = AHashMap::new();
-    for a in 0..graph.len() {
-        let sa = index(stories[a]);
-        for &(b, s) in graph.neighbours(a) {
-            let sb = index(stories[b as usize]);
-            if (a as u32) < b && sa != sb {
-                let pair = (sa.min(sb), sa.max(sb));
-                *sums.entry(pair).or_insert(0) += (f64::from(s) * SCALE).round() as u128
-                    * u128::from(weights[a])
-                    * u128::from(weights[b as usize]);
+    let story_weight: Vec<u32> = members
+        .iter()
+        .map(|m| m.iter().map(|&u| weights[u as usize]).sum())
+        .collect();
+    // Each story sums its pairs with the stories after it. Sums are fixed-point integers,
+    // as in the linkage, so they do not depend on the order of the edges.
+    let pairs: Vec<(u32, u32, f32)> = (0..keys.len() as u32)
+        .into_par_iter()
+        .flat_map_iter(|sa| {
+            let mut sums: AHashMap<u32, u128> = AHashMap::new();
+            for &a in &members[sa as usize] {
+                for &(b, s) in graph.neighbours(a as usize) {
+                    let sb = story_of[b as usize];
+                    if sb > sa {
+                        *sums.entry(sb).or_insert(0) += (f64::from(s) * SCALE).round() as u128
+                            * u128::from(weights[a as usize])
+                            * u128::from(weights[b as usize]);
+                    }
+                }
             }
-        }
-    }
-    let mut pairs: Vec<(u32, u32, f32)> = sums
-        .into_iter()
-        .map(|((a, b), sum)| {
-            let pairs = f64::from(story_weight[a as usize]) * f64::from(story_weight[b as usize]);
-            (a, b, (sum as f64 / SCALE / pairs) as f32)
+            let wa = f64::from(story_weight[sa as usize]);
+            let mut out: Vec<(u32, u32, f32)> = sums
+                .into_iter()
+                .map(|(sb, sum)| {
+                    let pairs = wa * f64::from(story_weight[sb as usize]);
+                    (sa, sb, (sum as f64 / SCALE / pairs) as f32)
+                })
+                .collect();
+            out.sort_unstable_by_key(|p| p.1);
+            out
         })
         .collect();
-    pairs.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
     let story_graph = NeighbourGraph::from_pairs(keys.len(), 0.0, &pairs);
     let topic_of_story = average_linkage(&story_graph, &story_weight, threshold, &keys);
     stories

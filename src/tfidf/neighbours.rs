@@ -44,6 +44,22 @@ impl NeighbourGraph {
         self.edges.len() / 2
     }
 
+    /// The same graph with only the edges of cosine ≥ `min`.
+    pub fn at_least(&self, min: f32) -> NeighbourGraph {
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        let mut edges = Vec::new();
+        offsets.push(0);
+        for i in 0..self.len() {
+            edges.extend(self.neighbours(i).iter().filter(|e| e.1 >= min));
+            offsets.push(edges.len());
+        }
+        NeighbourGraph {
+            threshold: self.threshold.max(min),
+            offsets,
+            edges,
+        }
+    }
+
     /// Builds the graph from undirected pairs `(a, b, cosine)` with `a < b`.
     pub fn from_pairs(n: usize, threshold: f32, pairs: &[(u32, u32, f32)]) -> NeighbourGraph {
         let mut degree = vec![0usize; n + 1];
