@@ -138,7 +138,7 @@ fn main() {
             },
         ));
     }
-    for t in [0.08, 0.12] {
+    for t in [0.06, 0.1] {
         grid.push((
             format!("topic threshold {t}"),
             StoryOptions {
@@ -156,6 +156,15 @@ fn main() {
         let mut o = defaults.clone();
         o.tfidf.bigram_weight = b;
         grid.push((format!("bigram weight {b}"), o));
+    }
+    for k in [15, 30, 40] {
+        grid.push((
+            format!("keywords {k}"),
+            StoryOptions {
+                keywords: Some(k),
+                ..defaults.clone()
+            },
+        ));
     }
     for r in [0usize, 2] {
         grid.push((

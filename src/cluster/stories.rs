@@ -49,11 +49,11 @@ impl Default for StoryOptions {
         StoryOptions {
             threshold: 0.25,
             cohesion_ratio: 0.0,
-            topic_threshold: 0.1,
+            topic_threshold: 0.08,
             refine_rounds: 1,
             graph_threshold: 0.05,
             story_link_floor: 0.1,
-            keywords: Some(40),
+            keywords: Some(20),
             window_days: Some(3),
             tfidf: TfIdfOptions {
                 min_df: 2,
