@@ -157,6 +157,16 @@ fn main() {
         o.tfidf.bigram_weight = b;
         grid.push((format!("bigram weight {b}"), o));
     }
+    for tw in [1.0, 3.0] {
+        let mut o = defaults.clone();
+        o.tfidf.title_weight = tw;
+        grid.push((format!("title weight {tw}"), o));
+    }
+    for m in [0.1, 0.25] {
+        let mut o = defaults.clone();
+        o.tfidf.max_df = m;
+        grid.push((format!("max df {m}"), o));
+    }
     for k in [15, 30, 40] {
         grid.push((
             format!("keywords {k}"),

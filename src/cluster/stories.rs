@@ -6,8 +6,10 @@ use crate::corpus::Document;
 use crate::minhash::Dedup;
 use crate::text::AnalyzedCorpus;
 use crate::tfidf::{
-    neighbour_graph, NeighbourGraph, SparseVector, TfIdf, TfIdfOptions, TimeWindow,
+    background_similarity, neighbour_graph, NeighbourGraph, SparseVector, TfIdf, TfIdfOptions,
+    TimeWindow,
 };
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Options of story clustering. One set of defaults for every corpus: the story level was
@@ -28,6 +30,10 @@ pub struct StoryOptions {
     pub topic_threshold: f64,
     /// Rounds of centroid reassignment after merging.
     pub refine_rounds: usize,
+    /// Stories are told apart by the words in at most this share of the articles: a word
+    /// in more of them names the topic (an earthquake, a pandemic), not one event of it.
+    /// Topics use every word.
+    pub story_max_df: f64,
     /// Pairs below this cosine are not kept in the neighbour graph (they count as 0).
     pub graph_threshold: f32,
     /// Story merges and refinement see only the pairs at or above this cosine (a weaker
@@ -51,6 +57,7 @@ impl Default for StoryOptions {
             cohesion_ratio: 0.0,
             topic_threshold: 0.08,
             refine_rounds: 1,
+            story_max_df: 0.1,
             graph_threshold: 0.05,
             story_link_floor: 0.1,
             keywords: Some(20),
@@ -126,14 +133,14 @@ pub fn cluster_stories(
         options.keywords,
         window.as_ref(),
     );
-    let graph = full_graph.at_least(options.story_link_floor);
+    let story_vectors = model.without_common_terms(options.story_max_df);
+    let graph = story_graph(&full_graph, &story_vectors, options.story_link_floor);
     lap("neighbours");
     let rank = dedup.order.clone();
     let unit_rank = units.ranks(&rank);
     // A story must stand out from the corpus: in a corpus that is all one topic, the
     // stories are the events within it.
-    let background = model.background_similarity();
-    let threshold = options.threshold.max(background);
+    let threshold = options.threshold.max(background_similarity(&story_vectors));
     let mut unit_labels = relative_average_linkage(
         &graph,
         &units.weights,
@@ -144,7 +151,7 @@ pub fn cluster_stories(
     lap("linkage");
     for _ in 0..options.refine_rounds {
         let moved = refine(
-            &model.vectors,
+            &story_vectors,
             &graph,
             &unit_labels,
             &units.weights,
@@ -176,4 +183,24 @@ pub fn cluster_stories(
         graph,
         seconds,
     }
+}
+
+/// The pairs of the graph again, with their cosine over the story vectors, where it reaches
+/// `floor`. Story vectors drop the commonest words and are normalised again, so a pair's
+/// story cosine may be higher than its cosine over every word; the search with every word
+/// (at a lower threshold) finds the pairs.
+fn story_graph(full: &NeighbourGraph, vectors: &[SparseVector], floor: f32) -> NeighbourGraph {
+    let pairs: Vec<(u32, u32, f32)> = (0..full.len())
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            full.neighbours(a)
+                .iter()
+                .filter(move |e| e.0 as usize > a)
+                .filter_map(move |&(b, _)| {
+                    let s = vectors[a].dot(&vectors[b as usize]);
+                    (s >= floor).then_some((a as u32, b, s))
+                })
+        })
+        .collect();
+    NeighbourGraph::from_pairs(full.len(), floor, &pairs)
 }

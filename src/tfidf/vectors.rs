@@ -141,6 +141,8 @@ pub struct TfIdf {
     pub vocabulary: Vocabulary,
     /// One vector per document fitted, in the order given.
     pub vectors: Vec<SparseVector>,
+    /// The documents the document frequencies count.
+    pub documents: usize,
 }
 
 impl TfIdf {
@@ -231,18 +233,46 @@ impl TfIdf {
         TfIdf {
             vocabulary,
             vectors,
+            documents: n,
         }
     }
 }
 
 impl TfIdf {
-    /// The mean cosine over all pairs of non-empty documents: how alike two articles of this
-    /// corpus are on average. Computed exactly from the sum of the vectors:
-    /// Σ_{a≠b} v_a·v_b = ‖Σ v‖² − m for m unit vectors.
+    /// The mean cosine over all pairs of non-empty documents (see [`background_similarity`]).
     pub fn background_similarity(&self) -> f64 {
+        background_similarity(&self.vectors)
+    }
+
+    /// The vectors without the terms found in more than `max_df` of the documents,
+    /// normalised again (a vector left with no term stays empty).
+    pub fn without_common_terms(&self, max_df: f64) -> Vec<SparseVector> {
+        let limit = ((max_df * self.documents as f64).floor() as u32).max(3);
+        self.vectors
+            .par_iter()
+            .map(|v| {
+                let mut out = SparseVector::default();
+                for (&t, &w) in v.ids.iter().zip(&v.weights) {
+                    if self.vocabulary.df[t as usize] <= limit {
+                        out.ids.push(t);
+                        out.weights.push(w);
+                    }
+                }
+                out.normalize();
+                out
+            })
+            .collect()
+    }
+}
+
+/// The mean cosine over all pairs of non-empty unit vectors: how alike two articles of a
+/// corpus are on average. Computed exactly from the sum of the vectors:
+/// Σ_{a≠b} v_a·v_b = ‖Σ v‖² − m for m unit vectors.
+pub fn background_similarity(vectors: &[SparseVector]) -> f64 {
+    {
         let mut sum: AHashMap<u32, f64> = AHashMap::new();
         let mut m = 0usize;
-        for v in self.vectors.iter().filter(|v| !v.is_empty()) {
+        for v in vectors.iter().filter(|v| !v.is_empty()) {
             m += 1;
             for (&t, &w) in v.ids.iter().zip(&v.weights) {
                 *sum.entry(t).or_insert(0.0) += f64::from(w);
