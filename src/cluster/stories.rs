@@ -34,6 +34,9 @@ pub struct StoryOptions {
     /// in more of them names the topic (an earthquake, a pandemic), not one event of it.
     /// Topics use every word.
     pub story_max_df: f64,
+    /// ...but a word in at most this many articles always counts: in a small corpus one
+    /// story alone can hold more than that share of the articles.
+    pub story_min_df_limit: u32,
     /// Pairs below this cosine are not kept in the neighbour graph (they count as 0).
     pub graph_threshold: f32,
     /// Story merges and refinement see only the pairs at or above this cosine (a weaker
@@ -58,6 +61,7 @@ impl Default for StoryOptions {
             topic_threshold: 0.08,
             refine_rounds: 1,
             story_max_df: 0.1,
+            story_min_df_limit: 20,
             graph_threshold: 0.05,
             story_link_floor: 0.1,
             keywords: Some(20),
@@ -133,7 +137,8 @@ pub fn cluster_stories(
         options.keywords,
         window.as_ref(),
     );
-    let story_vectors = model.without_common_terms(options.story_max_df);
+    let story_vectors =
+        model.without_common_terms(options.story_max_df, options.story_min_df_limit);
     let graph = story_graph(&full_graph, &story_vectors, options.story_link_floor);
     lap("neighbours");
     let rank = dedup.order.clone();
