@@ -623,6 +623,53 @@ pub fn content_tokens_with_spans(
     out
 }
 
+/// Whether a written form runs across punctuation between its words («السيسي، فقد»,
+/// «شركة «زين»): such a pair of terms is adjacent in the text but no phrase, and is not
+/// shown. Punctuation around the form does not count.
+pub fn crosses_punctuation(form: &str) -> bool {
+    let inner = trim_to_word(form);
+    let mut gap = None;
+    for (i, c) in inner.char_indices() {
+        let in_word = c.is_alphanumeric() || is_invisible(c);
+        match (in_word, gap) {
+            (false, None) => gap = Some(i),
+            (true, Some(start)) => {
+                if ends_phrase(&inner[start..i]) {
+                    return true;
+                }
+                gap = None;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether the text between two words ends a phrase: anything but white space, invisible
+/// marks, and a hyphen or an apostrophe inside a word (al-Qaeda, don't).
+fn ends_phrase(gap: &str) -> bool {
+    let joined = !gap.chars().any(char::is_whitespace);
+    gap.chars().any(|c| {
+        !(c.is_whitespace()
+            || is_invisible(c)
+            || (joined && matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}' | '\u{02BC}')))
+    })
+}
+
+/// Marks that the normaliser drops without ending a word: harakat, tatweel, joiners and
+/// bidirectional controls.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{064B}'..='\u{0652}'
+        | '\u{0670}'
+        | '\u{0640}'
+        | '\u{00AD}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2069}'
+        | '\u{FEFF}')
+}
+
 /// The word without the punctuation around it.
 fn trim_to_word(raw: &str) -> &str {
     raw.trim_matches(|c: char| !c.is_alphanumeric())
@@ -630,11 +677,19 @@ fn trim_to_word(raw: &str) -> &str {
 
 /// How a word is shown to a reader: its letters as written (hamza, teh marbuta and alef
 /// maqsura kept), without harakat and tatweel, which vary between writers.
+/// White space inside a phrase (a no-break space, a line break) is shown as one space.
 pub fn display_form(word: &str) -> String {
-    trim_to_word(word)
-        .chars()
-        .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}'))
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    for w in trim_to_word(word).split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(
+            w.chars()
+                .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}')),
+        );
+    }
+    out
 }
 
 #[cfg(test)]
@@ -765,6 +820,56 @@ mod tests {
             LineKind::Boilerplate(BoilerplateReason::Repeated)
         );
         assert_eq!(a.tokens.len(), 3 + a.lines[1].words());
+    }
+
+    fn bigram_forms(text: &str) -> Vec<String> {
+        let options = AnalysisOptions {
+            bigrams: true,
+            ..AnalysisOptions::default()
+        };
+        let d = page("b", text);
+        let a = analyze(std::slice::from_ref(&d), &options)
+            .documents
+            .remove(0);
+        let mut forms: Vec<String> = TermForms::new(&options)
+            .forms(&d, &a, |_| true)
+            .into_iter()
+            .filter(|(_, form, _)| form.contains(|c: char| !c.is_alphanumeric()))
+            .map(|(_, form, _)| form.to_string())
+            .collect();
+        forms.sort();
+        forms
+    }
+
+    #[test]
+    fn forms_that_cross_punctuation_are_told_apart() {
+        let forms = bigram_forms("قال السيسي، فقد أعلنت شركة «زين» الأرباح");
+        let (crossing, phrases): (Vec<String>, Vec<String>) =
+            forms.into_iter().partition(|f| crosses_punctuation(f));
+        assert_eq!(crossing, ["السيسي، فقد", "زين» الأرباح", "شركة «زين"]);
+        assert_eq!(phrases, ["فقد أعلنت شركة"]);
+        let forms = bigram_forms("al-Qaeda leaders don't meet - again");
+        let crossing: Vec<&String> = forms.iter().filter(|f| crosses_punctuation(f)).collect();
+        assert_eq!(crossing, ["meet - again"]);
+        assert!(!crosses_punctuation("«الحرب في أوكرانيا»،"));
+    }
+
+    #[test]
+    fn phrase_ends() {
+        for gap in [" ", "  \u{200F} ", "-", "'", "\u{00A0}"] {
+            assert!(!ends_phrase(gap), "{gap:?}");
+        }
+        for gap in ["، ", " «", ". ", " - ", "/", " (", "» ", "…"] {
+            assert!(ends_phrase(gap), "{gap:?}");
+        }
+    }
+
+    #[test]
+    fn display_forms_drop_harakat_and_outer_punctuation_and_collapse_spaces() {
+        assert_eq!(display_form("«الحَرْبُ»،"), "الحرب");
+        assert_eq!(display_form("عيد\u{00A0}\n الفطر"), "عيد الفطر");
+        assert_eq!(display_form("مـــصر"), "مصر");
+        assert_eq!(display_form("..."), "");
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod stem;
 mod stopwords;
 
 pub use analysis::{
-    analyze, content_tokens_with_spans, display_form, term_hash, AnalysisOptions, AnalyzedCorpus,
+    analyze, content_tokens_with_spans, crosses_punctuation, display_form, term_hash, AnalysisOptions, AnalyzedCorpus,
     AnalyzedDocument, TermCount, TermForms,
 };
 pub use analyzer::{
