@@ -114,7 +114,11 @@ fn bare_forms(term: &str) -> Vec<String> {
             }
             for c in candidates {
                 if c.chars().count() >= 3 {
-                    out.push(if rest.is_empty() { c } else { format!("{c} {rest}") });
+                    out.push(if rest.is_empty() {
+                        c
+                    } else {
+                        format!("{c} {rest}")
+                    });
                 }
             }
         }
@@ -125,7 +129,10 @@ fn bare_forms(term: &str) -> Vec<String> {
 fn is_punctuation(c: char) -> bool {
     !c.is_alphanumeric()
         && !c.is_whitespace()
-        && !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' | '\u{200C}' | '\u{200D}')
+        && !matches!(
+            c,
+            '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' | '\u{200C}' | '\u{200D}'
+        )
 }
 
 fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
@@ -162,7 +169,13 @@ fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
             .1;
         let words: Vec<AHashSet<String>> = label
             .iter()
-            .map(|t| normalizer.normalize(t).split(' ').map(str::to_string).collect())
+            .map(|t| {
+                normalizer
+                    .normalize(t)
+                    .split(' ')
+                    .map(str::to_string)
+                    .collect()
+            })
             .collect();
         let stems: Vec<AHashSet<String>> = label
             .iter()
@@ -199,7 +212,9 @@ fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
     for d in documents {
         for text in [d.title.as_deref().unwrap_or(""), &d.body] {
             let words: Vec<String> = text
-                .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0640}'))
+                .split(|c: char| {
+                    !c.is_alphanumeric() && !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0640}')
+                })
                 .filter(|w| !w.is_empty())
                 .map(storyclust::text::display_form)
                 .collect();
@@ -256,7 +271,16 @@ fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
     println!(
         "label terms with a glued conjunction or preposition whose bare form occurs: {glued_count}"
     );
-    for (t, b) in glued.iter().filter(|g| g.0.starts_with(char::is_alphabetic)).take(std::env::var("SHOW").ok().and_then(|v| v.parse().ok()).unwrap_or(5)) {
+    for (t, b) in glued
+        .iter()
+        .filter(|g| g.0.starts_with(char::is_alphabetic))
+        .take(
+            std::env::var("SHOW")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(5),
+        )
+    {
         println!("    {t} → {b}");
     }
 }
@@ -387,6 +411,15 @@ fn sentences(stories: &[Value], texts: &AHashMap<&str, String>) {
     println!(
         "key sentences shown in ≥ 2 stories: {repeated_shown}; occurring in the articles of ≥ 2 stories: {repeated_in_text}"
     );
+    let mut repeated: Vec<&&str> = occurs
+        .iter()
+        .filter(|(_, s)| s.len() >= 2)
+        .map(|(k, _)| k)
+        .collect();
+    repeated.sort();
+    for k in repeated.iter().take(5) {
+        println!("    {k}");
+    }
     println!("stories with two key sentences from one article: {two_from_one}");
 }
 

@@ -406,7 +406,9 @@ mod tests {
     fn html_entities_are_decoded_once_and_ids_come_from_the_raw_text() {
         let raw = || RawRecord {
             title: Some("&nbsp;".into()),
-            text: Some("قال &quot;نعم&quot; &#8220;x&#x201D; a&amp;b &amp;quot; &bogus; & ;".into()),
+            text: Some(
+                "قال &quot;نعم&quot; &#8220;x&#x201D; a&amp;b &amp;quot; &bogus; & ;".into(),
+            ),
             ..RawRecord::default()
         };
         let Parsed::Document(doc, _) = build_document(raw(), origin(), &ReadOptions::default())
@@ -414,8 +416,14 @@ mod tests {
             panic!()
         };
         // `&amp;quot;` is text about an entity: decoded once, it reads `&quot;`.
-        assert_eq!(doc.body, "قال \"نعم\" \u{201C}x\u{201D} a&b &quot; &bogus; & ;");
-        assert_eq!(doc.title, None, "a title of only a no-break space is no title");
+        assert_eq!(
+            doc.body,
+            "قال \"نعم\" \u{201C}x\u{201D} a&b &quot; &bogus; & ;"
+        );
+        assert_eq!(
+            doc.title, None,
+            "a title of only a no-break space is no title"
+        );
         let r = raw();
         assert_eq!(
             doc.id,

@@ -568,6 +568,11 @@ impl TermForms {
         }
     }
 
+    /// The term analyzer for `lang`.
+    pub fn analyzer(&self, lang: Lang) -> &Analyzer {
+        self.analyzers.get(lang)
+    }
+
     /// The terms of `doc` for which `wanted` holds, each with the form written most often
     /// (a majority vote in text order) and the term's count, sorted by term.
     pub fn forms<'d>(
@@ -652,7 +657,11 @@ fn ends_phrase(gap: &str) -> bool {
     gap.chars().any(|c| {
         !(c.is_whitespace()
             || is_invisible(c)
-            || (joined && matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}' | '\u{02BC}')))
+            || (joined
+                && matches!(
+                    c,
+                    '-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}' | '\u{02BC}'
+                )))
     })
 }
 

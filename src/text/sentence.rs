@@ -13,17 +13,45 @@
 const ABBREVIATIONS: &[&str] = &[
     // titles and ranks
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "cmdr",
-    "adm", "maj", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "det", "messrs",
-    "mt", "ft", "no", "nos", "vs", "fig", "vol", "approx", "dept", "univ",
-    // months
+    "adm", "maj", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "insp", "det", "messrs", "mt",
+    "ft", "no", "nos", "vs", "fig", "vol", "approx", "dept", "univ", // months
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
 /// Words that open an English sentence, after which an initialism (U.S.) ends one.
 const OPENERS: &[&str] = &[
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "in", "on", "but", "this", "that",
-    "his", "her", "their", "there", "after", "when", "while", "as", "at", "for", "if", "its",
-    "officials", "police", "meanwhile", "however", "also", "and",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "in",
+    "on",
+    "but",
+    "this",
+    "that",
+    "his",
+    "her",
+    "their",
+    "there",
+    "after",
+    "when",
+    "while",
+    "as",
+    "at",
+    "for",
+    "if",
+    "its",
+    "officials",
+    "police",
+    "meanwhile",
+    "however",
+    "also",
+    "and",
 ];
 
 /// Splits `text` into trimmed, non-empty sentences.
@@ -73,7 +101,10 @@ fn sentence_end(text: &str) -> Option<usize> {
         if next.is_some_and(|n| !n.is_whitespace()) {
             continue; // 3.5, a.m., ".."
         }
-        if c == '.' && (i > 0 && bytes[i - 1] == b'.' || !ends_at_full_stop(&text[..i], text[close..].trim_start())) {
+        if c == '.'
+            && (i > 0 && bytes[i - 1] == b'.'
+                || !ends_at_full_stop(&text[..i], text[close..].trim_start()))
+        {
             continue;
         }
         return Some(close);
@@ -102,10 +133,7 @@ fn ends_at_full_stop(before: &str, after: &str) -> bool {
 }
 
 fn opens_sentence(after: &str) -> bool {
-    let next: String = after
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect();
+    let next: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
     next.starts_with(|c: char| c.is_uppercase()) && OPENERS.contains(&next.to_lowercase().as_str())
 }
 
@@ -124,8 +152,14 @@ mod tests {
             split("قال إن 3.5 مليار. ثم؟ نعم... وانتهى"),
             ["قال إن 3.5 مليار.", "ثم؟", "نعم... وانتهى"]
         );
-        assert_eq!(split("One. Two! Three? Four"), ["One.", "Two!", "Three?", "Four"]);
-        assert_eq!(split("He said «yes.» Then left."), ["He said «yes.»", "Then left."]);
+        assert_eq!(
+            split("One. Two! Three? Four"),
+            ["One.", "Two!", "Three?", "Four"]
+        );
+        assert_eq!(
+            split("He said «yes.» Then left."),
+            ["He said «yes.»", "Then left."]
+        );
         assert_eq!(split("  \n "), Vec::<&str>::new());
     }
 
@@ -133,7 +167,10 @@ mod tests {
     fn english_abbreviations_do_not_end_sentences() {
         assert_eq!(
             split("Dr. Smith met Mr. Jones on Jan. 5 at St. Mary's. They talked."),
-            ["Dr. Smith met Mr. Jones on Jan. 5 at St. Mary's.", "They talked."]
+            [
+                "Dr. Smith met Mr. Jones on Jan. 5 at St. Mary's.",
+                "They talked."
+            ]
         );
         assert_eq!(
             split("John F. Kennedy spoke. The U.S. Senate voted."),
@@ -141,9 +178,15 @@ mod tests {
         );
         assert_eq!(
             split("Sanctions were set by the U.S. The talks ended at 3 p.m. today."),
-            ["Sanctions were set by the U.S.", "The talks ended at 3 p.m. today."]
+            [
+                "Sanctions were set by the U.S.",
+                "The talks ended at 3 p.m. today."
+            ]
         );
-        assert_eq!(split("It rose in 2015. Then fell."), ["It rose in 2015.", "Then fell."]);
+        assert_eq!(
+            split("It rose in 2015. Then fell."),
+            ["It rose in 2015.", "Then fell."]
+        );
     }
 
     #[test]
