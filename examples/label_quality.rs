@@ -247,11 +247,20 @@ fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
             }
         }
     }
-    let glued_count: usize = stories
+    // Unambiguous: what is read off leaves the article ال (والبحوث, بالرياض, للمملكة).
+    let article: AHashSet<&String> = glued
         .iter()
-        .flat_map(|s| strings(&s["label"]))
-        .filter(|t| glued_terms.contains(t))
+        .filter(|(_, b)| {
+            b.starts_with("ال") && b.split(' ').next().is_some_and(|w| w.chars().count() >= 4)
+        })
+        .map(|(t, _)| t)
+        .collect();
+    let all_terms: Vec<String> = stories.iter().flat_map(|s| strings(&s["label"])).collect();
+    let glued_count = all_terms
+        .iter()
+        .filter(|t| glued_terms.contains(*t))
         .count();
+    let article_count = all_terms.iter().filter(|t| article.contains(t)).count();
     let pct = |n: usize| 100.0 * n as f64 / multi.max(1) as f64;
     println!(
         "stories with ≥ 2 label terms: {multi}; two terms sharing a word: {sharing_word} ({:.1} %), a stem: {sharing_stem} ({:.1} %)",
@@ -261,16 +270,24 @@ fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
     for e in &examples_word {
         println!("    {e}");
     }
+    let joined = |t: &&String| {
+        t.split_whitespace()
+            .all(|w| !w.contains(|c: char| is_punctuation(c) && !matches!(c, '-' | '\'')))
+    };
     println!(
-        "label terms: {terms}; with punctuation inside: {}",
-        punctuated.len()
+        "label terms: {terms}; with punctuation inside: {} (only a hyphen or apostrophe inside a word: {})",
+        punctuated.len(),
+        punctuated.iter().filter(joined).count()
     );
     for e in punctuated.iter().take(5) {
         println!("    {e}");
     }
     println!(
-        "label terms with a glued conjunction or preposition whose bare form occurs: {glued_count}"
+        "label terms with a glued conjunction or preposition whose bare form occurs: {glued_count}; before the article ال: {article_count}"
     );
+    for (t, b) in glued.iter().filter(|g| article.contains(&g.0)).take(5) {
+        println!("    {t} → {b}");
+    }
     for (t, b) in glued
         .iter()
         .filter(|g| g.0.starts_with(char::is_alphabetic))

@@ -12,7 +12,7 @@ use crate::tfidf::SparseVector;
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// How summaries are made.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -144,7 +144,7 @@ pub fn summarize(
     groups.sort_unstable_by_key(|g| clusters.rank[g[0] as usize]);
 
     let term_forms = TermForms::new(analysis);
-    let labels = label_terms(
+    let mut labels = label_terms(
         documents,
         analyzed,
         &term_forms,
@@ -173,7 +173,7 @@ pub fn summarize(
         .par_iter()
         .map(|(_, scored)| sentence_candidates(documents, analyzed, scored, clusters, &context))
         .collect();
-    drop_sentences_of_several_stories(&mut candidates, documents, analyzed, &groups);
+    scan_corpus(&mut candidates, &mut labels, documents, analyzed, &groups);
     let duplicates_of: AHashMap<u32, &crate::minhash::DuplicateGroup> = dedup
         .groups
         .groups
@@ -447,8 +447,8 @@ fn written_forms(
     (forms, sampled)
 }
 
-/// The form a term is shown in: the one its articles write most, among forms that have a
-/// letter and run across no punctuation. A form with a conjunction or preposition glued on
+/// The form a term is shown in: the one its articles write most, among forms that are
+/// words and run across no punctuation. A form with a conjunction or preposition glued on
 /// (والبحوث, للمملكة) counts for its bare form when that is written too: as another form of
 /// the same term, or, when the rest starts with the article ال (so that what was read off
 /// is surely a clitic, not a letter of the word), anywhere in the sampled articles
@@ -457,7 +457,7 @@ fn shown_form(forms: &AHashMap<String, u32>, occurs: impl Fn(&str) -> bool) -> O
     let mut usable: Vec<(&str, u32)> = forms
         .iter()
         .map(|(f, &c)| (f.as_str(), c))
-        .filter(|(f, _)| f.chars().any(char::is_alphabetic) && !crosses_punctuation(f))
+        .filter(|(f, _)| is_wordlike(f) && !crosses_punctuation(f))
         .collect();
     usable.sort_unstable();
     let mut counts: Vec<(String, u32)> = Vec::with_capacity(usable.len());
@@ -477,6 +477,19 @@ fn shown_form(forms: &AHashMap<String, u32>, occurs: impl Fn(&str) -> bool) -> O
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
         .map(|(f, _)| f)
+}
+
+/// Whether a form is made of words: a number with a conjunction or preposition glued on
+/// (و107) is a number, and numbers are no terms.
+fn is_wordlike(form: &str) -> bool {
+    let (first, _) = form.split_once(' ').unwrap_or((form, ""));
+    let letters = |w: &str| w.chars().any(char::is_alphabetic);
+    letters(form)
+        && !PROCLITICS.iter().any(|p| {
+            first
+                .strip_prefix(p)
+                .is_some_and(|rest| !rest.is_empty() && !letters(rest))
+        })
 }
 
 /// Conjunctions (و, ف), prepositions (ب, ل, ك) and the two together, as Arabic writes them
@@ -558,7 +571,7 @@ fn diverse_label(
 
 /// Candidate terms weighed per label term: enough that terms passed over for sharing a
 /// word leave others to take.
-const LABEL_CANDIDATES_PER_TERM: usize = 8;
+const LABEL_CANDIDATES_PER_TERM: usize = 6;
 
 /// Members whose written forms are counted for each label candidate (forms are found by
 /// analysing an article again).
@@ -599,20 +612,33 @@ impl SentenceContext<'_> {
     }
 }
 
-/// The sentences of an article's content lines up to the last one that ends with a full
-/// stop (all of them when none does). What follows the article's last sentence without a
-/// full stop is a site's furniture: a tag line («سمات الحوثيون المقاومة اليمن …», on the
-/// last sentence's line or a line of its own), "next / previous", a link to the story.
-fn article_sentences<'d>(doc: &'d Document, a: &'d AnalyzedDocument) -> Vec<&'d str> {
-    let mut out: Vec<&str> = a
+/// The first `n` sentences of an article's content lines, leaving out sentences after the
+/// last one that ends with a full stop (when one does). What follows the article's last
+/// sentence without a full stop is a site's furniture: a tag line
+/// («سمات الحوثيون المقاومة اليمن …», on the last sentence's line or a line of its own),
+/// "next / previous", a link to the story.
+fn article_sentences<'d>(doc: &'d Document, a: &'d AnalyzedDocument, n: usize) -> Vec<&'d str> {
+    let mut all = a
         .lines
         .iter()
         .filter(|l| l.kind == crate::text::LineKind::Content)
-        .flat_map(|l| sentences(&doc.body[l.text.clone()]))
-        .collect();
-    if let Some(last) = out.iter().rposition(|s| ends_sentence(s)) {
-        out.truncate(last + 1);
+        .flat_map(|l| sentences(&doc.body[l.text.clone()]));
+    let (mut out, mut pending) = (Vec::new(), Vec::new());
+    let mut ended = false;
+    while out.len() < n {
+        let Some(sentence) = all.next() else {
+            if !ended {
+                out.append(&mut pending); // no sentence ends: none is furniture
+            }
+            break;
+        };
+        pending.push(sentence);
+        if ends_sentence(sentence) {
+            ended = true;
+            out.append(&mut pending);
+        }
     }
+    out.truncate(n);
     out
 }
 
@@ -626,30 +652,54 @@ fn ends_sentence(line: &str) -> bool {
 /// short enough that a sentence of six words has two.
 const SHARED_GRAM: usize = 5;
 
-/// Hashes of the words of `text` as written (split at white space, punctuation around a
-/// word left out): cheap enough to read every article again.
-fn word_hashes(text: &str) -> impl Iterator<Item = u64> + '_ {
+/// The words of `text` as written: split at white space, punctuation around a word left
+/// out (cheap enough to read every article again).
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
     text.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .map(|w| w.trim_matches(is_punctuation))
         .filter(|w| !w.is_empty())
-        .map(|w| xxhash_rust::xxh3::xxh3_64(w.as_bytes()))
 }
 
-/// The word n-grams of a sentence (one n-gram of all its words when it has fewer).
+fn word_hash(word: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(word.as_bytes())
+}
+
+/// Punctuation written next to words (a table lookup for ASCII and Arabic, no Unicode
+/// property tables: every word of the corpus goes through it).
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '،' | '؛' | '؟' | '«' | '»' | '“' | '”' | '‘' | '’' | '…' | '–' | '—' | '\u{00A0}'
+        )
+}
+
+/// N-grams that cover a sentence's words: from every `SHARED_GRAM`-th word, and the last
+/// n-gram (one n-gram of all its words when it has fewer). Another article writes the
+/// sentence when it writes all of them, since every n-gram of every article is looked up.
 fn grams(sentence: &str) -> Vec<u64> {
-    let words: Vec<u64> = word_hashes(sentence).collect();
-    words
-        .windows(SHARED_GRAM.min(words.len()).max(1))
-        .map(sequence_hash)
-        .collect()
+    let words: Vec<u64> = words_of(sentence).map(word_hash).collect();
+    if words.len() <= SHARED_GRAM {
+        return vec![sequence_hash(&words)];
+    }
+    let mut out: Vec<u64> = (0..=words.len() - SHARED_GRAM)
+        .step_by(SHARED_GRAM)
+        .map(|i| sequence_hash(&words[i..i + SHARED_GRAM]))
+        .collect();
+    out.push(sequence_hash(&words[words.len() - SHARED_GRAM..]));
+    out.dedup();
+    out
 }
 
-/// Drops candidates that articles of another story write too (every n-gram of the sentence
-/// is found in another story): a columnist's contact line, a site's standing paragraph,
-/// a wire paragraph quoted under another dateline say nothing about either story. Copies of
-/// one article are in one story, so they do not count.
-fn drop_sentences_of_several_stories(
+/// Reads every article once, word by word, for what summaries need to know of the whole
+/// corpus: which candidate key sentences articles of another story write too (every n-gram
+/// of the sentence is found in another story), and which bare forms of label terms the
+/// corpus writes. A columnist's contact line, a site's standing paragraph, a wire paragraph
+/// under another dateline say nothing about either story, and are dropped. Copies of one
+/// article are in one story, so they do not count.
+fn scan_corpus(
     candidates: &mut [Vec<Candidate>],
+    labels: &mut [Vec<String>],
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
     groups: &[Vec<u32>],
@@ -661,33 +711,36 @@ fn drop_sentences_of_several_stories(
             slots.entry(g).or_insert(next);
         }
     }
+    let mut bare_slots: AHashMap<u64, usize> = AHashMap::new();
+    for term in labels.iter().flatten() {
+        if let Some(word) = glued_article(term) {
+            let next = bare_slots.len();
+            bare_slots.entry(word_hash(&word)).or_insert(next);
+        }
+    }
     // Per n-gram: 0 unseen, s + 1 seen in story s only, MAX seen in two stories or more.
     // The end state does not depend on the order of updates.
     let seen: Vec<AtomicU64> = (0..slots.len()).map(|_| AtomicU64::new(0)).collect();
+    let written: Vec<AtomicBool> = (0..bare_slots.len())
+        .map(|_| AtomicBool::new(false))
+        .collect();
     groups.par_iter().enumerate().for_each(|(story, members)| {
-        let mark = story as u64 + 1;
         let mut words = Vec::new();
         for &d in members {
             for text in analyzed.documents[d as usize].texts(&documents[d as usize]) {
                 words.clear();
-                words.extend(word_hashes(text));
-                for w in words.windows(SHARED_GRAM) {
-                    let Some(&slot) = slots.get(&sequence_hash(w)) else {
-                        continue;
-                    };
-                    let state = &seen[slot];
-                    let mut current = state.load(Ordering::Relaxed);
-                    while current != mark && current != u64::MAX {
-                        let new = if current == 0 { mark } else { u64::MAX };
-                        match state.compare_exchange(
-                            current,
-                            new,
-                            Ordering::Relaxed,
-                            Ordering::Relaxed,
-                        ) {
-                            Ok(_) => break,
-                            Err(now) => current = now,
+                for w in words_of(text) {
+                    let hash = word_hash(w);
+                    if w.starts_with("ال") {
+                        if let Some(&slot) = bare_slots.get(&hash) {
+                            written[slot].store(true, Ordering::Relaxed);
                         }
+                    }
+                    words.push(hash);
+                }
+                for w in words.windows(SHARED_GRAM) {
+                    if let Some(&slot) = slots.get(&sequence_hash(w)) {
+                        mark_story(&seen[slot], story as u64 + 1);
                     }
                 }
             }
@@ -697,6 +750,34 @@ fn drop_sentences_of_several_stories(
     for story in candidates.iter_mut() {
         story.retain(|c| c.grams.is_empty() || !c.grams.iter().all(shared));
     }
+    let is_written = |w: &str| written[bare_slots[&word_hash(w)]].load(Ordering::Relaxed);
+    for term in labels.iter_mut().flatten() {
+        if let Some(bare) = glued_article(term).filter(|w| is_written(w)) {
+            *term = format!("{bare}{}", &term[term.find(' ').unwrap_or(term.len())..]);
+        }
+    }
+}
+
+/// Records that an n-gram is found in `story` (1-based): 0 unseen, s seen in story s only,
+/// MAX seen in two stories or more.
+fn mark_story(state: &AtomicU64, story: u64) {
+    let mut current = state.load(Ordering::Relaxed);
+    while current != story && current != u64::MAX {
+        let new = if current == 0 { story } else { u64::MAX };
+        match state.compare_exchange(current, new, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break,
+            Err(now) => current = now,
+        }
+    }
+}
+
+/// The first word of a label term without the conjunction or preposition glued before the
+/// article ال (والبحوث → البحوث), when it has one.
+fn glued_article(term: &str) -> Option<String> {
+    without_proclitics(term)
+        .into_iter()
+        .find(|(_, article)| *article)
+        .map(|(bare, _)| bare.split(' ').next().unwrap_or("").to_string())
 }
 
 /// A candidate key sentence: its text, the article it comes from, its TF-IDF vector, the
@@ -754,12 +835,12 @@ fn sentence_candidates(
     let vocabulary = &clusters.model.vocabulary;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut seen: AHashSet<&str> = AHashSet::new();
-    let mut scratch = crate::text::Scratch::default();
+    let mut buf = String::new();
     for &(d, _) in scored.iter().take(5) {
         let doc = &documents[d as usize];
         let a = &analyzed.documents[d as usize];
         let analyzer = context.analyzer(a.lang);
-        for sentence in article_sentences(doc, a).into_iter().take(LEAD_SENTENCES) {
+        for sentence in article_sentences(doc, a, LEAD_SENTENCES) {
             let words = sentence.split_whitespace().count();
             if !(6..=60).contains(&words) || !seen.insert(sentence) {
                 continue;
@@ -769,11 +850,12 @@ fn sentence_candidates(
                 continue;
             }
             let mut tf: AHashMap<u32, f32> = AHashMap::new();
-            analyzer.for_each_token(sentence, &mut scratch, |t| {
-                if let Some(id) = vocabulary.id(term_hash(t)) {
+            for word in normalized.split(' ') {
+                let term = analyzer.filter_token(word, &mut buf);
+                if let Some(id) = term.and_then(|t| vocabulary.id(term_hash(t))) {
                     *tf.entry(id).or_insert(0.0) += 1.0;
                 }
-            });
+            }
             if tf.len() < 3 {
                 continue;
             }
@@ -803,4 +885,232 @@ fn sentence_candidates(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::{analyze, ArabicStemmer};
+    use proptest::prelude::*;
+
+    fn forms(list: &[(&str, u32)]) -> AHashMap<String, u32> {
+        list.iter().map(|&(f, c)| (f.to_string(), c)).collect()
+    }
+
+    #[test]
+    fn proclitics_are_read_off_barest_first() {
+        assert_eq!(
+            without_proclitics("والبحوث الاجتماعية")[0],
+            ("البحوث الاجتماعية".to_string(), true)
+        );
+        assert_eq!(
+            without_proclitics("للمملكة")[0],
+            ("المملكة".to_string(), true)
+        );
+        assert_eq!(
+            without_proclitics("وللمملكة")[0],
+            ("المملكة".to_string(), true)
+        );
+        assert!(without_proclitics("وبوتين").contains(&("بوتين".to_string(), false)));
+        // والي (a governor) is no و + الي: too short to be the article and a word.
+        assert!(without_proclitics("والي")
+            .iter()
+            .all(|(_, article)| !article));
+        assert!(without_proclitics("Trump").is_empty());
+    }
+
+    #[test]
+    fn glued_forms_count_for_the_bare_form_when_it_is_written() {
+        // Written more often with و, shown without it.
+        let f = forms(&[("والبحوث الاجتماعية", 5), ("البحوث الاجتماعية", 2)]);
+        assert_eq!(shown_form(&f, |_| false).unwrap(), "البحوث الاجتماعية");
+        // Before the article, the bare form may be written elsewhere in the story.
+        let f = forms(&[("للمملكة", 3)]);
+        assert_eq!(shown_form(&f, |b| b == "المملكة").unwrap(), "المملكة");
+        assert_eq!(shown_form(&f, |_| false).unwrap(), "للمملكة");
+        // Without the article, only another form of the same term is evidence.
+        let f = forms(&[("وبوتين", 3), ("بوتين", 1)]);
+        assert_eq!(shown_form(&f, |_| false).unwrap(), "بوتين");
+        let f = forms(&[("فيصل", 3)]);
+        assert_eq!(shown_form(&f, |_| true).unwrap(), "فيصل");
+    }
+
+    #[test]
+    fn forms_across_punctuation_and_numbers_are_not_shown() {
+        let f = forms(&[("السيسي، فقد", 9), ("السيسي فقد", 1)]);
+        assert_eq!(shown_form(&f, |_| false).unwrap(), "السيسي فقد");
+        assert_eq!(shown_form(&forms(&[("شركة «زين", 4)]), |_| false), None);
+        assert_eq!(shown_form(&forms(&[("و107", 4)]), |_| false), None);
+        assert_eq!(shown_form(&forms(&[("", 4)]), |_| false), None);
+        assert!(is_wordlike("وزارة") && is_wordlike("إف-16") && !is_wordlike("ب200"));
+        // Ties go to the first form in text order of bytes, whatever the map's order.
+        let f = forms(&[("Riyadh", 2), ("RIYADH", 2)]);
+        assert_eq!(shown_form(&f, |_| false).unwrap(), "RIYADH");
+    }
+
+    fn arabic() -> Analyzer {
+        Analyzer::terms(
+            Normalizer::default(),
+            Lang::Arabic,
+            ArabicStemmer::default(),
+        )
+    }
+
+    #[test]
+    fn labels_share_no_word_and_no_stem() {
+        let forms = [
+            "قناة السويس",
+            "القناة الجديدة",
+            "السويس الجديدة",
+            "افتتاح القناة",
+            "اليخت",
+            "المحروسة",
+        ]
+        .map(String::from);
+        assert_eq!(
+            diverse_label(forms.into_iter(), &arabic(), 5),
+            ["قناة السويس", "اليخت", "المحروسة"]
+        );
+        let english = Analyzer::terms(
+            Normalizer::default(),
+            Lang::English,
+            ArabicStemmer::default(),
+        );
+        let forms =
+            ["nuclear deal", "Iran", "nuclear program", "deals", "Vienna"].map(String::from);
+        assert_eq!(
+            diverse_label(forms.into_iter(), &english, 3),
+            ["nuclear deal", "Iran", "Vienna"]
+        );
+    }
+
+    proptest! {
+        /// The label keeps the order of the forms, takes at most k, no two of its terms share a
+        /// word, and a form left out shares a word with a term taken (or k were taken).
+        #[test]
+        fn diverse_labels_are_greedy_and_disjoint(
+            picks in proptest::collection::vec(
+                proptest::collection::vec(0usize..8, 1..3), 0..12),
+            k in 1usize..6,
+        ) {
+            let words = ["حرب", "سلام", "غزة", "مصر", "قطر", "وفد", "نفط", "عيد"];
+            let forms: Vec<String> = picks
+                .iter()
+                .map(|p| p.iter().map(|&i| words[i]).collect::<Vec<_>>().join(" "))
+                .collect();
+            let label = diverse_label(forms.clone().into_iter(), &arabic(), k);
+            prop_assert!(label.len() <= k);
+            let set = |f: &str| f.split(' ').map(str::to_string).collect::<AHashSet<String>>();
+            for (i, a) in label.iter().enumerate() {
+                for b in &label[i + 1..] {
+                    prop_assert!(set(a).is_disjoint(&set(b)), "{} / {}", a, b);
+                }
+            }
+            let mut next = 0;
+            for f in &forms {
+                if label.get(next) == Some(f) {
+                    next += 1;
+                } else if next < k {
+                    // Left out while there was room: it shares a word with a term taken.
+                    prop_assert!(label[..next].iter().any(|t| !set(t).is_disjoint(&set(f))));
+                }
+            }
+            prop_assert_eq!(next, label.len());
+        }
+    }
+
+    fn candidate(text: &str, article: u32, ids: &[u32]) -> Candidate {
+        let w = 1.0 / (ids.len() as f32).sqrt();
+        Candidate {
+            text: text.to_string(),
+            article,
+            vector: SparseVector {
+                ids: ids.to_vec(),
+                weights: vec![w; ids.len()],
+            },
+            grams: grams(text),
+        }
+    }
+
+    #[test]
+    fn at_most_one_key_sentence_per_article() {
+        let centroid = SparseVector {
+            ids: vec![1, 2, 3, 4, 5, 6],
+            weights: vec![0.41; 6],
+        };
+        let candidates = vec![
+            candidate("a1", 7, &[1, 2]),
+            candidate("a2", 7, &[3, 4]),
+            candidate("b1", 8, &[5, 6]),
+            candidate("a3", 7, &[5, 6, 1]),
+        ];
+        assert_eq!(key_sentences(candidates, &centroid, 3), ["a1", "b1"]);
+    }
+
+    fn documents(texts: &[&str]) -> (Vec<Document>, AnalyzedCorpus) {
+        let docs: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document {
+                title: Some(format!("عنوان الخبر رقم {i}")),
+                ..Document::new(format!("d{i}"), *t)
+            })
+            .collect();
+        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        (docs, analyzed)
+    }
+
+    #[test]
+    fn sentences_after_the_last_full_stop_are_furniture() {
+        let (docs, a) = documents(&[
+            "قال مسؤول إن الوفد سيبحث ملفات عدة.\nوصل الوفد إلى الرياض اليوم. وبدأت المحادثات صباحا. سمات الرياض الوفد المحادثات\nالتالي السابق عين اليوم",
+            "سطر أول بلا نقطة\nسطر ثان بلا نقطة أيضا",
+        ]);
+        assert_eq!(
+            article_sentences(&docs[0], &a.documents[0], 12),
+            [
+                "قال مسؤول إن الوفد سيبحث ملفات عدة.",
+                "وصل الوفد إلى الرياض اليوم.",
+                "وبدأت المحادثات صباحا."
+            ]
+        );
+        assert_eq!(article_sentences(&docs[0], &a.documents[0], 1).len(), 1);
+        assert_eq!(article_sentences(&docs[1], &a.documents[1], 12).len(), 2);
+    }
+
+    #[test]
+    fn keyword_lists_are_not_prose() {
+        let n = Normalizer::default();
+        let analyzers = vec![(Lang::Arabic, arabic())];
+        let stop_words = vec![(Lang::Arabic, StopWords::for_lang(Lang::Arabic, &n))];
+        let context = SentenceContext {
+            stop_words: &stop_words,
+            analyzers: &analyzers,
+        };
+        let prose = |s: &str| context.is_prose(Lang::Arabic, &n.normalize(s));
+        assert!(!prose("سمات الحوثيون المقاومة اليمن قاعدة العند"));
+        assert!(prose("وصل الوفد إلى الرياض اليوم لبدء المحادثات"));
+    }
+
+    #[test]
+    fn sentences_of_other_stories_and_glued_articles_are_found_in_the_corpus() {
+        let shared = "للتواصل مع الكاتب أرسل رسالة نصية تبدأ بالرمز ثم مسافة ثم نص الرسالة.";
+        let own = "وصل الوفد السعودي إلى فيينا اليوم لبدء جولة جديدة من المحادثات.";
+        let (docs, a) = documents(&[
+            &format!("{own} {shared}"),
+            &format!("مقال آخر عن موضوع مختلف تماما. قال الكاتب: {shared}"),
+            "وأعلنت المملكة اليوم عن خطة جديدة للمياه.",
+        ]);
+        let groups = vec![vec![0], vec![1], vec![2]];
+        let mut candidates = vec![
+            vec![candidate(own, 0, &[1]), candidate(shared, 0, &[2])],
+            vec![],
+            vec![],
+        ];
+        let mut labels = vec![
+            vec!["للمملكة".to_string(), "والدة".to_string()],
+            vec![],
+            vec![],
+        ];
+        scan_corpus(&mut candidates, &mut labels, &docs, &a, &groups);
+        let left: Vec<&str> = candidates[0].iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(left, [own]);
+        // المملكة is written: the label shows it; الدة is not: والدة stays.
+        assert_eq!(labels[0], ["المملكة", "والدة"]);
+    }
 }

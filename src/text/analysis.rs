@@ -639,7 +639,8 @@ pub fn crosses_punctuation(form: &str) -> bool {
         match (in_word, gap) {
             (false, None) => gap = Some(i),
             (true, Some(start)) => {
-                if ends_phrase(&inner[start..i]) {
+                let before = inner[..start].chars().next_back().unwrap_or(' ');
+                if ends_phrase(&inner[start..i], before, c) {
                     return true;
                 }
                 gap = None;
@@ -651,9 +652,11 @@ pub fn crosses_punctuation(form: &str) -> bool {
 }
 
 /// Whether the text between two words ends a phrase: anything but white space, invisible
-/// marks, and a hyphen or an apostrophe inside a word (al-Qaeda, don't).
-fn ends_phrase(gap: &str) -> bool {
-    let joined = !gap.chars().any(char::is_whitespace);
+/// marks, and a hyphen or an apostrophe between two letters (al-Qaeda, don't; not a score
+/// or a range of years, 25-16, 2015-2016). `before` and `after` are the characters around.
+fn ends_phrase(gap: &str, before: char, after: char) -> bool {
+    let joined =
+        before.is_alphabetic() && after.is_alphabetic() && !gap.chars().any(char::is_whitespace);
     gap.chars().any(|c| {
         !(c.is_whitespace()
             || is_invisible(c)
@@ -685,17 +688,19 @@ fn trim_to_word(raw: &str) -> &str {
 }
 
 /// How a word is shown to a reader: its letters as written (hamza, teh marbuta and alef
-/// maqsura kept), without harakat and tatweel, which vary between writers.
-/// White space inside a phrase (a no-break space, a line break) is shown as one space.
+/// maqsura kept), without harakat and tatweel, which vary between writers, and without
+/// invisible marks (bidirectional controls). White space inside a phrase (a no-break
+/// space, a line break) is shown as one space.
 pub fn display_form(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for w in trim_to_word(word).split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
+        // Joiners stay: they shape letters in Persian and Urdu.
         out.extend(
             w.chars()
-                .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}')),
+                .filter(|&c| !is_invisible(c) || matches!(c, '\u{200C}' | '\u{200D}')),
         );
     }
     out
@@ -866,11 +871,15 @@ mod tests {
     #[test]
     fn phrase_ends() {
         for gap in [" ", "  \u{200F} ", "-", "'", "\u{00A0}"] {
-            assert!(!ends_phrase(gap), "{gap:?}");
+            assert!(!ends_phrase(gap, 'a', 'ب'), "{gap:?}");
         }
         for gap in ["، ", " «", ". ", " - ", "/", " (", "» ", "…"] {
-            assert!(ends_phrase(gap), "{gap:?}");
+            assert!(ends_phrase(gap, 'a', 'ب'), "{gap:?}");
         }
+        assert!(ends_phrase("-", '5', '1'));
+        assert!(!ends_phrase(" ", '5', '1'));
+        assert!(crosses_punctuation("وكسبه 25-16 وعاد"));
+        assert!(!crosses_punctuation("al-Qaeda") && crosses_punctuation("إف-16 بلوك"));
     }
 
     #[test]
@@ -879,6 +888,11 @@ mod tests {
         assert_eq!(display_form("عيد\u{00A0}\n الفطر"), "عيد الفطر");
         assert_eq!(display_form("مـــصر"), "مصر");
         assert_eq!(display_form("..."), "");
+        assert_eq!(
+            display_form("الإشرافية \u{200F}للبرنامج"),
+            "الإشرافية للبرنامج"
+        );
+        assert_eq!(display_form("می\u{200C}خواهم"), "می\u{200C}خواهم");
     }
 
     #[test]
