@@ -222,12 +222,12 @@ fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
                 if !firsts.contains(words[i].as_str()) {
                     continue;
                 }
-                let mut phrase = words[i].clone();
-                for j in i..(i + longest).min(words.len()) {
-                    if j > i {
+                let mut phrase = String::new();
+                for word in words.iter().skip(i).take(longest) {
+                    if !phrase.is_empty() {
                         phrase.push(' ');
-                        phrase.push_str(&words[j]);
                     }
+                    phrase.push_str(word);
                     if bare_wanted.contains_key(&phrase) {
                         found.insert(phrase.clone());
                     }
