@@ -350,7 +350,8 @@ fn sentences(stories: &[Value], texts: &AHashMap<&str, String>) {
             let last = lower.split_whitespace().last().unwrap_or("");
             let single_initial = last.len() <= 3
                 && last.ends_with('.')
-                && last.trim_end_matches('.').chars().count() == 1;
+                && last.trim_end_matches('.').chars().count() == 1
+                && last.starts_with(char::is_alphabetic);
             if ABBREVIATIONS.contains(&last) || single_initial {
                 cut += 1;
             }
