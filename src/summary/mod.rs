@@ -5,8 +5,8 @@ use crate::cluster::StoryClusters;
 use crate::corpus::{Document, Timestamp};
 use crate::minhash::Dedup;
 use crate::text::{
-    crosses_punctuation, display_form, sentences, sequence_hash, term_hash, AnalysisOptions,
-    AnalyzedCorpus, AnalyzedDocument, Analyzer, Lang, Normalizer, StopWords, TermForms,
+    crosses_punctuation, display_form, sentences, term_hash, AnalysisOptions, AnalyzedCorpus,
+    AnalyzedDocument, Analyzer, Lang, Normalizer, StopWords, TermForms,
 };
 use crate::tfidf::SparseVector;
 use ahash::{AHashMap, AHashSet};
@@ -652,16 +652,42 @@ fn ends_sentence(line: &str) -> bool {
 /// short enough that a sentence of six words has two.
 const SHARED_GRAM: usize = 5;
 
-/// The words of `text` as written: split at white space, punctuation around a word left
-/// out (cheap enough to read every article again).
+/// The words of `text` as written: split at white space and ASCII punctuation, other
+/// punctuation around a word left out (cheap enough to read every article again).
 fn words_of(text: &str) -> impl Iterator<Item = &str> {
-    text.split_whitespace()
-        .map(|w| w.trim_matches(is_punctuation))
-        .filter(|w| !w.is_empty())
+    // Split at ASCII white space and punctuation, byte by byte (lines hold no line feed;
+    // a full stop may lack its space: «المقبلين.على»); other punctuation is trimmed off.
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        // Words are short: a plain scan beats memchr's set-up.
+        let end = rest
+            .bytes()
+            .position(|b| b.is_ascii_whitespace() || b.is_ascii_punctuation())
+            .unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = &rest[(end + 1).min(rest.len())..];
+        Some(word)
+    })
+    .map(|w| w.trim_matches(is_punctuation))
+    .filter(|w| !w.is_empty())
 }
 
 fn word_hash(word: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(word.as_bytes())
+}
+
+/// The hash of a run of word hashes, within one run only (every word of the corpus is in
+/// five): words' hashes rotated by their place, so that order counts.
+fn gram_hash(words: &[u64]) -> u64 {
+    words
+        .iter()
+        .enumerate()
+        .fold(words.len() as u64, |h, (i, &w)| {
+            h ^ w.rotate_left(13 * i as u32)
+        })
 }
 
 /// Punctuation written next to words (a table lookup for ASCII and Arabic, no Unicode
@@ -680,13 +706,13 @@ fn is_punctuation(c: char) -> bool {
 fn grams(sentence: &str) -> Vec<u64> {
     let words: Vec<u64> = words_of(sentence).map(word_hash).collect();
     if words.len() <= SHARED_GRAM {
-        return vec![sequence_hash(&words)];
+        return vec![gram_hash(&words)];
     }
     let mut out: Vec<u64> = (0..=words.len() - SHARED_GRAM)
         .step_by(SHARED_GRAM)
-        .map(|i| sequence_hash(&words[i..i + SHARED_GRAM]))
+        .map(|i| gram_hash(&words[i..i + SHARED_GRAM]))
         .collect();
-    out.push(sequence_hash(&words[words.len() - SHARED_GRAM..]));
+    out.push(gram_hash(&words[words.len() - SHARED_GRAM..]));
     out.dedup();
     out
 }
@@ -705,10 +731,15 @@ fn scan_corpus(
     groups: &[Vec<u32>],
 ) {
     let mut slots: AHashMap<u64, usize> = AHashMap::new();
+    // A bit per n-gram hash, in a table that stays in cache: most n-grams of the corpus are
+    // no candidate's, and the bit tells so without a miss in the larger map.
+    let mut filter = vec![0u64; GRAM_FILTER_BITS / 64];
     for c in candidates.iter().flatten() {
         for &g in &c.grams {
             let next = slots.len();
             slots.entry(g).or_insert(next);
+            let bit = g as usize % GRAM_FILTER_BITS;
+            filter[bit / 64] |= 1 << (bit % 64);
         }
     }
     let mut bare_slots: AHashMap<u64, usize> = AHashMap::new();
@@ -739,7 +770,12 @@ fn scan_corpus(
                     words.push(hash);
                 }
                 for w in words.windows(SHARED_GRAM) {
-                    if let Some(&slot) = slots.get(&sequence_hash(w)) {
+                    let hash = gram_hash(w);
+                    let bit = hash as usize % GRAM_FILTER_BITS;
+                    if filter[bit / 64] & (1 << (bit % 64)) == 0 {
+                        continue;
+                    }
+                    if let Some(&slot) = slots.get(&hash) {
                         mark_story(&seen[slot], story as u64 + 1);
                     }
                 }
@@ -757,6 +793,9 @@ fn scan_corpus(
         }
     }
 }
+
+/// Bits of the n-gram filter (2 MiB).
+const GRAM_FILTER_BITS: usize = 1 << 24;
 
 /// Records that an n-gram is found in `story` (1-based): 0 unseen, s seen in story s only,
 /// MAX seen in two stories or more.
@@ -1093,7 +1132,7 @@ mod tests {
         let own = "وصل الوفد السعودي إلى فيينا اليوم لبدء جولة جديدة من المحادثات.";
         let (docs, a) = documents(&[
             &format!("{own} {shared}"),
-            &format!("مقال آخر عن موضوع مختلف تماما. قال الكاتب: {shared}"),
+            &format!("مقال آخر عن موضوع مختلف تماما. قال الكاتب: {shared}وانتهى المقال"),
             "وأعلنت المملكة اليوم عن خطة جديدة للمياه.",
         ]);
         let groups = vec![vec![0], vec![1], vec![2]];

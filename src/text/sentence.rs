@@ -119,7 +119,8 @@ fn ends_at_full_stop(before: &str, after: &str) -> bool {
         .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '«' | '“'))
         .next()
         .unwrap_or("");
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    // None, one or more: two are enough to tell.
+    let letters = word.chars().filter(|c| c.is_alphabetic()).take(2).count();
     if letters == 0 {
         return true; // a number or a symbol: "in 2015."
     }
