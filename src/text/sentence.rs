@@ -99,7 +99,16 @@ fn sentence_end(text: &str) -> Option<usize> {
             .map_or(text.len(), |(j, _)| after + j);
         let next = text[close..].chars().next();
         if next.is_some_and(|n| !n.is_whitespace()) {
-            continue; // 3.5, a.m., ".."
+            // A full stop between two Arabic words is a missing space («اخرى.واكد»):
+            // Arabic writes no dotted abbreviation of two letters or more.
+            if !(c == '.'
+                && close == after
+                && next.is_some_and(is_arabic_letter)
+                && arabic_word_before(&text[..i]))
+            {
+                continue; // 3.5, a.m., "..", أ.د
+            }
+            return Some(close);
         }
         if c == '.'
             && (i > 0 && bytes[i - 1] == b'.'
@@ -131,6 +140,21 @@ fn ends_at_full_stop(before: &str, after: &str) -> bool {
         return latin && word.contains('.') && opens_sentence(after);
     }
     !ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{064A}')
+}
+
+/// Whether `before` ends with an Arabic word of two letters or more.
+fn arabic_word_before(before: &str) -> bool {
+    before
+        .chars()
+        .rev()
+        .take_while(|&c| is_arabic_letter(c))
+        .take(2)
+        .count()
+        == 2
 }
 
 fn opens_sentence(after: &str) -> bool {
@@ -199,6 +223,11 @@ mod tests {
         assert_eq!(
             split("صرح م. خالد بذلك. وأضاف"),
             ["صرح م. خالد بذلك.", "وأضاف"]
+        );
+        // A missing space after a full stop between Arabic words; not inside أ.د. or 3.5.
+        assert_eq!(
+            split("من جهة اخرى.واكد مصدر أن أ.د.سعيد قال 3.5 مليار."),
+            ["من جهة اخرى.", "واكد مصدر أن أ.د.سعيد قال 3.5 مليار."]
         );
     }
 
