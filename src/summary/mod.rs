@@ -169,7 +169,7 @@ pub fn summarize(
         .par_iter()
         .map(|members| rank_members(members, clusters))
         .collect();
-    let mut candidates: Vec<Vec<Candidate>> = ranked
+    let mut candidates: Vec<Vec<Candidate<'_>>> = ranked
         .par_iter()
         .map(|(_, scored)| sentence_candidates(documents, analyzed, scored, clusters, &context))
         .collect();
@@ -724,7 +724,7 @@ fn grams(sentence: &str) -> Vec<u64> {
 /// under another dateline say nothing about either story, and are dropped. Copies of one
 /// article are in one story, so they do not count.
 fn scan_corpus(
-    candidates: &mut [Vec<Candidate>],
+    candidates: &mut [Vec<Candidate<'_>>],
     labels: &mut [Vec<String>],
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
@@ -821,8 +821,8 @@ fn glued_article(term: &str) -> Option<String> {
 
 /// A candidate key sentence: its text, the article it comes from, its TF-IDF vector, the
 /// n-grams it is found by.
-struct Candidate {
-    text: String,
+struct Candidate<'d> {
+    text: &'d str,
     article: u32,
     vector: SparseVector,
     grams: Vec<u64>,
@@ -854,25 +854,24 @@ fn key_sentences(candidates: Vec<Candidate>, centroid: &SparseVector, k: usize) 
             _ => break,
         }
     }
-    let mut candidates: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
     chosen
         .into_iter()
-        .filter_map(|i| candidates[i].take().map(|c| c.text))
+        .map(|i| candidates[i].text.to_string())
         .collect()
 }
 
 /// The lead sentences of the five most central articles that may be key sentences: of 6 to
 /// 60 words, prose, with three terms of the vocabulary or more. News puts what matters
 /// first: each article offers its first 12 sentences.
-fn sentence_candidates(
-    documents: &[Document],
-    analyzed: &AnalyzedCorpus,
+fn sentence_candidates<'d>(
+    documents: &'d [Document],
+    analyzed: &'d AnalyzedCorpus,
     scored: &[(u32, f64)],
     clusters: &StoryClusters,
     context: &SentenceContext,
-) -> Vec<Candidate> {
+) -> Vec<Candidate<'d>> {
     let vocabulary = &clusters.model.vocabulary;
-    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut candidates: Vec<Candidate<'d>> = Vec::new();
     let mut seen: AHashSet<&str> = AHashSet::new();
     let mut buf = String::new();
     for &(d, _) in scored.iter().take(5) {
@@ -905,7 +904,7 @@ fn sentence_candidates(
             terms.sort_unstable_by_key(|t| t.0);
             let norm = terms.iter().map(|t| t.1 * t.1).sum::<f32>().sqrt();
             candidates.push(Candidate {
-                text: sentence.to_string(),
+                text: sentence,
                 article: d,
                 vector: SparseVector {
                     ids: terms.iter().map(|t| t.0).collect(),
@@ -1053,10 +1052,10 @@ mod tests {
         }
     }
 
-    fn candidate(text: &str, article: u32, ids: &[u32]) -> Candidate {
+    fn candidate<'a>(text: &'a str, article: u32, ids: &[u32]) -> Candidate<'a> {
         let w = 1.0 / (ids.len() as f32).sqrt();
         Candidate {
-            text: text.to_string(),
+            text,
             article,
             vector: SparseVector {
                 ids: ids.to_vec(),
@@ -1147,7 +1146,7 @@ mod tests {
             vec![],
         ];
         scan_corpus(&mut candidates, &mut labels, &docs, &a, &groups);
-        let left: Vec<&str> = candidates[0].iter().map(|c| c.text.as_str()).collect();
+        let left: Vec<&str> = candidates[0].iter().map(|c| c.text).collect();
         assert_eq!(left, [own]);
         // المملكة is written: the label shows it; الدة is not: والدة stays.
         assert_eq!(labels[0], ["المملكة", "والدة"]);
