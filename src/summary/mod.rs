@@ -394,15 +394,10 @@ fn label_terms(
                 .collect();
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             scored.truncate(k * LABEL_CANDIDATES_PER_TERM);
-            let (forms, sampled) = written_forms(documents, analyzed, term_forms, members, &scored);
-            let texts: Vec<&str> = sampled
+            let forms = written_forms(documents, analyzed, term_forms, members, &scored);
+            let shown = scored
                 .iter()
-                .flat_map(|&d| analyzed.documents[d as usize].texts(&documents[d as usize]))
-                .collect();
-            let shown = scored.iter().filter_map(|(term, _)| {
-                let forms = forms.get(term)?;
-                shown_form(forms, |bare| occurs_as_words(&texts, bare))
-            });
+                .filter_map(|(term, _)| shown_form(forms.get(term)?));
             let lang = analyzed.documents[members[0] as usize].lang;
             diverse_label(shown, term_forms.analyzer(lang), k)
         })
@@ -410,19 +405,19 @@ fn label_terms(
 }
 
 /// The written forms of each candidate term (display forms with their counts), from the
-/// first members that use them; and the members analysed again to find them.
+/// first members that use them.
 fn written_forms(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
     term_forms: &TermForms,
     members: &[u32],
     candidates: &[(u64, f64)],
-) -> (AHashMap<u64, AHashMap<String, u32>>, Vec<u32>) {
+) -> AHashMap<u64, AHashMap<String, u32>> {
     let mut forms: AHashMap<u64, (AHashMap<String, u32>, usize)> = candidates
         .iter()
         .map(|&(t, _)| (t, (AHashMap::new(), 0)))
         .collect();
-    let mut sampled = Vec::new();
+    let mut sampled = 0;
     for &d in members {
         let open = |t: u64| forms.get(&t).is_some_and(|f| f.1 < LABEL_FORM_SAMPLES);
         let a = &analyzed.documents[d as usize];
@@ -433,27 +428,25 @@ fn written_forms(
             continue;
         }
         // A candidate that none of the first members writes is not the story's.
-        if sampled.len() == LABEL_FORM_DOCUMENTS {
+        if sampled == LABEL_FORM_DOCUMENTS {
             break;
         }
-        sampled.push(d);
+        sampled += 1;
         for (term, form, count) in term_forms.forms(&documents[d as usize], a, open) {
             let entry = forms.get_mut(&term).expect("a candidate");
             *entry.0.entry(display_form(form)).or_insert(0) += count;
             entry.1 += 1;
         }
     }
-    let forms = forms.into_iter().map(|(t, (f, _))| (t, f)).collect();
-    (forms, sampled)
+    forms.into_iter().map(|(t, (f, _))| (t, f)).collect()
 }
 
 /// The form a term is shown in: the one its articles write most, among forms that are
 /// words and run across no punctuation. A form with a conjunction or preposition glued on
-/// (والبحوث, للمملكة) counts for its bare form when that is written too: as another form of
-/// the same term, or, when the rest starts with the article ال (so that what was read off
-/// is surely a clitic, not a letter of the word), anywhere in the sampled articles
-/// (`occurs`).
-fn shown_form(forms: &AHashMap<String, u32>, occurs: impl Fn(&str) -> bool) -> Option<String> {
+/// (والبحوث, وبوتين) counts for its bare form when that is another form of the same term.
+/// (A glued form before the article ال that wins all the same loses its clitic in
+/// [`scan_corpus`] when the corpus writes the bare word.)
+fn shown_form(forms: &AHashMap<String, u32>) -> Option<String> {
     let mut usable: Vec<(&str, u32)> = forms
         .iter()
         .map(|(f, &c)| (f.as_str(), c))
@@ -464,9 +457,7 @@ fn shown_form(forms: &AHashMap<String, u32>, occurs: impl Fn(&str) -> bool) -> O
     for &(form, count) in &usable {
         let bare = without_proclitics(form)
             .into_iter()
-            .find(|(bare, article)| {
-                usable.iter().any(|(f, _)| f == bare) || (*article && occurs(bare))
-            });
+            .find(|(bare, _)| usable.iter().any(|(f, _)| f == bare));
         let target = bare.map_or_else(|| form.to_string(), |(b, _)| b);
         match counts.iter_mut().find(|(f, _)| *f == target) {
             Some(entry) => entry.1 += count,
@@ -526,17 +517,6 @@ fn without_proclitics(form: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// Whether `phrase` is written as whole words in one of `texts`.
-fn occurs_as_words(texts: &[&str], phrase: &str) -> bool {
-    texts.iter().any(|t| {
-        t.match_indices(phrase).any(|(i, _)| {
-            let before = t[..i].chars().next_back();
-            let after = t[i + phrase.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
-    })
-}
-
 /// The first `k` of `forms` (best first) such that no two share a word or a stem: a label
 /// of five views of one name (قناة السويس · السويس الجديدة · القناة الجديدة) tells an editor
 /// less than five different things. Words are compared normalised, stems as `analyzer`
@@ -552,12 +532,13 @@ fn diverse_label(
         if chosen.len() >= k {
             break;
         }
-        let mut keys: Vec<String> = analyzer
-            .normalizer()
-            .normalize(&form)
-            .split(' ')
-            .map(str::to_string)
-            .collect();
+        // Words also without a clitic glued before the article, as the label may show them
+        // (والتي and التي are one word).
+        let mut keys: Vec<String> = Vec::new();
+        for word in analyzer.normalizer().normalize(&form).split(' ') {
+            keys.extend(glued_article(word));
+            keys.push(word.to_string());
+        }
         analyzer.for_each_token(&form, &mut scratch, |stem| keys.push(stem.to_string()));
         let shares = chosen
             .iter()
@@ -956,29 +937,26 @@ mod tests {
     fn glued_forms_count_for_the_bare_form_when_it_is_written() {
         // Written more often with و, shown without it.
         let f = forms(&[("والبحوث الاجتماعية", 5), ("البحوث الاجتماعية", 2)]);
-        assert_eq!(shown_form(&f, |_| false).unwrap(), "البحوث الاجتماعية");
-        // Before the article, the bare form may be written elsewhere in the story.
-        let f = forms(&[("للمملكة", 3)]);
-        assert_eq!(shown_form(&f, |b| b == "المملكة").unwrap(), "المملكة");
-        assert_eq!(shown_form(&f, |_| false).unwrap(), "للمملكة");
-        // Without the article, only another form of the same term is evidence.
+        assert_eq!(shown_form(&f).unwrap(), "البحوث الاجتماعية");
+        let f = forms(&[("للمملكة", 3), ("المملكة", 1)]);
+        assert_eq!(shown_form(&f).unwrap(), "المملكة");
         let f = forms(&[("وبوتين", 3), ("بوتين", 1)]);
-        assert_eq!(shown_form(&f, |_| false).unwrap(), "بوتين");
+        assert_eq!(shown_form(&f).unwrap(), "بوتين");
         let f = forms(&[("فيصل", 3)]);
-        assert_eq!(shown_form(&f, |_| true).unwrap(), "فيصل");
+        assert_eq!(shown_form(&f).unwrap(), "فيصل");
     }
 
     #[test]
     fn forms_across_punctuation_and_numbers_are_not_shown() {
         let f = forms(&[("السيسي، فقد", 9), ("السيسي فقد", 1)]);
-        assert_eq!(shown_form(&f, |_| false).unwrap(), "السيسي فقد");
-        assert_eq!(shown_form(&forms(&[("شركة «زين", 4)]), |_| false), None);
-        assert_eq!(shown_form(&forms(&[("و107", 4)]), |_| false), None);
-        assert_eq!(shown_form(&forms(&[("", 4)]), |_| false), None);
+        assert_eq!(shown_form(&f).unwrap(), "السيسي فقد");
+        assert_eq!(shown_form(&forms(&[("شركة «زين", 4)])), None);
+        assert_eq!(shown_form(&forms(&[("و107", 4)])), None);
+        assert_eq!(shown_form(&forms(&[("", 4)])), None);
         assert!(is_wordlike("وزارة") && is_wordlike("إف-16") && !is_wordlike("ب200"));
         // Ties go to the first form in text order of bytes, whatever the map's order.
         let f = forms(&[("Riyadh", 2), ("RIYADH", 2)]);
-        assert_eq!(shown_form(&f, |_| false).unwrap(), "RIYADH");
+        assert_eq!(shown_form(&f).unwrap(), "RIYADH");
     }
 
     fn arabic() -> Analyzer {
@@ -1003,6 +981,12 @@ mod tests {
         assert_eq!(
             diverse_label(forms.into_iter(), &arabic(), 5),
             ["قناة السويس", "اليخت", "المحروسة"]
+        );
+        // A stop word counts too, with or without its glued conjunction.
+        let forms = ["الضخمة التي يمتلكونها", "والتي يحصلون", "ميتشيل"].map(String::from);
+        assert_eq!(
+            diverse_label(forms.into_iter(), &arabic(), 5),
+            ["الضخمة التي يمتلكونها", "ميتشيل"]
         );
         let english = Analyzer::terms(
             Normalizer::default(),
