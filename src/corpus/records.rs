@@ -50,6 +50,15 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
         Some(id) => id.trim().to_string(),
         None => generated_id(title.as_deref().unwrap_or(""), &body),
     };
+    // Scraped text carries HTML entities (`&quot;`): decoded where every reader's records
+    // become documents, after the id (generated ids stay as they were).
+    decode_entities(&mut body);
+    title = title
+        .map(|mut t| {
+            decode_entities(&mut t);
+            t
+        })
+        .filter(|t| !t.trim().is_empty());
     let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
     if !has_words(&body) && !title.as_deref().is_some_and(has_words) {
         // Kept, so that the record still appears in every output (as a singleton).
@@ -114,6 +123,13 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
         }),
         warnings,
     )
+}
+
+/// Decodes HTML character references (named, decimal, hexadecimal) in place.
+fn decode_entities(text: &mut String) {
+    if let std::borrow::Cow::Owned(decoded) = html_escape::decode_html_entities(text) {
+        *text = decoded;
+    }
 }
 
 /// A stable id from the content, for records that have none.
@@ -384,6 +400,35 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn html_entities_are_decoded_once_and_ids_come_from_the_raw_text() {
+        let raw = || RawRecord {
+            title: Some("&nbsp;".into()),
+            text: Some(
+                "قال &quot;نعم&quot; &#8220;x&#x201D; a&amp;b &amp;quot; &bogus; & ;".into(),
+            ),
+            ..RawRecord::default()
+        };
+        let Parsed::Document(doc, _) = build_document(raw(), origin(), &ReadOptions::default())
+        else {
+            panic!()
+        };
+        // `&amp;quot;` is text about an entity: decoded once, it reads `&quot;`.
+        assert_eq!(
+            doc.body,
+            "قال \"نعم\" \u{201C}x\u{201D} a&b &quot; &bogus; & ;"
+        );
+        assert_eq!(
+            doc.title, None,
+            "a title of only a no-break space is no title"
+        );
+        let r = raw();
+        assert_eq!(
+            doc.id,
+            generated_id(r.title.as_deref().unwrap(), r.text.as_deref().unwrap())
+        );
     }
 
     #[test]

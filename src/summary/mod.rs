@@ -5,12 +5,14 @@ use crate::cluster::StoryClusters;
 use crate::corpus::{Document, Timestamp};
 use crate::minhash::Dedup;
 use crate::text::{
-    display_form, term_hash, AnalysisOptions, AnalyzedCorpus, Analyzer, Lang, Normalizer, TermForms,
+    crosses_punctuation, display_form, sentences, term_hash, AnalysisOptions, AnalyzedCorpus,
+    AnalyzedDocument, Analyzer, Lang, Normalizer, StopWords, TermForms,
 };
 use crate::tfidf::SparseVector;
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 mod topics;
 pub use topics::{attach_topics, Topic};
@@ -190,7 +192,7 @@ pub fn summarize(
     groups.sort_unstable_by_key(|g| clusters.rank[g[0] as usize]);
 
     let term_forms = TermForms::new(analysis);
-    let labels = label_terms(
+    let mut labels = label_terms(
         documents,
         analyzed,
         &term_forms,
@@ -203,6 +205,23 @@ pub fn summarize(
         .into_iter()
         .map(|l| (l, Analyzer::terms(normalizer, l, analysis.arabic_stemmer)))
         .collect();
+    let stop_words: Vec<(Lang, StopWords)> = analyzers
+        .iter()
+        .map(|(l, _)| (*l, StopWords::for_lang(*l, &normalizer)))
+        .collect();
+    let context = SentenceContext {
+        stop_words: &stop_words,
+        analyzers: &analyzers,
+    };
+    let ranked: Vec<(SparseVector, Vec<(u32, f64)>)> = groups
+        .par_iter()
+        .map(|members| rank_members(members, clusters))
+        .collect();
+    let mut candidates: Vec<Vec<Candidate<'_>>> = ranked
+        .par_iter()
+        .map(|(_, scored)| sentence_candidates(documents, analyzed, scored, clusters, &context))
+        .collect();
+    scan_corpus(&mut candidates, &mut labels, documents, analyzed, &groups);
     let duplicates_of: AHashMap<u32, &crate::minhash::DuplicateGroup> = dedup
         .groups
         .groups
@@ -210,28 +229,11 @@ pub fn summarize(
         .map(|g| (g.canonical, g))
         .collect();
 
-    let mut stories: Vec<Story> = groups
-        .par_iter()
-        .zip(labels)
-        .map(|(members, label)| {
-            let centroid = centroid(members.iter().map(|&d| clusters.vector(d as usize)));
-            let mut scored: Vec<(u32, f64)> = members
-                .iter()
-                .map(|&d| (d, f64::from(clusters.vector(d as usize).dot(&centroid))))
-                .collect();
-            if scored.len() == 1 {
-                scored[0].1 = 1.0;
-            }
-            // Copies share their canonical document's vector; the canonical one goes first.
-            let is_copy = |d: u32| {
-                let unit = clusters.units.of_document[d as usize];
-                clusters.units.representatives[unit as usize] != d
-            };
-            scored.sort_by(|a, b| {
-                b.1.total_cmp(&a.1)
-                    .then(is_copy(a.0).cmp(&is_copy(b.0)))
-                    .then(clusters.rank[a.0 as usize].cmp(&clusters.rank[b.0 as usize]))
-            });
+    let mut stories: Vec<Story> = labels
+        .into_par_iter()
+        .zip(ranked)
+        .zip(candidates)
+        .map(|((label, (centroid, scored)), candidates)| {
             let cohesion = scored.iter().map(|s| s.1).sum::<f64>() / scored.len() as f64;
             let rep = scored[0].0 as usize;
             // The headline is a title: the most central article that has one (a title field or
@@ -263,22 +265,7 @@ pub fn summarize(
                 .map(|(s, n)| (s.to_string(), n))
                 .collect();
             sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            let lookup = |lang: Lang| {
-                &analyzers
-                    .iter()
-                    .find(|(l, _)| *l == lang)
-                    .expect("every language")
-                    .1
-            };
-            let key_sentences = key_sentences(
-                documents,
-                analyzed,
-                &scored,
-                clusters,
-                &centroid,
-                &lookup,
-                options.key_sentences,
-            );
+            let key_sentences = key_sentences(candidates, &centroid, options.key_sentences);
             let mut duplicate_groups: Vec<StoryDuplicates> = scored
                 .iter()
                 .filter_map(|(d, _)| duplicates_of.get(d))
@@ -361,6 +348,29 @@ pub fn summarize(
     stories
 }
 
+/// The story's centroid, and its members by cosine to it, most central first.
+fn rank_members(members: &[u32], clusters: &StoryClusters) -> (SparseVector, Vec<(u32, f64)>) {
+    let centroid = centroid(members.iter().map(|&d| clusters.vector(d as usize)));
+    let mut scored: Vec<(u32, f64)> = members
+        .iter()
+        .map(|&d| (d, f64::from(clusters.vector(d as usize).dot(&centroid))))
+        .collect();
+    if scored.len() == 1 {
+        scored[0].1 = 1.0;
+    }
+    // Copies share their canonical document's vector; the canonical one goes first.
+    let is_copy = |d: u32| {
+        let unit = clusters.units.of_document[d as usize];
+        clusters.units.representatives[unit as usize] != d
+    };
+    scored.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(is_copy(a.0).cmp(&is_copy(b.0)))
+            .then(clusters.rank[a.0 as usize].cmp(&clusters.rank[b.0 as usize]))
+    });
+    (centroid, scored)
+}
+
 fn centroid<'a>(vectors: impl Iterator<Item = &'a SparseVector>) -> SparseVector {
     let mut sum: AHashMap<u32, f64> = AHashMap::new();
     for v in vectors {
@@ -387,8 +397,9 @@ fn centroid<'a>(vectors: impl Iterator<Item = &'a SparseVector>) -> SparseVector
 /// the mean number of term occurrences per story; times the term's idf over articles, so
 /// that words common everywhere (تم, بشكل) give way to names. Only terms of the TF-IDF vocabulary take
 /// part: words found in most of the corpus (say, the two leaders every article names) say
-/// nothing about one story. Terms are shown in the form their articles write them most; a
-/// term whose form repeats an already chosen one is passed over.
+/// nothing about one story. Each term is shown in the form its articles write most
+/// ([`shown_form`]); the label takes terms by weight, passing over one that shares a word or
+/// a stem with a term already taken ([`diverse_label`]).
 fn label_terms(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
@@ -436,59 +447,166 @@ fn label_terms(
                 })
                 .collect();
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            scored.truncate(k * 6);
-            // Written forms of the candidates, from the first members that use them.
-            let mut forms: AHashMap<u64, (AHashMap<String, u32>, usize)> = scored
+            scored.truncate(k * LABEL_CANDIDATES_PER_TERM);
+            let forms = written_forms(documents, analyzed, term_forms, members, &scored);
+            let shown = scored
                 .iter()
-                .map(|&(t, _)| (t, (AHashMap::new(), 0)))
-                .collect();
-            let mut analysed = 0;
-            for &d in members {
-                let open = |t: u64| forms.get(&t).is_some_and(|f| f.1 < LABEL_FORM_SAMPLES);
-                let a = &analyzed.documents[d as usize];
-                if !a.terms.iter().any(|t| open(t.term)) {
-                    if forms.values().all(|f| f.1 >= LABEL_FORM_SAMPLES) {
-                        break;
-                    }
-                    continue;
-                }
-                // A candidate that none of the first members writes is not the story's.
-                if analysed == LABEL_FORM_DOCUMENTS {
-                    break;
-                }
-                analysed += 1;
-                for (term, form, count) in term_forms.forms(&documents[d as usize], a, open) {
-                    let entry = forms.get_mut(&term).expect("a candidate");
-                    *entry.0.entry(display_form(form)).or_insert(0) += count;
-                    entry.1 += 1;
-                }
-            }
-            let mut chosen: Vec<String> = Vec::new();
-            for (term, _) in scored {
-                if chosen.len() >= k {
-                    break;
-                }
-                let forms = forms.remove(&term).map(|f| f.0).unwrap_or_default();
-                let Some((form, _)) = forms
-                    .into_iter()
-                    .filter(|(f, _)| !f.is_empty())
-                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                else {
-                    continue;
-                };
-                let lower = form.to_lowercase();
-                let overlaps = chosen.iter().any(|c| {
-                    let c = c.to_lowercase();
-                    c.contains(&lower) || lower.contains(&c)
-                });
-                if !overlaps {
-                    chosen.push(form);
-                }
-            }
-            chosen
+                .filter_map(|(term, _)| shown_form(forms.get(term)?));
+            let lang = analyzed.documents[members[0] as usize].lang;
+            diverse_label(shown, term_forms.analyzer(lang), k)
         })
         .collect()
 }
+
+/// The written forms of each candidate term (display forms with their counts), from the
+/// first members that use them.
+fn written_forms(
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    term_forms: &TermForms,
+    members: &[u32],
+    candidates: &[(u64, f64)],
+) -> AHashMap<u64, AHashMap<String, u32>> {
+    let mut forms: AHashMap<u64, (AHashMap<String, u32>, usize)> = candidates
+        .iter()
+        .map(|&(t, _)| (t, (AHashMap::new(), 0)))
+        .collect();
+    let mut sampled = 0;
+    for &d in members {
+        let open = |t: u64| forms.get(&t).is_some_and(|f| f.1 < LABEL_FORM_SAMPLES);
+        let a = &analyzed.documents[d as usize];
+        if !a.terms.iter().any(|t| open(t.term)) {
+            if forms.values().all(|f| f.1 >= LABEL_FORM_SAMPLES) {
+                break;
+            }
+            continue;
+        }
+        // A candidate that none of the first members writes is not the story's.
+        if sampled == LABEL_FORM_DOCUMENTS {
+            break;
+        }
+        sampled += 1;
+        for (term, form, count) in term_forms.forms(&documents[d as usize], a, open) {
+            let entry = forms.get_mut(&term).expect("a candidate");
+            *entry.0.entry(display_form(form)).or_insert(0) += count;
+            entry.1 += 1;
+        }
+    }
+    forms.into_iter().map(|(t, (f, _))| (t, f)).collect()
+}
+
+/// The form a term is shown in: the one its articles write most, among forms that are
+/// words and run across no punctuation. A form with a conjunction or preposition glued on
+/// (والبحوث, وبوتين) counts for its bare form when that is another form of the same term.
+/// (A glued form before the article ال that wins all the same loses its clitic in
+/// [`scan_corpus`] when the corpus writes the bare word.)
+fn shown_form(forms: &AHashMap<String, u32>) -> Option<String> {
+    let mut usable: Vec<(&str, u32)> = forms
+        .iter()
+        .map(|(f, &c)| (f.as_str(), c))
+        .filter(|(f, _)| is_wordlike(f) && !crosses_punctuation(f))
+        .collect();
+    usable.sort_unstable();
+    let mut counts: Vec<(String, u32)> = Vec::with_capacity(usable.len());
+    for &(form, count) in &usable {
+        let bare = without_proclitics(form)
+            .into_iter()
+            .find(|(bare, _)| usable.iter().any(|(f, _)| f == bare));
+        let target = bare.map_or_else(|| form.to_string(), |(b, _)| b);
+        match counts.iter_mut().find(|(f, _)| *f == target) {
+            Some(entry) => entry.1 += count,
+            None => counts.push((target, count)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(f, _)| f)
+}
+
+/// Whether a form is made of words: a number with a conjunction or preposition glued on
+/// (و107) is a number, and numbers are no terms.
+fn is_wordlike(form: &str) -> bool {
+    let (first, _) = form.split_once(' ').unwrap_or((form, ""));
+    let letters = |w: &str| w.chars().any(char::is_alphabetic);
+    letters(form)
+        && !PROCLITICS.iter().any(|p| {
+            first
+                .strip_prefix(p)
+                .is_some_and(|rest| !rest.is_empty() && !letters(rest))
+        })
+}
+
+/// Conjunctions (و, ف), prepositions (ب, ل, ك) and the two together, as Arabic writes them
+/// joined to the next word; longest first, so that the barest form is tried first.
+const PROCLITICS: [&str; 11] = ["وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك"];
+
+/// The ways to read a proclitic off the first word of `form`, barest first, each with
+/// whether the rest starts with the article ال (ل before ال drops its alef: للمملكة is
+/// ل + المملكة).
+fn without_proclitics(form: &str) -> Vec<(String, bool)> {
+    let (first, rest) = form.split_once(' ').map_or((form, ""), |(f, r)| (f, r));
+    let mut out = Vec::new();
+    for p in PROCLITICS {
+        let Some(word) = first.strip_prefix(p) else {
+            continue;
+        };
+        let word = match word.strip_prefix('ل') {
+            Some(after) if p.ends_with('ل') && !word.starts_with("ال") => format!("ال{after}"),
+            _ => word.to_string(),
+        };
+        if word.chars().count() < 2 {
+            continue;
+        }
+        let article = word.starts_with("ال") && word.chars().count() >= 4;
+        out.push((
+            if rest.is_empty() {
+                word
+            } else {
+                format!("{word} {rest}")
+            },
+            article,
+        ));
+    }
+    out
+}
+
+/// The first `k` of `forms` (best first) such that no two share a word or a stem: a label
+/// of five views of one name (قناة السويس · السويس الجديدة · القناة الجديدة) tells an editor
+/// less than five different things. Words are compared normalised, stems as `analyzer`
+/// makes them.
+fn diverse_label(
+    forms: impl Iterator<Item = String>,
+    analyzer: &Analyzer,
+    k: usize,
+) -> Vec<String> {
+    let mut scratch = crate::text::Scratch::default();
+    let mut chosen: Vec<(String, Vec<String>)> = Vec::new();
+    for form in forms {
+        if chosen.len() >= k {
+            break;
+        }
+        // Words also without a clitic glued before the article, as the label may show them
+        // (والتي and التي are one word).
+        let mut keys: Vec<String> = Vec::new();
+        for word in analyzer.normalizer().normalize(&form).split(' ') {
+            keys.extend(glued_article(word));
+            keys.push(word.to_string());
+        }
+        analyzer.for_each_token(&form, &mut scratch, |stem| keys.push(stem.to_string()));
+        let shares = chosen
+            .iter()
+            .any(|(_, taken)| taken.iter().any(|w| keys.contains(w)));
+        if !shares {
+            chosen.push((form, keys));
+        }
+    }
+    chosen.into_iter().map(|(form, _)| form).collect()
+}
+
+/// Candidate terms weighed per label term: enough that terms passed over for sharing a
+/// word leave others to take.
+const LABEL_CANDIDATES_PER_TERM: usize = 6;
 
 /// Members whose written forms are counted for each label candidate (forms are found by
 /// analysing an article again).
@@ -501,74 +619,266 @@ const LABEL_FORM_DOCUMENTS: usize = 12;
 /// Sentences read from the start of each article for key sentences.
 const LEAD_SENTENCES: usize = 12;
 
-/// Central, non-redundant sentences from the most central articles' content lines, by
-/// maximal marginal relevance (λ = 0.7) over cosine to the centroid. Each article offers
-/// its first 12 sentences.
-fn key_sentences<'a>(
-    documents: &[Document],
-    analyzed: &AnalyzedCorpus,
-    scored: &[(u32, f64)],
-    clusters: &StoryClusters,
-    centroid: &SparseVector,
-    analyzer_for: &dyn Fn(Lang) -> &'a Analyzer,
-    k: usize,
-) -> Vec<String> {
-    let vocabulary = &clusters.model.vocabulary;
-    let mut candidates: Vec<(String, SparseVector)> = Vec::new();
-    let mut seen: AHashSet<String> = AHashSet::new();
-    let mut scratch = crate::text::Scratch::default();
-    for &(d, _) in scored.iter().take(5) {
-        let doc = &documents[d as usize];
-        let a = &analyzed.documents[d as usize];
-        let analyzer = analyzer_for(a.lang);
-        // News puts what matters first: an article's lead sentences are the candidates.
-        let lead = a
-            .lines
+/// What decides which sentences may be key sentences, besides the story.
+struct SentenceContext<'a> {
+    /// Stop words per language (empty for a language without a list).
+    stop_words: &'a [(Lang, StopWords)],
+    analyzers: &'a [(Lang, Analyzer)],
+}
+
+impl SentenceContext<'_> {
+    fn analyzer(&self, lang: Lang) -> &Analyzer {
+        &self
+            .analyzers
             .iter()
-            .filter(|l| l.kind == crate::text::LineKind::Content)
-            .flat_map(|l| sentences(&doc.body[l.text.clone()]))
-            .take(LEAD_SENTENCES);
-        {
-            for sentence in lead {
-                let words = sentence.split_whitespace().count();
-                if !(6..=60).contains(&words) || !seen.insert(sentence.to_string()) {
-                    continue;
-                }
-                let mut tf: AHashMap<u32, f32> = AHashMap::new();
-                analyzer.for_each_token(sentence, &mut scratch, |t| {
-                    if let Some(id) = vocabulary.id(term_hash(t)) {
-                        *tf.entry(id).or_insert(0.0) += 1.0;
-                    }
-                });
-                if tf.len() < 3 {
-                    continue;
-                }
-                let mut terms: Vec<(u32, f32)> = tf
-                    .into_iter()
-                    .map(|(id, c)| (id, (1.0 + c.ln()) * vocabulary.idf[id as usize]))
-                    .collect();
-                terms.sort_unstable_by_key(|t| t.0);
-                let norm = terms.iter().map(|t| t.1 * t.1).sum::<f32>().sqrt();
-                let v = SparseVector {
-                    ids: terms.iter().map(|t| t.0).collect(),
-                    weights: terms.iter().map(|t| t.1 / norm).collect(),
-                };
-                candidates.push((sentence.to_string(), v));
+            .find(|(l, _)| *l == lang)
+            .expect("every language")
+            .1
+    }
+
+    /// Prose, not a list of keywords: a sentence of six words or more without one function
+    /// word (في, من, the, of) is a site's tag line or a menu. Every language with a
+    /// stop-word list writes its sentences with function words.
+    fn is_prose(&self, lang: Lang, normalized: &str) -> bool {
+        let Some((_, words)) = self.stop_words.iter().find(|(l, _)| *l == lang) else {
+            return true;
+        };
+        words.is_empty() || normalized.split(' ').any(|w| words.contains(w))
+    }
+}
+
+/// The first `n` sentences of an article's content lines, leaving out sentences after the
+/// last one that ends with a full stop (when one does). What follows the article's last
+/// sentence without a full stop is a site's furniture: a tag line
+/// («سمات الحوثيون المقاومة اليمن …», on the last sentence's line or a line of its own),
+/// "next / previous", a link to the story.
+fn article_sentences<'d>(doc: &'d Document, a: &'d AnalyzedDocument, n: usize) -> Vec<&'d str> {
+    let mut all = a
+        .lines
+        .iter()
+        .filter(|l| l.kind == crate::text::LineKind::Content)
+        .flat_map(|l| sentences(&doc.body[l.text.clone()]));
+    let (mut out, mut pending) = (Vec::new(), Vec::new());
+    let mut ended = false;
+    while out.len() < n {
+        let Some(sentence) = all.next() else {
+            if !ended {
+                out.append(&mut pending); // no sentence ends: none is furniture
             }
-        }
-        if candidates.len() > 200 {
             break;
+        };
+        pending.push(sentence);
+        if ends_sentence(sentence) {
+            ended = true;
+            out.append(&mut pending);
         }
     }
-    let relevance: Vec<f32> = candidates.iter().map(|(_, v)| v.dot(centroid)).collect();
+    out.truncate(n);
+    out
+}
+
+/// Whether a sentence ends with an end mark (closing quotes and brackets after it).
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end_matches(|c: char| c.is_whitespace() || "\"'”’»)]".contains(c))
+        .ends_with(['.', '!', '?', '؟', '。'])
+}
+
+/// Word n-grams by which a sentence is found in other articles: long enough to be rare,
+/// short enough that a sentence of six words has two.
+const SHARED_GRAM: usize = 5;
+
+/// The words of `text` as written: split at white space and ASCII punctuation, other
+/// punctuation around a word left out (cheap enough to read every article again).
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    // Split at ASCII white space and punctuation, byte by byte (lines hold no line feed;
+    // a full stop may lack its space: «المقبلين.على»); other punctuation is trimmed off.
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        // Words are short: a plain scan beats memchr's set-up.
+        let end = rest
+            .bytes()
+            .position(|b| b.is_ascii_whitespace() || b.is_ascii_punctuation())
+            .unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = &rest[(end + 1).min(rest.len())..];
+        Some(word)
+    })
+    .map(|w| w.trim_matches(is_punctuation))
+    .filter(|w| !w.is_empty())
+}
+
+fn word_hash(word: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(word.as_bytes())
+}
+
+/// The hash of a run of word hashes, within one run only (every word of the corpus is in
+/// five): words' hashes rotated by their place, so that order counts.
+fn gram_hash(words: &[u64]) -> u64 {
+    words
+        .iter()
+        .enumerate()
+        .fold(words.len() as u64, |h, (i, &w)| {
+            h ^ w.rotate_left(13 * i as u32)
+        })
+}
+
+/// Punctuation written next to words (a table lookup for ASCII and Arabic, no Unicode
+/// property tables: every word of the corpus goes through it).
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '،' | '؛' | '؟' | '«' | '»' | '“' | '”' | '‘' | '’' | '…' | '–' | '—' | '\u{00A0}'
+        )
+}
+
+/// N-grams that cover a sentence's words: from every `SHARED_GRAM`-th word, and the last
+/// n-gram (one n-gram of all its words when it has fewer). Another article writes the
+/// sentence when it writes all of them, since every n-gram of every article is looked up.
+fn grams(sentence: &str) -> Vec<u64> {
+    let words: Vec<u64> = words_of(sentence).map(word_hash).collect();
+    if words.len() <= SHARED_GRAM {
+        return vec![gram_hash(&words)];
+    }
+    let mut out: Vec<u64> = (0..=words.len() - SHARED_GRAM)
+        .step_by(SHARED_GRAM)
+        .map(|i| gram_hash(&words[i..i + SHARED_GRAM]))
+        .collect();
+    out.push(gram_hash(&words[words.len() - SHARED_GRAM..]));
+    out.dedup();
+    out
+}
+
+/// Reads every article once, word by word, for what summaries need to know of the whole
+/// corpus: which candidate key sentences articles of another story write too (every n-gram
+/// of the sentence is found in another story), and which bare forms of label terms the
+/// corpus writes. A columnist's contact line, a site's standing paragraph, a wire paragraph
+/// under another dateline say nothing about either story, and are dropped. Copies of one
+/// article are in one story, so they do not count.
+fn scan_corpus(
+    candidates: &mut [Vec<Candidate<'_>>],
+    labels: &mut [Vec<String>],
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    groups: &[Vec<u32>],
+) {
+    let mut slots: AHashMap<u64, usize> = AHashMap::new();
+    // A bit per n-gram hash, in a table that stays in cache: most n-grams of the corpus are
+    // no candidate's, and the bit tells so without a miss in the larger map.
+    let mut filter = vec![0u64; GRAM_FILTER_BITS / 64];
+    for c in candidates.iter().flatten() {
+        for &g in &c.grams {
+            let next = slots.len();
+            slots.entry(g).or_insert(next);
+            let bit = g as usize % GRAM_FILTER_BITS;
+            filter[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+    let mut bare_slots: AHashMap<u64, usize> = AHashMap::new();
+    for term in labels.iter().flatten() {
+        if let Some(word) = glued_article(term) {
+            let next = bare_slots.len();
+            bare_slots.entry(word_hash(&word)).or_insert(next);
+        }
+    }
+    // Per n-gram: 0 unseen, s + 1 seen in story s only, MAX seen in two stories or more.
+    // The end state does not depend on the order of updates.
+    let seen: Vec<AtomicU64> = (0..slots.len()).map(|_| AtomicU64::new(0)).collect();
+    let written: Vec<AtomicBool> = (0..bare_slots.len())
+        .map(|_| AtomicBool::new(false))
+        .collect();
+    groups.par_iter().enumerate().for_each(|(story, members)| {
+        let mut words = Vec::new();
+        for &d in members {
+            for text in analyzed.documents[d as usize].texts(&documents[d as usize]) {
+                words.clear();
+                for w in words_of(text) {
+                    let hash = word_hash(w);
+                    if w.starts_with("ال") {
+                        if let Some(&slot) = bare_slots.get(&hash) {
+                            written[slot].store(true, Ordering::Relaxed);
+                        }
+                    }
+                    words.push(hash);
+                }
+                for w in words.windows(SHARED_GRAM) {
+                    let hash = gram_hash(w);
+                    let bit = hash as usize % GRAM_FILTER_BITS;
+                    if filter[bit / 64] & (1 << (bit % 64)) == 0 {
+                        continue;
+                    }
+                    if let Some(&slot) = slots.get(&hash) {
+                        mark_story(&seen[slot], story as u64 + 1);
+                    }
+                }
+            }
+        }
+    });
+    let shared = |g: &u64| seen[slots[g]].load(Ordering::Relaxed) == u64::MAX;
+    for story in candidates.iter_mut() {
+        story.retain(|c| c.grams.is_empty() || !c.grams.iter().all(shared));
+    }
+    let is_written = |w: &str| written[bare_slots[&word_hash(w)]].load(Ordering::Relaxed);
+    for term in labels.iter_mut().flatten() {
+        if let Some(bare) = glued_article(term).filter(|w| is_written(w)) {
+            *term = format!("{bare}{}", &term[term.find(' ').unwrap_or(term.len())..]);
+        }
+    }
+}
+
+/// Bits of the n-gram filter (2 MiB).
+const GRAM_FILTER_BITS: usize = 1 << 24;
+
+/// Records that an n-gram is found in `story` (1-based): 0 unseen, s seen in story s only,
+/// MAX seen in two stories or more.
+fn mark_story(state: &AtomicU64, story: u64) {
+    let mut current = state.load(Ordering::Relaxed);
+    while current != story && current != u64::MAX {
+        let new = if current == 0 { story } else { u64::MAX };
+        match state.compare_exchange(current, new, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break,
+            Err(now) => current = now,
+        }
+    }
+}
+
+/// The first word of a label term without the conjunction or preposition glued before the
+/// article ال (والبحوث → البحوث), when it has one.
+fn glued_article(term: &str) -> Option<String> {
+    without_proclitics(term)
+        .into_iter()
+        .find(|(_, article)| *article)
+        .map(|(bare, _)| bare.split(' ').next().unwrap_or("").to_string())
+}
+
+/// A candidate key sentence: its text, the article it comes from, its TF-IDF vector, the
+/// n-grams it is found by.
+struct Candidate<'d> {
+    text: &'d str,
+    article: u32,
+    vector: SparseVector,
+    grams: Vec<u64>,
+}
+
+/// Central, non-redundant sentences, by maximal marginal relevance (λ = 0.7) over cosine to
+/// the centroid, at most one from each article.
+fn key_sentences(candidates: Vec<Candidate>, centroid: &SparseVector, k: usize) -> Vec<String> {
+    let relevance: Vec<f32> = candidates.iter().map(|c| c.vector.dot(centroid)).collect();
     let mut chosen: Vec<usize> = Vec::new();
     while chosen.len() < k {
         let best = (0..candidates.len())
-            .filter(|i| !chosen.contains(i))
+            .filter(|&i| {
+                chosen
+                    .iter()
+                    .all(|&j| candidates[j].article != candidates[i].article)
+            })
             .map(|i| {
                 let redundancy = chosen
                     .iter()
-                    .map(|&j| candidates[i].1.dot(&candidates[j].1))
+                    .map(|&j| candidates[i].vector.dot(&candidates[j].vector))
                     .fold(0.0f32, f32::max);
                 (i, 0.7 * relevance[i] - 0.3 * redundancy, redundancy)
             })
@@ -581,45 +891,302 @@ fn key_sentences<'a>(
     }
     chosen
         .into_iter()
-        .map(|i| candidates[i].0.clone())
+        .map(|i| candidates[i].text.to_string())
         .collect()
 }
 
-/// Splits text into sentences at `.`, `!`, `?`, `؟` followed by white space (not inside an
-/// ellipsis or a number).
-fn sentences(text: &str) -> impl Iterator<Item = &str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        if matches!(c, '.' | '!' | '?' | '؟') {
-            let next = chars.get(k + 1).map(|&(_, n)| n);
-            let previous = if k > 0 { chars[k - 1].1 } else { ' ' };
-            if c == '.'
-                && (previous == '.'
-                    || next == Some('.')
-                    || next.is_some_and(|n| n.is_ascii_digit()))
-            {
+/// The lead sentences of the five most central articles that may be key sentences: of 6 to
+/// 60 words, prose, with three terms of the vocabulary or more. News puts what matters
+/// first: each article offers its first 12 sentences.
+fn sentence_candidates<'d>(
+    documents: &'d [Document],
+    analyzed: &'d AnalyzedCorpus,
+    scored: &[(u32, f64)],
+    clusters: &StoryClusters,
+    context: &SentenceContext,
+) -> Vec<Candidate<'d>> {
+    let vocabulary = &clusters.model.vocabulary;
+    let mut candidates: Vec<Candidate<'d>> = Vec::new();
+    let mut seen: AHashSet<&str> = AHashSet::new();
+    let mut buf = String::new();
+    for &(d, _) in scored.iter().take(5) {
+        let doc = &documents[d as usize];
+        let a = &analyzed.documents[d as usize];
+        let analyzer = context.analyzer(a.lang);
+        for sentence in article_sentences(doc, a, LEAD_SENTENCES) {
+            let words = sentence.split_whitespace().count();
+            if !(6..=60).contains(&words) || !seen.insert(sentence) {
                 continue;
             }
-            if next.is_none_or(char::is_whitespace) {
-                let end = i + c.len_utf8();
-                out.push(text[start..end].trim());
-                start = end;
+            let normalized = analyzer.normalizer().normalize(sentence);
+            if !context.is_prose(a.lang, &normalized) {
+                continue;
             }
+            let mut tf: AHashMap<u32, f32> = AHashMap::new();
+            for word in normalized.split(' ') {
+                let term = analyzer.filter_token(word, &mut buf);
+                if let Some(id) = term.and_then(|t| vocabulary.id(term_hash(t))) {
+                    *tf.entry(id).or_insert(0.0) += 1.0;
+                }
+            }
+            if tf.len() < 3 {
+                continue;
+            }
+            let mut terms: Vec<(u32, f32)> = tf
+                .into_iter()
+                .map(|(id, c)| (id, (1.0 + c.ln()) * vocabulary.idf[id as usize]))
+                .collect();
+            terms.sort_unstable_by_key(|t| t.0);
+            let norm = terms.iter().map(|t| t.1 * t.1).sum::<f32>().sqrt();
+            candidates.push(Candidate {
+                text: sentence,
+                article: d,
+                vector: SparseVector {
+                    ids: terms.iter().map(|t| t.0).collect(),
+                    weights: terms.iter().map(|t| t.1 / norm).collect(),
+                },
+                grams: grams(sentence),
+            });
+        }
+        if candidates.len() > 200 {
+            break;
         }
     }
-    out.push(text[start..].trim());
-    out.into_iter().filter(|s| !s.is_empty())
+    candidates
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::{analyze, ArabicStemmer};
+    use proptest::prelude::*;
+
+    fn forms(list: &[(&str, u32)]) -> AHashMap<String, u32> {
+        list.iter().map(|&(f, c)| (f.to_string(), c)).collect()
+    }
 
     #[test]
-    fn sentences_split_at_ends_only() {
-        let s: Vec<&str> = sentences("قال إن 3.5 مليار. ثم؟ نعم... وانتهى").collect();
-        assert_eq!(s, ["قال إن 3.5 مليار.", "ثم؟", "نعم... وانتهى"]);
+    fn proclitics_are_read_off_barest_first() {
+        assert_eq!(
+            without_proclitics("والبحوث الاجتماعية")[0],
+            ("البحوث الاجتماعية".to_string(), true)
+        );
+        assert_eq!(
+            without_proclitics("للمملكة")[0],
+            ("المملكة".to_string(), true)
+        );
+        assert_eq!(
+            without_proclitics("وللمملكة")[0],
+            ("المملكة".to_string(), true)
+        );
+        assert!(without_proclitics("وبوتين").contains(&("بوتين".to_string(), false)));
+        // والي (a governor) is no و + الي: too short to be the article and a word.
+        assert!(without_proclitics("والي")
+            .iter()
+            .all(|(_, article)| !article));
+        assert!(without_proclitics("Trump").is_empty());
+    }
+
+    #[test]
+    fn glued_forms_count_for_the_bare_form_when_it_is_written() {
+        // Written more often with و, shown without it.
+        let f = forms(&[("والبحوث الاجتماعية", 5), ("البحوث الاجتماعية", 2)]);
+        assert_eq!(shown_form(&f).unwrap(), "البحوث الاجتماعية");
+        let f = forms(&[("للمملكة", 3), ("المملكة", 1)]);
+        assert_eq!(shown_form(&f).unwrap(), "المملكة");
+        let f = forms(&[("وبوتين", 3), ("بوتين", 1)]);
+        assert_eq!(shown_form(&f).unwrap(), "بوتين");
+        let f = forms(&[("فيصل", 3)]);
+        assert_eq!(shown_form(&f).unwrap(), "فيصل");
+    }
+
+    #[test]
+    fn forms_across_punctuation_and_numbers_are_not_shown() {
+        let f = forms(&[("السيسي، فقد", 9), ("السيسي فقد", 1)]);
+        assert_eq!(shown_form(&f).unwrap(), "السيسي فقد");
+        assert_eq!(shown_form(&forms(&[("شركة «زين", 4)])), None);
+        assert_eq!(shown_form(&forms(&[("و107", 4)])), None);
+        assert_eq!(shown_form(&forms(&[("", 4)])), None);
+        assert!(is_wordlike("وزارة") && is_wordlike("إف-16") && !is_wordlike("ب200"));
+        // Ties go to the first form in text order of bytes, whatever the map's order.
+        let f = forms(&[("Riyadh", 2), ("RIYADH", 2)]);
+        assert_eq!(shown_form(&f).unwrap(), "RIYADH");
+    }
+
+    fn arabic() -> Analyzer {
+        Analyzer::terms(
+            Normalizer::default(),
+            Lang::Arabic,
+            ArabicStemmer::default(),
+        )
+    }
+
+    #[test]
+    fn labels_share_no_word_and_no_stem() {
+        let forms = [
+            "قناة السويس",
+            "القناة الجديدة",
+            "السويس الجديدة",
+            "افتتاح القناة",
+            "اليخت",
+            "المحروسة",
+        ]
+        .map(String::from);
+        assert_eq!(
+            diverse_label(forms.into_iter(), &arabic(), 5),
+            ["قناة السويس", "اليخت", "المحروسة"]
+        );
+        // A stop word counts too, with or without its glued conjunction.
+        let forms = ["الضخمة التي يمتلكونها", "والتي يحصلون", "ميتشيل"].map(String::from);
+        assert_eq!(
+            diverse_label(forms.into_iter(), &arabic(), 5),
+            ["الضخمة التي يمتلكونها", "ميتشيل"]
+        );
+        let english = Analyzer::terms(
+            Normalizer::default(),
+            Lang::English,
+            ArabicStemmer::default(),
+        );
+        let forms =
+            ["nuclear deal", "Iran", "nuclear program", "deals", "Vienna"].map(String::from);
+        assert_eq!(
+            diverse_label(forms.into_iter(), &english, 3),
+            ["nuclear deal", "Iran", "Vienna"]
+        );
+    }
+
+    proptest! {
+        /// The label keeps the order of the forms, takes at most k, no two of its terms share a
+        /// word, and a form left out shares a word with a term taken (or k were taken).
+        #[test]
+        fn diverse_labels_are_greedy_and_disjoint(
+            picks in proptest::collection::vec(
+                proptest::collection::vec(0usize..8, 1..3), 0..12),
+            k in 1usize..6,
+        ) {
+            let words = ["حرب", "سلام", "غزة", "مصر", "قطر", "وفد", "نفط", "عيد"];
+            let forms: Vec<String> = picks
+                .iter()
+                .map(|p| p.iter().map(|&i| words[i]).collect::<Vec<_>>().join(" "))
+                .collect();
+            let label = diverse_label(forms.clone().into_iter(), &arabic(), k);
+            prop_assert!(label.len() <= k);
+            let set = |f: &str| f.split(' ').map(str::to_string).collect::<AHashSet<String>>();
+            for (i, a) in label.iter().enumerate() {
+                for b in &label[i + 1..] {
+                    prop_assert!(set(a).is_disjoint(&set(b)), "{} / {}", a, b);
+                }
+            }
+            let mut next = 0;
+            for f in &forms {
+                if label.get(next) == Some(f) {
+                    next += 1;
+                } else if next < k {
+                    // Left out while there was room: it shares a word with a term taken.
+                    prop_assert!(label[..next].iter().any(|t| !set(t).is_disjoint(&set(f))));
+                }
+            }
+            prop_assert_eq!(next, label.len());
+        }
+    }
+
+    fn candidate<'a>(text: &'a str, article: u32, ids: &[u32]) -> Candidate<'a> {
+        let w = 1.0 / (ids.len() as f32).sqrt();
+        Candidate {
+            text,
+            article,
+            vector: SparseVector {
+                ids: ids.to_vec(),
+                weights: vec![w; ids.len()],
+            },
+            grams: grams(text),
+        }
+    }
+
+    #[test]
+    fn at_most_one_key_sentence_per_article() {
+        let centroid = SparseVector {
+            ids: vec![1, 2, 3, 4, 5, 6],
+            weights: vec![0.41; 6],
+        };
+        let candidates = vec![
+            candidate("a1", 7, &[1, 2]),
+            candidate("a2", 7, &[3, 4]),
+            candidate("b1", 8, &[5, 6]),
+            candidate("a3", 7, &[5, 6, 1]),
+        ];
+        assert_eq!(key_sentences(candidates, &centroid, 3), ["a1", "b1"]);
+    }
+
+    fn documents(texts: &[&str]) -> (Vec<Document>, AnalyzedCorpus) {
+        let docs: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document {
+                title: Some(format!("عنوان الخبر رقم {i}")),
+                ..Document::new(format!("d{i}"), *t)
+            })
+            .collect();
+        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        (docs, analyzed)
+    }
+
+    #[test]
+    fn sentences_after_the_last_full_stop_are_furniture() {
+        let (docs, a) = documents(&[
+            "قال مسؤول إن الوفد سيبحث ملفات عدة.\nوصل الوفد إلى الرياض اليوم. وبدأت المحادثات صباحا. سمات الرياض الوفد المحادثات\nالتالي السابق عين اليوم",
+            "سطر أول بلا نقطة\nسطر ثان بلا نقطة أيضا",
+        ]);
+        assert_eq!(
+            article_sentences(&docs[0], &a.documents[0], 12),
+            [
+                "قال مسؤول إن الوفد سيبحث ملفات عدة.",
+                "وصل الوفد إلى الرياض اليوم.",
+                "وبدأت المحادثات صباحا."
+            ]
+        );
+        assert_eq!(article_sentences(&docs[0], &a.documents[0], 1).len(), 1);
+        assert_eq!(article_sentences(&docs[1], &a.documents[1], 12).len(), 2);
+    }
+
+    #[test]
+    fn keyword_lists_are_not_prose() {
+        let n = Normalizer::default();
+        let analyzers = vec![(Lang::Arabic, arabic())];
+        let stop_words = vec![(Lang::Arabic, StopWords::for_lang(Lang::Arabic, &n))];
+        let context = SentenceContext {
+            stop_words: &stop_words,
+            analyzers: &analyzers,
+        };
+        let prose = |s: &str| context.is_prose(Lang::Arabic, &n.normalize(s));
+        assert!(!prose("سمات الحوثيون المقاومة اليمن قاعدة العند"));
+        assert!(prose("وصل الوفد إلى الرياض اليوم لبدء المحادثات"));
+    }
+
+    #[test]
+    fn sentences_of_other_stories_and_glued_articles_are_found_in_the_corpus() {
+        let shared = "للتواصل مع الكاتب أرسل رسالة نصية تبدأ بالرمز ثم مسافة ثم نص الرسالة.";
+        let own = "وصل الوفد السعودي إلى فيينا اليوم لبدء جولة جديدة من المحادثات.";
+        let (docs, a) = documents(&[
+            &format!("{own} {shared}"),
+            &format!("مقال آخر عن موضوع مختلف تماما. قال الكاتب: {shared}وانتهى المقال"),
+            "وأعلنت المملكة اليوم عن خطة جديدة للمياه.",
+        ]);
+        let groups = vec![vec![0], vec![1], vec![2]];
+        let mut candidates = vec![
+            vec![candidate(own, 0, &[1]), candidate(shared, 0, &[2])],
+            vec![],
+            vec![],
+        ];
+        let mut labels = vec![
+            vec!["للمملكة".to_string(), "والدة".to_string()],
+            vec![],
+            vec![],
+        ];
+        scan_corpus(&mut candidates, &mut labels, &docs, &a, &groups);
+        let left: Vec<&str> = candidates[0].iter().map(|c| c.text).collect();
+        assert_eq!(left, [own]);
+        // المملكة is written: the label shows it; الدة is not: والدة stays.
+        assert_eq!(labels[0], ["المملكة", "والدة"]);
     }
 }

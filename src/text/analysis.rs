@@ -580,6 +580,11 @@ impl TermForms {
         }
     }
 
+    /// The term analyzer for `lang`.
+    pub fn analyzer(&self, lang: Lang) -> &Analyzer {
+        self.analyzers.get(lang)
+    }
+
     /// The terms of `doc` for which `wanted` holds, each with the form written most often
     /// (a majority vote in text order) and the term's count, sorted by term.
     pub fn forms<'d>(
@@ -635,18 +640,82 @@ pub fn content_tokens_with_spans(
     out
 }
 
+/// Whether a written form runs across punctuation between its words («السيسي، فقد»,
+/// «شركة «زين»): such a pair of terms is adjacent in the text but no phrase, and is not
+/// shown. Punctuation around the form does not count.
+pub fn crosses_punctuation(form: &str) -> bool {
+    let inner = trim_to_word(form);
+    let mut gap = None;
+    for (i, c) in inner.char_indices() {
+        let in_word = c.is_alphanumeric() || is_invisible(c);
+        match (in_word, gap) {
+            (false, None) => gap = Some(i),
+            (true, Some(start)) => {
+                let before = inner[..start].chars().next_back().unwrap_or(' ');
+                if ends_phrase(&inner[start..i], before, c) {
+                    return true;
+                }
+                gap = None;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether the text between two words ends a phrase: anything but white space, invisible
+/// marks, and a hyphen or an apostrophe between two letters (al-Qaeda, don't; not a score
+/// or a range of years, 25-16, 2015-2016). `before` and `after` are the characters around.
+fn ends_phrase(gap: &str, before: char, after: char) -> bool {
+    let joined =
+        before.is_alphabetic() && after.is_alphabetic() && !gap.chars().any(char::is_whitespace);
+    gap.chars().any(|c| {
+        !(c.is_whitespace()
+            || is_invisible(c)
+            || (joined
+                && matches!(
+                    c,
+                    '-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}' | '\u{02BC}'
+                )))
+    })
+}
+
+/// Marks that the normaliser drops without ending a word: harakat, tatweel, joiners and
+/// bidirectional controls.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{064B}'..='\u{0652}'
+        | '\u{0670}'
+        | '\u{0640}'
+        | '\u{00AD}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2069}'
+        | '\u{FEFF}')
+}
+
 /// The word without the punctuation around it.
 fn trim_to_word(raw: &str) -> &str {
     raw.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
 /// How a word is shown to a reader: its letters as written (hamza, teh marbuta and alef
-/// maqsura kept), without harakat and tatweel, which vary between writers.
+/// maqsura kept), without harakat and tatweel, which vary between writers, and without
+/// invisible marks (bidirectional controls). White space inside a phrase (a no-break
+/// space, a line break) is shown as one space.
 pub fn display_form(word: &str) -> String {
-    trim_to_word(word)
-        .chars()
-        .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}'))
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    for w in trim_to_word(word).split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        // Joiners stay: they shape letters in Persian and Urdu.
+        out.extend(
+            w.chars()
+                .filter(|&c| !is_invisible(c) || matches!(c, '\u{200C}' | '\u{200D}')),
+        );
+    }
+    out
 }
 
 #[cfg(test)]
@@ -777,6 +846,65 @@ mod tests {
             LineKind::Boilerplate(BoilerplateReason::Repeated)
         );
         assert_eq!(a.tokens.len(), 3 + a.lines[1].words());
+    }
+
+    fn bigram_forms(text: &str) -> Vec<String> {
+        let options = AnalysisOptions {
+            bigrams: true,
+            ..AnalysisOptions::default()
+        };
+        let d = page("b", text);
+        let a = analyze(std::slice::from_ref(&d), &options)
+            .documents
+            .remove(0);
+        let mut forms: Vec<String> = TermForms::new(&options)
+            .forms(&d, &a, |_| true)
+            .into_iter()
+            .filter(|(_, form, _)| form.contains(|c: char| !c.is_alphanumeric()))
+            .map(|(_, form, _)| form.to_string())
+            .collect();
+        forms.sort();
+        forms
+    }
+
+    #[test]
+    fn forms_that_cross_punctuation_are_told_apart() {
+        let forms = bigram_forms("قال السيسي، فقد أعلنت شركة «زين» الأرباح");
+        let (crossing, phrases): (Vec<String>, Vec<String>) =
+            forms.into_iter().partition(|f| crosses_punctuation(f));
+        assert_eq!(crossing, ["السيسي، فقد", "زين» الأرباح", "شركة «زين"]);
+        assert_eq!(phrases, ["فقد أعلنت شركة"]);
+        let forms = bigram_forms("al-Qaeda leaders don't meet - Putin");
+        let crossing: Vec<&String> = forms.iter().filter(|f| crosses_punctuation(f)).collect();
+        assert_eq!(crossing, ["meet - Putin"]);
+        assert!(!crosses_punctuation("«الحرب في أوكرانيا»،"));
+    }
+
+    #[test]
+    fn phrase_ends() {
+        for gap in [" ", "  \u{200F} ", "-", "'", "\u{00A0}"] {
+            assert!(!ends_phrase(gap, 'a', 'ب'), "{gap:?}");
+        }
+        for gap in ["، ", " «", ". ", " - ", "/", " (", "» ", "…"] {
+            assert!(ends_phrase(gap, 'a', 'ب'), "{gap:?}");
+        }
+        assert!(ends_phrase("-", '5', '1'));
+        assert!(!ends_phrase(" ", '5', '1'));
+        assert!(crosses_punctuation("وكسبه 25-16 وعاد"));
+        assert!(!crosses_punctuation("al-Qaeda") && crosses_punctuation("إف-16 بلوك"));
+    }
+
+    #[test]
+    fn display_forms_drop_harakat_and_outer_punctuation_and_collapse_spaces() {
+        assert_eq!(display_form("«الحَرْبُ»،"), "الحرب");
+        assert_eq!(display_form("عيد\u{00A0}\n الفطر"), "عيد الفطر");
+        assert_eq!(display_form("مـــصر"), "مصر");
+        assert_eq!(display_form("..."), "");
+        assert_eq!(
+            display_form("الإشرافية \u{200F}للبرنامج"),
+            "الإشرافية للبرنامج"
+        );
+        assert_eq!(display_form("می\u{200C}خواهم"), "می\u{200C}خواهم");
     }
 
     #[test]

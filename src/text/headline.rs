@@ -8,6 +8,7 @@
 //! shortened at a word boundary.
 
 use super::boilerplate::{is_credit_line, is_date_like, is_list_line, Line, LineKind};
+use super::sentence::sentences;
 use serde::Serialize;
 
 /// Where a document's headline came from.
@@ -90,25 +91,7 @@ pub fn find_title_line(body: &str, lines: &[Line], options: &HeadlineOptions) ->
 
 /// The first sentence of `text`, shortened to `max_chars` at a word boundary (with `…`).
 pub fn first_sentence(text: &str, max_chars: usize) -> String {
-    let text = text.trim();
-    let mut end = text.len();
-    let mut chars = text.char_indices().peekable();
-    let mut previous = ' ';
-    while let Some((i, c)) = chars.next() {
-        let before = std::mem::replace(&mut previous, c);
-        if matches!(c, '.' | '!' | '?' | '؟' | '。') {
-            let next = chars.peek().map(|&(_, n)| n);
-            // An ellipsis or a decimal point does not end a sentence.
-            if c == '.' && (before == '.' || matches!(next, Some('.') | Some('0'..='9'))) {
-                continue;
-            }
-            if next.is_none_or(char::is_whitespace) {
-                end = i + c.len_utf8();
-                break;
-            }
-        }
-    }
-    shorten(&text[..end], max_chars)
+    shorten(sentences(text).next().unwrap_or(""), max_chars)
 }
 
 /// Collapses white space and shortens to `max_chars` characters at a word boundary.
@@ -156,6 +139,10 @@ mod tests {
             "هل يتحقق السلام؟"
         );
         assert_eq!(first_sentence("no end at all", 100), "no end at all");
+        assert_eq!(
+            first_sentence("Dr. Jones arrived on Jan. 3. Then", 100),
+            "Dr. Jones arrived on Jan. 3."
+        );
     }
 
     #[test]

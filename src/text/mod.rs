@@ -11,13 +11,14 @@ mod boilerplate;
 mod headline;
 mod lang;
 mod normalize;
+mod sentence;
 mod shingle;
 mod stem;
 mod stopwords;
 
 pub use analysis::{
-    analyze, content_tokens_with_spans, display_form, is_bigram, term_hash, AnalysisOptions,
-    AnalyzedCorpus, AnalyzedDocument, TermCount, TermForms,
+    analyze, content_tokens_with_spans, crosses_punctuation, display_form, is_bigram,
+    term_hash, AnalysisOptions, AnalyzedCorpus, AnalyzedDocument, TermCount, TermForms,
 };
 pub use analyzer::{
     Analyzer, AnalyzerBuilder, DropNumbers, MinChars, Scratch, StemFilter, StopWordFilter,
@@ -27,6 +28,7 @@ pub use boilerplate::{BoilerplateOptions, BoilerplateReason, Line, LineKind};
 pub use headline::{find_title_line, first_sentence, shorten, HeadlineOptions, HeadlineSource};
 pub use lang::Lang;
 pub use normalize::{NormalizeOptions, Normalizer, Span};
+pub use sentence::{sentences, Sentences};
 pub use shingle::{sequence_hash, shingle_set, shingles_into, token_hash};
 pub use stem::{light10, ArabicStemmer, Stemmer};
 pub use stopwords::StopWords;
