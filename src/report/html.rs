@@ -46,13 +46,29 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("to", "to", "إلى"),
     ("parameters", "Run parameters", "إعدادات التشغيل"),
     ("largest", "Largest stories", "أكبر القصص"),
-    ("no_multi", "No story has more than one article.", "لا توجد قصة بأكثر من مقال واحد."),
+    (
+        "no_multi",
+        "No story has more than one article.",
+        "لا توجد قصة بأكثر من مقال واحد.",
+    ),
     ("per_day", "Articles per day", "المقالات في اليوم"),
     ("all", "all", "الكل"),
-    ("coloured", "Coloured: the largest stories, up to", "بالألوان: أكبر القصص، حتى"),
-    ("grey", "Grey strip: all articles, up to", "الشريط الرمادي: كل المقالات، حتى"),
+    (
+        "coloured",
+        "Coloured: the largest stories, up to",
+        "بالألوان: أكبر القصص، حتى",
+    ),
+    (
+        "grey",
+        "Grey strip: all articles, up to",
+        "الشريط الرمادي: كل المقالات، حتى",
+    ),
     ("a_day", "a day", "في اليوم"),
-    ("no_dates", "The articles have no dates.", "المقالات بلا تواريخ."),
+    (
+        "no_dates",
+        "The articles have no dates.",
+        "المقالات بلا تواريخ.",
+    ),
     ("topics", "Topics: related stories", "المواضيع: قصص مترابطة"),
     ("topic", "Topic", "الموضوع"),
     ("stories", "stories", "قصص"),
@@ -76,8 +92,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("cohesion", "cohesion", "التماسك"),
     ("no_match", "No story matches.", "لا توجد قصة مطابقة."),
     ("of", "of", "من"),
-    ("footer", "Made by storyclust. This page is self-contained: it loads nothing from the network.",
-        "أنشأها storyclust. الصفحة مكتفية بذاتها: لا تحمّل شيئاً من الشبكة."),
+    (
+        "footer",
+        "Made by storyclust. This page is self-contained: it loads nothing from the network.",
+        "أنشأها storyclust. الصفحة مكتفية بذاتها: لا تحمّل شيئاً من الشبكة.",
+    ),
 ];
 
 fn words(lang: UiLang) -> Words {

@@ -143,7 +143,11 @@ pub fn write_stories<P: Serialize>(
                 let member_urls: Vec<String> = s
                     .members
                     .iter()
-                    .map(|m| m.url.as_deref().map_or("-".into(), |u| u.replace(' ', "%20")))
+                    .map(|m| {
+                        m.url
+                            .as_deref()
+                            .map_or("-".into(), |u| u.replace(' ', "%20"))
+                    })
                     .collect();
                 let first = s.first_publisher.as_ref();
                 w.write_record([
@@ -160,9 +164,7 @@ pub fn write_stories<P: Serialize>(
                     members.join(" "),
                     member_dates.join(" "),
                     member_urls.join(" "),
-                    first
-                        .and_then(|p| p.source.clone())
-                        .unwrap_or_default(),
+                    first.and_then(|p| p.source.clone()).unwrap_or_default(),
                     first.map(|p| p.date.to_string()).unwrap_or_default(),
                     first.and_then(|p| p.url.clone()).unwrap_or_default(),
                 ])?;
@@ -436,7 +438,13 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
         for m in &story.members {
             let headline = match &m.url {
                 // An angle-bracket destination may hold spaces and parentheses.
-                Some(u) => format!("[{}](<{}>)", esc(&m.headline), u.replace(' ', "%20").replace('<', "%3C").replace('>', "%3E")),
+                Some(u) => format!(
+                    "[{}](<{}>)",
+                    esc(&m.headline),
+                    u.replace(' ', "%20")
+                        .replace('<', "%3C")
+                        .replace('>', "%3E")
+                ),
                 None => esc(&m.headline),
             };
             let _ = writeln!(
