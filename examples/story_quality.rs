@@ -167,6 +167,15 @@ fn main() {
         o.tfidf.max_df = m;
         grid.push((format!("max df {m}"), o));
     }
+    for t in [0usize, 16, 32] {
+        grid.push((
+            format!("short text terms {t}"),
+            StoryOptions {
+                short_text_terms: t,
+                ..defaults.clone()
+            },
+        ));
+    }
     for k in [15, 30, 40] {
         grid.push((
             format!("keywords {k}"),

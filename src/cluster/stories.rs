@@ -34,6 +34,13 @@ pub struct StoryOptions {
     /// in more of them names the topic (an earthquake, a pandemic), not one event of it.
     /// Topics use every word.
     pub story_max_df: f64,
+    /// ...but a word in at most this many articles always counts: in a small corpus one
+    /// story alone can hold more than that share of the articles.
+    pub story_min_df_limit: u32,
+    /// Length-aware: a pair of texts whose longer one has fewer story terms than this has
+    /// its cosine raised by √(this / terms). Two headlines of one event share only a word
+    /// or two of their eight: a cosine that would be weak between articles (0 turns it off).
+    pub short_text_terms: usize,
     /// Pairs below this cosine are not kept in the neighbour graph (they count as 0).
     pub graph_threshold: f32,
     /// Story merges and refinement see only the pairs at or above this cosine (a weaker
@@ -58,6 +65,8 @@ impl Default for StoryOptions {
             topic_threshold: 0.08,
             refine_rounds: 1,
             story_max_df: 0.1,
+            story_min_df_limit: 20,
+            short_text_terms: 24,
             graph_threshold: 0.05,
             story_link_floor: 0.1,
             keywords: Some(20),
@@ -133,8 +142,14 @@ pub fn cluster_stories(
         options.keywords,
         window.as_ref(),
     );
-    let story_vectors = model.without_common_terms(options.story_max_df);
-    let graph = story_graph(&full_graph, &story_vectors, options.story_link_floor);
+    let story_vectors =
+        model.without_common_terms(options.story_max_df, options.story_min_df_limit);
+    let graph = story_graph(
+        &full_graph,
+        &story_vectors,
+        options.story_link_floor,
+        options.short_text_terms,
+    );
     lap("neighbours");
     let rank = dedup.order.clone();
     let unit_rank = units.ranks(&rank);
@@ -185,11 +200,17 @@ pub fn cluster_stories(
     }
 }
 
-/// The pairs of the graph again, with their cosine over the story vectors, where it reaches
-/// `floor`. Story vectors drop the commonest words and are normalised again, so a pair's
-/// story cosine may be higher than its cosine over every word; the search with every word
-/// (at a lower threshold) finds the pairs.
-fn story_graph(full: &NeighbourGraph, vectors: &[SparseVector], floor: f32) -> NeighbourGraph {
+/// The pairs of the graph again, with their cosine over the story vectors (raised for short
+/// texts, see [`StoryOptions::short_text_terms`]), where it reaches `floor`. Story vectors
+/// drop the commonest words and are normalised again, so a pair's story cosine may be
+/// higher than its cosine over every word; the search with every word (at a lower
+/// threshold) finds the pairs.
+fn story_graph(
+    full: &NeighbourGraph,
+    vectors: &[SparseVector],
+    floor: f32,
+    short_text_terms: usize,
+) -> NeighbourGraph {
     let pairs: Vec<(u32, u32, f32)> = (0..full.len())
         .into_par_iter()
         .flat_map_iter(|a| {
@@ -197,10 +218,57 @@ fn story_graph(full: &NeighbourGraph, vectors: &[SparseVector], floor: f32) -> N
                 .iter()
                 .filter(move |e| e.0 as usize > a)
                 .filter_map(move |&(b, _)| {
-                    let s = vectors[a].dot(&vectors[b as usize]);
+                    let (va, vb) = (&vectors[a], &vectors[b as usize]);
+                    let s = va.dot(vb) * short_text_boost(va, vb, short_text_terms);
+                    let s = s.min(1.0);
                     (s >= floor).then_some((a as u32, b, s))
                 })
         })
         .collect();
     NeighbourGraph::from_pairs(full.len(), floor, &pairs)
+}
+
+/// √(`short` / terms of the longer text), at least 1.
+fn short_text_boost(a: &SparseVector, b: &SparseVector, short: usize) -> f32 {
+    let terms = a.ids.len().max(b.ids.len());
+    if terms == 0 || terms >= short {
+        return 1.0;
+    }
+    (short as f32 / terms as f32).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector(terms: usize) -> SparseVector {
+        SparseVector {
+            ids: (0..terms as u32).collect(),
+            weights: vec![1.0 / (terms as f32).sqrt(); terms],
+        }
+    }
+
+    #[test]
+    fn short_pairs_are_raised_by_the_longer_texts_length() {
+        assert_eq!(short_text_boost(&vector(30), &vector(4), 24), 1.0);
+        assert_eq!(short_text_boost(&vector(24), &vector(24), 24), 1.0);
+        assert_eq!(short_text_boost(&vector(6), &vector(4), 24), 2.0);
+        assert_eq!(short_text_boost(&vector(6), &vector(6), 0), 1.0);
+        assert_eq!(short_text_boost(&vector(0), &vector(0), 24), 1.0);
+    }
+
+    #[test]
+    fn the_story_graph_keeps_raised_pairs_that_reach_the_floor() {
+        // 0 and 1 share one of 4 terms (cosine 0.25), 2 and 3 one of 30 (1/30).
+        let mut v = vec![vector(4), vector(4), vector(30), vector(30)];
+        v[1].ids = vec![0, 10, 11, 12];
+        v[3].ids = (29..59).collect();
+        let full = NeighbourGraph::from_pairs(4, 0.0, &[(0, 1, 0.25), (2, 3, 1.0 / 30.0)]);
+        let g = story_graph(&full, &v, 0.1, 24);
+        assert_eq!(g.edge_count(), 1);
+        let (b, s) = g.neighbours(0)[0];
+        assert_eq!(b, 1);
+        assert!((s - 0.25 * 6f32.sqrt()).abs() < 1e-6);
+        assert_eq!(story_graph(&full, &v, 0.1, 0).neighbours(0)[0].1, 0.25);
+    }
 }

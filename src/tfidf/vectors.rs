@@ -244,10 +244,10 @@ impl TfIdf {
         background_similarity(&self.vectors)
     }
 
-    /// The vectors without the terms found in more than `max_df` of the documents,
-    /// normalised again (a vector left with no term stays empty).
-    pub fn without_common_terms(&self, max_df: f64) -> Vec<SparseVector> {
-        let limit = ((max_df * self.documents as f64).floor() as u32).max(3);
+    /// The vectors without the terms found in more than `max_df` of the documents and in
+    /// more than `min_documents`, normalised again (a vector left with no term stays empty).
+    pub fn without_common_terms(&self, max_df: f64, min_documents: u32) -> Vec<SparseVector> {
+        let limit = ((max_df * self.documents as f64).floor() as u32).max(min_documents);
         self.vectors
             .par_iter()
             .map(|v| {
@@ -257,6 +257,10 @@ impl TfIdf {
                         out.ids.push(t);
                         out.weights.push(w);
                     }
+                }
+                // Nothing dropped: the vector as it was, not normalised a second time.
+                if out.ids.len() == v.ids.len() {
+                    return v.clone();
                 }
                 out.normalize();
                 out
@@ -300,6 +304,37 @@ mod tests {
     use super::*;
     use crate::corpus::Document;
     use crate::text::{analyze, AnalysisOptions};
+
+    #[test]
+    fn common_terms_leave_story_vectors_and_the_rest_is_normalised_again() {
+        let docs: Vec<Document> = (0..10)
+            .map(|i| {
+                let rare = if i < 2 { "lava" } else { "flood" };
+                Document::new(format!("d{i}"), format!("storm {rare} coast{} town", i / 2))
+            })
+            .collect();
+        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let model = TfIdf::fit(
+            &analyzed,
+            &TfIdfOptions {
+                max_df: 1.0,
+                ..TfIdfOptions::default()
+            },
+        );
+        let id = |t: &str| model.vocabulary.id(crate::text::term_hash(t));
+        // "storm" is in 10 of 10, "flood" in 8, "lava" in 2.
+        let story = model.without_common_terms(0.5, 3);
+        for (v, full) in story.iter().zip(&model.vectors) {
+            assert!(!v.ids.contains(&id("storm").unwrap()));
+            assert!(!v.ids.contains(&id("flood").unwrap()));
+            let norm: f32 = v.weights.iter().map(|w| w * w).sum();
+            assert!((norm - 1.0).abs() < 1e-5);
+            assert!(v.ids.len() < full.ids.len());
+        }
+        assert!(story[0].ids.contains(&id("lava").unwrap()));
+        // The floor keeps every term of a corpus smaller than it.
+        assert_eq!(model.without_common_terms(0.5, 10), model.vectors);
+    }
 
     #[test]
     fn weights_follow_the_formula_and_vectors_are_normalised() {
