@@ -302,6 +302,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
             &accounting,
             width,
             &title,
+            args.ui_lang,
         )
     };
     match &args.output {

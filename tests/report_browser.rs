@@ -48,9 +48,11 @@ fn synthetic_corpus(dir: &Path) -> PathBuf {
     let mut lines = Vec::new();
     for (i, d) in seeds.documents.iter().enumerate() {
         for (k, source) in ["site-a", "site-b"].iter().enumerate() {
+            // SaudiNewsNet-like ids: digits first, which bidi reordering used to move.
             lines.push(serde_json::json!({
-                "id": format!("ar{i}-{k}"), "text": d.body, "source": source,
-                "date": format!("2025-02-{:02}", 12 + i + k)
+                "id": format!("{i:03}_5dc817420f16603{k}"), "text": d.body, "source": source,
+                "date": format!("2025-02-{:02} 18:{:02}:00", 12 + i + k, 28 + k),
+                "url": format!("https://example.com/ar/{i}-{k}")
             }));
         }
     }
@@ -109,15 +111,13 @@ fn the_report_renders_in_chromium() {
         let page = std::fs::read_to_string(&html).unwrap();
 
         // Self-contained: nothing to fetch.
-        for needle in [
-            "src=\"http",
-            "href=\"http",
-            "<link",
-            "@import",
-            "url(",
-            "<img",
-            "<iframe",
-        ] {
+        // Links to the articles are navigation, nothing is fetched.
+        assert_eq!(
+            page.matches("href=\"http").count(),
+            page.matches("<a class=\"article\" href=\"http").count(),
+            "{name}"
+        );
+        for needle in ["src=\"http", "<link", "@import", "url(", "<img", "<iframe"] {
             assert!(
                 !page.contains(needle),
                 "{name}: the page refers to {needle}"
@@ -129,10 +129,15 @@ fn the_report_renders_in_chromium() {
             assert!(page.contains("&lt;script&gt;alert(1)"));
         }
 
-        // A copy with a probe that records what the browser computed for each headline.
+        // A copy with a probe that records what the browser computed: each headline's
+        // direction, each id's and label's visual order, and the results of searches.
+        let queries = search_queries(stories);
         let probe = dir.path().join(format!("{name}-probe.html"));
-        let script = "<script>document.querySelectorAll('article.story h3').forEach(function (h) { h.setAttribute('data-computed-dir', getComputedStyle(h).direction); });</script></body>";
-        std::fs::write(&probe, page.replace("</body>", script)).unwrap();
+        let script = PROBE.replace(
+            "QUERIES",
+            &serde_json::to_string(&queries.iter().flatten().collect::<Vec<_>>()).unwrap(),
+        );
+        std::fs::write(&probe, page.replace("</body>", &format!("{script}</body>"))).unwrap();
         let profile = dir.path().join(format!("profile-{name}"));
         let dom = headless(&browser, &profile, &["--dump-dom"], &probe);
         assert!(
@@ -173,9 +178,10 @@ fn the_report_renders_in_chromium() {
             }
         }
         assert!(
-            dom_text.contains(&format!("{multi} of {multi} stories")),
+            dom_text.contains(&format!("data-shown=\"{multi}\"")),
             "{name}: the script ran"
         );
+        check_probe(name, &dom_text, &queries, stories);
         // Arabic headlines are laid out right to left, English ones left to right.
         let rtl = dom_text.matches("data-computed-dir=\"rtl\"").count();
         let ltr = dom_text.matches("data-computed-dir=\"ltr\"").count();
@@ -202,5 +208,103 @@ fn the_report_renders_in_chromium() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+/// Runs after the page's own script: lays every card out, then records what the browser did.
+const PROBE: &str = r#"<script>
+document.querySelectorAll('details').forEach(function (d) { d.open = true; });
+document.querySelectorAll('article.story').forEach(function (c) { c.style.contentVisibility = 'visible'; });
+document.querySelectorAll('article.story h3').forEach(function (h) { h.setAttribute('data-computed-dir', getComputedStyle(h).direction); });
+function left(node, from, to) { var r = document.createRange(); r.setStart(node, from); r.setEnd(node, to); return r.getBoundingClientRect().left; }
+document.querySelectorAll('.id').forEach(function (b) {
+  var t = b.firstChild; if (!t || t.length < 2) return;
+  b.setAttribute('data-id-ltr', left(t, 0, 1) < left(t, t.length - 1, t.length) ? 'yes' : 'no');
+});
+document.querySelectorAll('article.story[lang=ar] .label').forEach(function (l) {
+  var chips = l.children; if (chips.length < 2) return;
+  var a = chips[0].getBoundingClientRect().left, z = chips[chips.length - 1].getBoundingClientRect().left;
+  l.setAttribute('data-chips', a > z ? 'rtl' : 'ltr');
+});
+(function () {
+  var q = document.getElementById('q'), count = document.getElementById('count'), out = {};
+  QUERIES.forEach(function (query) {
+    q.value = query; q.dispatchEvent(new Event('input'));
+    out[query] = [Number(count.dataset.shown), Number(count.dataset.shownSingles)];
+  });
+  q.value = ''; q.dispatchEvent(new Event('input'));
+  var pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>"#;
+
+/// Groups of queries that must find the same stories and single articles: an Arabic word of
+/// a headline as written, and as typed without hamza, teh marbuta or alef maqsura, with a
+/// diacritic and a tatweel; and a single article's headline word and its id.
+fn search_queries(stories: &[serde_json::Value]) -> Vec<Vec<String>> {
+    let word = stories
+        .iter()
+        .filter(|s| s["lang"] == "ar")
+        .flat_map(|s| s["headline"].as_str().unwrap().split_whitespace())
+        .find(|w| w.chars().count() >= 4 && w.contains(['أ', 'إ', 'آ', 'ة', 'ى']))
+        .expect("an Arabic headline word with hamza, teh marbuta or alef maqsura");
+    let plain: String = word
+        .chars()
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' => 'ا',
+            'ة' => 'ه',
+            'ى' => 'ي',
+            c => c,
+        })
+        .collect();
+    let mut marked: Vec<char> = plain.chars().collect();
+    marked.insert(2, '\u{0640}');
+    marked.insert(1, '\u{064E}');
+    let mut groups = vec![vec![word.to_string(), plain, marked.into_iter().collect()]];
+    if let Some(single) = stories.iter().find(|s| s["size"] == 1) {
+        groups.push(vec![single["members"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()]);
+    }
+    groups
+}
+
+fn check_probe(name: &str, dom: &str, queries: &[Vec<String>], stories: &[serde_json::Value]) {
+    // Ids read as written (`002_5dc8…`, not `5dc8…_002`) in right-to-left rows too.
+    assert!(dom.contains("data-id-ltr=\"yes\""), "{name}: ids in <bdi>");
+    assert!(
+        !dom.contains("data-id-ltr=\"no\""),
+        "{name}: an id is reordered"
+    );
+    // Arabic stories' label chips run right to left.
+    assert!(dom.contains("data-chips=\"rtl\""), "{name}: Arabic chips");
+    assert!(
+        !dom.contains("data-chips=\"ltr\""),
+        "{name}: chips run left to right"
+    );
+    let start = dom.find("<pre id=\"probe\">").expect("the probe ran") + 16;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let found: std::collections::BTreeMap<String, (usize, usize)> =
+        serde_json::from_str(&json).unwrap();
+    let arabic = &queries[0];
+    let as_written = found[&arabic[0]];
+    assert!(as_written.0 > 0, "{name}: {} finds its story", arabic[0]);
+    for q in arabic {
+        assert_eq!(
+            found[q], as_written,
+            "{name}: «{q}» finds as «{}»",
+            arabic[0]
+        );
+    }
+    // A single article is found by its id, in the single articles' list.
+    if let Some(id) = queries.get(1) {
+        let singles = stories.iter().filter(|s| s["size"] == 1).count();
+        assert!(singles > 0);
+        assert_eq!(found[&id[0]].1, 1, "{name}: single {} found", id[0]);
     }
 }

@@ -136,6 +136,10 @@ pub struct ClusterArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StoryFormat::Table)]
     pub format: StoryFormat,
+    /// The HTML report's interface language; `auto` speaks Arabic when most articles are
+    /// Arabic.
+    #[arg(long, value_enum, default_value_t = storyclust::report::UiLang::Auto)]
+    pub ui_lang: storyclust::report::UiLang,
     /// Write the stories to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -17,10 +17,102 @@ const PALETTE: [&str; TIMELINE_STORIES] = [
 ];
 const OTHER: &str = "#c7c7c7";
 
+/// The language of the report's interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UiLang {
+    /// Arabic when most articles are in Arabic, else English.
+    #[default]
+    Auto,
+    /// Arabic, right to left.
+    Ar,
+    /// English.
+    En,
+}
+
+/// The interface's words, by key, for the template and its script.
+type Words = BTreeMap<&'static str, &'static str>;
+
+/// (key, English, Arabic).
+const WORDS: &[(&str, &str, &str)] = &[
+    ("stories_title", "Stories", "القصص"),
+    ("overview", "Overview", "نظرة عامة"),
+    ("articles", "articles", "مقالات"),
+    ("multi", "stories of 2+ articles", "قصص من مقالين فأكثر"),
+    ("singles", "single articles", "مقالات منفردة"),
+    ("dup_groups", "near-duplicate groups", "مجموعات شبه مكررة"),
+    ("sources", "sources", "مصادر"),
+    ("date", "date", "التاريخ"),
+    ("to", "to", "إلى"),
+    ("parameters", "Run parameters", "إعدادات التشغيل"),
+    ("largest", "Largest stories", "أكبر القصص"),
+    (
+        "no_multi",
+        "No story has more than one article.",
+        "لا توجد قصة بأكثر من مقال واحد.",
+    ),
+    ("per_day", "Articles per day", "المقالات في اليوم"),
+    ("all", "all", "الكل"),
+    (
+        "coloured",
+        "Coloured: the largest stories, up to",
+        "بالألوان: أكبر القصص، حتى",
+    ),
+    (
+        "grey",
+        "Grey strip: all articles, up to",
+        "الشريط الرمادي: كل المقالات، حتى",
+    ),
+    ("a_day", "a day", "في اليوم"),
+    (
+        "no_dates",
+        "The articles have no dates.",
+        "المقالات بلا تواريخ.",
+    ),
+    ("topics", "Topics: related stories", "المواضيع: قصص مترابطة"),
+    ("topic", "Topic", "الموضوع"),
+    ("stories", "stories", "قصص"),
+    ("filter", "Filter stories", "تصفية القصص"),
+    ("search", "Search (press /)", "بحث (اضغط /)"),
+    ("placeholder", "words, names, ids…", "كلمات، أسماء، معرّفات…"),
+    ("source", "Source", "المصدر"),
+    ("all_sources", "all sources", "كل المصادر"),
+    ("from", "From", "من"),
+    ("until", "To", "إلى"),
+    ("sort", "Sort", "الترتيب"),
+    ("largest_first", "largest first", "الأكبر أولاً"),
+    ("recent_first", "most recent first", "الأحدث أولاً"),
+    ("article", "article", "المقال"),
+    ("source_col", "source", "المصدر"),
+    ("similarity", "similarity", "التشابه"),
+    ("more", "more articles", "مقالات أخرى"),
+    ("first_published", "First published", "أول من نشر"),
+    ("republished", "Republished", "أعيد نشره"),
+    ("first", "first", "الأول"),
+    ("cohesion", "cohesion", "التماسك"),
+    ("no_match", "No story matches.", "لا توجد قصة مطابقة."),
+    ("of", "of", "من"),
+    (
+        "footer",
+        "Made by storyclust. This page is self-contained: it loads nothing from the network.",
+        "أنشأها storyclust. الصفحة مكتفية بذاتها: لا تحمّل شيئاً من الشبكة.",
+    ),
+];
+
+fn words(lang: UiLang) -> Words {
+    WORDS
+        .iter()
+        .map(|&(k, en, ar)| (k, if lang == UiLang::Ar { ar } else { en }))
+        .collect()
+}
+
 #[derive(Serialize)]
 struct Context<'a> {
     title: String,
     lang: &'static str,
+    /// The interface's language (`ar`, `en`) and its words.
+    ui_lang: &'static str,
+    t: Words,
     accounting: String,
     overview: Overview,
     parameters: String,
@@ -59,6 +151,8 @@ struct Card<'a> {
 
 #[derive(Serialize)]
 struct Bar {
+    /// The story it stands for (0 for none).
+    story: usize,
     x: f64,
     y: f64,
     width: f64,
@@ -103,6 +197,7 @@ pub fn render_html<P: Serialize>(
     parameters: &P,
     accounting: &Accounting,
     title: &str,
+    ui_lang: UiLang,
 ) -> Result<String, minijinja::Error> {
     let colours: BTreeMap<usize, &'static str> = stories
         .stories
@@ -132,9 +227,16 @@ pub fn render_html<P: Serialize>(
         .iter()
         .max_by_key(|(_, n)| **n)
         .map_or("und", |(l, _)| *l);
+    let ui_lang = match ui_lang {
+        UiLang::Auto if lang == "ar" => UiLang::Ar,
+        UiLang::Auto => UiLang::En,
+        l => l,
+    };
     let context = Context {
         title: title.to_string(),
         lang: if lang == "und" { "en" } else { lang },
+        ui_lang: if ui_lang == UiLang::Ar { "ar" } else { "en" },
+        t: words(ui_lang),
         accounting: accounting.line(),
         overview: Overview {
             documents: accounting.read,
@@ -168,6 +270,11 @@ pub fn render_html<P: Serialize>(
     // The page is large for big corpora: no indentation from the template's own blocks.
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    // Only web addresses become links: a `javascript:` URL in the input must stay text.
+    env.add_test("weblink", |v: minijinja::Value| {
+        v.as_str()
+            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"))
+    });
     env.add_template("report.html", include_str!("templates/report.html"))?;
     env.get_template("report.html")?.render(&context)
 }
@@ -199,17 +306,19 @@ fn make_card<'s>(s: &'s Story, colour: Option<&'static str>, all: &'s Stories) -
 /// Horizontal bars: the largest stories by size.
 fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>) -> Chart {
     let shown: Vec<&&Story> = multi.iter().take(CHART_STORIES).collect();
-    let (width, row, left) = (640.0, 18.0, 56.0);
+    // Bars are labelled with their headlines, shortened to fit the left margin.
+    let (width, row, left) = (640.0, 18.0, 230.0);
     let max = shown.iter().map(|s| s.size).max().unwrap_or(1) as f64;
     let bars = shown
         .iter()
         .enumerate()
         .map(|(i, s)| Bar {
+            story: s.id,
             x: left,
             y: i as f64 * row + 4.0,
             width: ((width - left - 48.0) * s.size as f64 / max).max(1.0),
             height: row - 5.0,
-            label: format!("#{}", s.id),
+            label: crate::text::shorten(&s.headline, 36),
             value: s.size,
             title: format!("#{} · {} articles · {}", s.id, s.size, s.headline),
             colour: colours.get(&s.id).copied().unwrap_or("#6b8fb8"),
@@ -270,6 +379,7 @@ fn timeline(stories: &Stories, colours: &BTreeMap<usize, &'static str>) -> Optio
                 .map(|(i, c)| (*i, *c))
                 .unwrap_or((0, OTHER));
             bars.push(Bar {
+                story: id,
                 x,
                 y,
                 width: (step - 1.0).max(1.0),
@@ -286,6 +396,7 @@ fn timeline(stories: &Stories, colours: &BTreeMap<usize, &'static str>) -> Optio
         .map(|(&d, &n)| {
             let h = (n as f64 / total_max as f64 * strip_height).max(0.5);
             Bar {
+                story: 0,
                 x: left + (d - first) as f64 * step,
                 y: strip_top + strip_height - h,
                 width: (step - 1.0).max(1.0),

@@ -9,6 +9,6 @@ pub use dedup::{
     dedup_summary, explanation_text, kept_documents, shared_passages, write_groups, write_pairs,
     DedupParameters, DedupSummary,
 };
-pub use html::render_html;
+pub use html::{render_html, UiLang};
 pub use stats::{corpus_stats, CorpusStats};
 pub use stories::{write_assignments, write_stories, Accounting, StoryFormat};

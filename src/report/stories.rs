@@ -70,7 +70,8 @@ struct Document<'a, P: Serialize> {
 }
 
 /// Writes stories in `format`. `parameters` are recorded in JSON and HTML output; `width`
-/// wraps the table; `title` (the inputs) heads the HTML page.
+/// wraps the table; `title` (the inputs) heads the HTML page, in `ui_lang`.
+#[allow(clippy::too_many_arguments)]
 pub fn write_stories<P: Serialize>(
     out: &mut dyn Write,
     stories: &Stories,
@@ -79,10 +80,11 @@ pub fn write_stories<P: Serialize>(
     accounting: &Accounting,
     width: usize,
     title: &str,
+    ui_lang: super::UiLang,
 ) -> io::Result<()> {
     match format {
         StoryFormat::Html => {
-            let page = super::html::render_html(stories, parameters, accounting, title)
+            let page = super::html::render_html(stories, parameters, accounting, title, ui_lang)
                 .map_err(io::Error::other)?;
             out.write_all(page.as_bytes())
         }
@@ -119,6 +121,11 @@ pub fn write_stories<P: Serialize>(
                 "last_date",
                 "cohesion",
                 "members",
+                "member_dates",
+                "member_urls",
+                "first_publisher",
+                "first_published",
+                "first_url",
             ])?;
             for s in &stories.stories {
                 let sources: Vec<String> = s
@@ -127,6 +134,22 @@ pub fn write_stories<P: Serialize>(
                     .map(|(n, c)| format!("{n} ({c})"))
                     .collect();
                 let members: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
+                // Space-separated like `members`, in the same order; `-` where unknown.
+                let member_dates: Vec<String> = s
+                    .members
+                    .iter()
+                    .map(|m| m.date.map_or("-".into(), |d| d.to_string()))
+                    .collect();
+                let member_urls: Vec<String> = s
+                    .members
+                    .iter()
+                    .map(|m| {
+                        m.url
+                            .as_deref()
+                            .map_or("-".into(), |u| u.replace(' ', "%20"))
+                    })
+                    .collect();
+                let first = s.first_publisher.as_ref();
                 w.write_record([
                     s.id.to_string(),
                     s.topic.to_string(),
@@ -139,6 +162,11 @@ pub fn write_stories<P: Serialize>(
                     s.last_date.map(|d| d.to_string()).unwrap_or_default(),
                     format!("{:.3}", s.cohesion),
                     members.join(" "),
+                    member_dates.join(" "),
+                    member_urls.join(" "),
+                    first.and_then(|p| p.source.clone()).unwrap_or_default(),
+                    first.map(|p| p.date.to_string()).unwrap_or_default(),
+                    first.and_then(|p| p.url.clone()).unwrap_or_default(),
                 ])?;
             }
             w.flush()
@@ -163,12 +191,50 @@ pub fn write_assignments(
     Ok(())
 }
 
-/// `source (id)`, or the id alone.
-fn with_source(id: &str, source: &Option<String>) -> String {
-    match source {
-        Some(src) => format!("{src} ({id})"),
-        None => id.to_string(),
+/// An article for a republished or first-published line: `source, time: «headline» [id]`.
+fn article_line(
+    source: &Option<String>,
+    date: Option<crate::corpus::Timestamp>,
+    headline: &str,
+    id: &str,
+) -> String {
+    let mut s = source.clone().unwrap_or_else(|| "?".into());
+    if let Some(d) = date {
+        let _ = write!(s, ", {d}");
     }
+    let _ = write!(s, ": «{headline}» [{id}]");
+    s
+}
+
+/// The first publisher of a story, as a line.
+fn first_line(story: &Story) -> Option<String> {
+    let p = story.first_publisher.as_ref()?;
+    Some(format!(
+        "first published by {}",
+        article_line(&p.source, Some(p.date), &p.headline, &p.id)
+    ))
+}
+
+/// A near-duplicate group: the canonical article and its copies, with headlines and times.
+fn republished(g: &crate::summary::StoryDuplicates) -> String {
+    let copies: Vec<String> = g
+        .copies
+        .iter()
+        .map(|c| {
+            let line = article_line(&c.source, c.date, &c.headline, &c.id);
+            format!("{line} (Jaccard {:.2})", c.jaccard)
+        })
+        .collect();
+    let mut s = format!(
+        "{} republished as {}",
+        article_line(&g.source, g.date, &g.headline, &g.canonical),
+        copies.join("; ")
+    );
+    if let Some(p) = &g.first_publisher {
+        let src = p.source.as_deref().unwrap_or("?");
+        let _ = write!(s, "; first: {src} [{}]", p.id);
+    }
+    s
 }
 
 fn dates(s: &Story) -> String {
@@ -290,13 +356,19 @@ fn table_story(s: &mut String, story: &Story, width: usize) {
         width,
         "   ",
     ));
+    if let Some(first) = first_line(story) {
+        s.push_str(&wrap(&first, width, "   "));
+    }
     for m in &story.members {
         let mut tail = String::new();
         if let Some(src) = &m.source {
             let _ = write!(tail, " — {src}");
         }
         if let Some(d) = m.date {
-            let _ = write!(tail, " {}", d.date_string());
+            let _ = write!(tail, " {d}");
+        }
+        if let Some(u) = &m.url {
+            let _ = write!(tail, " {u}");
         }
         s.push_str(&wrap(
             &format!("• {}{tail} ({:.2}) [{}]", m.headline, m.similarity, m.id),
@@ -308,20 +380,7 @@ fn table_story(s: &mut String, story: &Story, width: usize) {
         s.push_str(&wrap(&format!("› {k}"), width, "   "));
     }
     for g in &story.duplicate_groups {
-        let copies: Vec<String> = g
-            .copies
-            .iter()
-            .map(|c| format!("{} ({:.2})", with_source(&c.id, &c.source), c.jaccard))
-            .collect();
-        s.push_str(&wrap(
-            &format!(
-                "≈ {} republished as {}",
-                with_source(&g.canonical, &g.source),
-                copies.join(", ")
-            ),
-            width,
-            "   ",
-        ));
+        s.push_str(&wrap(&format!("≈ {}", republished(g)), width, "   "));
     }
     s.push('\n');
 }
@@ -355,6 +414,9 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
         if !d.is_empty() {
             let _ = writeln!(s, "- **Dates:** {d}");
         }
+        if let Some(first) = first_line(story) {
+            let _ = writeln!(s, "- **First published:** {}", esc(&first));
+        }
         if !story.sources.is_empty() {
             let src: Vec<String> = story
                 .sources
@@ -374,28 +436,28 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
             "| article | source | date | similarity |\n|---|---|---|---|"
         );
         for m in &story.members {
+            let headline = match &m.url {
+                // An angle-bracket destination may hold spaces and parentheses.
+                Some(u) => format!(
+                    "[{}](<{}>)",
+                    esc(&m.headline),
+                    u.replace(' ', "%20")
+                        .replace('<', "%3C")
+                        .replace('>', "%3E")
+                ),
+                None => esc(&m.headline),
+            };
             let _ = writeln!(
                 s,
-                "| {} (`{}`) | {} | {} | {:.2} |",
-                esc(&m.headline),
+                "| {headline} (`{}`) | {} | {} | {:.2} |",
                 esc(&m.id),
                 esc(m.source.as_deref().unwrap_or("")),
-                m.date.map(|d| d.date_string()).unwrap_or_default(),
+                m.date.map(|d| d.to_string()).unwrap_or_default(),
                 m.similarity
             );
         }
         for g in &story.duplicate_groups {
-            let copies: Vec<String> = g
-                .copies
-                .iter()
-                .map(|c| format!("{} ({:.2})", esc(&with_source(&c.id, &c.source)), c.jaccard))
-                .collect();
-            let _ = writeln!(
-                s,
-                "\nNear-duplicates: {} republished as {}",
-                esc(&with_source(&g.canonical, &g.source)),
-                copies.join(", ")
-            );
+            let _ = writeln!(s, "\nNear-duplicates: {}", esc(&republished(g)));
         }
         s.push('\n');
     }

@@ -46,6 +46,8 @@ pub struct StoryMember {
     pub source: Option<String>,
     /// Its date.
     pub date: Option<Timestamp>,
+    /// Its address, if the input gave one.
+    pub url: Option<String>,
     /// Cosine to the story's centroid.
     pub similarity: f64,
     /// Its index in the corpus.
@@ -60,8 +62,16 @@ pub struct StoryDuplicates {
     pub canonical: String,
     /// Its source.
     pub source: Option<String>,
+    /// Its headline.
+    pub headline: String,
+    /// Its date.
+    pub date: Option<Timestamp>,
+    /// Its address.
+    pub url: Option<String>,
     /// The copies.
     pub copies: Vec<DuplicateCopy>,
+    /// The earliest-dated article of the group (canonical or copy), if any is dated.
+    pub first_publisher: Option<Publisher>,
 }
 
 /// A republished copy.
@@ -71,8 +81,54 @@ pub struct DuplicateCopy {
     pub id: String,
     /// Its source.
     pub source: Option<String>,
+    /// Its headline.
+    pub headline: String,
+    /// Its date.
+    pub date: Option<Timestamp>,
+    /// Its address.
+    pub url: Option<String>,
     /// Its Jaccard to the canonical article.
     pub jaccard: f64,
+}
+
+/// The article that published first: the earliest date, ties to the smallest id.
+#[derive(Debug, Clone, Serialize)]
+pub struct Publisher {
+    /// Its id.
+    pub id: String,
+    /// Its source.
+    pub source: Option<String>,
+    /// Its date and time.
+    pub date: Timestamp,
+    /// Its headline.
+    pub headline: String,
+    /// Its address.
+    pub url: Option<String>,
+}
+
+impl Publisher {
+    /// The earliest-dated of `articles` (corpus indices); `None` when none is dated.
+    fn earliest(
+        articles: impl IntoIterator<Item = u32>,
+        documents: &[Document],
+        analyzed: &AnalyzedCorpus,
+    ) -> Option<Publisher> {
+        let (date, d) = articles
+            .into_iter()
+            .filter_map(|d| documents[d as usize].date.map(|t| (t, d)))
+            .min_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| documents[a.1 as usize].id.cmp(&documents[b.1 as usize].id))
+            })?;
+        let doc = &documents[d as usize];
+        Some(Publisher {
+            id: doc.id.clone(),
+            source: doc.source.clone(),
+            date,
+            headline: analyzed.documents[d as usize].headline.clone(),
+            url: doc.url.clone(),
+        })
+    }
 }
 
 /// One story.
@@ -97,6 +153,8 @@ pub struct Story {
     pub first_date: Option<Timestamp>,
     /// Latest date.
     pub last_date: Option<Timestamp>,
+    /// The earliest-dated article, if any is dated.
+    pub first_publisher: Option<Publisher>,
     /// Central, non-redundant sentences.
     pub key_sentences: Vec<String>,
     /// Near-duplicate groups among the articles.
@@ -269,18 +327,32 @@ pub fn summarize(
             let mut duplicate_groups: Vec<StoryDuplicates> = scored
                 .iter()
                 .filter_map(|(d, _)| duplicates_of.get(d))
-                .map(|g| StoryDuplicates {
-                    canonical: documents[g.canonical as usize].id.clone(),
-                    source: documents[g.canonical as usize].source.clone(),
-                    copies: g
-                        .members
-                        .iter()
-                        .map(|&(m, jaccard)| DuplicateCopy {
-                            id: documents[m as usize].id.clone(),
-                            source: documents[m as usize].source.clone(),
-                            jaccard,
-                        })
-                        .collect(),
+                .map(|g| {
+                    let (c, a) = (&documents[g.canonical as usize], analyzed);
+                    StoryDuplicates {
+                        canonical: c.id.clone(),
+                        source: c.source.clone(),
+                        headline: a.documents[g.canonical as usize].headline.clone(),
+                        date: c.date,
+                        url: c.url.clone(),
+                        copies: g
+                            .members
+                            .iter()
+                            .map(|&(m, jaccard)| DuplicateCopy {
+                                id: documents[m as usize].id.clone(),
+                                source: documents[m as usize].source.clone(),
+                                headline: a.documents[m as usize].headline.clone(),
+                                date: documents[m as usize].date,
+                                url: documents[m as usize].url.clone(),
+                                jaccard,
+                            })
+                            .collect(),
+                        first_publisher: Publisher::earliest(
+                            std::iter::once(g.canonical).chain(g.members.iter().map(|m| m.0)),
+                            documents,
+                            a,
+                        ),
+                    }
                 })
                 .collect();
             duplicate_groups.sort_by(|a, b| a.canonical.cmp(&b.canonical));
@@ -308,6 +380,7 @@ pub fn summarize(
                         headline: analyzed.documents[d as usize].headline.clone(),
                         source: documents[d as usize].source.clone(),
                         date: documents[d as usize].date,
+                        url: documents[d as usize].url.clone(),
                         similarity,
                         index: d,
                     })
@@ -315,6 +388,11 @@ pub fn summarize(
                 sources,
                 first_date: first,
                 last_date: last,
+                first_publisher: Publisher::earliest(
+                    scored.iter().map(|s| s.0),
+                    documents,
+                    analyzed,
+                ),
                 key_sentences,
                 duplicate_groups,
                 cohesion,

@@ -114,6 +114,7 @@ mod tests {
             sources: Vec::new(),
             first_date: None,
             last_date: None,
+            first_publisher: None,
             key_sentences: Vec::new(),
             duplicate_groups: Vec::new(),
             cohesion: 1.0,
