@@ -1,0 +1,550 @@
+//! The native half of the `storyclust` Python package: thin functions over the Rust library.
+//! Records arrive as parallel columns (the Python half normalises dicts, pandas and pyarrow),
+//! results leave as plain tuples and JSON, and every heavy step runs with the GIL released.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use storyclust::cluster::StoryOptions;
+use storyclust::corpus::{Document, Timestamp};
+use storyclust::minhash::{
+    band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
+    Signatures, Verify, EMPTY,
+};
+use storyclust::pipeline::{run_stories, PipelineOptions};
+use storyclust::summary::SummaryOptions;
+use storyclust::text::{analyze, shingle_set, token_hash, AnalysisOptions};
+
+type Column = Vec<Option<String>>;
+
+fn documents(
+    ids: Vec<String>,
+    texts: Vec<String>,
+    titles: Column,
+    dates: Column,
+    sources: Column,
+) -> PyResult<Vec<Document>> {
+    let n = ids.len();
+    if [texts.len(), titles.len(), dates.len(), sources.len()] != [n; 4] {
+        return Err(PyValueError::new_err("columns differ in length"));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(n);
+    let mut out = Vec::with_capacity(n);
+    for ((((id, text), title), date), source) in ids
+        .into_iter()
+        .zip(texts)
+        .zip(titles)
+        .zip(dates)
+        .zip(sources)
+    {
+        // Results are keyed by id, so a repeated id would make them ambiguous.
+        if !seen.insert(id.clone()) {
+            return Err(PyValueError::new_err(format!("duplicate id {id:?}")));
+        }
+        let date = match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => Some(Timestamp::parse(d).ok_or_else(|| {
+                PyValueError::new_err(format!("record {id:?}: unreadable date {d:?}"))
+            })?),
+        };
+        let mut doc = Document::new(id, text);
+        doc.title = title.filter(|t| !t.is_empty());
+        doc.source = source.filter(|s| !s.is_empty());
+        doc.date = date;
+        out.push(doc);
+    }
+    Ok(out)
+}
+
+fn scheme(name: &str) -> PyResult<Scheme> {
+    match name {
+        "fast" => Ok(Scheme::Fast),
+        "classic" => Ok(Scheme::Classic),
+        _ => Err(PyValueError::new_err(format!(
+            "scheme must be \"fast\" or \"classic\", not {name:?}"
+        ))),
+    }
+}
+
+fn unit(name: &str, v: f64) -> PyResult<f64> {
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err(PyValueError::new_err(format!(
+            "{name} must be in (0, 1], not {v}"
+        )))
+    }
+}
+
+fn lsh_params(
+    num_perm: usize,
+    bands: Option<usize>,
+    rows: Option<usize>,
+) -> PyResult<Option<LshParams>> {
+    match (bands, rows) {
+        (None, None) => Ok(None),
+        (Some(b), Some(r)) if b >= 1 && r >= 1 && b * r <= num_perm => {
+            Ok(Some(LshParams { bands: b, rows: r }))
+        }
+        (Some(b), Some(r)) => Err(PyValueError::new_err(format!(
+            "bands {b} × rows {r} must be between 1 and num_perm {num_perm}"
+        ))),
+        _ => Err(PyValueError::new_err(
+            "give both bands and rows, or neither",
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dedup_options(
+    threshold: f64,
+    ngram: usize,
+    num_perm: usize,
+    seed: u64,
+    scheme_name: &str,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    verify: &str,
+    exact: bool,
+    bucket_cap: usize,
+) -> PyResult<DedupOptions> {
+    let threshold = unit("threshold", threshold)?;
+    if ngram == 0 || num_perm == 0 {
+        return Err(PyValueError::new_err(
+            "ngram and num_perm must be at least 1",
+        ));
+    }
+    Ok(DedupOptions {
+        threshold,
+        ngram,
+        minhash: MinHashParams {
+            scheme: scheme(scheme_name)?,
+            num_perm,
+            seed,
+        },
+        lsh: lsh_params(num_perm, bands, rows)?,
+        verify: match verify {
+            "exact" => Verify::Exact,
+            "estimate" => Verify::Estimate,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "verify must be \"exact\" or \"estimate\", not {verify:?}"
+                )))
+            }
+        },
+        // As the CLI: a cap below 2 would link nothing.
+        bucket_cap: bucket_cap.max(2),
+        exact,
+        ..DedupOptions::default()
+    })
+}
+
+/// The analysis `storyclust dedup` runs (no terms), so tokens and shingles are the CLI's.
+fn dedup_analysis() -> AnalysisOptions {
+    AnalysisOptions {
+        terms: false,
+        ..AnalysisOptions::default()
+    }
+}
+
+type Pair = (u32, u32, f64);
+type Group = (u32, Vec<(u32, f64)>);
+
+/// Near-duplicates of the records: verified pairs and groups, by record index.
+#[pyfunction]
+#[pyo3(signature = (ids, texts, titles, dates, sources, threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap))]
+#[allow(clippy::too_many_arguments)]
+fn dedup(
+    py: Python<'_>,
+    ids: Vec<String>,
+    texts: Vec<String>,
+    titles: Column,
+    dates: Column,
+    sources: Column,
+    threshold: f64,
+    ngram: usize,
+    num_perm: usize,
+    seed: u64,
+    scheme: &str,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    verify: &str,
+    exact: bool,
+    bucket_cap: usize,
+) -> PyResult<(Vec<Pair>, Vec<Group>)> {
+    let options = dedup_options(
+        threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap,
+    )?;
+    let docs = documents(ids, texts, titles, dates, sources)?;
+    Ok(py.allow_threads(|| {
+        let mut analyzed = analyze(&docs, &dedup_analysis());
+        let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options);
+        let pairs = found.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
+        let groups = found
+            .groups
+            .groups
+            .iter()
+            .map(|g| (g.canonical, g.members.clone()))
+            .collect();
+        (pairs, groups)
+    }))
+}
+
+/// Stories and topics of the records as the JSON the library serialises, with each record's
+/// story and topic id.
+#[pyfunction]
+#[pyo3(signature = (ids, texts, titles, dates, sources, threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences))]
+#[allow(clippy::too_many_arguments)]
+fn cluster(
+    py: Python<'_>,
+    ids: Vec<String>,
+    texts: Vec<String>,
+    titles: Column,
+    dates: Column,
+    sources: Column,
+    threshold: f64,
+    duplicate_threshold: f64,
+    topic_threshold: f64,
+    window_days: u32,
+    refine: usize,
+    label_terms: usize,
+    key_sentences: usize,
+) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
+    let docs = documents(ids, texts, titles, dates, sources)?;
+    let options = PipelineOptions {
+        dedup: DedupOptions {
+            threshold: unit("duplicate_threshold", duplicate_threshold)?,
+            ..DedupOptions::default()
+        },
+        stories: StoryOptions {
+            threshold: unit("threshold", threshold)?,
+            topic_threshold: unit("topic_threshold", topic_threshold)?,
+            refine_rounds: refine,
+            // As the CLI: a window of 0 days means no window.
+            window_days: (window_days > 0).then_some(window_days),
+            ..StoryOptions::default()
+        },
+        summary: SummaryOptions {
+            label_terms,
+            key_sentences,
+        },
+        ..PipelineOptions::default()
+    };
+    py.allow_threads(|| {
+        let run = run_stories(&docs, &options, &mut |_, _| {});
+        let n = docs.len();
+        let json = serde_json::to_string(&run.stories)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok((
+            json,
+            run.stories.assignments(n),
+            run.stories.topic_assignments(n),
+        ))
+    })
+}
+
+/// The library's shingle sets (sorted hashes) of texts, each analysed as `storyclust dedup`
+/// analyses an article (boilerplate, a corpus property, is not removed here).
+#[pyfunction]
+#[pyo3(signature = (texts, ngram=3))]
+fn shingle_sets(py: Python<'_>, texts: Vec<String>, ngram: usize) -> Vec<Vec<u64>> {
+    py.allow_threads(|| {
+        let docs: Vec<Document> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(i.to_string(), t))
+            .collect();
+        let analyzed = analyze(&docs, &dedup_analysis());
+        analyzed
+            .documents
+            .iter()
+            .map(|a| shingle_set(&a.tokens, ngram))
+            .collect()
+    })
+}
+
+/// Signatures of many sets of 64-bit hashes at once, row-major (`len(sets) × num_perm`).
+#[pyfunction]
+#[pyo3(signature = (sets, num_perm=128, seed=1, scheme="fast"))]
+fn signatures(
+    py: Python<'_>,
+    sets: Vec<Vec<u64>>,
+    num_perm: usize,
+    seed: u64,
+    scheme: &str,
+) -> PyResult<Vec<u32>> {
+    let params = MinHashParams {
+        scheme: self::scheme(scheme)?,
+        num_perm: num_perm.max(1),
+        seed,
+    };
+    Ok(py.allow_threads(|| {
+        Signatures::compute(&sets, params)
+            .matrix
+            .into_raw_vec_and_offset()
+            .0
+    }))
+}
+
+/// A MinHash signature built incrementally: the classic scheme, whose signature of a union
+/// is the slot-wise minimum of the parts' signatures.
+#[pyclass(module = "storyclust._storyclust")]
+#[derive(Clone)]
+struct MinHash {
+    #[pyo3(get)]
+    num_perm: usize,
+    #[pyo3(get)]
+    seed: u64,
+    slots: Vec<u32>,
+}
+
+impl MinHash {
+    fn params(&self) -> MinHashParams {
+        MinHashParams {
+            scheme: Scheme::Classic,
+            num_perm: self.num_perm,
+            seed: self.seed,
+        }
+    }
+
+    fn absorb(&mut self, hashes: Vec<u64>) {
+        if hashes.is_empty() {
+            return;
+        }
+        let part = Signatures::compute(&[hashes], self.params());
+        for (slot, &v) in self.slots.iter_mut().zip(part.row(0)) {
+            *slot = (*slot).min(v);
+        }
+    }
+
+    fn same_params(&self, other: &MinHash) -> PyResult<()> {
+        if (self.num_perm, self.seed) != (other.num_perm, other.seed) {
+            return Err(PyValueError::new_err(
+                "MinHashes differ in num_perm or seed and cannot be compared",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn token_hashes(tokens: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
+    let one = |t: &Bound<'_, PyAny>| -> PyResult<u64> {
+        if let Ok(s) = t.extract::<&str>() {
+            Ok(token_hash(s))
+        } else if let Ok(b) = t.extract::<&[u8]>() {
+            Ok(xxhash_rust::xxh3::xxh3_64(b))
+        } else {
+            Err(PyValueError::new_err(
+                "tokens must be str or bytes (use update_hashes for integers)",
+            ))
+        }
+    };
+    if tokens.is_instance_of::<pyo3::types::PyString>()
+        || tokens.is_instance_of::<pyo3::types::PyBytes>()
+    {
+        return Ok(vec![one(tokens)?]);
+    }
+    tokens.try_iter()?.map(|t| one(&t?)).collect()
+}
+
+#[pymethods]
+impl MinHash {
+    #[new]
+    #[pyo3(signature = (num_perm=128, seed=1))]
+    fn new(num_perm: usize, seed: u64) -> PyResult<MinHash> {
+        if num_perm == 0 {
+            return Err(PyValueError::new_err("num_perm must be at least 1"));
+        }
+        Ok(MinHash {
+            num_perm,
+            seed,
+            slots: vec![EMPTY; num_perm],
+        })
+    }
+
+    /// Adds one token (str or bytes) or an iterable of tokens.
+    fn update(&mut self, py: Python<'_>, tokens: &Bound<'_, PyAny>) -> PyResult<()> {
+        let hashes = token_hashes(tokens)?;
+        py.allow_threads(|| self.absorb(hashes));
+        Ok(())
+    }
+
+    /// Adds already hashed items (64-bit integers, such as `storyclust.shingles(text)`).
+    fn update_hashes(&mut self, py: Python<'_>, hashes: Vec<u64>) {
+        py.allow_threads(|| self.absorb(hashes));
+    }
+
+    /// The estimated Jaccard similarity: the fraction of equal slots (0 when either is empty).
+    fn jaccard(&self, other: &MinHash) -> PyResult<f64> {
+        self.same_params(other)?;
+        if self.is_empty() || other.is_empty() {
+            return Ok(0.0);
+        }
+        let equal = self
+            .slots
+            .iter()
+            .zip(&other.slots)
+            .filter(|(a, b)| a == b)
+            .count();
+        Ok(equal as f64 / self.num_perm as f64)
+    }
+
+    /// Merges another MinHash into this one (the signature of the union).
+    fn merge(&mut self, other: &MinHash) -> PyResult<()> {
+        self.same_params(other)?;
+        for (slot, &v) in self.slots.iter_mut().zip(&other.slots) {
+            *slot = (*slot).min(v);
+        }
+        Ok(())
+    }
+
+    /// The signature (32-bit values; 4294967295 in every slot while empty).
+    fn digest(&self) -> Vec<u32> {
+        self.slots.clone()
+    }
+
+    #[getter]
+    fn hashvalues(&self) -> Vec<u32> {
+        self.slots.clone()
+    }
+
+    /// Whether nothing was added.
+    fn is_empty(&self) -> bool {
+        self.slots.iter().all(|&v| v == EMPTY)
+    }
+
+    fn copy(&self) -> MinHash {
+        self.clone()
+    }
+
+    fn __len__(&self) -> usize {
+        self.num_perm
+    }
+
+    fn __eq__(&self, other: &MinHash) -> bool {
+        (self.num_perm, self.seed) == (other.num_perm, other.seed) && self.slots == other.slots
+    }
+
+    fn __repr__(&self) -> String {
+        format!("MinHash(num_perm={}, seed={})", self.num_perm, self.seed)
+    }
+}
+
+/// The banding index under `storyclust.LSH`: integer handles only; the Python class maps
+/// keys to handles.
+#[pyclass(module = "storyclust._storyclust")]
+struct LshIndex {
+    #[pyo3(get)]
+    bands: usize,
+    #[pyo3(get)]
+    rows: usize,
+    #[pyo3(get)]
+    num_perm: usize,
+    /// One table per band: band key → handles, in insertion order.
+    tables: Vec<std::collections::HashMap<u64, Vec<u64>>>,
+    /// Each handle's band keys, for removal.
+    keys: std::collections::HashMap<u64, Vec<u64>>,
+}
+
+impl LshIndex {
+    fn band_keys(&self, m: &MinHash) -> PyResult<Vec<u64>> {
+        if m.num_perm != self.num_perm {
+            return Err(PyValueError::new_err(format!(
+                "the MinHash has num_perm {}, the index {}",
+                m.num_perm, self.num_perm
+            )));
+        }
+        Ok((0..self.bands)
+            .map(|b| band_key(&m.slots[b * self.rows..(b + 1) * self.rows]))
+            .collect())
+    }
+}
+
+#[pymethods]
+impl LshIndex {
+    #[new]
+    #[pyo3(signature = (threshold=0.8, num_perm=128, bands=None, rows=None))]
+    fn new(
+        threshold: f64,
+        num_perm: usize,
+        bands: Option<usize>,
+        rows: Option<usize>,
+    ) -> PyResult<LshIndex> {
+        let threshold = unit("threshold", threshold)?;
+        if num_perm == 0 {
+            return Err(PyValueError::new_err("num_perm must be at least 1"));
+        }
+        // Chosen as the library chooses for `dedup`, so the same threshold bands alike.
+        let p = lsh_params(num_perm, bands, rows)?
+            .unwrap_or_else(|| LshParams::optimal(threshold, num_perm, LshParams::RECALL_WEIGHTS));
+        Ok(LshIndex {
+            bands: p.bands,
+            rows: p.rows,
+            num_perm,
+            tables: vec![Default::default(); p.bands],
+            keys: Default::default(),
+        })
+    }
+
+    fn insert(&mut self, handle: u64, minhash: &MinHash) -> PyResult<()> {
+        if self.keys.contains_key(&handle) {
+            return Err(PyValueError::new_err("the key is in the index already"));
+        }
+        let keys = self.band_keys(minhash)?;
+        for (table, &k) in self.tables.iter_mut().zip(&keys) {
+            table.entry(k).or_default().push(handle);
+        }
+        self.keys.insert(handle, keys);
+        Ok(())
+    }
+
+    /// Handles sharing at least one band with `minhash`, in insertion order of first sight.
+    fn query(&self, minhash: &MinHash) -> PyResult<Vec<u64>> {
+        if minhash.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys = self.band_keys(minhash)?;
+        let mut found: Vec<u64> = keys
+            .iter()
+            .zip(&self.tables)
+            .filter_map(|(k, table)| table.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        // Handles grow with insertion, so sorting them is insertion order.
+        found.sort_unstable();
+        found.dedup();
+        Ok(found)
+    }
+
+    fn remove(&mut self, handle: u64) -> PyResult<()> {
+        let keys = self
+            .keys
+            .remove(&handle)
+            .ok_or_else(|| PyValueError::new_err("the key is not in the index"))?;
+        for (table, k) in self.tables.iter_mut().zip(keys) {
+            if let Some(bucket) = table.get_mut(&k) {
+                bucket.retain(|&h| h != handle);
+                if bucket.is_empty() {
+                    table.remove(&k);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn __len__(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+#[pymodule]
+fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(dedup, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster, m)?)?;
+    m.add_function(wrap_pyfunction!(shingle_sets, m)?)?;
+    m.add_function(wrap_pyfunction!(signatures, m)?)?;
+    m.add_class::<MinHash>()?;
+    m.add_class::<LshIndex>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
