@@ -2,16 +2,18 @@
 //! Records arrive as parallel columns (the Python half normalises dicts, pandas and pyarrow),
 //! results leave as plain tuples and JSON, and every heavy step runs with the GIL released.
 
+// Options are set field by field on the library's defaults: fields added later keep their
+// defaults, and the code still builds once the options become `#[non_exhaustive]`.
+#![allow(clippy::field_reassign_with_default)]
+
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use storyclust::cluster::StoryOptions;
 use storyclust::corpus::{Document, Timestamp};
 use storyclust::minhash::{
     band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
     Signatures, Verify, EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
-use storyclust::summary::SummaryOptions;
 use storyclust::text::{analyze, shingle_set, token_hash, AnalysisOptions};
 
 type Column = Vec<Option<String>>;
@@ -113,37 +115,33 @@ fn dedup_options(
             "ngram and num_perm must be at least 1",
         ));
     }
-    Ok(DedupOptions {
-        threshold,
-        ngram,
-        minhash: MinHashParams {
-            scheme: scheme(scheme_name)?,
-            num_perm,
-            seed,
-        },
-        lsh: lsh_params(num_perm, bands, rows)?,
-        verify: match verify {
-            "exact" => Verify::Exact,
-            "estimate" => Verify::Estimate,
-            _ => {
-                return Err(PyValueError::new_err(format!(
-                    "verify must be \"exact\" or \"estimate\", not {verify:?}"
-                )))
-            }
-        },
-        // As the CLI: a cap below 2 would link nothing.
-        bucket_cap: bucket_cap.max(2),
-        exact,
-        ..DedupOptions::default()
-    })
+    let mut options = DedupOptions::default();
+    options.threshold = threshold;
+    options.ngram = ngram;
+    options.minhash.scheme = scheme(scheme_name)?;
+    options.minhash.num_perm = num_perm;
+    options.minhash.seed = seed;
+    options.lsh = lsh_params(num_perm, bands, rows)?;
+    options.verify = match verify {
+        "exact" => Verify::Exact,
+        "estimate" => Verify::Estimate,
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "verify must be \"exact\" or \"estimate\", not {verify:?}"
+            )))
+        }
+    };
+    // As the CLI: a cap below 2 would link nothing.
+    options.bucket_cap = bucket_cap.max(2);
+    options.exact = exact;
+    Ok(options)
 }
 
 /// The analysis `storyclust dedup` runs (no terms), so tokens and shingles are the CLI's.
 fn dedup_analysis() -> AnalysisOptions {
-    AnalysisOptions {
-        terms: false,
-        ..AnalysisOptions::default()
-    }
+    let mut options = AnalysisOptions::default();
+    options.terms = false;
+    options
 }
 
 type Pair = (u32, u32, f64);
@@ -210,25 +208,15 @@ fn cluster(
     key_sentences: usize,
 ) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
     let docs = documents(ids, texts, titles, dates, sources)?;
-    let options = PipelineOptions {
-        dedup: DedupOptions {
-            threshold: unit("duplicate_threshold", duplicate_threshold)?,
-            ..DedupOptions::default()
-        },
-        stories: StoryOptions {
-            threshold: unit("threshold", threshold)?,
-            topic_threshold: unit("topic_threshold", topic_threshold)?,
-            refine_rounds: refine,
-            // As the CLI: a window of 0 days means no window.
-            window_days: (window_days > 0).then_some(window_days),
-            ..StoryOptions::default()
-        },
-        summary: SummaryOptions {
-            label_terms,
-            key_sentences,
-        },
-        ..PipelineOptions::default()
-    };
+    let mut options = PipelineOptions::default();
+    options.dedup.threshold = unit("duplicate_threshold", duplicate_threshold)?;
+    options.stories.threshold = unit("threshold", threshold)?;
+    options.stories.topic_threshold = unit("topic_threshold", topic_threshold)?;
+    options.stories.refine_rounds = refine;
+    // As the CLI: a window of 0 days means no window.
+    options.stories.window_days = (window_days > 0).then_some(window_days);
+    options.summary.label_terms = label_terms;
+    options.summary.key_sentences = key_sentences;
     py.allow_threads(|| {
         let run = run_stories(&docs, &options, &mut |_, _| {});
         let n = docs.len();
@@ -272,11 +260,10 @@ fn signatures(
     seed: u64,
     scheme: &str,
 ) -> PyResult<Vec<u32>> {
-    let params = MinHashParams {
-        scheme: self::scheme(scheme)?,
-        num_perm: num_perm.max(1),
-        seed,
-    };
+    let mut params = MinHashParams::default();
+    params.scheme = self::scheme(scheme)?;
+    params.num_perm = num_perm.max(1);
+    params.seed = seed;
     Ok(py.allow_threads(|| {
         Signatures::compute(&sets, params)
             .matrix
@@ -299,11 +286,11 @@ struct MinHash {
 
 impl MinHash {
     fn params(&self) -> MinHashParams {
-        MinHashParams {
-            scheme: Scheme::Classic,
-            num_perm: self.num_perm,
-            seed: self.seed,
-        }
+        let mut params = MinHashParams::default();
+        params.scheme = Scheme::Classic;
+        params.num_perm = self.num_perm;
+        params.seed = self.seed;
+        params
     }
 
     fn absorb(&mut self, hashes: Vec<u64>) {
