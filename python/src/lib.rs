@@ -6,8 +6,10 @@
 // defaults, and the code still builds once the options become `#[non_exhaustive]`.
 #![allow(clippy::field_reassign_with_default)]
 
+use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 use storyclust::corpus::{Document, Timestamp};
 use storyclust::minhash::{
     band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
@@ -241,13 +243,136 @@ fn shingle_sets(py: Python<'_>, texts: Vec<String>, ngram: usize) -> Vec<Vec<u64
             .enumerate()
             .map(|(i, t)| Document::new(i.to_string(), t))
             .collect();
-        let analyzed = analyze(&docs, &dedup_analysis());
-        analyzed
-            .documents
-            .iter()
-            .map(|a| shingle_set(&a.tokens, ngram))
-            .collect()
+        per_text_shingles(&docs, ngram)
     })
+}
+
+/// Each text's shingle set with corpus-level boilerplate detection off, so a text's shingles
+/// do not depend on the other texts of its batch (the kernels' partitions must not matter).
+fn per_text_shingles(docs: &[Document], ngram: usize) -> Vec<Vec<u64>> {
+    let mut options = dedup_analysis();
+    options.boilerplate.source_min_docs = usize::MAX;
+    options.boilerplate.corpus_min_docs = usize::MAX;
+    let analyzed = analyze(docs, &options);
+    analyzed
+        .documents
+        .iter()
+        .map(|a| shingle_set(&a.tokens, ngram))
+        .collect()
+}
+
+/// A contiguous buffer (Arrow's, through the buffer protocol) read in place.
+fn buffer_bytes(buffer: &PyBuffer<u8>) -> PyResult<&[u8]> {
+    if !buffer.is_c_contiguous() {
+        return Err(PyValueError::new_err("buffer is not contiguous"));
+    }
+    // SAFETY: the buffer is held (and so kept alive and unmoved) for the slice's lifetime,
+    // and Arrow buffers are immutable.
+    Ok(unsafe { std::slice::from_raw_parts(buffer.buf_ptr() as *const u8, buffer.len_bytes()) })
+}
+
+/// The texts of an Arrow string array (no nulls) from its offsets and data buffers:
+/// `offset_width` is 4 for `string`, 8 for `large_string`; `offset` and `length` are the
+/// array's slice.
+fn arrow_texts(
+    offsets: &[u8],
+    data: &[u8],
+    offset_width: usize,
+    offset: usize,
+    length: usize,
+) -> PyResult<Vec<Document>> {
+    let at = |i: usize| -> PyResult<usize> {
+        let raw = offsets
+            .get(i * offset_width..(i + 1) * offset_width)
+            .ok_or_else(|| PyValueError::new_err("offsets buffer too short"))?;
+        Ok(match offset_width {
+            4 => i32::from_le_bytes(raw.try_into().expect("4 bytes")) as usize,
+            _ => i64::from_le_bytes(raw.try_into().expect("8 bytes")) as usize,
+        })
+    };
+    if offset_width != 4 && offset_width != 8 {
+        return Err(PyValueError::new_err("offset width must be 4 or 8"));
+    }
+    (offset..offset + length)
+        .map(|i| {
+            let bytes = data
+                .get(at(i)?..at(i + 1)?)
+                .ok_or_else(|| PyValueError::new_err("data buffer too short"))?;
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| PyValueError::new_err(format!("row {i} is not UTF-8")))?;
+            Ok(Document::new(String::new(), text))
+        })
+        .collect()
+}
+
+/// Signatures of an Arrow string column, row-major little-endian u32 (`length × num_perm`),
+/// as one bytes object: no Python object per row.
+#[pyfunction]
+#[pyo3(signature = (offsets, data, offset_width, offset, length, ngram, num_perm, seed, scheme))]
+#[allow(clippy::too_many_arguments)]
+fn arrow_signatures<'py>(
+    py: Python<'py>,
+    offsets: PyBuffer<u8>,
+    data: PyBuffer<u8>,
+    offset_width: usize,
+    offset: usize,
+    length: usize,
+    ngram: usize,
+    num_perm: usize,
+    seed: u64,
+    scheme: &str,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut params = MinHashParams::default();
+    params.scheme = self::scheme(scheme)?;
+    params.num_perm = num_perm.max(1);
+    params.seed = seed;
+    let (offsets, data) = (buffer_bytes(&offsets)?, buffer_bytes(&data)?);
+    let out = py.allow_threads(|| -> PyResult<Vec<u8>> {
+        let docs = arrow_texts(offsets, data, offset_width, offset, length)?;
+        let sets = per_text_shingles(&docs, ngram.max(1));
+        let signatures = Signatures::compute(&sets, params);
+        Ok(signatures
+            .matrix
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect())
+    })?;
+    Ok(PyBytes::new(py, &out))
+}
+
+/// Band keys of row-major little-endian u32 signatures (`num_perm` per row): `bands` u64
+/// keys per row, little-endian, as one bytes object.
+#[pyfunction]
+fn arrow_band_keys<'py>(
+    py: Python<'py>,
+    signatures: PyBuffer<u8>,
+    num_perm: usize,
+    bands: usize,
+    rows: usize,
+) -> PyResult<Bound<'py, PyBytes>> {
+    if num_perm == 0 || bands == 0 || rows == 0 || bands * rows > num_perm {
+        return Err(PyValueError::new_err("need 1 <= bands × rows <= num_perm"));
+    }
+    let bytes = buffer_bytes(&signatures)?;
+    if bytes.len() % (4 * num_perm) != 0 {
+        return Err(PyValueError::new_err(
+            "buffer is not a whole number of signatures",
+        ));
+    }
+    let out = py.allow_threads(|| {
+        let slots: Vec<u32> = bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let mut out = Vec::with_capacity(slots.len() / num_perm * bands * 8);
+        for row in slots.chunks_exact(num_perm) {
+            for b in 0..bands {
+                out.extend_from_slice(&band_key(&row[b * rows..(b + 1) * rows]).to_le_bytes());
+            }
+        }
+        out
+    });
+    Ok(PyBytes::new(py, &out))
 }
 
 /// Signatures of many sets of 64-bit hashes at once, row-major (`len(sets) × num_perm`).
@@ -530,6 +655,8 @@ fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cluster, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_sets, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow_signatures, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow_band_keys, m)?)?;
     m.add_class::<MinHash>()?;
     m.add_class::<LshIndex>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -27,6 +27,8 @@ __all__ = [
     "dedup",
     "shingles",
     "signatures",
+    "arrow_signatures",
+    "arrow_band_keys",
     "stories_frame",
     "__version__",
 ]
@@ -315,6 +317,66 @@ def signatures(sets: Sequence[Iterable[int]], num_perm: int = 128, seed: int = 1
     flat = _storyclust.signatures([list(s) for s in sets], num_perm, seed, scheme)
     k = max(num_perm, 1)
     return [flat[i : i + k] for i in range(0, len(flat), k)]
+
+
+def _bytes(buffer: Any) -> memoryview:
+    # Arrow buffers export signed bytes ("b"); the kernels read unsigned ones, in place.
+    return memoryview(buffer).cast("B")
+
+
+def _string_chunks(column: Any):
+    """The chunks of a pyarrow string column (Array or ChunkedArray), nulls as empty text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        if chunk.null_count:
+            chunk = pc.fill_null(chunk, "")
+        if pa.types.is_string(chunk.type):
+            width = 4
+        elif pa.types.is_large_string(chunk.type):
+            width = 8
+        else:
+            raise TypeError(f"need a string column, not {chunk.type}")
+        yield chunk, width
+
+
+def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: int = 1, scheme: str = "fast"):
+    """Signatures of a pyarrow string column (one text per row) as a
+    ``FixedSizeListArray<uint32>[num_perm]``: Arrow buffers in, Arrow buffers out, no Python
+    object per row. A text's shingles are those of :func:`shingles` (no corpus-level
+    boilerplate), so a row's signature does not depend on its batch."""
+    import pyarrow as pa
+
+    k = max(num_perm, 1)
+    parts = []
+    for chunk, width in _string_chunks(column):
+        _, offsets, data = chunk.buffers()
+        raw = _storyclust.arrow_signatures(
+            _bytes(offsets), _bytes(data if data is not None else b""), width, chunk.offset, len(chunk), ngram, k, seed, scheme
+        )
+        values = pa.Array.from_buffers(pa.uint32(), len(chunk) * k, [None, pa.py_buffer(raw)])
+        parts.append(pa.FixedSizeListArray.from_arrays(values, k))
+    if not parts:
+        return pa.array([], type=pa.list_(pa.uint32(), k))
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def arrow_band_keys(signatures: Any, *, bands: int, rows: int):
+    """LSH band keys of a ``FixedSizeListArray<uint32>`` of signatures as a
+    ``FixedSizeListArray<uint64>[bands]``: rows sharing a key in some band are candidates
+    (the keys :func:`dedup` and :class:`LSH` bucket by)."""
+    import pyarrow as pa
+
+    k = signatures.type.list_size
+    flat = signatures.flatten()
+    if flat.type != pa.uint32() or flat.null_count:
+        raise TypeError("need a FixedSizeList<uint32> of signatures without nulls")
+    values = flat.buffers()[1][flat.offset * 4 : (flat.offset + len(flat)) * 4]
+    raw = _storyclust.arrow_band_keys(_bytes(values), k, bands, rows)
+    values = pa.Array.from_buffers(pa.uint64(), len(signatures) * bands, [None, pa.py_buffer(raw)])
+    return pa.FixedSizeListArray.from_arrays(values, bands)
 
 
 class LSH:
