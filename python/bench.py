@@ -65,55 +65,42 @@ def main() -> int:
     print(f"{len(records)} articles, {sum(map(len, sets))} shingles; num_perm {NUM_PERM}, "
           f"{BANDS} bands x {ROWS} rows; medians of {args.repeat}", file=sys.stderr)
 
-    def datasketch_sigs():
+    def per_record(make, inputs, feed):
         out = []
-        for toks in as_bytes:
-            m = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED)
-            m.update_batch(toks)
+        for item in inputs:
+            m = make()
+            feed(m, item)
             out.append(m)
         return out
+
+    def datasketch_sigs():
+        make = lambda: datasketch.MinHash(num_perm=NUM_PERM, seed=SEED)
+        return per_record(make, as_bytes, datasketch.MinHash.update_batch)
 
     def rensa_sigs():
-        out = []
-        for toks in as_str:
-            m = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
-            m.update(toks)
-            out.append(m)
-        return out
+        return per_record(lambda: rensa.RMinHash(num_perm=NUM_PERM, seed=SEED), as_str, rensa.RMinHash.update)
 
     def ours_sigs():
-        out = []
-        for s in sets:
-            m = storyclust.MinHash(num_perm=NUM_PERM, seed=SEED)
-            m.update_hashes(s)
-            out.append(m)
-        return out
+        make = lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED)
+        return per_record(make, sets, storyclust.MinHash.update_hashes)
+
+    def insert_and_query(index, mhs):
+        for i, m in enumerate(mhs):
+            index.insert(i, m)
+        return sum(len(index.query(m)) for m in mhs)
 
     def datasketch_lsh(mhs):
-        index = datasketch.MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
-        for i, m in enumerate(mhs):
-            index.insert(i, m)
-        return sum(len(index.query(m)) for m in mhs)
+        return insert_and_query(datasketch.MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS)), mhs)
 
     def rensa_lsh(mhs):
-        index = rensa.RMinHashLSH(threshold=0.8, num_perm=NUM_PERM, num_bands=BANDS)
-        for i, m in enumerate(mhs):
-            index.insert(i, m)
-        return sum(len(index.query(m)) for m in mhs)
+        return insert_and_query(rensa.RMinHashLSH(threshold=0.8, num_perm=NUM_PERM, num_bands=BANDS), mhs)
 
     def ours_lsh(mhs):
-        index = storyclust.LSH(num_perm=NUM_PERM, bands=BANDS, rows=ROWS)
-        for i, m in enumerate(mhs):
-            index.insert(i, m)
-        return sum(len(index.query(m)) for m in mhs)
+        return insert_and_query(storyclust.LSH(num_perm=NUM_PERM, bands=BANDS, rows=ROWS), mhs)
 
     def text_loop():
-        out = []
-        for t in texts:
-            m = storyclust.MinHash(num_perm=NUM_PERM, seed=SEED)
-            m.update_hashes(storyclust.shingles(t))
-            out.append(m)
-        return out
+        make = lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED)
+        return per_record(make, texts, lambda m, t: m.update_hashes(storyclust.shingles(t)))
 
     mh = {"datasketch": datasketch_sigs(), "rensa": rensa_sigs(), "storyclust": ours_sigs()}
     cases = {

@@ -19,14 +19,10 @@ use storyclust::pipeline::{run_stories, PipelineOptions};
 use storyclust::text::{analyze, shingle_set, token_hash, AnalysisOptions};
 
 type Column = Vec<Option<String>>;
+/// Records as columns: ids, texts, titles, dates, sources.
+type Records = (Vec<String>, Vec<String>, Column, Column, Column);
 
-fn documents(
-    ids: Vec<String>,
-    texts: Vec<String>,
-    titles: Column,
-    dates: Column,
-    sources: Column,
-) -> PyResult<Vec<Document>> {
+fn documents((ids, texts, titles, dates, sources): Records) -> PyResult<Vec<Document>> {
     let n = ids.len();
     if [texts.len(), titles.len(), dates.len(), sources.len()] != [n; 4] {
         return Err(PyValueError::new_err("columns differ in length"));
@@ -151,15 +147,11 @@ type Group = (u32, Vec<(u32, f64)>);
 
 /// Near-duplicates of the records: verified pairs and groups, by record index.
 #[pyfunction]
-#[pyo3(signature = (ids, texts, titles, dates, sources, threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap))]
+#[pyo3(signature = (records, threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap))]
 #[allow(clippy::too_many_arguments)]
 fn dedup(
     py: Python<'_>,
-    ids: Vec<String>,
-    texts: Vec<String>,
-    titles: Column,
-    dates: Column,
-    sources: Column,
+    records: Records,
     threshold: f64,
     ngram: usize,
     num_perm: usize,
@@ -174,7 +166,7 @@ fn dedup(
     let options = dedup_options(
         threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap,
     )?;
-    let docs = documents(ids, texts, titles, dates, sources)?;
+    let docs = documents(records)?;
     Ok(py.allow_threads(|| {
         let mut analyzed = analyze(&docs, &dedup_analysis());
         let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options);
@@ -192,15 +184,11 @@ fn dedup(
 /// Stories and topics of the records as the JSON the library serialises, with each record's
 /// story and topic id.
 #[pyfunction]
-#[pyo3(signature = (ids, texts, titles, dates, sources, threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences))]
+#[pyo3(signature = (records, threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences))]
 #[allow(clippy::too_many_arguments)]
 fn cluster(
     py: Python<'_>,
-    ids: Vec<String>,
-    texts: Vec<String>,
-    titles: Column,
-    dates: Column,
-    sources: Column,
+    records: Records,
     threshold: f64,
     duplicate_threshold: f64,
     topic_threshold: f64,
@@ -209,7 +197,7 @@ fn cluster(
     label_terms: usize,
     key_sentences: usize,
 ) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
-    let docs = documents(ids, texts, titles, dates, sources)?;
+    let docs = documents(records)?;
     let mut options = PipelineOptions::default();
     options.dedup.threshold = unit("duplicate_threshold", duplicate_threshold)?;
     options.stories.threshold = unit("threshold", threshold)?;

@@ -143,9 +143,10 @@ def dedup(
     """Near-duplicate records: shingle Jaccard at or above ``threshold``, found by MinHash
     and LSH and verified exactly (or by an exact join with ``exact=True``). The defaults are
     ``storyclust dedup``'s, so the pairs are the CLI's."""
-    ids, texts, titles, dates, sources = _columns(records)
+    columns = _columns(records)
+    ids = columns[0]
     pairs, groups = _storyclust.dedup(
-        ids, texts, titles, dates, sources, threshold, ngram, num_perm, seed, scheme,
+        columns, threshold, ngram, num_perm, seed, scheme,
         bands, rows, verify, exact, bucket_cap,
     )
     return Dedup(
@@ -257,9 +258,10 @@ def cluster(
 ) -> Stories:
     """Groups records into stories inside topics (``storyclust cluster``'s defaults;
     ``window_days=0`` for no date window)."""
-    ids, texts, titles, dates, sources = _columns(records)
+    columns = _columns(records)
+    ids = columns[0]
     raw, story_ids, topic_ids = _storyclust.cluster(
-        ids, texts, titles, dates, sources, threshold, duplicate_threshold, topic_threshold,
+        columns, threshold, duplicate_threshold, topic_threshold,
         window_days, refine, label_terms, key_sentences,
     )
     data = json.loads(raw)

@@ -3,14 +3,15 @@ from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 __version__: str
 
 _Column = Sequence[Optional[str]]
+_Records = Tuple[Sequence[str], Sequence[str], _Column, _Column, _Column]
 
 def dedup(
-    ids: Sequence[str], texts: Sequence[str], titles: _Column, dates: _Column, sources: _Column,
+    records: _Records,
     threshold: float, ngram: int, num_perm: int, seed: int, scheme: str,
     bands: Optional[int], rows: Optional[int], verify: str, exact: bool, bucket_cap: int,
 ) -> Tuple[List[Tuple[int, int, float]], List[Tuple[int, List[Tuple[int, float]]]]]: ...
 def cluster(
-    ids: Sequence[str], texts: Sequence[str], titles: _Column, dates: _Column, sources: _Column,
+    records: _Records,
     threshold: float, duplicate_threshold: float, topic_threshold: float, window_days: int,
     refine: int, label_terms: int, key_sentences: int,
 ) -> Tuple[str, List[int], List[int]]: ...
