@@ -520,6 +520,23 @@ impl MinHash {
         self.num_perm
     }
 
+    // Pickling (Ray, Spark and multiprocessing ship MinHashes between processes).
+    fn __getnewargs__(&self) -> (usize, u64) {
+        (self.num_perm, self.seed)
+    }
+
+    fn __getstate__(&self) -> Vec<u32> {
+        self.slots.clone()
+    }
+
+    fn __setstate__(&mut self, state: Vec<u32>) -> PyResult<()> {
+        if state.len() != self.num_perm {
+            return Err(PyValueError::new_err("state does not match num_perm"));
+        }
+        self.slots = state;
+        Ok(())
+    }
+
     fn __eq__(&self, other: &MinHash) -> bool {
         (self.num_perm, self.seed) == (other.num_perm, other.seed) && self.slots == other.slots
     }

@@ -69,7 +69,7 @@ def _columns(records: Any) -> Tuple[List[str], List[str], List[Optional[str]], L
                 columns[k].append(row.get(k))
     for required in ("id", "text"):
         values = columns.get(required)
-        if values is None or any(v is None for v in values):
+        if values is None or any(_optional(v) is None for v in values):
             raise ValueError(f"every record needs a {required!r}")
     missing = [None] * n
     return (

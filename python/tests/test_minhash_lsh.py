@@ -139,3 +139,14 @@ def test_explicit_bands_and_rows():
     m.update(["a"])
     with pytest.raises(ValueError):
         index.insert("k", m)
+
+
+def test_pickle_round_trip():
+    import pickle
+
+    m = MinHash(num_perm=32, seed=4)
+    m.update(["a", "b", "c"])
+    back = pickle.loads(pickle.dumps(m))
+    assert back == m and back.num_perm == 32 and back.seed == 4
+    back.update(["d"])
+    assert back != m
