@@ -6,6 +6,7 @@
 // defaults, and the code still builds once the options become `#[non_exhaustive]`.
 #![allow(clippy::field_reassign_with_default)]
 
+use ahash::AHashMap;
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -557,9 +558,46 @@ struct LshIndex {
     #[pyo3(get)]
     num_perm: usize,
     /// One table per band: band key → handles, in insertion order.
-    tables: Vec<std::collections::HashMap<u64, Vec<u64>>>,
+    tables: Vec<AHashMap<u64, Bucket>>,
     /// Each handle's band keys, for removal.
-    keys: std::collections::HashMap<u64, Vec<u64>>,
+    keys: AHashMap<u64, Box<[u64]>>,
+}
+
+/// The handles of one bucket. Most buckets hold one, kept inline: no allocation per band.
+#[derive(Clone)]
+enum Bucket {
+    One(u64),
+    Many(Vec<u64>),
+}
+
+impl Bucket {
+    fn push(&mut self, handle: u64) {
+        match self {
+            Bucket::One(first) => *self = Bucket::Many(vec![*first, handle]),
+            Bucket::Many(all) => all.push(handle),
+        }
+    }
+
+    fn handles(&self) -> &[u64] {
+        match self {
+            Bucket::One(h) => std::slice::from_ref(h),
+            Bucket::Many(all) => all,
+        }
+    }
+
+    /// Removes `handle`; true when nothing is left.
+    fn remove(&mut self, handle: u64) -> bool {
+        match self {
+            Bucket::One(h) => *h == handle,
+            Bucket::Many(all) => {
+                all.retain(|&h| h != handle);
+                if let [only] = all[..] {
+                    *self = Bucket::One(only);
+                }
+                false
+            }
+        }
+    }
 }
 
 impl LshIndex {
@@ -608,9 +646,12 @@ impl LshIndex {
         }
         let keys = self.band_keys(minhash)?;
         for (table, &k) in self.tables.iter_mut().zip(&keys) {
-            table.entry(k).or_default().push(handle);
+            table
+                .entry(k)
+                .and_modify(|b| b.push(handle))
+                .or_insert(Bucket::One(handle));
         }
-        self.keys.insert(handle, keys);
+        self.keys.insert(handle, keys.into_boxed_slice());
         Ok(())
     }
 
@@ -624,7 +665,7 @@ impl LshIndex {
             .iter()
             .zip(&self.tables)
             .filter_map(|(k, table)| table.get(k))
-            .flatten()
+            .flat_map(Bucket::handles)
             .copied()
             .collect();
         // Handles grow with insertion, so sorting them is insertion order.
@@ -638,12 +679,9 @@ impl LshIndex {
             .keys
             .remove(&handle)
             .ok_or_else(|| PyValueError::new_err("the key is not in the index"))?;
-        for (table, k) in self.tables.iter_mut().zip(keys) {
-            if let Some(bucket) = table.get_mut(&k) {
-                bucket.retain(|&h| h != handle);
-                if bucket.is_empty() {
-                    table.remove(&k);
-                }
+        for (table, k) in self.tables.iter_mut().zip(keys.iter()) {
+            if table.get_mut(k).is_some_and(|b| b.remove(handle)) {
+                table.remove(k);
             }
         }
         Ok(())
