@@ -66,6 +66,12 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
     (0..STEPS).map(|i| f(a + (i as f64 + 0.5) * h)).sum::<f64>() * h
 }
 
+/// The bucket key of one band's slots: XXH3-64 of the slots as little-endian u32s.
+pub fn band_key(slots: &[u32]) -> u64 {
+    let bytes: Vec<u8> = slots.iter().flat_map(|v| v.to_le_bytes()).collect();
+    xxh3_64(&bytes)
+}
+
 /// Candidate pairs and what the banding saw.
 #[derive(Debug, Clone, Default)]
 pub struct Candidates {
@@ -97,8 +103,7 @@ pub fn candidates(
                 .filter(|&i| include[i])
                 .map(|i| {
                     let slots = &signatures.row(i)[lo..lo + params.rows];
-                    let bytes: Vec<u8> = slots.iter().flat_map(|v| v.to_le_bytes()).collect();
-                    (xxh3_64(&bytes), i as u32)
+                    (band_key(slots), i as u32)
                 })
                 .collect();
             keys.sort_unstable_by_key(|&(key, doc)| (key, order[doc as usize]));

@@ -12,6 +12,6 @@ pub use dedup::{
     DuplicateGroup, DuplicateGroups, Explanation, ShingleSets, SimilarPair, StageTimes, Verify,
 };
 pub use join::exact_join;
-pub use lsh::{candidates, shared_bands, Candidates, LshParams};
+pub use lsh::{band_key, candidates, shared_bands, Candidates, LshParams};
 pub use signature::{MinHashParams, Scheme, Signatures, EMPTY};
 pub use verify::{jaccard, overlap, passes};

@@ -1,0 +1,707 @@
+//! The native half of the `storyclust` Python package: thin functions over the Rust library.
+//! Records arrive as parallel columns (the Python half normalises dicts, pandas and pyarrow),
+//! results leave as plain tuples and JSON, and every heavy step runs with the GIL released.
+
+// Options are set field by field on the library's defaults: fields added later keep their
+// defaults, and the code still builds once the options become `#[non_exhaustive]`.
+#![allow(clippy::field_reassign_with_default)]
+
+use ahash::AHashMap;
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use storyclust::corpus::{Document, Timestamp};
+use storyclust::minhash::{
+    band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
+    Signatures, Verify, EMPTY,
+};
+use storyclust::pipeline::{run_stories, PipelineOptions};
+use storyclust::text::{analyze, shingle_set, token_hash, AnalysisOptions};
+
+type Column = Vec<Option<String>>;
+/// Records as columns: ids, texts, titles, dates, sources.
+type Records = (Vec<String>, Vec<String>, Column, Column, Column);
+
+fn documents((ids, texts, titles, dates, sources): Records) -> PyResult<Vec<Document>> {
+    let n = ids.len();
+    if [texts.len(), titles.len(), dates.len(), sources.len()] != [n; 4] {
+        return Err(PyValueError::new_err("columns differ in length"));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(n);
+    let mut out = Vec::with_capacity(n);
+    for ((((id, text), title), date), source) in ids
+        .into_iter()
+        .zip(texts)
+        .zip(titles)
+        .zip(dates)
+        .zip(sources)
+    {
+        // Results are keyed by id, so a repeated id would make them ambiguous.
+        if !seen.insert(id.clone()) {
+            return Err(PyValueError::new_err(format!("duplicate id {id:?}")));
+        }
+        let date = match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => Some(Timestamp::parse(d).ok_or_else(|| {
+                PyValueError::new_err(format!("record {id:?}: unreadable date {d:?}"))
+            })?),
+        };
+        let mut doc = Document::new(id, text);
+        doc.title = title.filter(|t| !t.is_empty());
+        doc.source = source.filter(|s| !s.is_empty());
+        doc.date = date;
+        out.push(doc);
+    }
+    Ok(out)
+}
+
+fn scheme(name: &str) -> PyResult<Scheme> {
+    match name {
+        "fast" => Ok(Scheme::Fast),
+        "classic" => Ok(Scheme::Classic),
+        _ => Err(PyValueError::new_err(format!(
+            "scheme must be \"fast\" or \"classic\", not {name:?}"
+        ))),
+    }
+}
+
+fn unit(name: &str, v: f64) -> PyResult<f64> {
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err(PyValueError::new_err(format!(
+            "{name} must be in (0, 1], not {v}"
+        )))
+    }
+}
+
+fn lsh_params(
+    num_perm: usize,
+    bands: Option<usize>,
+    rows: Option<usize>,
+) -> PyResult<Option<LshParams>> {
+    match (bands, rows) {
+        (None, None) => Ok(None),
+        (Some(b), Some(r)) if b >= 1 && r >= 1 && b * r <= num_perm => {
+            Ok(Some(LshParams { bands: b, rows: r }))
+        }
+        (Some(b), Some(r)) => Err(PyValueError::new_err(format!(
+            "bands {b} × rows {r} must be between 1 and num_perm {num_perm}"
+        ))),
+        _ => Err(PyValueError::new_err(
+            "give both bands and rows, or neither",
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dedup_options(
+    threshold: f64,
+    ngram: usize,
+    num_perm: usize,
+    seed: u64,
+    scheme_name: &str,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    verify: &str,
+    exact: bool,
+    bucket_cap: usize,
+) -> PyResult<DedupOptions> {
+    let threshold = unit("threshold", threshold)?;
+    if ngram == 0 || num_perm == 0 {
+        return Err(PyValueError::new_err(
+            "ngram and num_perm must be at least 1",
+        ));
+    }
+    let mut options = DedupOptions::default();
+    options.threshold = threshold;
+    options.ngram = ngram;
+    options.minhash.scheme = scheme(scheme_name)?;
+    options.minhash.num_perm = num_perm;
+    options.minhash.seed = seed;
+    options.lsh = lsh_params(num_perm, bands, rows)?;
+    options.verify = match verify {
+        "exact" => Verify::Exact,
+        "estimate" => Verify::Estimate,
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "verify must be \"exact\" or \"estimate\", not {verify:?}"
+            )))
+        }
+    };
+    // As the CLI: a cap below 2 would link nothing.
+    options.bucket_cap = bucket_cap.max(2);
+    options.exact = exact;
+    Ok(options)
+}
+
+/// The analysis `storyclust dedup` runs (no terms), so tokens and shingles are the CLI's.
+fn dedup_analysis() -> AnalysisOptions {
+    let mut options = AnalysisOptions::default();
+    options.terms = false;
+    options
+}
+
+type Pair = (u32, u32, f64);
+type Group = (u32, Vec<(u32, f64)>);
+
+/// Near-duplicates of the records: verified pairs and groups, by record index.
+#[pyfunction]
+#[pyo3(signature = (records, threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap))]
+#[allow(clippy::too_many_arguments)]
+fn dedup(
+    py: Python<'_>,
+    records: Records,
+    threshold: f64,
+    ngram: usize,
+    num_perm: usize,
+    seed: u64,
+    scheme: &str,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    verify: &str,
+    exact: bool,
+    bucket_cap: usize,
+) -> PyResult<(Vec<Pair>, Vec<Group>)> {
+    let options = dedup_options(
+        threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap,
+    )?;
+    let docs = documents(records)?;
+    Ok(py.allow_threads(|| {
+        let mut analyzed = analyze(&docs, &dedup_analysis());
+        let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options);
+        let pairs = found.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
+        let groups = found
+            .groups
+            .groups
+            .iter()
+            .map(|g| (g.canonical, g.members.clone()))
+            .collect();
+        (pairs, groups)
+    }))
+}
+
+/// Stories and topics of the records as the JSON the library serialises, with each record's
+/// story and topic id.
+#[pyfunction]
+#[pyo3(signature = (records, threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences))]
+#[allow(clippy::too_many_arguments)]
+fn cluster(
+    py: Python<'_>,
+    records: Records,
+    threshold: f64,
+    duplicate_threshold: f64,
+    topic_threshold: f64,
+    window_days: u32,
+    refine: usize,
+    label_terms: usize,
+    key_sentences: usize,
+) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
+    let docs = documents(records)?;
+    let mut options = PipelineOptions::default();
+    options.dedup.threshold = unit("duplicate_threshold", duplicate_threshold)?;
+    options.stories.threshold = unit("threshold", threshold)?;
+    options.stories.topic_threshold = unit("topic_threshold", topic_threshold)?;
+    options.stories.refine_rounds = refine;
+    // As the CLI: a window of 0 days means no window.
+    options.stories.window_days = (window_days > 0).then_some(window_days);
+    options.summary.label_terms = label_terms;
+    options.summary.key_sentences = key_sentences;
+    py.allow_threads(|| {
+        let run = run_stories(&docs, &options, &mut |_, _| {});
+        let n = docs.len();
+        let json = serde_json::to_string(&run.stories)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok((
+            json,
+            run.stories.assignments(n),
+            run.stories.topic_assignments(n),
+        ))
+    })
+}
+
+/// The library's shingle sets (sorted hashes) of texts, each analysed as `storyclust dedup`
+/// analyses an article (boilerplate, a corpus property, is not removed here).
+#[pyfunction]
+#[pyo3(signature = (texts, ngram=3))]
+fn shingle_sets(py: Python<'_>, texts: Vec<String>, ngram: usize) -> Vec<Vec<u64>> {
+    py.allow_threads(|| {
+        let docs: Vec<Document> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(i.to_string(), t))
+            .collect();
+        per_text_shingles(&docs, ngram)
+    })
+}
+
+/// Each text's shingle set with corpus-level boilerplate detection off, so a text's shingles
+/// do not depend on the other texts of its batch (the kernels' partitions must not matter).
+fn per_text_shingles(docs: &[Document], ngram: usize) -> Vec<Vec<u64>> {
+    let mut options = dedup_analysis();
+    options.boilerplate.source_min_docs = usize::MAX;
+    options.boilerplate.corpus_min_docs = usize::MAX;
+    let analyzed = analyze(docs, &options);
+    analyzed
+        .documents
+        .iter()
+        .map(|a| shingle_set(&a.tokens, ngram))
+        .collect()
+}
+
+/// A contiguous buffer (Arrow's, through the buffer protocol) read in place.
+fn buffer_bytes(buffer: &PyBuffer<u8>) -> PyResult<&[u8]> {
+    if !buffer.is_c_contiguous() {
+        return Err(PyValueError::new_err("buffer is not contiguous"));
+    }
+    // SAFETY: the buffer is held (and so kept alive and unmoved) for the slice's lifetime,
+    // and Arrow buffers are immutable.
+    Ok(unsafe { std::slice::from_raw_parts(buffer.buf_ptr() as *const u8, buffer.len_bytes()) })
+}
+
+/// The texts of an Arrow string array (no nulls) from its offsets and data buffers:
+/// `offset_width` is 4 for `string`, 8 for `large_string`; `offset` and `length` are the
+/// array's slice.
+fn arrow_texts(
+    offsets: &[u8],
+    data: &[u8],
+    offset_width: usize,
+    offset: usize,
+    length: usize,
+) -> PyResult<Vec<Document>> {
+    let at = |i: usize| -> PyResult<usize> {
+        let raw = offsets
+            .get(i * offset_width..(i + 1) * offset_width)
+            .ok_or_else(|| PyValueError::new_err("offsets buffer too short"))?;
+        Ok(match offset_width {
+            4 => i32::from_le_bytes(raw.try_into().expect("4 bytes")) as usize,
+            _ => i64::from_le_bytes(raw.try_into().expect("8 bytes")) as usize,
+        })
+    };
+    if offset_width != 4 && offset_width != 8 {
+        return Err(PyValueError::new_err("offset width must be 4 or 8"));
+    }
+    (offset..offset + length)
+        .map(|i| {
+            let bytes = data
+                .get(at(i)?..at(i + 1)?)
+                .ok_or_else(|| PyValueError::new_err("data buffer too short"))?;
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| PyValueError::new_err(format!("row {i} is not UTF-8")))?;
+            Ok(Document::new(String::new(), text))
+        })
+        .collect()
+}
+
+/// Signatures of an Arrow string column, row-major little-endian u32 (`length × num_perm`),
+/// as one bytes object: no Python object per row.
+#[pyfunction]
+#[pyo3(signature = (offsets, data, offset_width, offset, length, ngram, num_perm, seed, scheme))]
+#[allow(clippy::too_many_arguments)]
+fn arrow_signatures<'py>(
+    py: Python<'py>,
+    offsets: PyBuffer<u8>,
+    data: PyBuffer<u8>,
+    offset_width: usize,
+    offset: usize,
+    length: usize,
+    ngram: usize,
+    num_perm: usize,
+    seed: u64,
+    scheme: &str,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut params = MinHashParams::default();
+    params.scheme = self::scheme(scheme)?;
+    params.num_perm = num_perm.max(1);
+    params.seed = seed;
+    let (offsets, data) = (buffer_bytes(&offsets)?, buffer_bytes(&data)?);
+    let out = py.allow_threads(|| -> PyResult<Vec<u8>> {
+        let docs = arrow_texts(offsets, data, offset_width, offset, length)?;
+        let sets = per_text_shingles(&docs, ngram.max(1));
+        let signatures = Signatures::compute(&sets, params);
+        Ok(signatures
+            .matrix
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect())
+    })?;
+    Ok(PyBytes::new(py, &out))
+}
+
+/// Band keys of row-major little-endian u32 signatures (`num_perm` per row): `bands` u64
+/// keys per row, little-endian, as one bytes object.
+#[pyfunction]
+fn arrow_band_keys<'py>(
+    py: Python<'py>,
+    signatures: PyBuffer<u8>,
+    num_perm: usize,
+    bands: usize,
+    rows: usize,
+) -> PyResult<Bound<'py, PyBytes>> {
+    if num_perm == 0 || bands == 0 || rows == 0 || bands * rows > num_perm {
+        return Err(PyValueError::new_err("need 1 <= bands × rows <= num_perm"));
+    }
+    let bytes = buffer_bytes(&signatures)?;
+    if bytes.len() % (4 * num_perm) != 0 {
+        return Err(PyValueError::new_err(
+            "buffer is not a whole number of signatures",
+        ));
+    }
+    let out = py.allow_threads(|| {
+        let slots: Vec<u32> = bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let mut out = Vec::with_capacity(slots.len() / num_perm * bands * 8);
+        for row in slots.chunks_exact(num_perm) {
+            for b in 0..bands {
+                out.extend_from_slice(&band_key(&row[b * rows..(b + 1) * rows]).to_le_bytes());
+            }
+        }
+        out
+    });
+    Ok(PyBytes::new(py, &out))
+}
+
+/// Signatures of many sets of 64-bit hashes at once, row-major (`len(sets) × num_perm`).
+#[pyfunction]
+#[pyo3(signature = (sets, num_perm=128, seed=1, scheme="fast"))]
+fn signatures(
+    py: Python<'_>,
+    sets: Vec<Vec<u64>>,
+    num_perm: usize,
+    seed: u64,
+    scheme: &str,
+) -> PyResult<Vec<u32>> {
+    let mut params = MinHashParams::default();
+    params.scheme = self::scheme(scheme)?;
+    params.num_perm = num_perm.max(1);
+    params.seed = seed;
+    Ok(py.allow_threads(|| {
+        Signatures::compute(&sets, params)
+            .matrix
+            .into_raw_vec_and_offset()
+            .0
+    }))
+}
+
+/// A MinHash signature built incrementally: the classic scheme, whose signature of a union
+/// is the slot-wise minimum of the parts' signatures.
+#[pyclass(module = "storyclust._storyclust")]
+#[derive(Clone)]
+struct MinHash {
+    #[pyo3(get)]
+    num_perm: usize,
+    #[pyo3(get)]
+    seed: u64,
+    slots: Vec<u32>,
+}
+
+impl MinHash {
+    fn params(&self) -> MinHashParams {
+        let mut params = MinHashParams::default();
+        params.scheme = Scheme::Classic;
+        params.num_perm = self.num_perm;
+        params.seed = self.seed;
+        params
+    }
+
+    fn absorb(&mut self, hashes: Vec<u64>) {
+        if hashes.is_empty() {
+            return;
+        }
+        let part = Signatures::compute(&[hashes], self.params());
+        for (slot, &v) in self.slots.iter_mut().zip(part.row(0)) {
+            *slot = (*slot).min(v);
+        }
+    }
+
+    fn same_params(&self, other: &MinHash) -> PyResult<()> {
+        if (self.num_perm, self.seed) != (other.num_perm, other.seed) {
+            return Err(PyValueError::new_err(
+                "MinHashes differ in num_perm or seed and cannot be compared",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn token_hashes(tokens: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
+    let one = |t: &Bound<'_, PyAny>| -> PyResult<u64> {
+        if let Ok(s) = t.extract::<&str>() {
+            Ok(token_hash(s))
+        } else if let Ok(b) = t.extract::<&[u8]>() {
+            Ok(xxhash_rust::xxh3::xxh3_64(b))
+        } else {
+            Err(PyValueError::new_err(
+                "tokens must be str or bytes (use update_hashes for integers)",
+            ))
+        }
+    };
+    if tokens.is_instance_of::<pyo3::types::PyString>()
+        || tokens.is_instance_of::<pyo3::types::PyBytes>()
+    {
+        return Ok(vec![one(tokens)?]);
+    }
+    tokens.try_iter()?.map(|t| one(&t?)).collect()
+}
+
+#[pymethods]
+impl MinHash {
+    #[new]
+    #[pyo3(signature = (num_perm=128, seed=1))]
+    fn new(num_perm: usize, seed: u64) -> PyResult<MinHash> {
+        if num_perm == 0 {
+            return Err(PyValueError::new_err("num_perm must be at least 1"));
+        }
+        Ok(MinHash {
+            num_perm,
+            seed,
+            slots: vec![EMPTY; num_perm],
+        })
+    }
+
+    /// Adds one token (str or bytes) or an iterable of tokens.
+    fn update(&mut self, py: Python<'_>, tokens: &Bound<'_, PyAny>) -> PyResult<()> {
+        let hashes = token_hashes(tokens)?;
+        py.allow_threads(|| self.absorb(hashes));
+        Ok(())
+    }
+
+    /// Adds already hashed items (64-bit integers, such as `storyclust.shingles(text)`).
+    fn update_hashes(&mut self, py: Python<'_>, hashes: Vec<u64>) {
+        py.allow_threads(|| self.absorb(hashes));
+    }
+
+    /// The estimated Jaccard similarity: the fraction of equal slots (0 when either is empty).
+    fn jaccard(&self, other: &MinHash) -> PyResult<f64> {
+        self.same_params(other)?;
+        if self.is_empty() || other.is_empty() {
+            return Ok(0.0);
+        }
+        let equal = self
+            .slots
+            .iter()
+            .zip(&other.slots)
+            .filter(|(a, b)| a == b)
+            .count();
+        Ok(equal as f64 / self.num_perm as f64)
+    }
+
+    /// Merges another MinHash into this one (the signature of the union).
+    fn merge(&mut self, other: &MinHash) -> PyResult<()> {
+        self.same_params(other)?;
+        for (slot, &v) in self.slots.iter_mut().zip(&other.slots) {
+            *slot = (*slot).min(v);
+        }
+        Ok(())
+    }
+
+    /// The signature (32-bit values; 4294967295 in every slot while empty).
+    fn digest(&self) -> Vec<u32> {
+        self.slots.clone()
+    }
+
+    #[getter]
+    fn hashvalues(&self) -> Vec<u32> {
+        self.slots.clone()
+    }
+
+    /// Whether nothing was added.
+    fn is_empty(&self) -> bool {
+        self.slots.iter().all(|&v| v == EMPTY)
+    }
+
+    fn copy(&self) -> MinHash {
+        self.clone()
+    }
+
+    fn __len__(&self) -> usize {
+        self.num_perm
+    }
+
+    // Pickling (Ray, Spark and multiprocessing ship MinHashes between processes).
+    fn __getnewargs__(&self) -> (usize, u64) {
+        (self.num_perm, self.seed)
+    }
+
+    fn __getstate__(&self) -> Vec<u32> {
+        self.slots.clone()
+    }
+
+    fn __setstate__(&mut self, state: Vec<u32>) -> PyResult<()> {
+        if state.len() != self.num_perm {
+            return Err(PyValueError::new_err("state does not match num_perm"));
+        }
+        self.slots = state;
+        Ok(())
+    }
+
+    fn __eq__(&self, other: &MinHash) -> bool {
+        (self.num_perm, self.seed) == (other.num_perm, other.seed) && self.slots == other.slots
+    }
+
+    fn __repr__(&self) -> String {
+        format!("MinHash(num_perm={}, seed={})", self.num_perm, self.seed)
+    }
+}
+
+/// The banding index under `storyclust.LSH`: integer handles only; the Python class maps
+/// keys to handles.
+#[pyclass(module = "storyclust._storyclust")]
+struct LshIndex {
+    #[pyo3(get)]
+    bands: usize,
+    #[pyo3(get)]
+    rows: usize,
+    #[pyo3(get)]
+    num_perm: usize,
+    /// One table per band: band key → handles, in insertion order.
+    tables: Vec<AHashMap<u64, Bucket>>,
+    /// Each handle's band keys, for removal.
+    keys: AHashMap<u64, Box<[u64]>>,
+}
+
+/// The handles of one bucket. Most buckets hold one, kept inline: no allocation per band.
+#[derive(Clone)]
+enum Bucket {
+    One(u64),
+    Many(Vec<u64>),
+}
+
+impl Bucket {
+    fn push(&mut self, handle: u64) {
+        match self {
+            Bucket::One(first) => *self = Bucket::Many(vec![*first, handle]),
+            Bucket::Many(all) => all.push(handle),
+        }
+    }
+
+    fn handles(&self) -> &[u64] {
+        match self {
+            Bucket::One(h) => std::slice::from_ref(h),
+            Bucket::Many(all) => all,
+        }
+    }
+
+    /// Removes `handle`; true when nothing is left.
+    fn remove(&mut self, handle: u64) -> bool {
+        match self {
+            Bucket::One(h) => *h == handle,
+            Bucket::Many(all) => {
+                all.retain(|&h| h != handle);
+                if let [only] = all[..] {
+                    *self = Bucket::One(only);
+                }
+                false
+            }
+        }
+    }
+}
+
+impl LshIndex {
+    fn band_keys(&self, m: &MinHash) -> PyResult<Vec<u64>> {
+        if m.num_perm != self.num_perm {
+            return Err(PyValueError::new_err(format!(
+                "the MinHash has num_perm {}, the index {}",
+                m.num_perm, self.num_perm
+            )));
+        }
+        Ok((0..self.bands)
+            .map(|b| band_key(&m.slots[b * self.rows..(b + 1) * self.rows]))
+            .collect())
+    }
+}
+
+#[pymethods]
+impl LshIndex {
+    #[new]
+    #[pyo3(signature = (threshold=0.8, num_perm=128, bands=None, rows=None))]
+    fn new(
+        threshold: f64,
+        num_perm: usize,
+        bands: Option<usize>,
+        rows: Option<usize>,
+    ) -> PyResult<LshIndex> {
+        let threshold = unit("threshold", threshold)?;
+        if num_perm == 0 {
+            return Err(PyValueError::new_err("num_perm must be at least 1"));
+        }
+        // Chosen as the library chooses for `dedup`, so the same threshold bands alike.
+        let p = lsh_params(num_perm, bands, rows)?
+            .unwrap_or_else(|| LshParams::optimal(threshold, num_perm, LshParams::RECALL_WEIGHTS));
+        Ok(LshIndex {
+            bands: p.bands,
+            rows: p.rows,
+            num_perm,
+            tables: vec![Default::default(); p.bands],
+            keys: Default::default(),
+        })
+    }
+
+    fn insert(&mut self, handle: u64, minhash: &MinHash) -> PyResult<()> {
+        if self.keys.contains_key(&handle) {
+            return Err(PyValueError::new_err("the key is in the index already"));
+        }
+        let keys = self.band_keys(minhash)?;
+        for (table, &k) in self.tables.iter_mut().zip(&keys) {
+            table
+                .entry(k)
+                .and_modify(|b| b.push(handle))
+                .or_insert(Bucket::One(handle));
+        }
+        self.keys.insert(handle, keys.into_boxed_slice());
+        Ok(())
+    }
+
+    /// Handles sharing at least one band with `minhash`, in insertion order of first sight.
+    fn query(&self, minhash: &MinHash) -> PyResult<Vec<u64>> {
+        if minhash.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys = self.band_keys(minhash)?;
+        let mut found: Vec<u64> = keys
+            .iter()
+            .zip(&self.tables)
+            .filter_map(|(k, table)| table.get(k))
+            .flat_map(Bucket::handles)
+            .copied()
+            .collect();
+        // Handles grow with insertion, so sorting them is insertion order.
+        found.sort_unstable();
+        found.dedup();
+        Ok(found)
+    }
+
+    fn remove(&mut self, handle: u64) -> PyResult<()> {
+        let keys = self
+            .keys
+            .remove(&handle)
+            .ok_or_else(|| PyValueError::new_err("the key is not in the index"))?;
+        for (table, k) in self.tables.iter_mut().zip(keys.iter()) {
+            if table.get_mut(k).is_some_and(|b| b.remove(handle)) {
+                table.remove(k);
+            }
+        }
+        Ok(())
+    }
+
+    fn __len__(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+#[pymodule]
+fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(dedup, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster, m)?)?;
+    m.add_function(wrap_pyfunction!(shingle_sets, m)?)?;
+    m.add_function(wrap_pyfunction!(signatures, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow_signatures, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow_band_keys, m)?)?;
+    m.add_class::<MinHash>()?;
+    m.add_class::<LshIndex>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,437 @@
+"""storyclust: near-duplicate news articles and stories inside topics, from Python.
+
+The work runs in the Rust library with the GIL released; this module turns Python records
+(dicts, a pandas DataFrame or a pyarrow Table) into columns and results into Python objects.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, Hashable, Iterable, List, Optional, Sequence, Tuple
+
+from . import _storyclust
+from ._storyclust import MinHash, __version__
+
+__all__ = [
+    "DuplicateGroup",
+    "DuplicatePair",
+    "Dedup",
+    "LSH",
+    "MinHash",
+    "Stories",
+    "Story",
+    "StoryMember",
+    "Topic",
+    "cluster",
+    "dedup",
+    "shingles",
+    "signatures",
+    "arrow_signatures",
+    "arrow_band_keys",
+    "stories_frame",
+    "__version__",
+]
+
+_FIELDS = ("id", "text", "title", "date", "source")
+
+
+def _optional(value: Any) -> Optional[str]:
+    # pandas and pyarrow give NaN / None for missing cells; dates may be date objects.
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _columns(records: Any) -> Tuple[List[str], List[str], List[Optional[str]], List[Optional[str]], List[Optional[str]]]:
+    """Columns id, text, title, date, source from dicts, a pandas DataFrame or a pyarrow
+    Table / RecordBatch (neither library is imported unless the records are one of them)."""
+    columns: Dict[str, List[Any]]
+    if hasattr(records, "column_names") and hasattr(records, "to_pydict"):
+        data = records.to_pydict()  # pyarrow Table or RecordBatch
+        columns = {k: data[k] for k in _FIELDS if k in data}
+        n = records.num_rows
+    elif hasattr(records, "columns") and hasattr(records, "to_dict") and hasattr(records, "iloc"):
+        columns = {k: records[k].tolist() for k in _FIELDS if k in records.columns}
+        n = len(records)
+    else:
+        rows = list(records)
+        n = len(rows)
+        columns = {k: [] for k in _FIELDS}
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise TypeError(f"record {i} is a {type(row).__name__}, not a dict")
+            for k in _FIELDS:
+                columns[k].append(row.get(k))
+    for required in ("id", "text"):
+        values = columns.get(required)
+        if values is None or any(_optional(v) is None for v in values):
+            raise ValueError(f"every record needs a {required!r}")
+    missing = [None] * n
+    return (
+        [str(v) for v in columns["id"]],
+        [str(v) for v in columns["text"]],
+        [_optional(v) for v in columns.get("title", missing)],
+        [_optional(v) for v in columns.get("date", missing)],
+        [_optional(v) for v in columns.get("source", missing)],
+    )
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two near-duplicate records (``a < b`` by input position) and their Jaccard."""
+
+    a: str
+    b: str
+    jaccard: float
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Near-duplicates: the canonical record (earliest date, then longest text, then
+    smallest id) and the others with their Jaccard to it."""
+
+    canonical: str
+    members: List[Tuple[str, float]]
+
+    @property
+    def ids(self) -> List[str]:
+        return [self.canonical] + [m for m, _ in self.members]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"canonical": self.canonical, "members": [{"id": m, "jaccard": j} for m, j in self.members]}
+
+
+@dataclass(frozen=True)
+class Dedup:
+    """What :func:`dedup` found: verified pairs (sorted by input position) and groups."""
+
+    pairs: List[DuplicatePair]
+    groups: List[DuplicateGroup]
+
+    def __iter__(self):
+        return iter(self.groups)
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"pairs": [p.to_dict() for p in self.pairs], "groups": [g.to_dict() for g in self.groups]}
+
+
+def dedup(
+    records: Any,
+    threshold: float = 0.8,
+    *,
+    ngram: int = 3,
+    num_perm: int = 128,
+    seed: int = 1,
+    scheme: str = "fast",
+    bands: Optional[int] = None,
+    rows: Optional[int] = None,
+    verify: str = "exact",
+    exact: bool = False,
+    bucket_cap: int = 1000,
+) -> Dedup:
+    """Near-duplicate records: shingle Jaccard at or above ``threshold``, found by MinHash
+    and LSH and verified exactly (or by an exact join with ``exact=True``). The defaults are
+    ``storyclust dedup``'s, so the pairs are the CLI's."""
+    columns = _columns(records)
+    ids = columns[0]
+    pairs, groups = _storyclust.dedup(
+        columns, threshold, ngram, num_perm, seed, scheme,
+        bands, rows, verify, exact, bucket_cap,
+    )
+    return Dedup(
+        pairs=[DuplicatePair(ids[a], ids[b], j) for a, b, j in pairs],
+        groups=[DuplicateGroup(ids[c], [(ids[m], j) for m, j in members]) for c, members in groups],
+    )
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    id: str
+    headline: str
+    source: Optional[str]
+    date: Optional[str]
+    similarity: float
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Story:
+    """One story: its articles (most central first), label, headline and topic."""
+
+    id: int
+    size: int
+    label: List[str]
+    headline: str
+    representative: str
+    members: List[StoryMember]
+    sources: List[Tuple[str, int]]
+    first_date: Optional[str]
+    last_date: Optional[str]
+    key_sentences: List[str]
+    duplicate_groups: List[Dict[str, Any]]
+    cohesion: float
+    lang: str
+    topic: int
+
+    @property
+    def ids(self) -> List[str]:
+        return [m.id for m in self.members]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Related stories (by story id, largest first)."""
+
+    id: int
+    size: int
+    label: List[str]
+    headline: str
+    stories: List[int]
+    first_date: Optional[str]
+    last_date: Optional[str]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+def _build(cls, data: Dict[str, Any], **nested):
+    # Only the fields the class declares: the library may add fields without breaking this.
+    names = cls.__dataclass_fields__
+    values = {k: v for k, v in data.items() if k in names}
+    values.update(nested)
+    for name in names:
+        values.setdefault(name, None)
+    return cls(**values)
+
+
+@dataclass(frozen=True)
+class Stories:
+    """What :func:`cluster` found: stories (by size, singletons last), topics, and each
+    record's story and topic id by record id."""
+
+    stories: List[Story]
+    topics: List[Topic]
+    story_of: Dict[str, int] = field(repr=False)
+    topic_of: Dict[str, int] = field(repr=False)
+
+    def __iter__(self):
+        return iter(self.stories)
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"stories": [s.to_dict() for s in self.stories], "topics": [t.to_dict() for t in self.topics]}
+
+    def to_pandas(self):
+        """One row per article: story, topic, article id, headline, source, date,
+        similarity, and the story's label and headline. Needs pandas."""
+        return stories_frame(self)
+
+
+def cluster(
+    records: Any,
+    *,
+    threshold: float = 0.25,
+    duplicate_threshold: float = 0.8,
+    topic_threshold: float = 0.08,
+    window_days: int = 3,
+    refine: int = 1,
+    label_terms: int = 5,
+    key_sentences: int = 3,
+) -> Stories:
+    """Groups records into stories inside topics (``storyclust cluster``'s defaults;
+    ``window_days=0`` for no date window)."""
+    columns = _columns(records)
+    ids = columns[0]
+    raw, story_ids, topic_ids = _storyclust.cluster(
+        columns, threshold, duplicate_threshold, topic_threshold,
+        window_days, refine, label_terms, key_sentences,
+    )
+    data = json.loads(raw)
+    stories = [
+        _build(
+            Story,
+            s,
+            members=[_build(StoryMember, m) for m in s.get("members", [])],
+            sources=[tuple(x) for x in s.get("sources", [])],
+        )
+        for s in data.get("stories", [])
+    ]
+    topics = [_build(Topic, t) for t in data.get("topics", [])]
+    return Stories(
+        stories=stories,
+        topics=topics,
+        story_of=dict(zip(ids, story_ids)),
+        topic_of=dict(zip(ids, topic_ids)),
+    )
+
+
+def stories_frame(stories: Stories):
+    """A pandas DataFrame with one row per article of ``stories``."""
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("stories_frame needs pandas: pip install pandas") from e
+    rows = [
+        {
+            "story": s.id,
+            "topic": s.topic,
+            "id": m.id,
+            "headline": m.headline,
+            "source": m.source,
+            "date": m.date,
+            "similarity": m.similarity,
+            "story_size": s.size,
+            "story_label": " ".join(s.label),
+            "story_headline": s.headline,
+        }
+        for s in stories.stories
+        for m in s.members
+    ]
+    columns = ["story", "topic", "id", "headline", "source", "date", "similarity", "story_size", "story_label", "story_headline"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def shingles(text: str, ngram: int = 3) -> List[int]:
+    """The shingle hashes (sorted, no repeats) the library uses for one article's text."""
+    return _storyclust.shingle_sets([text], ngram)[0]
+
+
+def signatures(sets: Sequence[Iterable[int]], num_perm: int = 128, seed: int = 1, scheme: str = "fast") -> List[List[int]]:
+    """Signatures of many sets of 64-bit hashes in one call (in parallel, GIL released)."""
+    flat = _storyclust.signatures([list(s) for s in sets], num_perm, seed, scheme)
+    k = max(num_perm, 1)
+    return [flat[i : i + k] for i in range(0, len(flat), k)]
+
+
+def _bytes(buffer: Any) -> memoryview:
+    # Arrow buffers export signed bytes ("b"); the kernels read unsigned ones, in place.
+    return memoryview(buffer).cast("B")
+
+
+def _string_chunks(column: Any):
+    """The chunks of a pyarrow string column (Array or ChunkedArray), nulls as empty text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        if chunk.null_count:
+            chunk = pc.fill_null(chunk, "")
+        if pa.types.is_string(chunk.type):
+            width = 4
+        elif pa.types.is_large_string(chunk.type):
+            width = 8
+        else:
+            raise TypeError(f"need a string column, not {chunk.type}")
+        yield chunk, width
+
+
+def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: int = 1, scheme: str = "fast"):
+    """Signatures of a pyarrow string column (one text per row) as a
+    ``FixedSizeListArray<uint32>[num_perm]``: Arrow buffers in, Arrow buffers out, no Python
+    object per row. A text's shingles are those of :func:`shingles` (no corpus-level
+    boilerplate), so a row's signature does not depend on its batch."""
+    import pyarrow as pa
+
+    k = max(num_perm, 1)
+    parts = []
+    for chunk, width in _string_chunks(column):
+        _, offsets, data = chunk.buffers()
+        raw = _storyclust.arrow_signatures(
+            _bytes(offsets), _bytes(data if data is not None else b""), width, chunk.offset, len(chunk), ngram, k, seed, scheme
+        )
+        values = pa.Array.from_buffers(pa.uint32(), len(chunk) * k, [None, pa.py_buffer(raw)])
+        parts.append(pa.FixedSizeListArray.from_arrays(values, k))
+    if not parts:
+        return pa.array([], type=pa.list_(pa.uint32(), k))
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
+
+
+def arrow_band_keys(signatures: Any, *, bands: int, rows: int):
+    """LSH band keys of a ``FixedSizeListArray<uint32>`` of signatures as a
+    ``FixedSizeListArray<uint64>[bands]``: rows sharing a key in some band are candidates
+    (the keys :func:`dedup` and :class:`LSH` bucket by)."""
+    import pyarrow as pa
+
+    k = signatures.type.list_size
+    flat = signatures.flatten()
+    if flat.type != pa.uint32() or flat.null_count:
+        raise TypeError("need a FixedSizeList<uint32> of signatures without nulls")
+    values = flat.buffers()[1][flat.offset * 4 : (flat.offset + len(flat)) * 4]
+    raw = _storyclust.arrow_band_keys(_bytes(values), k, bands, rows)
+    values = pa.Array.from_buffers(pa.uint64(), len(signatures) * bands, [None, pa.py_buffer(raw)])
+    return pa.FixedSizeListArray.from_arrays(values, bands)
+
+
+class LSH:
+    """An LSH index over :class:`MinHash` signatures: ``insert(key, minhash)``,
+    ``query(minhash)`` (keys sharing a band: candidates, in insertion order),
+    ``remove(key)``. Bands and rows are chosen for ``threshold`` unless given."""
+
+    def __init__(self, threshold: float = 0.8, num_perm: int = 128, bands: Optional[int] = None, rows: Optional[int] = None):
+        self._index = _storyclust.LshIndex(threshold, num_perm, bands, rows)
+        self.threshold = threshold
+        self._handle: Dict[Hashable, int] = {}
+        self._key: Dict[int, Hashable] = {}
+        self._next = 0
+
+    @property
+    def num_perm(self) -> int:
+        return self._index.num_perm
+
+    @property
+    def bands(self) -> int:
+        return self._index.bands
+
+    @property
+    def rows(self) -> int:
+        return self._index.rows
+
+    def insert(self, key: Hashable, minhash: MinHash) -> None:
+        if key in self._handle:
+            raise ValueError(f"key {key!r} is in the index already")
+        handle = self._next
+        self._index.insert(handle, minhash)
+        self._next += 1
+        self._handle[key] = handle
+        self._key[handle] = key
+
+    def query(self, minhash: MinHash) -> List[Hashable]:
+        return [self._key[h] for h in self._index.query(minhash)]
+
+    def remove(self, key: Hashable) -> None:
+        handle = self._handle.pop(key, None)
+        if handle is None:
+            raise KeyError(key)
+        del self._key[handle]
+        self._index.remove(handle)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._handle
+
+    def __len__(self) -> int:
+        return len(self._handle)
+
+    def keys(self) -> List[Hashable]:
+        return list(self._handle)
+
+    def __repr__(self) -> str:
+        return f"LSH(threshold={self.threshold}, num_perm={self.num_perm}, bands={self.bands}, rows={self.rows})"

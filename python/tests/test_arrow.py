@@ -1,0 +1,53 @@
+import pytest
+
+import storyclust
+
+pa = pytest.importorskip("pyarrow")
+
+
+def texts(corpus):
+    return [r["text"] for r in corpus]
+
+
+@pytest.mark.parametrize("scheme", ["fast", "classic"])
+def test_signatures_equal_the_per_record_path(corpus, scheme):
+    column = pa.array(texts(corpus))
+    sigs = storyclust.arrow_signatures(column, num_perm=64, seed=3, scheme=scheme)
+    assert sigs.type == pa.list_(pa.uint32(), 64) and len(sigs) == len(corpus)
+    expected = storyclust.signatures([storyclust.shingles(t) for t in texts(corpus)], num_perm=64, seed=3, scheme=scheme)
+    assert sigs.to_pylist() == expected
+
+
+def test_chunks_slices_large_strings_and_nulls(corpus):
+    values = texts(corpus)
+    whole = storyclust.arrow_signatures(pa.array(values)).to_pylist()
+    chunked = pa.chunked_array([pa.array(values[:50]), pa.array(values[50:])])
+    assert storyclust.arrow_signatures(chunked).to_pylist() == whole
+    large = pa.array(values, type=pa.large_string())
+    assert storyclust.arrow_signatures(large).to_pylist() == whole
+    sliced = pa.array(values).slice(10, 30)
+    assert storyclust.arrow_signatures(sliced).to_pylist() == whole[10:40]
+    with_null = storyclust.arrow_signatures(pa.array([values[0], None]))
+    assert with_null.to_pylist()[0] == whole[0]
+    assert set(with_null.to_pylist()[1]) == {2**32 - 1}
+    with pytest.raises(TypeError):
+        storyclust.arrow_signatures(pa.array([1, 2]))
+
+
+def test_band_keys_find_the_lsh_candidates(corpus):
+    sigs = storyclust.arrow_signatures(pa.array(texts(corpus)), num_perm=128, scheme="classic")
+    keys = storyclust.arrow_band_keys(sigs, bands=16, rows=8)
+    assert keys.type == pa.list_(pa.uint64(), 16)
+    index = storyclust.LSH(num_perm=128, bands=16, rows=8)
+    minhashes = []
+    for i, text in enumerate(texts(corpus)):
+        m = storyclust.MinHash(num_perm=128)
+        m.update_hashes(storyclust.shingles(text))
+        minhashes.append(m)
+        index.insert(i, m)
+    rows = keys.to_pylist()
+    for i, m in enumerate(minhashes):
+        by_keys = [j for j, other in enumerate(rows) if any(a == b for a, b in zip(rows[i], other))]
+        assert by_keys == index.query(m)
+    # A slice of the signatures gives the slice of the keys.
+    assert storyclust.arrow_band_keys(sigs.slice(5, 10), bands=16, rows=8).to_pylist() == rows[5:15]
