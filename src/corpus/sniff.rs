@@ -1,5 +1,6 @@
 //! Opening inputs: decompression by extension, and the record format by extension or content.
 
+use super::compressed::{GzipMembers, ZstdFrames};
 use super::InputFormat;
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -82,18 +83,10 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
         })?;
         Box::new(file)
     };
-    let raw = BufReader::with_capacity(1 << 20, raw);
     Ok(match Compression::of(path) {
-        Compression::None => Box::new(raw),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
-        Compression::Zstd => {
-            let decoder =
-                ruzstd::decoding::StreamingDecoder::new(raw).map_err(|e| Error::Format {
-                    path: path.to_path_buf(),
-                    message: format!("not a valid zstd stream ({e}); check the file or rename it"),
-                })?;
-            Box::new(decoder)
-        }
+        Compression::None => Box::new(BufReader::with_capacity(1 << 20, raw)),
+        Compression::Gzip => Box::new(GzipMembers::new(raw)),
+        Compression::Zstd => Box::new(ZstdFrames::new(raw)),
     })
 }
 
