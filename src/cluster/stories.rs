@@ -123,7 +123,7 @@ pub fn cluster_stories(
     );
     lap("linkage");
     for _ in 0..options.refine_rounds {
-        unit_labels = refine(
+        let next = refine(
             &model.vectors,
             &graph,
             &unit_labels,
@@ -131,6 +131,11 @@ pub fn cluster_stories(
             &unit_rank,
             threshold as f32,
         );
+        // A round is a function of the labels alone: once they stop changing, they stay.
+        if next == unit_labels {
+            break;
+        }
+        unit_labels = next;
     }
     let labels = units.spread(&unit_labels);
     lap("refine");

@@ -126,11 +126,12 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Skipped => "skipped",
         };
-        write!(f, "{what}: {}: {}", self.origin, self.message)?;
+        // For a terminal: ids, paths and messages quote the input, which may hold escapes.
+        let mut line = format!("{what}: {}: {}", self.origin, self.message);
         if let Some(id) = &self.id {
-            write!(f, " (id {id})")?;
+            line = format!("{line} (id {id})");
         }
-        Ok(())
+        f.write_str(&super::terminal_safe(&line))
     }
 }
 

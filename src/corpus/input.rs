@@ -4,7 +4,7 @@ use super::compressed::is_trailing_garbage;
 use super::delimited::read_delimited;
 use super::dir::{read_directory, read_text_document};
 use super::records::{
-    build_document, decode_lossy, parse_json_record, salvage_id, JsonError, Parsed,
+    build_document, decode_lossy, field_names, parse_json_record, salvage_id, JsonError, Parsed,
 };
 use super::sniff::{self, fill, format_from_content, format_from_extension};
 use super::{Corpus, Diagnostic, DiagnosticKind, Origin, Severity};
@@ -584,7 +584,14 @@ fn parse_json_line(bytes: &[u8], origin: Origin, offset: u64, options: &ReadOpti
             });
         }
     };
-    with_warning(build_document(raw, origin, options), utf8_warning)
+    let mut parsed = build_document(raw, origin, options);
+    if let Parsed::Skipped(d) = &mut parsed {
+        // Name the fields the record has: the likely cause is a misspelt --text-field.
+        if let Some(names) = field_names(&text) {
+            d.message = format!("{}; the record has {names}", d.message);
+        }
+    }
+    with_warning(parsed, utf8_warning)
 }
 
 pub(crate) fn with_warning(parsed: Parsed, warning: Option<Diagnostic>) -> Parsed {

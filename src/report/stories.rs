@@ -1,5 +1,6 @@
 //! Rendering stories: a terminal table, JSON, JSON Lines, CSV, Markdown, and assignments.
 
+use crate::corpus::{csv_cell, markdown_text, terminal_safe, tsv_escape};
 use crate::summary::{Stories, Story};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -124,23 +125,28 @@ pub fn write_stories<P: Serialize>(
                     .map(|(n, c)| format!("{n} ({c})"))
                     .collect();
                 let members: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
+                // Ids may hold any character: the members are a JSON array of strings.
+                let members = serde_json::to_string(&members)?;
+                let cell = |text: &str| csv_cell(text).into_owned();
                 w.write_record([
                     s.id.to_string(),
                     s.size.to_string(),
-                    s.label.join("; "),
-                    s.headline.clone(),
-                    s.representative.clone(),
-                    sources.join("; "),
+                    cell(&s.label.join("; ")),
+                    cell(&s.headline),
+                    cell(&s.representative),
+                    cell(&sources.join("; ")),
                     s.first_date.map(|d| d.to_string()).unwrap_or_default(),
                     s.last_date.map(|d| d.to_string()).unwrap_or_default(),
                     format!("{:.3}", s.cohesion),
-                    members.join(" "),
+                    members,
                 ])?;
             }
             w.flush()
         }
-        StoryFormat::Md => out.write_all(markdown(stories, accounting).as_bytes()),
-        StoryFormat::Table => out.write_all(table(stories, accounting, width).as_bytes()),
+        StoryFormat::Md => out.write_all(terminal_safe(&markdown(stories, accounting)).as_bytes()),
+        StoryFormat::Table => {
+            out.write_all(terminal_safe(&table(stories, accounting, width)).as_bytes())
+        }
     }
 }
 
@@ -149,7 +155,7 @@ pub fn write_assignments(out: &mut dyn Write, ids: &[&str], stories: &Stories) -
     let story = stories.assignments(ids.len());
     writeln!(out, "id\tstory")?;
     for (id, s) in ids.iter().zip(story) {
-        writeln!(out, "{}\t{s}", id.replace(['\t', '\n', '\r'], " "))?;
+        writeln!(out, "{}\t{s}", tsv_escape(id))?;
     }
     Ok(())
 }
@@ -281,7 +287,7 @@ fn table(stories: &Stories, accounting: &Accounting, width: usize) -> String {
 fn markdown(stories: &Stories, accounting: &Accounting) -> String {
     let mut s = String::from("# Stories\n\n");
     let _ = writeln!(s, "{}\n", accounting.line());
-    let esc = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+    let esc = markdown_text;
     for story in &stories.stories {
         let _ = writeln!(s, "## {}. {}\n", story.id, esc(&story.headline));
         let _ = writeln!(s, "- **Articles:** {}", story.size);
