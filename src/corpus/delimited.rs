@@ -36,9 +36,10 @@ enum Next {
     End,
 }
 
-/// Records of a delimited stream whose line ends are all LF.
+/// Records of a delimited stream. LF, CRLF and a lone CR all end a line; inside a quoted
+/// CSV field they are kept as they are.
 struct Records<R> {
-    input: io::BufReader<LineEndsToLf<R>>,
+    input: io::BufReader<R>,
     /// Bytes given back to be read again before `input` (the rows after a broken quote).
     pending: io::Cursor<Vec<u8>>,
     delimiter: u8,
@@ -49,63 +50,77 @@ struct Records<R> {
 
 /// How a physical line ended.
 enum LineEnd {
-    Newline,
+    /// With these bytes.
+    Break(&'static [u8]),
     Eof,
     /// Over the cap; the rest of the line was streamed past. Holds the line's length.
     TooLong(u64),
 }
 
 impl<R: Read> Records<R> {
-    /// Appends the next line (its LF dropped) to `buf`, unless it would pass the cap.
+    fn source(&mut self) -> io::Result<&mut dyn BufRead> {
+        Ok(if self.pending.fill_buf()?.is_empty() {
+            &mut self.input
+        } else {
+            &mut self.pending
+        })
+    }
+
+    /// Appends the next line (without its line end) to `buf`, unless it would pass the cap.
     fn line(&mut self, buf: &mut Vec<u8>) -> io::Result<LineEnd> {
-        let start = buf.len();
+        let (start, cap) = (buf.len(), self.cap);
         let mut streamed = 0u64;
-        loop {
-            let source: &mut dyn BufRead = if self.pending.fill_buf()?.is_empty() {
-                &mut self.input
-            } else {
-                &mut self.pending
-            };
+        let end = loop {
+            let source = self.source()?;
             let data = source.fill_buf()?;
             if data.is_empty() {
-                return Ok(if streamed > 0 {
-                    LineEnd::TooLong(streamed + (buf.len() - start) as u64)
-                } else {
-                    LineEnd::Eof
-                });
+                break None;
             }
-            let (take, newline) = match memchr::memchr(b'\n', data) {
-                Some(i) => (i, true),
-                None => (data.len(), false),
+            let (take, end) = match memchr::memchr2(b'\n', b'\r', data) {
+                Some(i) => (i, Some(data[i])),
+                None => (data.len(), None),
             };
-            if streamed == 0 && buf.len() - start + take <= self.cap {
+            if streamed == 0 && buf.len() - start + take <= cap {
                 buf.extend_from_slice(&data[..take]);
             } else {
                 // Over the cap: stream past the rest of this line.
                 streamed += (buf.len() - start + take) as u64;
                 buf.truncate(start);
             }
-            source.consume(take + usize::from(newline));
-            if newline {
-                self.line += 1;
-                return Ok(if streamed > 0 {
-                    LineEnd::TooLong(streamed)
-                } else {
-                    LineEnd::Newline
-                });
+            source.consume(take + usize::from(end.is_some()));
+            if end.is_some() {
+                break end;
             }
+        };
+        let end = match end {
+            None => LineEnd::Eof,
+            Some(b'\r') if self.source()?.fill_buf()?.first() == Some(&b'\n') => {
+                self.source()?.consume(1);
+                LineEnd::Break(b"\r\n")
+            }
+            Some(b'\r') => LineEnd::Break(b"\r"),
+            Some(_) => LineEnd::Break(b"\n"),
+        };
+        if !matches!(end, LineEnd::Eof) {
+            self.line += 1;
         }
+        if streamed > 0 {
+            return Ok(LineEnd::TooLong(streamed + (buf.len() - start) as u64));
+        }
+        Ok(end)
     }
 
     fn next(&mut self, buf: &mut Vec<u8>) -> io::Result<Next> {
         buf.clear();
         let line = self.line;
+        // Where the first line ends, once a quoted field has run past it.
+        let mut first_end = None;
         loop {
             let end = self.line(buf)?;
             if let LineEnd::TooLong(bytes) = end {
                 return Ok(Next::Overlong { line, bytes });
             }
-            if matches!(end, LineEnd::Eof) && buf.is_empty() && self.line == line {
+            if matches!(end, LineEnd::Eof) && buf.is_empty() && first_end.is_none() {
                 return Ok(Next::End);
             }
             if self.delimiter == b'\t' {
@@ -114,24 +129,33 @@ impl<R: Read> Records<R> {
                     fields: buf.split(|&b| b == b'\t').map(tsv_unescape).collect(),
                 });
             }
-            if let Some(fields) = split_csv(buf, self.delimiter) {
-                return Ok(Next::Record { line, fields });
+            match split_csv(buf, self.delimiter) {
+                Split::Fields(fields) => return Ok(Next::Record { line, fields }),
+                Split::Stray(fields) if first_end.is_none() => {
+                    return Ok(Next::Record { line, fields })
+                }
+                Split::Stray(_) => return Ok(self.unclosed_quote(buf, line, first_end)),
+                Split::Open => {}
             }
             // Inside a quoted field: its line break belongs to the field, unless the quote
             // never closes (end of file, or past the cap).
-            if matches!(end, LineEnd::Newline) && buf.len() < self.cap {
-                buf.push(b'\n');
-                continue;
+            if let LineEnd::Break(bytes) = end {
+                let at = buf.len();
+                buf.extend_from_slice(bytes);
+                first_end.get_or_insert(at + bytes.len());
+                if buf.len() < self.cap {
+                    continue;
+                }
             }
-            return Ok(self.unclosed_quote(buf, line));
+            return Ok(self.unclosed_quote(buf, line, first_end));
         }
     }
 
-    /// Skips the first line of a record whose quote never closes and gives back the rest.
-    fn unclosed_quote(&mut self, buf: &mut Vec<u8>, line: u64) -> Next {
-        if let Some(i) = memchr::memchr(b'\n', buf) {
-            let mut rest = buf.split_off(i + 1);
-            rest.push(b'\n');
+    /// Skips the first line of a record whose quote never closes and gives back the lines
+    /// after it (from `first_end`) to be read again.
+    fn unclosed_quote(&mut self, buf: &mut Vec<u8>, line: u64, first_end: Option<usize>) -> Next {
+        if let Some(i) = first_end {
+            let mut rest = buf.split_off(i);
             let pending = &mut self.pending;
             let unread = &pending.get_ref()[pending.position() as usize..];
             rest.extend_from_slice(unread);
@@ -145,12 +169,22 @@ impl<R: Read> Records<R> {
     }
 }
 
+/// What a CSV record splits into.
+enum Split {
+    Fields(Vec<Vec<u8>>),
+    /// A quoted field is still open at the end.
+    Open,
+    /// A closing quote is followed by something else than a delimiter: the quote that
+    /// opened it most likely was a character, not the start of a quoted field.
+    Stray(Vec<Vec<u8>>),
+}
+
 /// The fields of a CSV record (RFC 4180, leniently: a quote inside an unquoted field, or
-/// after a closing quote, is kept as a character). `None` if a quoted field is still open.
-fn split_csv(record: &[u8], delimiter: u8) -> Option<Vec<Vec<u8>>> {
+/// after a closing quote, is kept as a character).
+fn split_csv(record: &[u8], delimiter: u8) -> Split {
     let mut fields = Vec::new();
     let mut field = Vec::new();
-    let (mut at_start, mut quoted) = (true, false);
+    let (mut at_start, mut quoted, mut closed, mut stray) = (true, false, false, false);
     let mut bytes = record.iter().copied().peekable();
     while let Some(b) = bytes.next() {
         if quoted {
@@ -159,24 +193,29 @@ fn split_csv(record: &[u8], delimiter: u8) -> Option<Vec<Vec<u8>>> {
             } else if bytes.next_if_eq(&b'"').is_some() {
                 field.push(b'"');
             } else {
-                quoted = false;
+                (quoted, closed) = (false, true);
             }
         } else if b == delimiter {
             fields.push(std::mem::take(&mut field));
-            at_start = true;
+            (at_start, closed) = (true, false);
             continue;
         } else if b == b'"' && at_start {
             quoted = true;
         } else {
+            stray |= closed;
             field.push(b);
         }
         at_start = false;
     }
     if quoted {
-        return None;
+        return Split::Open;
     }
     fields.push(field);
-    Some(fields)
+    if stray {
+        Split::Stray(fields)
+    } else {
+        Split::Fields(fields)
+    }
 }
 
 /// Reads CSV (`delimiter` `,`) or TSV (`\t`) records into the sink.
@@ -188,7 +227,7 @@ pub(crate) fn read_delimited(
     sink: &mut Sink,
 ) -> Result<()> {
     let mut records = Records {
-        input: io::BufReader::with_capacity(1 << 16, LineEndsToLf::new(reader)),
+        input: io::BufReader::with_capacity(1 << 16, reader),
         pending: io::Cursor::new(Vec::new()),
         delimiter,
         cap: record_cap(options),
@@ -320,111 +359,4 @@ fn columns(
         column(&f.source),
         column(&f.url),
     ])
-}
-
-/// Turns CRLF and lone CR line ends into LF. The csv crate counts a CRLF row's line break only
-/// once the next row has started, and a lone CR (old Mac files) not at all, so without this
-/// line numbers after such rows are short.
-struct LineEndsToLf<R> {
-    inner: io::BufReader<R>,
-    /// A `\r` that ended the previous chunk: becomes the `\n` unless the next byte is one.
-    pending_cr: bool,
-}
-
-impl<R: Read> LineEndsToLf<R> {
-    fn new(inner: R) -> Self {
-        LineEndsToLf {
-            inner: io::BufReader::with_capacity(1 << 16, inner),
-            pending_cr: false,
-        }
-    }
-}
-
-impl<R: Read> Read for LineEndsToLf<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        use std::io::BufRead;
-        if out.is_empty() {
-            return Ok(0);
-        }
-        let data = self.inner.fill_buf()?;
-        let mut written = 0;
-        if self.pending_cr {
-            self.pending_cr = false;
-            if data.first() != Some(&b'\n') {
-                out[0] = b'\n';
-                written = 1;
-            }
-        }
-        let mut consumed = 0;
-        while consumed < data.len() && written < out.len() {
-            let byte = data[consumed];
-            consumed += 1;
-            if byte == b'\r' {
-                match data.get(consumed) {
-                    Some(b'\n') => continue,
-                    None => {
-                        self.pending_cr = true;
-                        continue;
-                    }
-                    Some(_) => {
-                        out[written] = b'\n';
-                        written += 1;
-                        continue;
-                    }
-                }
-            }
-            out[written] = byte;
-            written += 1;
-        }
-        self.inner.consume(consumed);
-        if written == 0 && consumed > 0 {
-            // Only a held-back `\r` was read; go on rather than signal the end.
-            return self.read(out);
-        }
-        Ok(written)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// Hands out its bytes a few at a time, so that `\r\n` falls across reads.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(self.0.len()).min(out.len());
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
-    fn reference(bytes: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            match (bytes[i], bytes.get(i + 1)) {
-                (b'\r', Some(b'\n')) => {}
-                (b'\r', _) => out.push(b'\n'),
-                (byte, _) => out.push(byte),
-            }
-            i += 1;
-        }
-        out
-    }
-
-    proptest! {
-        #[test]
-        fn every_line_end_becomes_one_lf(
-            bytes in proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a')], 0..64),
-            step in 1usize..5,
-        ) {
-            let mut out = Vec::new();
-            LineEndsToLf::new(Trickle(&bytes, step)).read_to_end(&mut out).unwrap();
-            prop_assert_eq!(out, reference(&bytes));
-        }
-    }
 }

@@ -55,7 +55,10 @@ pub(crate) fn format_from_content(head: &[u8], text_field: &str) -> InputFormat 
     if first_non_blank == Some(&b'{') {
         return InputFormat::Jsonl;
     }
-    let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let first_line = head
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or(&[]);
     let first_line = String::from_utf8_lossy(first_line);
     let names_text = |sep: char| {
         first_line
