@@ -93,22 +93,20 @@ fn open_output(path: &Path) -> std::io::Result<Output> {
     if path == Path::new("-") {
         return Ok(Output::Stdout);
     }
-    match standard_stream(path) {
-        Some(1) => return Ok(Output::Stdout),
-        Some(2) => return Ok(Output::Stderr),
-        Some(_) => {
-            return Err(std::io::Error::other(
-                "it is the standard input, being read",
-            ))
-        }
-        None => {}
-    }
     let (target, existing) = match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() && !meta.is_dir() => {
             let file = std::fs::OpenOptions::new().write(true).open(path)?;
             return Ok(Output::InPlace(file));
         }
-        Ok(meta) => (std::fs::canonicalize(path)?, Some(meta)),
+        Ok(meta) => {
+            match standard_stream(&meta) {
+                Some(1) => return Ok(Output::Stdout),
+                Some(2) => return Ok(Output::Stderr),
+                Some(_) => return Err(std::io::Error::other("it is the standard input")),
+                None => {}
+            }
+            (std::fs::canonicalize(path)?, Some(meta))
+        }
         Err(_) => (path.to_path_buf(), None),
     };
     let temp = temp_path(&target);
@@ -133,12 +131,11 @@ fn open_output(path: &Path) -> std::io::Result<Output> {
     })
 }
 
-/// Which standard stream (0, 1, 2) `path` is the same file as, if any.
+/// Which standard stream (0, 1, 2) is the regular file that `meta` describes, if any.
 #[cfg(unix)]
-fn standard_stream(path: &Path) -> Option<u8> {
+fn standard_stream(meta: &std::fs::Metadata) -> Option<u8> {
     use std::os::fd::AsFd;
     use std::os::unix::fs::MetadataExt;
-    let meta = std::fs::metadata(path).ok()?;
     let same = |fd: std::os::fd::BorrowedFd<'_>| {
         let stream = File::from(fd.try_clone_to_owned().ok()?).metadata().ok()?;
         Some(stream.dev() == meta.dev() && stream.ino() == meta.ino())
@@ -156,7 +153,7 @@ fn standard_stream(path: &Path) -> Option<u8> {
 }
 
 #[cfg(not(unix))]
-fn standard_stream(_: &Path) -> Option<u8> {
+fn standard_stream(_: &std::fs::Metadata) -> Option<u8> {
     None
 }
 

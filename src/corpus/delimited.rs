@@ -68,7 +68,7 @@ impl<R: Read> Records<R> {
 
     /// Appends the next line (without its line end) to `buf`, unless it would pass the cap.
     fn line(&mut self, buf: &mut Vec<u8>) -> io::Result<LineEnd> {
-        let (start, cap) = (buf.len(), self.cap);
+        let (start, cap, header) = (buf.len(), self.cap, self.line == 1);
         let mut streamed = 0u64;
         let end = loop {
             let source = self.source()?;
@@ -82,6 +82,9 @@ impl<R: Read> Records<R> {
             };
             if streamed == 0 && buf.len() - start + take <= cap {
                 buf.extend_from_slice(&data[..take]);
+            } else if header {
+                // A header row this long is no header: give up rather than stream past it.
+                return Ok(LineEnd::TooLong((buf.len() - start + take) as u64));
             } else {
                 // Over the cap: stream past the rest of this line.
                 streamed += (buf.len() - start + take) as u64;
@@ -134,7 +137,12 @@ impl<R: Read> Records<R> {
                 Split::Stray(fields) if first_end.is_none() => {
                     return Ok(Next::Record { line, fields })
                 }
-                Split::Stray(_) => return Ok(self.unclosed_quote(buf, line, first_end)),
+                Split::Stray(_) => {
+                    if let LineEnd::Break(bytes) = end {
+                        buf.extend_from_slice(bytes); // given back with the rest
+                    }
+                    return Ok(self.unclosed_quote(buf, line, first_end));
+                }
                 Split::Open => {}
             }
             // Inside a quoted field: its line break belongs to the field, unless the quote
@@ -244,7 +252,7 @@ pub(crate) fn read_delimited(
         Ok(Next::Broken { message, .. }) => return Err(header_error(message)),
         Ok(Next::Overlong { bytes, .. }) => {
             return Err(header_error(format!(
-                "its first line is over {bytes} bytes long"
+                "its first line is over {bytes} bytes long (is this a CSV or TSV file?)"
             )))
         }
         Err(e) => return Err(header_error(e.to_string())),
