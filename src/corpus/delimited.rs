@@ -46,6 +46,8 @@ struct Records<R> {
     cap: usize,
     /// The line number of the next line.
     line: u64,
+    /// An error met while looking past a line's end, returned by the next read.
+    failed: Option<io::Error>,
 }
 
 /// How a physical line ended.
@@ -68,6 +70,9 @@ impl<R: Read> Records<R> {
 
     /// Appends the next line (without its line end) to `buf`, unless it would pass the cap.
     fn line(&mut self, buf: &mut Vec<u8>) -> io::Result<LineEnd> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         let (start, cap, header) = (buf.len(), self.cap, self.line == 1);
         let mut streamed = 0u64;
         let end = loop {
@@ -97,11 +102,18 @@ impl<R: Read> Records<R> {
         };
         let end = match end {
             None => LineEnd::Eof,
-            Some(b'\r') if self.source()?.fill_buf()?.first() == Some(&b'\n') => {
-                self.source()?.consume(1);
-                LineEnd::Break(b"\r\n")
-            }
-            Some(b'\r') => LineEnd::Break(b"\r"),
+            Some(b'\r') => match self.source().and_then(|s| s.fill_buf()) {
+                Ok([b'\n', ..]) => {
+                    self.source()?.consume(1);
+                    LineEnd::Break(b"\r\n")
+                }
+                Ok(_) => LineEnd::Break(b"\r"),
+                Err(e) => {
+                    // The line is whole; the error is for the next read.
+                    self.failed = Some(e);
+                    LineEnd::Break(b"\r")
+                }
+            },
             Some(_) => LineEnd::Break(b"\n"),
         };
         if !matches!(end, LineEnd::Eof) {
@@ -240,6 +252,7 @@ pub(crate) fn read_delimited(
         delimiter,
         cap: record_cap(options),
         line: 1,
+        failed: None,
     };
     let mut buf = Vec::new();
     let header_error = |message: String| Error::Format {

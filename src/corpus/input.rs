@@ -346,7 +346,8 @@ fn chunk_lines(reader: &mut dyn Read, cap: usize, tx: &std::sync::mpsc::SyncSend
             Ok(added) => (added < CHUNK_BYTES, None),
             Err(e) => (true, Some(e)),
         };
-        let cut = if at_end && failure.is_none() {
+        // At the end, or before an error, a last CR ends its line: no LF can follow.
+        let cut = if (at_end && failure.is_none()) || (failure.is_some() && buf.ends_with(b"\r")) {
             buf.len()
         } else {
             cut_point(&buf)
@@ -409,7 +410,17 @@ fn skip_line(
         if let Some(i) = memchr::memchr2(b'\n', b'\r', &block) {
             let mut after = i + 1;
             if block[i] == b'\r' && after == block.len() {
-                let _ = fill(reader, &mut block, 1); // is the CR followed by an LF?
+                // Is the CR followed by an LF?
+                if let Err(error) = fill(reader, &mut block, 1) {
+                    let _ = tx.send(overlong(before + i as u64));
+                    let (line, offset) = (line + 1, offset + before + after as u64);
+                    let _ = tx.send(Piece::Failed {
+                        line,
+                        offset,
+                        error,
+                    });
+                    return None;
+                }
             }
             if block[i] == b'\r' && block.get(after) == Some(&b'\n') {
                 after += 1;
