@@ -62,3 +62,13 @@ fn headline_inputs_keep_their_limits() {
         checks::check_headline(&input);
     }
 }
+
+#[test]
+fn compressed_streams_cut_or_padded_keep_their_complete_records() {
+    let payload = b"{\"id\": \"a\", \"text\": \"one\"}\r{\"id\": \"b\", \"text\": \"two\"}\r\n{\"id\": \"a\"}\n";
+    for mode in 0..4u8 {
+        for keep in [0u8, 40, 128, 200, 254, 255] {
+            checks::check_compressed(&[&[mode, keep][..], payload].concat());
+        }
+    }
+}
