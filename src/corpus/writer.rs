@@ -28,17 +28,18 @@ pub fn write_documents(
     fields: &FieldNames,
     format: InputFormat,
 ) -> Result<()> {
+    let names = [
+        &fields.id,
+        &fields.title,
+        &fields.text,
+        &fields.source,
+        &fields.date,
+        &fields.url,
+    ]
+    .map(String::as_str);
     write_atomic(path, |out| match format {
         InputFormat::Tsv => {
-            let names = [
-                &fields.id,
-                &fields.title,
-                &fields.text,
-                &fields.source,
-                &fields.date,
-                &fields.url,
-            ];
-            write_tsv_row(out, names.map(String::as_str))?;
+            write_tsv_row(out, names)?;
             for d in documents {
                 let date = d.date.map(|t| t.to_string()).unwrap_or_default();
                 write_tsv_row(out, row(d, &date))?;
@@ -47,14 +48,7 @@ pub fn write_documents(
         }
         InputFormat::Csv => {
             let mut w = csv::WriterBuilder::new().from_writer(out);
-            w.write_record([
-                &fields.id,
-                &fields.title,
-                &fields.text,
-                &fields.source,
-                &fields.date,
-                &fields.url,
-            ])?;
+            w.write_record(names)?;
             for d in documents {
                 let date = d.date.map(|t| t.to_string()).unwrap_or_default();
                 w.write_record(row(d, &date))?;
