@@ -303,6 +303,17 @@ impl<'de> de::Deserialize<'de> for FieldValue {
     }
 }
 
+/// The field names of a JSON object, for a message about a record that lacks a field.
+pub(crate) fn field_names(line: &str) -> Option<String> {
+    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).ok()?;
+    let names: Vec<String> = value.keys().map(|k| format!("`{k}`")).collect();
+    Some(if names.is_empty() {
+        "no fields".into()
+    } else {
+        format!("the fields {}", names.join(", "))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,15 +409,4 @@ mod tests {
         assert_eq!(text, "ab\u{FFFD}c");
         assert!(warning.unwrap().message.contains("offset 102"));
     }
-}
-
-/// The field names of a JSON object, for a message about a record that lacks a field.
-pub(crate) fn field_names(line: &str) -> Option<String> {
-    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).ok()?;
-    let names: Vec<String> = value.keys().map(|k| format!("`{k}`")).collect();
-    Some(if names.is_empty() {
-        "no fields".into()
-    } else {
-        format!("the fields {}", names.join(", "))
-    })
 }
