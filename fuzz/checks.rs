@@ -97,3 +97,58 @@ pub fn check_headline(input: &[u8]) {
         assert!(a.tokens.len() <= a.total_tokens);
     }
 }
+
+/// The first byte chooses gzip or zstd (bit 0) and trailing garbage (bit 1), the second how
+/// much of the compressed stream is kept (255: all); the rest is a JSON Lines payload. Read
+/// from a file, the damaged stream gives the documents of the payload read directly, or a
+/// prefix of them when it was cut: every complete record before the damage, nothing else.
+/// (A stream both cut and padded is only read: its garbage is decoded as data.)
+pub fn check_compressed(input: &[u8]) {
+    use std::io::Write;
+    let Some((&[mode, keep], payload)) = input.split_first_chunk::<2>() else {
+        return;
+    };
+    let (mut packed, ext) = if mode & 1 == 0 {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(payload).unwrap();
+        (enc.finish().unwrap(), "gz")
+    } else {
+        (zstd::stream::encode_all(payload, 1).unwrap(), "zst")
+    };
+    let cut = keep != 255;
+    packed.truncate(packed.len() * usize::from(keep) / 255);
+    if mode & 2 != 0 {
+        packed.extend_from_slice(b"\0garbage");
+    }
+    let dir = std::env::temp_dir().join(format!("storyclust-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("x.jsonl.{ext}"));
+    std::fs::write(&path, &packed).unwrap();
+    let damaged = storyclust::corpus::read_corpus(&[&path], &ReadOptions::default())
+        .expect("a compressed JSONL file is always readable");
+    let whole = read_from(
+        Path::new("x.jsonl"),
+        std::io::Cursor::new(payload.to_vec()),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let docs = |c: &storyclust::corpus::Corpus| -> Vec<(String, String)> {
+        c.documents
+            .iter()
+            .map(|d| (d.id.clone(), d.body.clone()))
+            .collect()
+    };
+    let (damaged_docs, whole_docs) = (docs(&damaged), docs(&whole));
+    if cut && mode & 2 != 0 {
+        // Garbage after a cut goes on as compressed data: gzip -dc decodes it too.
+        return;
+    }
+    if cut {
+        assert!(
+            whole_docs.starts_with(&damaged_docs),
+            "{damaged_docs:?} / {whole_docs:?}"
+        );
+    } else {
+        assert_eq!(damaged_docs, whole_docs);
+    }
+}

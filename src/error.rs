@@ -7,7 +7,10 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An input path could not be opened or read.
-    #[error("cannot read {path}: {source} (check that the path exists and is readable)")]
+    #[error(
+        "cannot read {path}: {source}{}",
+        hint(source, "the path exists and is readable")
+    )]
     Read {
         /// The path that failed.
         path: PathBuf,
@@ -15,7 +18,10 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An output file could not be written.
-    #[error("cannot write {path}: {source} (check that the folder exists and is writable)")]
+    #[error(
+        "cannot write {path}: {source}{}",
+        hint(source, "the folder exists and is writable")
+    )]
     Write {
         /// The path that failed.
         path: PathBuf,
@@ -43,6 +49,16 @@ pub enum Error {
     /// An option has a value that cannot work.
     #[error("invalid option: {0}")]
     InvalidOption(String),
+}
+
+/// Advice about the path, only for errors that the path can cause (not, say, out of memory).
+fn hint(error: &std::io::Error, what: &str) -> String {
+    use std::io::ErrorKind::*;
+    match error.kind() {
+        NotFound | PermissionDenied | NotADirectory | IsADirectory | ReadOnlyFilesystem
+        | InvalidFilename => format!(" (check that {what})"),
+        _ => String::new(),
+    }
 }
 
 /// Result type of the library.

@@ -6,31 +6,100 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use cli::{BenchArgs, Cli, ClusterArgs, Command, DedupArgs, EvalArgs, InputArgs, SynthArgs};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use storyclust::corpus::{read_corpus, write_atomic, Corpus};
 
 fn main() -> ExitCode {
+    handle_signals();
     let cli = Cli::parse();
-    // Ctrl-C: no half-written output may stay behind (targets are only ever renamed into
-    // place whole; this removes the temporary files). 130 is the shell's code for SIGINT.
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `| head`: the reader has all it wants; stop quietly, as Unix tools do.
+        Err(e) if is_broken_pipe(&e) => {
+            storyclust::corpus::remove_unfinished_outputs();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let message = format!("error: {e:#}");
+            eprintln!("{}", storyclust::corpus::terminal_safe(&message));
+            ExitCode::from(if is_usage_error(&e) { 2 } else { 1 })
+        }
+    }
+}
+
+/// An option or combination of options that cannot work: exit code 2, as for clap's own.
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+fn usage(message: impl Into<String>) -> anyhow::Error {
+    Usage(message.into()).into()
+}
+
+fn is_usage_error(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.is::<Usage>()
+            || matches!(
+                c.downcast_ref::<storyclust::Error>(),
+                Some(storyclust::Error::InvalidOption(_))
+            )
+    })
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let kind = c
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| c.downcast_ref::<serde_json::Error>()?.io_error_kind());
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// SIGINT, SIGTERM and SIGHUP: no half-written output may stay behind (targets are only
+/// ever renamed into place whole; this removes the temporary files), and the exit code is
+/// the shell's 128 + the signal's number. The signals are blocked in every thread and
+/// taken by one that waits for them, so the clean-up runs outside any signal handler.
+#[cfg(unix)]
+fn handle_signals() {
+    use nix::sys::signal::{SigSet, Signal};
+    let mut set = SigSet::empty();
+    for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        set.add(signal);
+    }
+    if set.thread_block().is_err() {
+        return;
+    }
+    std::thread::spawn(move || {
+        if let Ok(signal) = set.wait() {
+            storyclust::corpus::remove_unfinished_outputs();
+            eprintln!("interrupted ({signal}); no output was left half-written");
+            std::process::exit(128 + signal as i32);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn handle_signals() {
     let _ = ctrlc::set_handler(|| {
         storyclust::corpus::remove_unfinished_outputs();
         eprintln!("interrupted; no output was left half-written");
         std::process::exit(130);
     });
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(1)
-        }
-    }
 }
 
 fn run(cli: Cli) -> Result<()> {
     if let Some(threads) = cli.threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.max(1))
+            .num_threads(threads)
             .build_global()
             .context("cannot start the worker threads")?;
     }
@@ -43,7 +112,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dedup(args) => dedup(args, progress, cli.quiet),
         Command::Cluster(args) => cluster(args, progress, cli.quiet),
         Command::Eval(args) => eval(args),
-        Command::Synth(args) => synth(args, progress),
+        Command::Synth(args) => synth(args, progress, cli.quiet),
         Command::Bench(args) => bench(args, progress),
     }
 }
@@ -59,14 +128,117 @@ impl ClusterArgs {
     }
 }
 
+/// What a path names, to tell whether two paths are one file.
+#[derive(PartialEq)]
+enum Identity {
+    /// An existing file (device and inode on Unix, else the canonical path).
+    File(u64, u64, Option<PathBuf>),
+    /// Not yet there: the canonical folder and the name.
+    New(PathBuf),
+    /// A device, pipe or folder: written in place or refused elsewhere, never clobbered.
+    Special,
+}
+
+fn identity(path: &Path) -> Identity {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Identity::Special,
+        #[cfg(unix)]
+        Ok(meta) => {
+            use std::os::unix::fs::MetadataExt;
+            Identity::File(meta.dev(), meta.ino(), None)
+        }
+        #[cfg(not(unix))]
+        Ok(_) => Identity::File(0, 0, std::fs::canonicalize(path).ok()),
+        Err(_) => {
+            let parent = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let folder = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+            Identity::New(folder.join(path.file_name().unwrap_or_default()))
+        }
+    }
+}
+
+/// Whether writing `output` would overwrite a file that `input` reads: the same file, or
+/// a file that the walk of an input folder reads (hidden entries are passed over).
+fn overwrites_input(output: &Path, input: &Path) -> bool {
+    if input.is_dir() {
+        let (Ok(dir), Ok(file)) = (std::fs::canonicalize(input), std::fs::canonicalize(output))
+        else {
+            return false;
+        };
+        return file.strip_prefix(&dir).is_ok_and(|inside| {
+            inside
+                .components()
+                .all(|c| !c.as_os_str().to_string_lossy().starts_with('.'))
+        });
+    }
+    identity(output) == identity(input)
+}
+
+/// Refuses, before any work, outputs that would destroy an input or one another.
+fn check_outputs(inputs: &[PathBuf], outputs: &[(&str, Option<&PathBuf>)]) -> Result<()> {
+    let outputs: Vec<(&str, &PathBuf)> = outputs
+        .iter()
+        .filter_map(|&(flag, path)| Some((flag, path?)))
+        .filter(|(_, path)| path.as_os_str() != "-")
+        .collect();
+    for (i, &(flag, path)) in outputs.iter().enumerate() {
+        let target = identity(path);
+        if target == Identity::Special {
+            continue;
+        }
+        if let Some((other, _)) = outputs[..i].iter().find(|(_, p)| identity(p) == target) {
+            return Err(usage(format!(
+                "{other} and {flag} both name {}: each output needs a file of its own",
+                path.display()
+            )));
+        }
+        let inputs = inputs.iter().filter(|p| p.as_os_str() != "-");
+        if let Some(input) = inputs
+            .into_iter()
+            .find(|input| overwrites_input(path, input))
+        {
+            return Err(usage(format!(
+                "{flag} {} would overwrite the input {}; write the output elsewhere",
+                path.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the inputs and reports problems on stderr (and to `--errors`).
 fn read(input: &InputArgs, progress: bool, quiet: bool) -> Result<Corpus> {
     let corpus = read_corpus(&input.inputs(), &input.read_options(progress))?;
-    report_diagnostics(&corpus, input, quiet)?;
+    report_diagnostics(&corpus, input.errors.as_deref(), quiet)?;
+    ensure_documents(&corpus)?;
     Ok(corpus)
 }
 
-fn report_diagnostics(corpus: &Corpus, input: &InputArgs, quiet: bool) -> Result<()> {
+/// A run that read nothing fails before it writes anything: an empty output would replace
+/// a good one, and the cause is most often a misspelt field name, which the message shows.
+fn ensure_documents(corpus: &Corpus) -> Result<()> {
+    if !corpus.documents.is_empty() {
+        return Ok(());
+    }
+    let skipped = corpus.diagnostics.skipped();
+    let first = corpus
+        .diagnostics
+        .items
+        .iter()
+        .find(|d| d.severity == storyclust::corpus::Severity::Skipped);
+    match first {
+        Some(d) => anyhow::bail!(
+            "no document was read: all {skipped} records were skipped; the first: {d}"
+        ),
+        None => anyhow::bail!("no document was read: the inputs hold no records"),
+    }
+}
+
+fn report_diagnostics(corpus: &Corpus, errors: Option<&Path>, quiet: bool) -> Result<()> {
     const SHOWN_PER_KIND: usize = 5;
     let items = &corpus.diagnostics.items;
     if !quiet {
@@ -90,7 +262,7 @@ fn report_diagnostics(corpus: &Corpus, input: &InputArgs, quiet: bool) -> Result
             }
         }
     }
-    if let Some(path) = &input.errors {
+    if let Some(path) = errors {
         write_atomic(path, |w| {
             for d in items {
                 serde_json::to_writer(&mut *w, d)?;
@@ -103,6 +275,10 @@ fn report_diagnostics(corpus: &Corpus, input: &InputArgs, quiet: bool) -> Result
 }
 
 fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
+    check_outputs(
+        &args.input.inputs(),
+        &[("--errors", args.input.errors.as_ref())],
+    )?;
     let corpus = read(&args.input, progress, quiet)?;
     let options = args.analysis.options(true, false, progress);
     let analyzed = storyclust::text::analyze(&corpus.documents, &options);
@@ -117,7 +293,11 @@ fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
         serde_json::to_writer_pretty(&mut out, &stats)?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", stats.to_text())?;
+        write!(
+            out,
+            "{}",
+            storyclust::corpus::terminal_safe(&stats.to_text())
+        )?;
     }
     Ok(())
 }
@@ -125,7 +305,16 @@ fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
 fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
     use std::time::Instant;
     use storyclust::report;
-    let options = args.near.options().map_err(|e| anyhow::anyhow!(e))?;
+    let options = args.near.options().map_err(usage)?;
+    check_outputs(
+        &args.input.inputs(),
+        &[
+            ("--pairs", args.pairs.as_ref()),
+            ("--groups", args.groups.as_ref()),
+            ("--output", args.output.as_ref()),
+            ("--errors", args.input.errors.as_ref()),
+        ],
+    )?;
     let start = Instant::now();
     let corpus = read(&args.input, progress, quiet)?;
     let read_time = start.elapsed().as_secs_f64();
@@ -228,6 +417,22 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     use storyclust::pipeline::{run_stories, PipelineOptions, StoryRun};
     use storyclust::report::{self, Accounting};
     use storyclust::summary::SummaryOptions;
+    let mut inputs = args.input.inputs();
+    inputs.extend(args.gold.clone());
+    check_outputs(
+        &inputs,
+        &[
+            ("--output", args.output.as_ref()),
+            ("--assignments", args.assignments.as_ref()),
+            ("--errors", args.input.errors.as_ref()),
+        ],
+    )?;
+    // The gold file is checked before the work it would score.
+    let gold = args
+        .gold
+        .as_deref()
+        .map(storyclust::cluster::read_gold)
+        .transpose()?;
     let clock = std::time::Instant::now();
     let corpus = read(&args.input, progress, quiet)?;
     let mut seconds: Vec<(&'static str, f64)> = vec![("read", clock.elapsed().as_secs_f64())];
@@ -328,8 +533,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
             stages[5..].join(", ")
         );
     }
-    if let Some(gold) = &args.gold {
-        let gold = storyclust::cluster::read_gold(gold)?;
+    if let Some(gold) = gold {
         let story = stories.assignments_at(args.level.into(), docs.len());
         let prediction: Vec<(String, Option<String>)> = ids
             .iter()
@@ -389,20 +593,33 @@ fn eval(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-fn synth(args: SynthArgs, progress: bool) -> Result<()> {
-    use storyclust::corpus::{synthesize, ReadOptions, SynthOptions};
+fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
+    use storyclust::corpus::{synth_ids, synthesize_each, tsv_escape, ReadOptions, SynthOptions};
+    check_outputs(
+        &args.from,
+        &[
+            ("--output", args.output.as_ref()),
+            ("--gold", args.gold.as_ref()),
+        ],
+    )?;
     let read_options = ReadOptions {
         progress,
         ..ReadOptions::default()
     };
     let corpus = read_corpus(&args.from, &read_options)?;
+    report_diagnostics(&corpus, None, quiet)?;
+    ensure_documents(&corpus)?;
     let options = SynthOptions {
         copies: args.copies,
         seed: args.seed,
         edit_rate: args.edit_rate,
     };
-    let articles = synthesize(&corpus.documents, &options);
-    let write = |w: &mut dyn Write| storyclust::corpus::write_synth_jsonl(w, &articles);
+    // Streamed: the corpus may be far larger than memory.
+    let write = |w: &mut dyn Write| {
+        synthesize_each(&corpus.documents, &options, |a| {
+            storyclust::corpus::write_synth_jsonl(w, std::slice::from_ref(&a))
+        })
+    };
     match &args.output {
         Some(path) => write_atomic(path, write)?,
         None => write(&mut std::io::stdout().lock())?,
@@ -410,8 +627,8 @@ fn synth(args: SynthArgs, progress: bool) -> Result<()> {
     if let Some(path) = &args.gold {
         write_atomic(path, |w| {
             writeln!(w, "id\tcluster")?;
-            for a in &articles {
-                writeln!(w, "{}\t{}", a.id, a.original)?;
+            for (id, original) in synth_ids(&corpus.documents, args.copies) {
+                writeln!(w, "{}\t{}", tsv_escape(&id), tsv_escape(original))?;
             }
             Ok(())
         })?;
@@ -425,13 +642,23 @@ fn bench(args: BenchArgs, progress: bool) -> Result<()> {
     } else {
         args.inputs.clone()
     };
-    let corpus = read_corpus(&inputs, &storyclust::corpus::ReadOptions::default())?;
     let mut scales = args.scale.clone();
     scales.retain(|&s| s > 0);
-    anyhow::ensure!(
-        !scales.is_empty(),
-        "--scale needs at least one scale above 0"
-    );
+    if scales.is_empty() {
+        return Err(usage("--scale needs at least one scale above 0"));
+    }
+    let corpus = read_corpus(&inputs, &storyclust::corpus::ReadOptions::default())?;
+    ensure_documents(&corpus)?;
+    // Every scale is a corpus held in memory: refuse before allocating what cannot be.
+    const MAX_ARTICLES: usize = 20_000_000;
+    let largest = scales.iter().max().copied().unwrap_or(1);
+    let articles = corpus.documents.len().saturating_mul(largest);
+    if articles > MAX_ARTICLES {
+        return Err(usage(format!(
+            "--scale {largest} makes {articles} articles from {} documents; at most {MAX_ARTICLES} are allowed",
+            corpus.documents.len()
+        )));
+    }
     let runs = storyclust::bench::bench(&corpus.documents, &scales, &args.threads, progress)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

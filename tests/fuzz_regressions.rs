@@ -3,6 +3,9 @@
 //!
 //! - `csv/`: rows separated by lone CRs were given line numbers that no line end counted
 //!   (fixed: CR, LF and CRLF all end a line).
+//! - `compressed/`: a gzip stream cut short and then padded with garbage, whose garbage the
+//!   decoder took as more compressed data (as gzip -dc does); the target held such a stream
+//!   to the prefix rule that only cut or only padded streams follow (target fixed).
 //! - `headline/`: a 26-word title line of 166 characters; the target assumed every headline
 //!   is cut at 120 characters, but only first sentences are (title lines may be 4 × longer).
 
@@ -60,5 +63,18 @@ fn lone_cr_line_ends_count_as_lines() {
 fn headline_inputs_keep_their_limits() {
     for (_, input) in inputs("headline") {
         checks::check_headline(&input);
+    }
+}
+
+#[test]
+fn compressed_streams_cut_or_padded_keep_their_complete_records() {
+    for (_, input) in inputs("compressed") {
+        checks::check_compressed(&input);
+    }
+    let payload = b"{\"id\": \"a\", \"text\": \"one\"}\r{\"id\": \"b\", \"text\": \"two\"}\r\n{\"id\": \"a\"}\n";
+    for mode in 0..4u8 {
+        for keep in [0u8, 40, 128, 200, 254, 255] {
+            checks::check_compressed(&[&[mode, keep][..], payload].concat());
+        }
     }
 }

@@ -32,10 +32,7 @@ fn jsonl_plain_gzip_and_zstd_read_the_same() {
     let zst = write(
         dir.path(),
         "c.jsonl.zst",
-        &ruzstd::encoding::compress_to_vec(
-            JSONL.as_bytes(),
-            ruzstd::encoding::CompressionLevel::Fastest,
-        ),
+        &zstd::stream::encode_all(JSONL.as_bytes(), 1).unwrap(),
     );
     for path in [plain, gz, zst] {
         let corpus = read_corpus(&[&path], &ReadOptions::default()).unwrap();
@@ -197,20 +194,34 @@ fn bad_records_are_reported_with_file_and_line_and_the_run_goes_on() {
 #[test]
 fn lines_longer_than_a_chunk_and_texts_over_the_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let huge = "كلمة ".repeat(2_000_000); // 20 MB on one line, more than a read chunk
+    // 10 MB on one line, more than a read chunk, under the record limit of 4 × 3 MiB + 1 MiB:
+    // kept and truncated. 20 MB is over the limit: streamed past, skipped with a diagnostic.
+    let long = "كلمة ".repeat(1_000_000);
+    let huge = "كلمة ".repeat(2_000_000);
     let line = format!(
-        "{{\"id\": \"huge\", \"text\": \"{huge}\"}}\n{{\"id\": \"after\", \"text\": \"x\"}}\n"
+        "{{\"id\": \"long\", \"text\": \"{long}\"}}\n{{\"id\": \"huge\", \"text\": \"{huge}\"}}\r\n{{\"id\": \"after\", \"text\": \"x\"}}\n"
     );
     let path = write(dir.path(), "huge.jsonl", line.as_bytes());
     let options = ReadOptions {
-        max_text_bytes: 1 << 20,
+        max_text_bytes: 3 << 20,
         ..ReadOptions::default()
     };
     let corpus = read_corpus(&[&path], &options).unwrap();
-    assert_eq!(corpus.documents.len(), 2);
-    assert!(corpus.documents[0].body.len() <= 1 << 20);
-    assert_eq!(corpus.documents[1].origin.line, Some(2));
+    let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["long", "after"]);
+    assert!(corpus.documents[0].body.len() <= 3 << 20);
+    assert_eq!(corpus.documents[1].origin.line, Some(3));
     assert_eq!(corpus.diagnostics.count(DiagnosticKind::Truncated), 1);
+    let overlong = &corpus.diagnostics.items.last().unwrap();
+    assert_eq!(overlong.kind, DiagnosticKind::Overlong);
+    assert_eq!(overlong.origin.line, Some(2));
+    assert!(
+        overlong
+            .message
+            .contains(&format!("{} bytes", huge.len() + 26)),
+        "{}",
+        overlong.message
+    );
 }
 
 #[test]

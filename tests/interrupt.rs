@@ -1,5 +1,5 @@
-//! Interrupted runs leave no partial output: the process is stopped (Ctrl-C, then `kill -9`)
-//! while it writes a large output file.
+//! Interrupted runs leave no partial output: the process is stopped (SIGINT, SIGTERM, SIGHUP,
+//! then `kill -9`) while it writes a large output file.
 #![cfg(unix)]
 
 use std::path::Path;
@@ -80,13 +80,16 @@ fn killing_a_run_mid_write_leaves_no_partial_output() {
     let docs = 16_000;
     write_corpus(&dir.path().join("corpus.jsonl"), docs);
 
-    // Ctrl-C: exit code 130, and the temporary file is removed too. A run that finishes before
-    // the signal lands proves nothing, so it is tried again.
-    let status = (0..5)
-        .find_map(|_| interrupt_while_writing(dir.path(), "INT"))
-        .expect("a run was interrupted while writing");
-    assert_eq!(status.code(), Some(130));
-    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    // Ctrl-C, `kill` and a closed terminal: exit code 128 + the signal, and the temporary file
+    // is removed too. A run that finishes before the signal lands proves nothing, so it is
+    // tried again.
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        let status = (0..5)
+            .find_map(|_| interrupt_while_writing(dir.path(), signal))
+            .expect("a run was interrupted while writing");
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new(), "SIG{signal}");
+    }
 
     // kill -9 cannot be caught: the target is still absent, only the hidden temp file stays.
     let status = (0..5)

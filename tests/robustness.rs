@@ -29,13 +29,16 @@ fn feed_jsonl() -> Vec<u8> {
         br#"{"id": 42, "text": "A numeric id is read as the string 42.", "date": "not a date"}"#
             .to_vec(),
     ];
-    // A 50 MB single line: kept, truncated to --max-text-bytes (8 MiB by default).
-    let mut huge = br#"{"id": "huge", "text": ""#.to_vec();
-    while huge.len() < 50 << 20 {
-        huge.extend_from_slice(b"word after word on a very long line ");
+    // A 20 MB single line: kept, truncated to --max-text-bytes (8 MiB by default). A 50 MB
+    // one is over the record limit (4 × 8 MiB + 1 MiB): streamed past and skipped.
+    for (id, size) in [("huge", 20 << 20), ("giant", 50 << 20)] {
+        let mut line = format!(r#"{{"id": "{id}", "text": ""#).into_bytes();
+        while line.len() < size {
+            line.extend_from_slice(b"word after word on a very long line ");
+        }
+        line.extend_from_slice(b"\"}");
+        lines.push(line);
     }
-    huge.extend_from_slice(b"\"}");
-    lines.push(huge);
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     for line in lines {
         bytes.extend_from_slice(&line);
@@ -169,6 +172,7 @@ fn every_bad_record_has_one_defined_outcome() {
         ),
         ("feed.jsonl:5", expect("missing_text", Some("no-text"))),
         ("feed.jsonl:10", expect("broken_json", None)),
+        ("feed.jsonl:13", expect("overlong", None)),
         ("image.png", expect("binary_file", None)),
         ("notes.rtf", expect("unsupported_file", None)),
         ("more.jsonl:3", expect("broken_json", None)),

@@ -2,6 +2,9 @@
 //! or a diagnostic that names a line of the input.
 #![no_main]
 
+#[path = "../checks.rs"]
+mod checks;
+
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use storyclust::corpus::{read_from, InputFormat, ReadOptions};
@@ -18,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         &options,
     )
     .expect("a JSONL stream is always readable");
-    let lines = data.split(|&b| b == b'\n').count() as u64;
+    let lines = checks::line_count(data);
     for doc in &corpus.documents {
         let line = doc.origin.line.expect("records have lines");
         assert!(line >= 1 && line <= lines, "line {line} of {lines}");

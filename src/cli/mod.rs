@@ -12,8 +12,8 @@ use storyclust::text::{AnalysisOptions, ArabicStemmer, BoilerplateOptions, Lang}
 #[derive(Debug, Parser)]
 #[command(name = "storyclust", version, about, long_about = None)]
 pub struct Cli {
-    /// Worker threads (default: one per core).
-    #[arg(long, global = true, value_name = "N")]
+    /// Worker threads (default: one per core; at most 256).
+    #[arg(long, global = true, value_name = "N", value_parser = thread_count)]
     pub threads: Option<usize>,
     /// No progress bars, no warnings on standard error (errors are still printed).
     #[arg(long, short, global = true)]
@@ -52,8 +52,8 @@ pub struct BenchArgs {
     /// Corpus scales: k holds the input and k − 1 synthetic variants of each article.
     #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
     pub scale: Vec<usize>,
-    /// Thread counts to run with.
-    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    /// Thread counts to run with (each at most 256).
+    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = thread_count)]
     pub threads: Vec<usize>,
     /// Print one JSON array of runs.
     #[arg(long)]
@@ -66,8 +66,8 @@ pub struct SynthArgs {
     /// The articles to vary: files or directories, read like any INPUT.
     #[arg(long, value_name = "INPUT", required = true, num_args = 1..)]
     pub from: Vec<PathBuf>,
-    /// Variants per original (the originals are written too).
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Variants per original (the originals are written too); at most 10000.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = copies)]
     pub copies: usize,
     /// Seed of every random choice.
     #[arg(long, default_value_t = 1)]
@@ -180,6 +180,36 @@ pub struct EvalArgs {
     /// Print only the JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+/// More threads than this only cost memory and start-up time (and 100 000 look like a hang).
+const MAX_THREADS: usize = 256;
+
+fn thread_count(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    match n {
+        0 => Ok(1),
+        n if n <= MAX_THREADS => Ok(n),
+        n => Err(format!(
+            "{n} threads is more than the limit of {MAX_THREADS}"
+        )),
+    }
+}
+
+fn copies(s: &str) -> Result<usize, String> {
+    const MAX: usize = 10_000;
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    if n <= MAX {
+        Ok(n)
+    } else {
+        Err(format!(
+            "{n} copies of each article is more than the limit of {MAX}"
+        ))
+    }
 }
 
 fn ratio(s: &str) -> Result<f64, String> {

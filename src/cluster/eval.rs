@@ -6,6 +6,7 @@
 //! (any case) are singletons (`pred_noise`). Predicted ids not in the gold are `extra`; a
 //! repeated predicted id keeps its first label (`duplicate`).
 
+use crate::corpus::tsv_unescape_str;
 use crate::error::{Error, Result};
 use ahash::AHashMap;
 use serde::Serialize;
@@ -85,6 +86,7 @@ pub fn read_gold(path: &Path) -> Result<Vec<(String, String)>> {
                 format!("line {}: expected 'id<TAB>cluster', got {line:?}", n + 1),
             ));
         };
+        let (id, cluster) = (&*tsv_unescape_str(id), &*tsv_unescape_str(cluster));
         if seen.insert(id.to_string(), ()).is_some() {
             return Err(format_error(
                 path,
@@ -117,9 +119,13 @@ pub fn read_prediction(path: &Path) -> Result<Vec<(String, Option<String>)>> {
             }
             let value: serde_json::Value = serde_json::from_str(line)
                 .map_err(|e| format_error(path, format!("line {}: bad JSON: {e}", n + 1)))?;
-            let id = value.get("id").ok_or_else(|| {
-                format_error(path, format!("line {}: JSON object without 'id'", n + 1))
-            })?;
+            let id = value
+                .get("id")
+                .filter(|id| id.is_string() || id.is_number())
+                .ok_or_else(|| {
+                    let message = format!("line {}: no 'id' string or number", n + 1);
+                    format_error(path, message)
+                })?;
             let cluster = ["cluster", "story", "cluster_id", "label"]
                 .iter()
                 .find_map(|k| value.get(*k))
@@ -131,9 +137,14 @@ pub fn read_prediction(path: &Path) -> Result<Vec<(String, Option<String>)>> {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
+            let field = |f: &str| tsv_unescape_str(f.trim()).into_owned();
             match line.split_once('\t') {
-                Some((id, c)) => out.push((id.trim().to_string(), Some(c.trim().to_string()))),
-                None => out.push((line.trim().to_string(), None)),
+                Some((_, c)) if c.contains('\t') => {
+                    let message = format!("{line:?} has more than two columns (id<TAB>cluster)");
+                    return Err(format_error(path, message));
+                }
+                Some((id, c)) => out.push((field(id), Some(field(c)))),
+                None => out.push((field(line), None)),
             }
         }
         if let Some((id, Some(c))) = out.first() {
@@ -142,6 +153,10 @@ pub fn read_prediction(path: &Path) -> Result<Vec<(String, Option<String>)>> {
                 out.remove(0);
             }
         }
+    }
+    if out.iter().all(|(_, cluster)| cluster.is_none()) {
+        let message = "no line assigns a cluster: not a prediction (TSV id<TAB>cluster, or JSON Lines with id and cluster)";
+        return Err(format_error(path, message.into()));
     }
     Ok(out)
 }

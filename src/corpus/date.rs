@@ -12,6 +12,12 @@ pub struct Timestamp(pub i64);
 const SECONDS_PER_DAY: i64 = 86_400;
 
 impl Timestamp {
+    /// 0000-01-01T00:00:00Z: the earliest time written with a four-digit year.
+    pub const MIN: Timestamp = Timestamp(-62_167_219_200);
+    /// 9999-12-31T23:59:59Z: the latest time written with a four-digit year, so the
+    /// latest that [`Timestamp::parse`] reads back.
+    pub const MAX: Timestamp = Timestamp(253_402_300_799);
+
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DD hh:mm:ss` (also with `T`) and RFC 3339 with fractional
     /// seconds and `Z` or `±hh:mm`. Surrounding white space is ignored. `None` if it is none of
     /// these or names an impossible date.
@@ -59,11 +65,16 @@ impl Timestamp {
             [] | [b'Z'] | [b'z'] => Some(Timestamp(seconds)),
             [sign @ (b'+' | b'-'), oh1, oh2, b':', om1, om2] => {
                 let offset = digits(&[*oh1, *oh2])? * 3600 + digits(&[*om1, *om2])? * 60;
-                Some(Timestamp(if *sign == b'+' {
+                let utc = Timestamp(if *sign == b'+' {
                     seconds - offset
                 } else {
                     seconds + offset
-                }))
+                });
+                // An offset may carry a date across year 0 or 9999, where it could not be
+                // written back in this format.
+                (Timestamp::MIN..=Timestamp::MAX)
+                    .contains(&utc)
+                    .then_some(utc)
             }
             _ => None,
         }
@@ -205,6 +216,18 @@ mod tests {
             assert_eq!(Timestamp::parse(bad), None, "{bad:?}");
         }
         assert!(Timestamp::parse("2016-02-29").is_some());
+        // Past year 9999 in UTC: it could not be written back with four digits.
+        assert_eq!(Timestamp::parse("9999-12-31T23:30:00-01:00"), None);
+        let max = Timestamp::parse("9999-12-31T23:59:59Z").unwrap();
+        assert_eq!(
+            (max, Timestamp::parse(&max.to_string())),
+            (Timestamp::MAX, Some(max))
+        );
+        let min = Timestamp::parse("0000-01-01").unwrap();
+        assert_eq!(
+            (min, Timestamp::parse(&min.to_string())),
+            (Timestamp::MIN, Some(min))
+        );
     }
 
     #[test]

@@ -43,6 +43,13 @@ pub enum DiagnosticKind {
     BadDate,
     /// A text longer than the configured limit; it was truncated.
     Truncated,
+    /// A record too long to hold in memory (over 4 × the text limit); skipped unread.
+    Overlong,
+    /// Bytes after the last complete compressed member; ignored as `gzip -dc` does.
+    TrailingGarbage,
+    /// A directory entry that is not a file or folder that can be read (FIFO, socket,
+    /// device, dangling or looping link, a folder that cannot be listed or is too deep).
+    NotReadable,
 }
 
 impl DiagnosticKind {
@@ -61,6 +68,9 @@ impl DiagnosticKind {
             DiagnosticKind::DuplicateId => "duplicate_id",
             DiagnosticKind::BadDate => "bad_date",
             DiagnosticKind::Truncated => "truncated",
+            DiagnosticKind::Overlong => "overlong",
+            DiagnosticKind::TrailingGarbage => "trailing_garbage",
+            DiagnosticKind::NotReadable => "not_readable",
         }
     }
 }
@@ -116,11 +126,12 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Skipped => "skipped",
         };
-        write!(f, "{what}: {}: {}", self.origin, self.message)?;
+        // For a terminal: ids, paths and messages quote the input, which may hold escapes.
+        let mut line = format!("{what}: {}: {}", self.origin, self.message);
         if let Some(id) = &self.id {
-            write!(f, " (id {id})")?;
+            line = format!("{line} (id {id})");
         }
-        Ok(())
+        f.write_str(&super::terminal_safe(&line))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Directories of articles, and single plain-text documents.
 
-use super::input::{read_file, Sink};
+use super::input::{overlong_record, read_file, record_cap, Sink};
 use super::records::{build_document, decode_lossy, Parsed, RawRecord};
 use super::sniff::format_from_extension;
 use super::{Diagnostic, DiagnosticKind, InputFormat, Origin, ReadOptions};
@@ -17,12 +17,19 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
     walk(dir, &mut files, sink)?;
     files.sort();
     // Plain-text files are read in parallel; record files stream through their own reader.
+    let cap = record_cap(options);
     let mut batch: Vec<PathBuf> = Vec::new();
     let flush = |batch: &mut Vec<PathBuf>, sink: &mut Sink| -> Result<()> {
         let parsed: Vec<Parsed> = batch
             .par_iter()
             .map(|path| {
                 let file = Arc::new(path.clone());
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                if size > cap as u64 {
+                    let mut d = overlong_record(&file, 1, 0, size, cap);
+                    d.origin = Origin::file(file);
+                    return Parsed::Skipped(d);
+                }
                 match std::fs::read(path) {
                     Ok(bytes) => read_text_document(file, &bytes, options),
                     Err(e) => Parsed::Skipped(Diagnostic::skipped(
@@ -82,20 +89,54 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
     flush(&mut batch, sink)
 }
 
+/// Folders nested deeper than this are skipped (and reported): deeper trees are almost
+/// always link farms or mistakes, and paths grow past what the system accepts.
+const MAX_DEPTH: usize = 64;
+
+/// Collects the files under `dir`. A folder that cannot be listed, anything that is not a
+/// regular file or folder (FIFO, socket, device), dangling or looping links and links to
+/// folders (not followed, so no loop can trap the walk) are skipped and reported.
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, sink: &mut Sink) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    walk_at(dir, 0, files, sink)
+}
+
+fn walk_at(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, sink: &mut Sink) -> Result<()> {
+    let skip = |sink: &mut Sink, path: &Path, message: String| {
+        sink.report(Diagnostic::skipped(
+            DiagnosticKind::NotReadable,
+            Origin::file(Arc::new(path.to_path_buf())),
+            message,
+        ))
+    };
+    if depth > MAX_DEPTH {
+        return skip(
+            sink,
+            dir,
+            format!("folder nested more than {MAX_DEPTH} deep; skipped"),
+        );
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        // The top folder is what was asked for: not being able to list it is an error.
+        Err(source) if depth == 0 => {
+            return Err(Error::Read {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+        Err(e) => return skip(sink, dir, format!("cannot list this folder: {e}; skipped")),
+    };
+    let mut entries: Vec<_> = entries.collect();
+    entries.sort_by_key(|e| e.as_ref().ok().map(|e| e.file_name()));
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                sink.report(Diagnostic::skipped(
-                    DiagnosticKind::Unreadable,
-                    Origin::file(Arc::new(dir.to_path_buf())),
-                    format!("cannot list: {e}"),
-                ))?;
+                skip(
+                    sink,
+                    dir,
+                    format!("cannot list an entry of this folder: {e}"),
+                )?;
                 continue;
             }
         };
@@ -103,12 +144,31 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, sink: &mut Sink) -> Result<()> {
             continue;
         }
         let path = entry.path();
-        // Symlinked folders are not followed, so a link loop cannot trap the walk.
-        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        if is_dir {
-            walk(&path, files, sink)?;
-        } else if path.is_file() {
-            files.push(path);
+        let kind = entry.file_type().ok();
+        if kind.is_some_and(|t| t.is_dir()) {
+            walk_at(&path, depth + 1, files, sink)?;
+            continue;
+        }
+        let link = kind.is_some_and(|t| t.is_symlink());
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => files.push(path),
+            Ok(meta) if meta.is_dir() => skip(
+                sink,
+                &path,
+                "symbolic link to a folder; not followed (name the folder itself to read it)"
+                    .into(),
+            )?,
+            Ok(_) => skip(
+                sink,
+                &path,
+                "not a regular file (a pipe, socket or device); skipped".into(),
+            )?,
+            Err(e) if link => skip(
+                sink,
+                &path,
+                format!("dangling or looping symbolic link ({e}); skipped"),
+            )?,
+            Err(e) => skip(sink, &path, format!("cannot read: {e}; skipped"))?,
         }
     }
     Ok(())

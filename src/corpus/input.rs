@@ -1,8 +1,10 @@
 //! Reading inputs into a [`Corpus`]: one entry point for files, directories and standard input.
 
+use super::compressed::is_trailing_garbage;
+use super::delimited::read_delimited;
 use super::dir::{read_directory, read_text_document};
 use super::records::{
-    build_document, decode_lossy, parse_json_record, salvage_id, JsonError, Parsed, RawRecord,
+    build_document, decode_lossy, field_names, parse_json_record, salvage_id, JsonError, Parsed,
 };
 use super::sniff::{self, fill, format_from_content, format_from_extension};
 use super::{Corpus, Diagnostic, DiagnosticKind, Origin, Severity};
@@ -136,38 +138,67 @@ fn read_stream(
     sink: &mut Sink,
 ) -> Result<()> {
     let mut head = Vec::new();
-    if let Err(e) = fill(&mut reader, &mut head, 64 * 1024) {
-        return sink.report(Diagnostic::skipped(
-            DiagnosticKind::Unreadable,
-            Origin::file(Arc::new(path.to_path_buf())),
-            format!("cannot read: {e}; the file is skipped (is it corrupt or truncated?)"),
-        ));
-    }
+    // A failure this early still leaves what was decoded before it to read.
+    let failure = fill(&mut reader, &mut head, 64 * 1024).err();
     let format = match options.format {
         InputFormat::Auto => format_from_extension(path)
             .unwrap_or_else(|| format_from_content(&head, &options.fields.text)),
         explicit => explicit,
     };
-    let reader: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(reader));
+    let rest: Box<dyn Read + Send> = match failure {
+        Some(e) => Box::new(FailWith(Some(e))),
+        None => reader,
+    };
+    let reader: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(rest));
     let file = Arc::new(path.to_path_buf());
     match format {
         InputFormat::Jsonl | InputFormat::Auto => read_jsonl(file, reader, options, sink),
         InputFormat::Csv => read_delimited(file, reader, b',', options, sink),
         InputFormat::Tsv => read_delimited(file, reader, b'\t', options, sink),
-        InputFormat::Text => {
-            let mut bytes = Vec::new();
-            let mut reader = reader;
-            reader
-                .read_to_end(&mut bytes)
-                .map_err(|source| Error::Read {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            sink.corpus.bytes_read += bytes.len() as u64;
-            let parsed = read_text_document(file, &bytes, options);
-            sink.accept(parsed)
-        }
+        InputFormat::Text => read_text_stream(file, reader, options, sink),
     }
+}
+
+/// A reader that fails once with the error it holds, then ends.
+struct FailWith(Option<io::Error>);
+
+impl Read for FailWith {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+/// One whole stream as one document, read up to [`record_cap`] bytes.
+fn read_text_stream(
+    file: Arc<PathBuf>,
+    mut reader: Box<dyn Read + Send>,
+    options: &ReadOptions,
+    sink: &mut Sink,
+) -> Result<()> {
+    let cap = record_cap(options);
+    let mut bytes = Vec::new();
+    if let Err(e) = fill(&mut reader, &mut bytes, cap + 1) {
+        sink.corpus.bytes_read += bytes.len() as u64;
+        return sink.report(Diagnostic::skipped(
+            DiagnosticKind::Unreadable,
+            Origin::file(file),
+            format!(
+                "read error after {} bytes: {e}; the document is skipped",
+                bytes.len()
+            ),
+        ));
+    }
+    if bytes.len() > cap {
+        let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
+        let size = bytes.len() as u64 + rest;
+        sink.corpus.bytes_read += size;
+        let mut d = overlong_record(&file, 1, 0, size, cap);
+        d.origin = Origin::file(file);
+        return sink.report(d);
+    }
+    sink.corpus.bytes_read += bytes.len() as u64;
+    let parsed = read_text_document(file, &bytes, options);
+    sink.accept(parsed)
 }
 
 /// Collects parsed records into the corpus: renames duplicate ids, applies `--strict`.
@@ -232,12 +263,190 @@ impl Sink {
 }
 
 const CHUNK_BYTES: usize = 8 << 20;
+/// Lines parsed in parallel at a time: bounds memory on floods of tiny lines.
+const BATCH_LINES: usize = 1 << 16;
+
+/// The most bytes one record may take in its file: room for the title and a text of
+/// `--max-text-bytes` with JSON escapes. Longer records are streamed past, not buffered.
+pub(crate) fn record_cap(options: &ReadOptions) -> usize {
+    options
+        .max_text_bytes
+        .saturating_mul(4)
+        .saturating_add(1 << 20)
+}
 
 /// A run of whole lines of the input.
 struct Chunk {
     bytes: Vec<u8>,
     first_line: u64,
     offset: u64,
+}
+
+/// What the reading thread hands to the parsers.
+enum Piece {
+    Lines(Chunk),
+    /// A record longer than [`record_cap`], skipped unread.
+    Overlong {
+        line: u64,
+        offset: u64,
+        bytes: u64,
+    },
+    /// The stream failed; `line` is the record it cut short.
+    Failed {
+        line: u64,
+        offset: u64,
+        error: io::Error,
+    },
+}
+
+/// Where the last line end of `buf` ends (0 if none). A CR as the last byte is left for the
+/// next chunk, where an LF may follow it.
+fn cut_point(buf: &[u8]) -> usize {
+    match buf.last() {
+        None => 0,
+        Some(b'\n') => buf.len(),
+        Some(_) => memchr::memrchr2(b'\n', b'\r', &buf[..buf.len() - 1]).map_or(0, |i| i + 1),
+    }
+}
+
+/// The lines of `bytes` as `(index, start, end)`, ends excluded; LF, CRLF and lone CR all end
+/// a line. Calls `each` for every line that is not blank; returns the number of line ends.
+fn for_each_line(bytes: &[u8], mut each: impl FnMut(u64, usize, usize)) -> u64 {
+    let (mut start, mut index) = (0usize, 0u64);
+    let mut line = |start: usize, end: usize, index: u64| {
+        if !bytes[start..end].iter().all(u8::is_ascii_whitespace) {
+            each(index, start, end);
+        }
+    };
+    for end in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if end < start {
+            continue; // the LF of a CRLF
+        }
+        line(start, end, index);
+        index += 1;
+        start = end + 1;
+        if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+            start += 1;
+        }
+    }
+    if start < bytes.len() {
+        line(start, bytes.len(), index);
+    }
+    index
+}
+
+/// Reads `reader` into chunks of whole lines for [`read_jsonl`]; no line longer than `cap`
+/// is ever held in memory.
+fn chunk_lines(reader: &mut dyn Read, cap: usize, tx: &std::sync::mpsc::SyncSender<Piece>) {
+    let mut carry: Vec<u8> = Vec::new();
+    let (mut line, mut offset) = (1u64, 0u64);
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        let (at_end, failure) = match fill(reader, &mut buf, CHUNK_BYTES) {
+            Ok(added) => (added < CHUNK_BYTES, None),
+            Err(e) => (true, Some(e)),
+        };
+        // At the end, or before an error, a last CR ends its line: no LF can follow.
+        let cut = if (at_end && failure.is_none()) || (failure.is_some() && buf.ends_with(b"\r")) {
+            buf.len()
+        } else {
+            cut_point(&buf)
+        };
+        if cut == 0 && failure.is_none() && buf.len() > cap {
+            match skip_line(reader, buf, line, offset, tx) {
+                Some((rest, skipped)) => {
+                    (carry, line, offset) = (rest, line + 1, offset + skipped);
+                    continue;
+                }
+                None => return,
+            }
+        }
+        carry = buf.split_off(cut);
+        if !buf.is_empty() {
+            let lines = for_each_line(&buf, |_, _, _| {});
+            let len = buf.len() as u64;
+            let chunk = Chunk {
+                bytes: buf,
+                first_line: line,
+                offset,
+            };
+            if tx.send(Piece::Lines(chunk)).is_err() {
+                return;
+            }
+            (line, offset) = (line + lines, offset + len);
+        }
+        if let Some(error) = failure {
+            let _ = tx.send(Piece::Failed {
+                line,
+                offset,
+                error,
+            });
+            return;
+        }
+        if at_end {
+            return;
+        }
+    }
+}
+
+/// Streams past the rest of an over-long line whose first bytes are `head`. Returns the
+/// bytes after its line end and the bytes skipped (line end included), or `None` when the
+/// stream ended or failed (reported).
+fn skip_line(
+    reader: &mut dyn Read,
+    mut block: Vec<u8>,
+    line: u64,
+    offset: u64,
+    tx: &std::sync::mpsc::SyncSender<Piece>,
+) -> Option<(Vec<u8>, u64)> {
+    // Bytes of the line in the blocks before `block`.
+    let mut before = 0u64;
+    let overlong = |bytes| Piece::Overlong {
+        line,
+        offset,
+        bytes,
+    };
+    loop {
+        if let Some(i) = memchr::memchr2(b'\n', b'\r', &block) {
+            let mut after = i + 1;
+            if block[i] == b'\r' && after == block.len() {
+                // Is the CR followed by an LF?
+                if let Err(error) = fill(reader, &mut block, 1) {
+                    let _ = tx.send(overlong(before + i as u64));
+                    let (line, offset) = (line + 1, offset + before + after as u64);
+                    let _ = tx.send(Piece::Failed {
+                        line,
+                        offset,
+                        error,
+                    });
+                    return None;
+                }
+            }
+            if block[i] == b'\r' && block.get(after) == Some(&b'\n') {
+                after += 1;
+            }
+            let _ = tx.send(overlong(before + i as u64));
+            return Some((block.split_off(after), before + after as u64));
+        }
+        before += block.len() as u64;
+        block.clear();
+        match fill(reader, &mut block, 1 << 20) {
+            Ok(0) => {
+                let _ = tx.send(overlong(before));
+                return None;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let _ = tx.send(overlong(before + block.len() as u64));
+                let _ = tx.send(Piece::Failed {
+                    line: line + 1,
+                    offset: offset + before + block.len() as u64,
+                    error,
+                });
+                return None;
+            }
+        }
+    }
 }
 
 /// JSON Lines, read by one thread in chunks of whole lines while the others parse.
@@ -248,94 +457,110 @@ fn read_jsonl(
     sink: &mut Sink,
 ) -> Result<()> {
     let progress = Progress::bytes(sink.progress, &format!("reading {}", file.display()));
+    let cap = record_cap(options);
     std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel::<io::Result<Chunk>>(2);
-        scope.spawn(move || {
-            let mut carry: Vec<u8> = Vec::new();
-            let (mut line, mut offset) = (1u64, 0u64);
-            loop {
-                let mut buf = std::mem::take(&mut carry);
-                let added = match fill(&mut reader, &mut buf, CHUNK_BYTES) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                };
-                let at_end = added == 0 || buf.len() < CHUNK_BYTES;
-                let cut = if at_end {
-                    buf.len()
-                } else {
-                    match memchr::memrchr(b'\n', &buf) {
-                        Some(i) => i + 1,
-                        None => {
-                            // One line longer than a chunk: keep reading until it ends.
-                            carry = buf;
-                            continue;
-                        }
-                    }
-                };
-                carry = buf.split_off(cut);
-                if buf.is_empty() {
-                    return;
-                }
-                let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
-                let len = buf.len() as u64;
-                let chunk = Chunk {
-                    bytes: buf,
-                    first_line: line,
+        let (tx, rx) = sync_channel::<Piece>(2);
+        scope.spawn(move || chunk_lines(&mut reader, cap, &tx));
+        for piece in rx {
+            let chunk = match piece {
+                Piece::Lines(chunk) => chunk,
+                Piece::Overlong {
+                    line,
                     offset,
-                };
-                if tx.send(Ok(chunk)).is_err() {
-                    return;
+                    bytes,
+                } => {
+                    sink.corpus.bytes_read += bytes;
+                    sink.report(overlong_record(&file, line, offset, bytes, cap))?;
+                    continue;
                 }
-                line += lines;
-                offset += len;
-                if at_end && carry.is_empty() {
-                    return;
-                }
-            }
-        });
-        for chunk in rx {
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
-                Err(e) => {
-                    let done = sink.corpus.documents.len();
-                    return sink.report(Diagnostic::skipped(
-                        DiagnosticKind::Unreadable,
-                        Origin::file(file.clone()),
-                        format!("read error after {done} documents: {e}; the rest of the file is skipped"),
-                    ));
-                }
+                Piece::Failed {
+                    line,
+                    offset,
+                    error,
+                } => return sink.report(stream_failed(&file, line, offset, &error)),
             };
             progress.inc(chunk.bytes.len() as u64);
             sink.corpus.bytes_read += chunk.bytes.len() as u64;
-            let mut spans = Vec::new();
-            let mut start = 0usize;
-            for end in
-                memchr::memchr_iter(b'\n', &chunk.bytes).chain(std::iter::once(chunk.bytes.len()))
-            {
-                if start < chunk.bytes.len() || end > start {
-                    spans.push((start, end));
-                }
-                start = end + 1;
-            }
-            let parsed: Vec<Parsed> = spans
-                .par_iter()
-                .enumerate()
-                .map(|(i, &(start, end))| {
-                    let origin = Origin::line(file.clone(), chunk.first_line + i as u64);
-                    let offset = chunk.offset + start as u64;
-                    parse_json_line(&chunk.bytes[start..end], origin, offset, options)
-                })
-                .collect();
-            for p in parsed {
-                sink.accept(p)?;
-            }
+            parse_chunk(&file, &chunk, options, sink)?;
         }
         progress.finish();
         Ok(())
     })
+}
+
+/// Parses the lines of a chunk in parallel, a batch at a time, in order.
+fn parse_chunk(
+    file: &Arc<PathBuf>,
+    chunk: &Chunk,
+    options: &ReadOptions,
+    sink: &mut Sink,
+) -> Result<()> {
+    let mut spans = Vec::new();
+    let flush = |spans: &mut Vec<(u64, usize, usize)>, sink: &mut Sink| -> Result<()> {
+        let parsed: Vec<Parsed> = spans
+            .par_iter()
+            .map(|&(i, start, end)| {
+                let origin = Origin::line(file.clone(), chunk.first_line + i);
+                let offset = chunk.offset + start as u64;
+                parse_json_line(&chunk.bytes[start..end], origin, offset, options)
+            })
+            .collect();
+        spans.clear();
+        parsed.into_iter().try_for_each(|p| sink.accept(p))
+    };
+    let mut result = Ok(());
+    for_each_line(&chunk.bytes, |i, start, end| {
+        spans.push((i, start, end));
+        if spans.len() == BATCH_LINES && result.is_ok() {
+            result = flush(&mut spans, sink);
+        }
+    });
+    result?;
+    flush(&mut spans, sink)
+}
+
+/// The diagnostic for a record over [`record_cap`].
+pub(crate) fn overlong_record(
+    file: &Arc<PathBuf>,
+    line: u64,
+    offset: u64,
+    bytes: u64,
+    cap: usize,
+) -> Diagnostic {
+    Diagnostic::skipped(
+        DiagnosticKind::Overlong,
+        Origin::line(file.clone(), line),
+        format!(
+            "record of {bytes} bytes at byte offset {offset} is over the limit of {cap} bytes \
+             (4 × --max-text-bytes + 1 MiB); skipped unread (raise --max-text-bytes to read it)"
+        ),
+    )
+}
+
+/// The diagnostic for a stream that failed at `line`: a warning when only trailing
+/// garbage followed complete data, else the cut-short record is skipped.
+pub(crate) fn stream_failed(
+    file: &Arc<PathBuf>,
+    line: u64,
+    offset: u64,
+    error: &io::Error,
+) -> Diagnostic {
+    let origin = Origin::line(file.clone(), line);
+    if is_trailing_garbage(error) {
+        return Diagnostic::warning(
+            DiagnosticKind::TrailingGarbage,
+            origin,
+            format!("{error}; ignored, as gzip -dc does (every record before it was read)"),
+        );
+    }
+    Diagnostic::skipped(
+        DiagnosticKind::Unreadable,
+        origin,
+        format!(
+            "read error after {offset} decompressed bytes: {error}; the records before it were \
+             read, the rest of the file is skipped (is it corrupt or truncated?)"
+        ),
+    )
 }
 
 fn parse_json_line(bytes: &[u8], origin: Origin, offset: u64, options: &ReadOptions) -> Parsed {
@@ -370,244 +595,22 @@ fn parse_json_line(bytes: &[u8], origin: Origin, offset: u64, options: &ReadOpti
             });
         }
     };
-    with_warning(build_document(raw, origin, options), utf8_warning)
+    let mut parsed = build_document(raw, origin, options);
+    if let Parsed::Skipped(d) = &mut parsed {
+        // Name the fields the record has: the likely cause is a misspelt --text-field.
+        if let Some(names) = field_names(&text) {
+            d.message = format!("{}; the record has {names}", d.message);
+        }
+    }
+    with_warning(parsed, utf8_warning)
 }
 
-fn with_warning(parsed: Parsed, warning: Option<Diagnostic>) -> Parsed {
+pub(crate) fn with_warning(parsed: Parsed, warning: Option<Diagnostic>) -> Parsed {
     match (parsed, warning) {
         (Parsed::Document(doc, mut warnings), Some(w)) => {
             warnings.insert(0, w.with_id(&doc.id));
             Parsed::Document(doc, warnings)
         }
         (parsed, _) => parsed,
-    }
-}
-
-/// CSV or TSV with a header row naming the fields.
-/// Turns CRLF and lone CR line ends into LF. The csv crate counts a CRLF row's line break only
-/// once the next row has started, and a lone CR (old Mac files) not at all, so without this
-/// line numbers after such rows are short.
-struct LineEndsToLf<R> {
-    inner: io::BufReader<R>,
-    /// A `\r` that ended the previous chunk: becomes the `\n` unless the next byte is one.
-    pending_cr: bool,
-}
-
-impl<R: Read> LineEndsToLf<R> {
-    fn new(inner: R) -> Self {
-        LineEndsToLf {
-            inner: io::BufReader::with_capacity(1 << 16, inner),
-            pending_cr: false,
-        }
-    }
-}
-
-impl<R: Read> Read for LineEndsToLf<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        use std::io::BufRead;
-        if out.is_empty() {
-            return Ok(0);
-        }
-        let data = self.inner.fill_buf()?;
-        let mut written = 0;
-        if self.pending_cr {
-            self.pending_cr = false;
-            if data.first() != Some(&b'\n') {
-                out[0] = b'\n';
-                written = 1;
-            }
-        }
-        let mut consumed = 0;
-        while consumed < data.len() && written < out.len() {
-            let byte = data[consumed];
-            consumed += 1;
-            if byte == b'\r' {
-                match data.get(consumed) {
-                    Some(b'\n') => continue,
-                    None => {
-                        self.pending_cr = true;
-                        continue;
-                    }
-                    Some(_) => {
-                        out[written] = b'\n';
-                        written += 1;
-                        continue;
-                    }
-                }
-            }
-            out[written] = byte;
-            written += 1;
-        }
-        self.inner.consume(consumed);
-        if written == 0 && consumed > 0 {
-            // Only a held-back `\r` was read; go on rather than signal the end.
-            return self.read(out);
-        }
-        Ok(written)
-    }
-}
-
-fn read_delimited(
-    file: Arc<PathBuf>,
-    reader: Box<dyn Read + Send>,
-    delimiter: u8,
-    options: &ReadOptions,
-    sink: &mut Sink,
-) -> Result<()> {
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(LineEndsToLf::new(reader));
-    let headers = csv.byte_headers().map_err(|e| Error::Format {
-        path: file.to_path_buf(),
-        message: format!("cannot read the header row: {e}"),
-    })?;
-    let headers: Vec<String> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let h = String::from_utf8_lossy(h);
-            let h = if i == 0 {
-                h.trim_start_matches('\u{FEFF}')
-            } else {
-                &h
-            };
-            h.trim().to_string()
-        })
-        .collect();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let f = &options.fields;
-    let Some(text_column) = column(&f.text) else {
-        return Err(Error::Format {
-            path: file.to_path_buf(),
-            message: format!(
-                "the header row has no column `{}` (columns: {}); name the text column with --text-field",
-                f.text,
-                headers.join(", ")
-            ),
-        });
-    };
-    let columns = [
-        column(&f.id),
-        Some(text_column),
-        column(&f.title),
-        column(&f.date),
-        column(&f.source),
-        column(&f.url),
-    ];
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = csv.position().line();
-        match csv.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
-                sink.report(Diagnostic::skipped(
-                    DiagnosticKind::BrokenCsv,
-                    Origin::line(file.clone(), line),
-                    format!("broken record: {e}"),
-                ))?;
-                if fatal {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = record.position().map_or(line, |p| p.line());
-        let origin = Origin::line(file.clone(), line);
-        // A row with more or fewer fields than the header cannot be matched to its columns.
-        if record.len() != headers.len() {
-            let quote = if delimiter == b'\t' {
-                "a tab"
-            } else {
-                "a comma"
-            };
-            sink.report(Diagnostic::skipped(
-                DiagnosticKind::BrokenCsv,
-                origin,
-                format!(
-                    "the row has {} fields but the header has {}; quote fields that contain {quote}",
-                    record.len(),
-                    headers.len()
-                ),
-            ))?;
-            continue;
-        }
-        sink.corpus.bytes_read += record.as_slice().len() as u64;
-        if record
-            .iter()
-            .all(|field| field.iter().all(u8::is_ascii_whitespace))
-        {
-            continue;
-        }
-        let mut warning = None;
-        let mut field = |column: Option<usize>| {
-            let bytes = record.get(column?)?;
-            let (text, w) = decode_lossy(bytes, &origin, 0);
-            if let Some(w) = w {
-                warning.get_or_insert(Diagnostic {
-                    message: "invalid UTF-8 in the record; bad bytes replaced by U+FFFD".into(),
-                    ..w
-                });
-            }
-            Some(text)
-        };
-        let raw = RawRecord {
-            id: field(columns[0]),
-            text: Some(field(columns[1]).unwrap_or_default()),
-            title: field(columns[2]),
-            date: field(columns[3]),
-            source: field(columns[4]),
-            url: field(columns[5]),
-        };
-        let parsed = build_document(raw, origin, options);
-        sink.accept(with_warning(parsed, warning))?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// Hands out its bytes a few at a time, so that `\r\n` falls across reads.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(self.0.len()).min(out.len());
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
-    fn reference(bytes: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            match (bytes[i], bytes.get(i + 1)) {
-                (b'\r', Some(b'\n')) => {}
-                (b'\r', _) => out.push(b'\n'),
-                (byte, _) => out.push(byte),
-            }
-            i += 1;
-        }
-        out
-    }
-
-    proptest! {
-        #[test]
-        fn every_line_end_becomes_one_lf(
-            bytes in proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a')], 0..64),
-            step in 1usize..5,
-        ) {
-            let mut out = Vec::new();
-            LineEndsToLf::new(Trickle(&bytes, step)).read_to_end(&mut out).unwrap();
-            prop_assert_eq!(out, reference(&bytes));
-        }
     }
 }

@@ -4,10 +4,13 @@
 //! why not, with the file and line it came from: nothing is lost silently.
 
 mod atomic;
+mod compressed;
 mod date;
+mod delimited;
 mod diagnostics;
 mod dir;
 mod document;
+mod escape;
 mod input;
 mod records;
 mod sniff;
@@ -18,6 +21,11 @@ pub use atomic::{remove_unfinished_outputs, write_atomic};
 pub use date::Timestamp;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use document::{Corpus, Document, Origin};
+pub use escape::{
+    csv_cell, markdown_text, terminal_safe, tsv_escape, tsv_unescape, tsv_unescape_str,
+};
 pub use input::{read_corpus, read_from, FieldNames, InputFormat, ReadOptions};
-pub use synth::{synthesize, write_synth_jsonl, SynthArticle, SynthOptions};
+pub use synth::{
+    synth_ids, synthesize, synthesize_each, write_synth_jsonl, SynthArticle, SynthOptions,
+};
 pub use writer::{output_format, write_documents};

@@ -66,7 +66,7 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
             Diagnostic::warning(
                 DiagnosticKind::EmptyText,
                 origin.clone(),
-                "empty document: no word in its title or text; kept as a singleton",
+                "empty document: no word in its title or text; kept, and flagged here",
             )
             .with_id(&id),
         );
@@ -317,6 +317,17 @@ impl<'de> de::Deserialize<'de> for FieldValue {
         }
         d.deserialize_any(V)
     }
+}
+
+/// The field names of a JSON object, for a message about a record that lacks a field.
+pub(crate) fn field_names(line: &str) -> Option<String> {
+    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).ok()?;
+    let names: Vec<String> = value.keys().map(|k| format!("`{k}`")).collect();
+    Some(if names.is_empty() {
+        "no fields".into()
+    } else {
+        format!("the fields {}", names.join(", "))
+    })
 }
 
 #[cfg(test)]

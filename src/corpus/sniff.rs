@@ -1,5 +1,6 @@
 //! Opening inputs: decompression by extension, and the record format by extension or content.
 
+use super::compressed::{GzipMembers, ZstdFrames};
 use super::InputFormat;
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -54,7 +55,10 @@ pub(crate) fn format_from_content(head: &[u8], text_field: &str) -> InputFormat 
     if first_non_blank == Some(&b'{') {
         return InputFormat::Jsonl;
     }
-    let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let first_line = head
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or(&[]);
     let first_line = String::from_utf8_lossy(first_line);
     let names_text = |sep: char| {
         first_line
@@ -82,18 +86,10 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
         })?;
         Box::new(file)
     };
-    let raw = BufReader::with_capacity(1 << 20, raw);
     Ok(match Compression::of(path) {
-        Compression::None => Box::new(raw),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
-        Compression::Zstd => {
-            let decoder =
-                ruzstd::decoding::StreamingDecoder::new(raw).map_err(|e| Error::Format {
-                    path: path.to_path_buf(),
-                    message: format!("not a valid zstd stream ({e}); check the file or rename it"),
-                })?;
-            Box::new(decoder)
-        }
+        Compression::None => Box::new(BufReader::with_capacity(1 << 20, raw)),
+        Compression::Gzip => Box::new(GzipMembers::new(raw)),
+        Compression::Zstd => Box::new(ZstdFrames::new(raw)),
     })
 }
 

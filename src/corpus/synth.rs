@@ -109,21 +109,67 @@ pub fn write_synth_jsonl(
 
 /// The originals followed by their variants, in input order.
 pub fn synthesize(documents: &[Document], options: &SynthOptions) -> Vec<SynthArticle> {
-    let mut out = Vec::with_capacity(documents.len() * (options.copies + 1));
+    let mut out = Vec::new();
+    let _ = synthesize_each(documents, options, |a| {
+        out.push(a);
+        Ok(())
+    });
+    out
+}
+
+/// [`synthesize`] one article at a time, so that a corpus of any size can be streamed out.
+pub fn synthesize_each(
+    documents: &[Document],
+    options: &SynthOptions,
+    mut each: impl FnMut(SynthArticle) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut ids = synth_ids(documents, options.copies).into_iter();
     for doc in documents {
-        out.push(SynthArticle {
-            id: doc.id.clone(),
-            title: doc.title.clone(),
-            text: doc.body.clone(),
-            source: doc.source.clone().unwrap_or_else(|| "origin".into()),
-            date: doc.date.map(|d| d.to_string()),
-            original: doc.id.clone(),
-        });
-        for copy in 1..=options.copies {
-            out.push(variant(doc, copy, options));
+        for copy in 0..=options.copies {
+            let mut article = if copy == 0 {
+                SynthArticle {
+                    id: String::new(),
+                    title: doc.title.clone(),
+                    text: doc.body.clone(),
+                    source: doc.source.clone().unwrap_or_else(|| "origin".into()),
+                    date: doc.date.map(|d| d.to_string()),
+                    original: doc.id.clone(),
+                }
+            } else {
+                variant(doc, copy, options)
+            };
+            article.id = ids.next().expect("one id per article").0;
+            each(article)?;
         }
     }
-    out
+    Ok(())
+}
+
+/// The id of every article [`synthesize`] makes, with its original's id, in its order:
+/// `<original>~<copy>`, made unique (`#2`, `#3`… as the readers do) where that is the id of
+/// another article, so that the gold file and the corpus name the same articles.
+pub fn synth_ids(documents: &[Document], copies: usize) -> Vec<(String, &str)> {
+    let mut used: ahash::AHashSet<String> = documents.iter().map(|d| d.id.clone()).collect();
+    let mut ids = Vec::with_capacity(documents.len());
+    for doc in documents {
+        ids.push((doc.id.clone(), doc.id.as_str()));
+        for copy in 1..=copies {
+            let plain = format!("{}~{copy}", doc.id);
+            let id = (1u64..)
+                .map(|k| {
+                    if k == 1 {
+                        plain.clone()
+                    } else {
+                        format!("{plain}#{k}")
+                    }
+                })
+                .find(|candidate| !used.contains(candidate))
+                .expect("some suffix is free");
+            used.insert(id.clone());
+            ids.push((id, doc.id.as_str()));
+        }
+    }
+    ids
 }
 
 fn variant(doc: &Document, copy: usize, options: &SynthOptions) -> SynthArticle {
@@ -167,10 +213,11 @@ fn variant(doc: &Document, copy: usize, options: &SynthOptions) -> SynthArticle 
         paragraphs.push(furniture[rng.below(furniture.len())].to_string());
     }
     let date = doc.date.map(|d| {
-        Timestamp(d.0 + rng.below(3) as i64 * 86_400 + rng.below(3600) as i64).to_string()
+        let moved = d.0 + rng.below(3) as i64 * 86_400 + rng.below(3600) as i64;
+        Timestamp(moved.min(Timestamp::MAX.0)).to_string()
     });
     SynthArticle {
-        id: format!("{}~{copy}", doc.id),
+        id: String::new(), // given by `synthesize_each`
         title: doc.title.clone(),
         text: paragraphs.join("\n"),
         source: format!("site-{}", 1 + rng.below(20)),

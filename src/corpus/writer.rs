@@ -19,7 +19,8 @@ pub fn output_format(path: &Path, fallback: InputFormat) -> InputFormat {
 }
 
 /// Writes documents atomically with the given field names: JSON Lines for `Jsonl` (and
-/// `Text`/`Auto`), a header row and one row per document for CSV/TSV. Dates are written
+/// `Text`/`Auto`), a header row and one row per document for CSV (RFC 4180 quoting) and TSV
+/// (backslash escapes). Dates are written
 /// in RFC 3339 (UTC); absent fields are written empty.
 pub fn write_documents(
     path: &Path,
@@ -27,34 +28,30 @@ pub fn write_documents(
     fields: &FieldNames,
     format: InputFormat,
 ) -> Result<()> {
+    let names = [
+        &fields.id,
+        &fields.title,
+        &fields.text,
+        &fields.source,
+        &fields.date,
+        &fields.url,
+    ]
+    .map(String::as_str);
     write_atomic(path, |out| match format {
-        InputFormat::Csv | InputFormat::Tsv => {
-            let delimiter = if format == InputFormat::Csv {
-                b','
-            } else {
-                b'\t'
-            };
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(delimiter)
-                .from_writer(out);
-            w.write_record([
-                &fields.id,
-                &fields.title,
-                &fields.text,
-                &fields.source,
-                &fields.date,
-                &fields.url,
-            ])?;
+        InputFormat::Tsv => {
+            write_tsv_row(out, names)?;
             for d in documents {
                 let date = d.date.map(|t| t.to_string()).unwrap_or_default();
-                w.write_record([
-                    d.id.as_str(),
-                    d.title.as_deref().unwrap_or(""),
-                    d.body.as_str(),
-                    d.source.as_deref().unwrap_or(""),
-                    date.as_str(),
-                    d.url.as_deref().unwrap_or(""),
-                ])?;
+                write_tsv_row(out, row(d, &date))?;
+            }
+            Ok(())
+        }
+        InputFormat::Csv => {
+            let mut w = csv::WriterBuilder::new().from_writer(out);
+            w.write_record(names)?;
+            for d in documents {
+                let date = d.date.map(|t| t.to_string()).unwrap_or_default();
+                w.write_record(row(d, &date))?;
             }
             w.flush()
         }
@@ -78,4 +75,27 @@ pub fn write_documents(
             Ok(())
         }
     })
+}
+
+/// The fields of a document in the order of the header.
+fn row<'a>(d: &'a Document, date: &'a str) -> [&'a str; 6] {
+    [
+        d.id.as_str(),
+        d.title.as_deref().unwrap_or(""),
+        d.body.as_str(),
+        d.source.as_deref().unwrap_or(""),
+        date,
+        d.url.as_deref().unwrap_or(""),
+    ]
+}
+
+/// One TSV row, each field escaped by the rule of [`super::tsv_escape`].
+fn write_tsv_row(out: &mut dyn std::io::Write, fields: [&str; 6]) -> std::io::Result<()> {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\t")?;
+        }
+        out.write_all(super::tsv_escape(field).as_bytes())?;
+    }
+    out.write_all(b"\n")
 }

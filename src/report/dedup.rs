@@ -1,6 +1,6 @@
 //! `storyclust dedup`: the summary, the pairs and groups files, and explanations.
 
-use crate::corpus::Document;
+use crate::corpus::{tsv_escape, Document};
 use crate::minhash::{Dedup, DedupOptions, Explanation};
 use crate::text::{content_tokens_with_spans, AnalyzedCorpus, Normalizer, Span};
 use ahash::{AHashMap, AHashSet};
@@ -238,18 +238,9 @@ pub fn write_pairs(
     writeln!(out, "# {}", parameters.line())?;
     writeln!(out, "id_a\tid_b\tjaccard")?;
     for (a, b, j) in rows {
-        writeln!(out, "{}\t{}\t{j:.6}", tsv_field(a), tsv_field(b))?;
+        writeln!(out, "{}\t{}\t{j:.6}", tsv_escape(a), tsv_escape(b))?;
     }
     Ok(())
-}
-
-/// Tabs and line breaks cannot stand in a TSV field.
-fn tsv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains(['\t', '\n', '\r']) {
-        s.replace(['\t', '\n', '\r'], " ").into()
-    } else {
-        s.into()
-    }
 }
 
 #[derive(Serialize)]

@@ -1,5 +1,6 @@
 //! Rendering stories: a terminal table, JSON, JSON Lines, CSV, Markdown, and assignments.
 
+use crate::corpus::{csv_cell, markdown_text, terminal_safe, tsv_escape};
 use crate::summary::{Level, Stories, Story};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -150,29 +151,34 @@ pub fn write_stories<P: Serialize>(
                     })
                     .collect();
                 let first = s.first_publisher.as_ref();
+                // Ids may hold any character: the members are a JSON array of strings.
+                let members = serde_json::to_string(&members)?;
+                let cell = |text: &str| csv_cell(text).into_owned();
                 w.write_record([
                     s.id.to_string(),
                     s.topic.to_string(),
                     s.size.to_string(),
-                    s.label.join("; "),
-                    s.headline.clone(),
-                    s.representative.clone(),
-                    sources.join("; "),
+                    cell(&s.label.join("; ")),
+                    cell(&s.headline),
+                    cell(&s.representative),
+                    cell(&sources.join("; ")),
                     s.first_date.map(|d| d.to_string()).unwrap_or_default(),
                     s.last_date.map(|d| d.to_string()).unwrap_or_default(),
                     format!("{:.3}", s.cohesion),
-                    members.join(" "),
+                    members,
                     member_dates.join(" "),
-                    member_urls.join(" "),
-                    first.and_then(|p| p.source.clone()).unwrap_or_default(),
+                    cell(&member_urls.join(" ")),
+                    cell(&first.and_then(|p| p.source.clone()).unwrap_or_default()),
                     first.map(|p| p.date.to_string()).unwrap_or_default(),
-                    first.and_then(|p| p.url.clone()).unwrap_or_default(),
+                    cell(&first.and_then(|p| p.url.clone()).unwrap_or_default()),
                 ])?;
             }
             w.flush()
         }
-        StoryFormat::Md => out.write_all(markdown(stories, accounting).as_bytes()),
-        StoryFormat::Table => out.write_all(table(stories, accounting, width).as_bytes()),
+        StoryFormat::Md => out.write_all(terminal_safe(&markdown(stories, accounting)).as_bytes()),
+        StoryFormat::Table => {
+            out.write_all(terminal_safe(&table(stories, accounting, width)).as_bytes())
+        }
     }
 }
 
@@ -186,7 +192,7 @@ pub fn write_assignments(
     let story = stories.assignments_at(level, ids.len());
     writeln!(out, "id\t{}", level.name())?;
     for (id, s) in ids.iter().zip(story) {
-        writeln!(out, "{}\t{s}", id.replace(['\t', '\n', '\r'], " "))?;
+        writeln!(out, "{}\t{s}", tsv_escape(id))?;
     }
     Ok(())
 }
@@ -388,7 +394,7 @@ fn table_story(s: &mut String, story: &Story, width: usize) {
 fn markdown(stories: &Stories, accounting: &Accounting) -> String {
     let mut s = String::from("# Stories\n\n");
     let _ = writeln!(s, "{}\n", accounting.line());
-    let esc = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+    let esc = markdown_text;
     let in_topic_order = stories
         .topics
         .iter()

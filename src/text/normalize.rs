@@ -45,6 +45,9 @@ enum Mapped {
     Letter(char),
     /// Part of a word, without case (Arabic letters, digits): written as is.
     Caseless(char),
+    /// A combining mark: part of the word it follows; alone, it makes no word (a term of
+    /// marks only would print as nothing).
+    Mark(char),
     /// A word of its own (CJK ideographs, which are written without spaces).
     Standalone(char),
     /// Dropped without breaking the word (diacritics, tatweel, joiners, bidi marks).
@@ -199,13 +202,17 @@ impl Normalizer {
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}' => Mapped::Drop,
+            | '\u{FEFF}'
+            // Variation selectors choose a glyph (emoji or text style), nothing more.
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{E0100}'..='\u{E01EF}' => Mapped::Drop,
             '\u{3400}'..='\u{4DBF}'
             | '\u{4E00}'..='\u{9FFF}'
             | '\u{F900}'..='\u{FAFF}'
             | '\u{20000}'..='\u{2FFFF}'
             | '\u{3040}'..='\u{30FF}' => Mapped::Standalone(c),
-            _ if c.is_alphanumeric() || is_combining_mark(c) => Mapped::Letter(c),
+            _ if c.is_alphanumeric() => Mapped::Letter(c),
+            _ if is_combining_mark(c) => Mapped::Mark(c),
             _ => Mapped::Separator,
         }
     }
@@ -290,6 +297,11 @@ impl Emitter<'_> {
                 self.spans.push((start as u32, end as u32));
                 self.out.push(' ');
             }
+            Mapped::Mark(m) if self.in_word => {
+                self.end = end;
+                self.out.push(m);
+            }
+            Mapped::Mark(_) => {}
             Mapped::Drop => {
                 if self.in_word {
                     self.end = end;
@@ -488,6 +500,16 @@ mod tests {
         assert_eq!(n("don't can’t"), "dont cant");
         assert_eq!(n("'quoted' rock'n'roll"), "quoted rocknroll");
         assert_eq!(n("a '' b"), "a b");
+    }
+
+    #[test]
+    fn marks_and_variation_selectors_alone_make_no_word() {
+        // A heart with its emoji selector, a lone acute accent, a mark after a space.
+        assert_eq!(
+            n("love \u{2764}\u{FE0F} \u{301} cafe\u{301} \u{20DD}x"),
+            "love café x"
+        );
+        assert_eq!(n("\u{FE0F}\u{E0100}"), "");
     }
 
     #[test]
