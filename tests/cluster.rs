@@ -245,17 +245,7 @@ fn eval_matches_the_reference_scorer() {
         }
     }
     for (gold, pred) in cases {
-        let ours: serde_json::Value = serde_json::from_str(
-            ok(storyclust(&[
-                "eval",
-                "--gold",
-                gold.to_str().unwrap(),
-                pred.to_str().unwrap(),
-                "--json",
-            ]))
-            .trim(),
-        )
-        .unwrap();
+        let ours = eval_json("--gold", &gold, &pred);
         let script = format!(
             "import sys, json; sys.path.insert(0, {:?}); import score; print(json.dumps(score.score_files({:?}, {:?})))",
             score_py.parent().unwrap().to_str().unwrap(),
@@ -356,17 +346,7 @@ fn eval_pairs_matches_the_reference_scorer() {
         }
     }
     for (pairs, pred) in cases {
-        let ours: serde_json::Value = serde_json::from_str(
-            ok(storyclust(&[
-                "eval",
-                "--pairs",
-                pairs.to_str().unwrap(),
-                pred.to_str().unwrap(),
-                "--json",
-            ]))
-            .trim(),
-        )
-        .unwrap();
+        let ours = eval_json("--pairs", &pairs, &pred);
         let out = ok(Command::new("python3")
             .arg(&script)
             .arg(&pairs)
@@ -387,4 +367,16 @@ fn eval_pairs_matches_the_reference_scorer() {
             );
         }
     }
+}
+
+/// `storyclust eval FLAG TRUTH PRED --json`, parsed.
+fn eval_json(flag: &str, truth: &Path, pred: &Path) -> serde_json::Value {
+    let out = ok(storyclust(&[
+        "eval",
+        flag,
+        truth.to_str().unwrap(),
+        pred.to_str().unwrap(),
+        "--json",
+    ]));
+    serde_json::from_str(out.trim()).unwrap()
 }
