@@ -156,7 +156,7 @@ fn class_2_outputs_naming_standard_streams_are_written_through_them() {
     assert!(out.status.success(), "{}", stderr(&out));
     let r = std::fs::read_to_string(dir.path().join("r.txt")).unwrap();
     assert!(
-        r.starts_with("a\nid,size,label,") && r.ends_with("\nb\n"),
+        r.starts_with("a\nid,topic,size,label,") && r.ends_with("\nb\n"),
         "{r}"
     );
     let s = std::fs::read_to_string(dir.path().join("s.txt")).unwrap();
@@ -378,9 +378,15 @@ fn class_6_hostile_ids_survive_every_output() {
     assert_eq!(ids, expected);
     // The CSV reads back with a standard reader; members are a JSON array of the ids.
     let mut reader = csv::Reader::from_path(p("s.csv")).unwrap();
+    let column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "members")
+        .unwrap();
     let mut members: Vec<String> = reader
         .records()
-        .flat_map(|r| serde_json::from_str::<Vec<String>>(&r.unwrap()[9]).unwrap())
+        .flat_map(|r| serde_json::from_str::<Vec<String>>(&r.unwrap()[column]).unwrap())
         .collect();
     members.sort();
     assert_eq!(members, expected);

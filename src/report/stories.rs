@@ -135,21 +135,15 @@ pub fn write_stories<P: Serialize>(
                     .map(|(n, c)| format!("{n} ({c})"))
                     .collect();
                 let members: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
-                // Space-separated like `members`, in the same order; `-` where unknown.
-                let member_dates: Vec<String> = s
+                // JSON arrays like `members`, in the same order; null where unknown. A
+                // bracket never starts a spreadsheet formula.
+                let member_dates: Vec<Option<String>> = s
                     .members
                     .iter()
-                    .map(|m| m.date.map_or("-".into(), |d| d.to_string()))
+                    .map(|m| m.date.map(|d| d.to_string()))
                     .collect();
-                let member_urls: Vec<String> = s
-                    .members
-                    .iter()
-                    .map(|m| {
-                        m.url
-                            .as_deref()
-                            .map_or("-".into(), |u| u.replace(' ', "%20"))
-                    })
-                    .collect();
+                let member_urls: Vec<Option<&str>> =
+                    s.members.iter().map(|m| m.url.as_deref()).collect();
                 let first = s.first_publisher.as_ref();
                 // Ids may hold any character: the members are a JSON array of strings.
                 let members = serde_json::to_string(&members)?;
@@ -166,8 +160,8 @@ pub fn write_stories<P: Serialize>(
                     s.last_date.map(|d| d.to_string()).unwrap_or_default(),
                     format!("{:.3}", s.cohesion),
                     members,
-                    member_dates.join(" "),
-                    cell(&member_urls.join(" ")),
+                    serde_json::to_string(&member_dates)?,
+                    serde_json::to_string(&member_urls)?,
                     cell(&first.and_then(|p| p.source.clone()).unwrap_or_default()),
                     first.map(|p| p.date.to_string()).unwrap_or_default(),
                     cell(&first.and_then(|p| p.url.clone()).unwrap_or_default()),
