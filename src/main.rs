@@ -55,13 +55,26 @@ fn is_usage_error(e: &anyhow::Error) -> bool {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        let kind = c
-            .downcast_ref::<std::io::Error>()
-            .map(std::io::Error::kind)
-            .or_else(|| c.downcast_ref::<serde_json::Error>()?.io_error_kind());
-        kind == Some(std::io::ErrorKind::BrokenPipe)
-    })
+    e.chain().any(is_broken_pipe_cause)
+}
+
+/// A broken pipe as an I/O error, or inside the JSON or CSV writer's error (which an I/O
+/// error may carry in turn).
+fn is_broken_pipe_cause(c: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    if let Some(io) = c.downcast_ref::<std::io::Error>() {
+        return io.kind() == BrokenPipe
+            || io
+                .get_ref()
+                .is_some_and(|inner| is_broken_pipe_cause(inner));
+    }
+    if let Some(json) = c.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind() == Some(BrokenPipe);
+    }
+    if let Some(csv) = c.downcast_ref::<csv::Error>() {
+        return matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
+    }
+    false
 }
 
 /// SIGINT, SIGTERM and SIGHUP: no half-written output may stay behind (targets are only

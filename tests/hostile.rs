@@ -565,19 +565,37 @@ fn class_10_limits_and_exit_codes() {
     ]);
     assert_eq!(code(&out), Some(1));
     assert!(!out_path.exists());
-    // A reader that stops early (`| head -1`): a quiet exit.
-    let mut child = Command::new(BIN)
-        .args(["synth", "--from", seeds, "--copies", "50"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 1];
-    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
-    assert_eq!(stderr(&out), "");
+    // A reader that stops early (`| head -1`): a quiet exit, whichever writer meets it.
+    let big = dir.path().join("big.jsonl");
+    let made = storyclust(&[
+        "synth",
+        "--from",
+        seeds,
+        "--copies",
+        "300",
+        "-o",
+        big.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&made), Some(0), "{}", stderr(&made));
+    let big = big.to_str().unwrap();
+    for args in [
+        vec!["synth", "--from", seeds, "--copies", "50"],
+        vec!["cluster", big, "-q", "--format", "csv"],
+        vec!["cluster", big, "-q", "--format", "jsonl"],
+    ] {
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(code(&out), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
 }
 
 #[test]
