@@ -142,11 +142,12 @@ pub fn cluster_stories(
         options.keywords,
         window.as_ref(),
     );
-    let story_vectors =
+    let (story_vectors, kept_norms) =
         model.without_common_terms(options.story_max_df, options.story_min_df_limit);
     let graph = story_graph(
         &full_graph,
         &story_vectors,
+        &kept_norms,
         options.story_link_floor,
         options.short_text_terms,
     );
@@ -208,6 +209,7 @@ pub fn cluster_stories(
 fn story_graph(
     full: &NeighbourGraph,
     vectors: &[SparseVector],
+    kept_norms: &[f32],
     floor: f32,
     short_text_terms: usize,
 ) -> NeighbourGraph {
@@ -217,9 +219,17 @@ fn story_graph(
             full.neighbours(a)
                 .iter()
                 .filter(move |e| e.0 as usize > a)
-                .filter_map(move |&(b, _)| {
+                .filter_map(move |&(b, full_cosine)| {
                     let (va, vb) = (&vectors[a], &vectors[b as usize]);
-                    let s = va.dot(vb) * short_text_boost(va, vb, short_text_terms);
+                    let boost = short_text_boost(va, vb, short_text_terms);
+                    // The story cosine is at most the full one over the kept norms: most
+                    // pairs are out before their dot product (a little slack for rounding).
+                    let bound = full_cosine * boost * (1.0 + 1e-4)
+                        / (kept_norms[a] * kept_norms[b as usize]);
+                    if !(bound >= floor) {
+                        return None;
+                    }
+                    let s = va.dot(vb) * boost;
                     let s = s.min(1.0);
                     (s >= floor).then_some((a as u32, b, s))
                 })
@@ -264,11 +274,12 @@ mod tests {
         v[1].ids = vec![0, 10, 11, 12];
         v[3].ids = (29..59).collect();
         let full = NeighbourGraph::from_pairs(4, 0.0, &[(0, 1, 0.25), (2, 3, 1.0 / 30.0)]);
-        let g = story_graph(&full, &v, 0.1, 24);
+        let norms = vec![1.0; 4];
+        let g = story_graph(&full, &v, &norms, 0.1, 24);
         assert_eq!(g.edge_count(), 1);
         let (b, s) = g.neighbours(0)[0];
         assert_eq!(b, 1);
         assert!((s - 0.25 * 6f32.sqrt()).abs() < 1e-6);
-        assert_eq!(story_graph(&full, &v, 0.1, 0).neighbours(0)[0].1, 0.25);
+        assert_eq!(story_graph(&full, &v, &norms, 0.1, 0).neighbours(0)[0].1, 0.25);
     }
 }

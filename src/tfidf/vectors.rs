@@ -245,8 +245,15 @@ impl TfIdf {
     }
 
     /// The vectors without the terms found in more than `max_df` of the documents and in
-    /// more than `min_documents`, normalised again (a vector left with no term stays empty).
-    pub fn without_common_terms(&self, max_df: f64, min_documents: u32) -> Vec<SparseVector> {
+    /// more than `min_documents`, normalised again (a vector left with no term stays empty),
+    /// with the norm each had before that second normalisation (1 where nothing was
+    /// dropped). A pair's cosine over the narrowed vectors is at most its full cosine over
+    /// the product of their norms: the weights are never negative.
+    pub fn without_common_terms(
+        &self,
+        max_df: f64,
+        min_documents: u32,
+    ) -> (Vec<SparseVector>, Vec<f32>) {
         let limit = ((max_df * self.documents as f64).floor() as u32).max(min_documents);
         self.vectors
             .par_iter()
@@ -260,12 +267,13 @@ impl TfIdf {
                 }
                 // Nothing dropped: the vector as it was, not normalised a second time.
                 if out.ids.len() == v.ids.len() {
-                    return v.clone();
+                    return (v.clone(), 1.0);
                 }
+                let norm = out.weights.iter().map(|w| w * w).sum::<f32>().sqrt();
                 out.normalize();
-                out
+                (out, norm)
             })
-            .collect()
+            .unzip()
     }
 }
 
@@ -323,8 +331,9 @@ mod tests {
         );
         let id = |t: &str| model.vocabulary.id(crate::text::term_hash(t));
         // "storm" is in 10 of 10, "flood" in 8, "lava" in 2.
-        let story = model.without_common_terms(0.5, 3);
-        for (v, full) in story.iter().zip(&model.vectors) {
+        let (story, norms) = model.without_common_terms(0.5, 3);
+        for ((v, full), &norm) in story.iter().zip(&model.vectors).zip(&norms) {
+            assert!(norm > 0.0 && norm < 1.0);
             assert!(!v.ids.contains(&id("storm").unwrap()));
             assert!(!v.ids.contains(&id("flood").unwrap()));
             let norm: f32 = v.weights.iter().map(|w| w * w).sum();
@@ -333,7 +342,15 @@ mod tests {
         }
         assert!(story[0].ids.contains(&id("lava").unwrap()));
         // The floor keeps every term of a corpus smaller than it.
-        assert_eq!(model.without_common_terms(0.5, 10), model.vectors);
+        assert_eq!(model.without_common_terms(0.5, 10).0, model.vectors);
+        // The bound: the narrowed cosine never exceeds the full one over the norms.
+        for a in 0..10 {
+            for b in 0..10 {
+                let full = model.vectors[a].dot(&model.vectors[b]);
+                let bound = full / (norms[a] * norms[b]);
+                assert!(story[a].dot(&story[b]) <= bound * (1.0 + 1e-5));
+            }
+        }
     }
 
     #[test]
