@@ -6,8 +6,8 @@ use crate::corpus::Document;
 use crate::minhash::Dedup;
 use crate::text::AnalyzedCorpus;
 use crate::tfidf::{
-    background_similarity, neighbour_graph, NeighbourGraph, SparseVector, TfIdf, TfIdfOptions,
-    TimeWindow,
+    background_similarity, neighbour_graph, Narrowed, NeighbourGraph, SparseVector, TfIdf,
+    TfIdfOptions, TimeWindow,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -142,12 +142,10 @@ pub fn cluster_stories(
         options.keywords,
         window.as_ref(),
     );
-    let (story_vectors, kept_norms) =
-        model.without_common_terms(options.story_max_df, options.story_min_df_limit);
+    let narrowed = model.without_common_terms(options.story_max_df, options.story_min_df_limit);
     let graph = story_graph(
         &full_graph,
-        &story_vectors,
-        &kept_norms,
+        &narrowed,
         options.story_link_floor,
         options.short_text_terms,
     );
@@ -156,7 +154,9 @@ pub fn cluster_stories(
     let unit_rank = units.ranks(&rank);
     // A story must stand out from the corpus: in a corpus that is all one topic, the
     // stories are the events within it.
-    let threshold = options.threshold.max(background_similarity(&story_vectors));
+    let threshold = options
+        .threshold
+        .max(background_similarity(&narrowed.vectors));
     let mut unit_labels = relative_average_linkage(
         &graph,
         &units.weights,
@@ -167,7 +167,7 @@ pub fn cluster_stories(
     lap("linkage");
     for _ in 0..options.refine_rounds {
         let moved = refine(
-            &story_vectors,
+            &narrowed.vectors,
             &graph,
             &unit_labels,
             &units.weights,
@@ -208,8 +208,7 @@ pub fn cluster_stories(
 /// threshold) finds the pairs.
 fn story_graph(
     full: &NeighbourGraph,
-    vectors: &[SparseVector],
-    kept_norms: &[f32],
+    narrowed: &Narrowed,
     floor: f32,
     short_text_terms: usize,
 ) -> NeighbourGraph {
@@ -220,16 +219,9 @@ fn story_graph(
                 .iter()
                 .filter(move |e| e.0 as usize > a)
                 .filter_map(move |&(b, full_cosine)| {
-                    let (va, vb) = (&vectors[a], &vectors[b as usize]);
+                    let (va, vb) = (&narrowed.vectors[a], &narrowed.vectors[b as usize]);
                     let boost = short_text_boost(va, vb, short_text_terms);
-                    // The story cosine is at most the full one over the kept norms: most
-                    // pairs are out before their dot product (a little slack for rounding).
-                    let bound = full_cosine * boost * (1.0 + 1e-4)
-                        / (kept_norms[a] * kept_norms[b as usize]);
-                    if !(bound >= floor) {
-                        return None;
-                    }
-                    let s = va.dot(vb) * boost;
+                    let s = narrowed.cosine_from_full(a, b as usize, full_cosine) * boost;
                     let s = s.min(1.0);
                     (s >= floor).then_some((a as u32, b, s))
                 })
@@ -271,15 +263,23 @@ mod tests {
     fn the_story_graph_keeps_raised_pairs_that_reach_the_floor() {
         // 0 and 1 share one of 4 terms (cosine 0.25), 2 and 3 one of 30 (1/30).
         let mut v = vec![vector(4), vector(4), vector(30), vector(30)];
+        // (Narrowed by nothing: the story cosine is the full one.)
         v[1].ids = vec![0, 10, 11, 12];
         v[3].ids = (29..59).collect();
         let full = NeighbourGraph::from_pairs(4, 0.0, &[(0, 1, 0.25), (2, 3, 1.0 / 30.0)]);
-        let norms = vec![1.0; 4];
-        let g = story_graph(&full, &v, &norms, 0.1, 24);
+        let narrowed = Narrowed {
+            dropped: vec![SparseVector::default(); 4],
+            norms: vec![1.0; 4],
+            vectors: v,
+        };
+        let g = story_graph(&full, &narrowed, 0.1, 24);
         assert_eq!(g.edge_count(), 1);
         let (b, s) = g.neighbours(0)[0];
         assert_eq!(b, 1);
         assert!((s - 0.25 * 6f32.sqrt()).abs() < 1e-6);
-        assert_eq!(story_graph(&full, &v, &norms, 0.1, 0).neighbours(0)[0].1, 0.25);
+        assert_eq!(
+            story_graph(&full, &narrowed, 0.1, 0).neighbours(0)[0].1,
+            0.25
+        );
     }
 }

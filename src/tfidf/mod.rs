@@ -6,4 +6,4 @@ mod vectors;
 pub use neighbours::{
     brute_force_neighbours, neighbour_graph, neighbour_pairs, NeighbourGraph, TimeWindow,
 };
-pub use vectors::{background_similarity, SparseVector, TfIdf, TfIdfOptions, Vocabulary};
+pub use vectors::{background_similarity, Narrowed, SparseVector, TfIdf, TfIdfOptions, Vocabulary};
