@@ -230,17 +230,7 @@ fn eval_matches_the_reference_scorer() {
         let data = shared.join(format!("data/{name}.jsonl"));
         if data.exists() {
             let pred = dir.path().join(format!("{name}.tsv"));
-            ok(storyclust(&[
-                "-q",
-                "cluster",
-                data.to_str().unwrap(),
-                "--assignments",
-                pred.to_str().unwrap(),
-                "-o",
-                dir.path().join("x.json").to_str().unwrap(),
-                "--format",
-                "json",
-            ]));
+            write_assignments(&data, &pred);
             cases.push((shared.join(format!("data/{name}.gold.tsv")), pred));
         }
     }
@@ -333,15 +323,7 @@ fn eval_pairs_matches_the_reference_scorer() {
         let data = shared.join(format!("data/{name}.jsonl"));
         if data.exists() {
             let pred = dir.path().join(format!("{name}.tsv"));
-            ok(storyclust(&[
-                "-q",
-                "cluster",
-                data.to_str().unwrap(),
-                "--assignments",
-                pred.to_str().unwrap(),
-                "-o",
-                "/dev/null",
-            ]));
+            write_assignments(&data, &pred);
             cases.push((shared.join(format!("data/{name}.pairs.tsv")), pred));
         }
     }
@@ -379,4 +361,17 @@ fn eval_json(flag: &str, truth: &Path, pred: &Path) -> serde_json::Value {
         "--json",
     ]));
     serde_json::from_str(out.trim()).unwrap()
+}
+
+/// `storyclust cluster DATA --assignments PRED` with the defaults.
+fn write_assignments(data: &Path, pred: &Path) {
+    ok(storyclust(&[
+        "-q",
+        "cluster",
+        data.to_str().unwrap(),
+        "--assignments",
+        pred.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+    ]));
 }
