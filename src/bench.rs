@@ -2,15 +2,14 @@
 //! thread counts.
 //!
 //! A corpus at scale k holds every input article and k − 1 synthetic variants of each
-//! ([`crate::corpus::synthesize`]), written to a temporary JSONL file so that reading is
+//! ([`crate::synth::synthesize`]), written to a temporary JSONL file so that reading is
 //! measured too. Peak RSS per stage is the resident high-water mark, reset before each
 //! stage through `/proc/self/clear_refs` (Linux; absent elsewhere).
 
-use crate::corpus::{
-    read_corpus, synthesize, write_synth_jsonl, Document, ReadOptions, SynthOptions,
-};
+use crate::corpus::{read_corpus, Document, ReadOptions};
 use crate::error::{Error, Result};
 use crate::pipeline::{run_stories, PipelineOptions};
+use crate::synth::{synthesize, write_synth_jsonl, SynthOptions};
 use crate::text::AnalysisOptions;
 use serde::Serialize;
 use std::path::Path;

@@ -607,7 +607,8 @@ fn eval(args: EvalArgs) -> Result<()> {
 }
 
 fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
-    use storyclust::corpus::{synth_ids, synthesize_each, tsv_escape, ReadOptions, SynthOptions};
+    use storyclust::corpus::{tsv_escape, ReadOptions};
+    use storyclust::synth::{synth_ids, synthesize_each, SynthOptions};
     check_outputs(
         &args.from,
         &[
@@ -630,7 +631,7 @@ fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
     // Streamed: the corpus may be far larger than memory.
     let write = |w: &mut dyn Write| {
         synthesize_each(&corpus.documents, &options, |a| {
-            storyclust::corpus::write_synth_jsonl(w, std::slice::from_ref(&a))
+            storyclust::synth::write_synth_jsonl(w, std::slice::from_ref(&a))
         })
     };
     match &args.output {

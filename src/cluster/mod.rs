@@ -7,7 +7,6 @@ mod pairs;
 mod refine;
 mod stories;
 mod topics;
-mod union_find;
 mod units;
 
 pub use agglomerative::{average_linkage, relative_average_linkage};
@@ -18,5 +17,4 @@ pub use stories::{
     cluster_stories, StoryClusters, StoryCut, StoryDecision, StoryModel, StoryOptions,
 };
 pub use topics::topic_linkage;
-pub use union_find::UnionFind;
 pub use units::Units;

@@ -14,7 +14,6 @@ mod escape;
 mod input;
 mod records;
 mod sniff;
-mod synth;
 mod writer;
 
 pub use atomic::{remove_unfinished_outputs, write_atomic};
@@ -25,7 +24,4 @@ pub use escape::{
     csv_cell, markdown_text, terminal_safe, tsv_escape, tsv_unescape, tsv_unescape_str,
 };
 pub use input::{read_corpus, read_from, FieldNames, InputFormat, ReadOptions};
-pub use synth::{
-    synth_ids, synthesize, synthesize_each, write_synth_jsonl, SynthArticle, SynthOptions,
-};
 pub use writer::{output_format, write_documents};

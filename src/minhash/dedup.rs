@@ -4,8 +4,8 @@
 use super::join::exact_join;
 use super::lsh::{candidates, shared_bands, LshParams};
 use super::verify::{jaccard, overlap, passes};
+use super::UnionFind;
 use super::{MinHashParams, Signatures};
-use crate::cluster::UnionFind;
 use crate::corpus::Document;
 use crate::text::{shingle_set, AnalyzedCorpus};
 use rayon::prelude::*;
