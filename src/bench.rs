@@ -81,7 +81,10 @@ pub fn bench(
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(t.max(1))
                 .build()
-                .map_err(|e| Error::InvalidOption(format!("cannot start {t} threads: {e}")))?;
+                .map_err(|e| Error::InvalidOption {
+                    field: "threads",
+                    why: format!("cannot start {t} threads: {e}"),
+                })?;
             let run = pool.install(|| run_once(&path, scale, t.max(1), progress))?;
             runs.push(run);
         }
@@ -133,7 +136,7 @@ fn run_once(path: &Path, scale: usize, threads: usize, progress: bool) -> Result
     let run = run_stories(docs, &options, &mut |name, seconds| {
         peaks.push((name, seconds, peak_rss_mb()));
         reset_peak_rss();
-    });
+    })?;
     let peak_of = |name: &str| peaks.iter().find(|p| p.0 == name).and_then(|p| p.2);
     let seconds_of = |name: &str| peaks.iter().find(|p| p.0 == name).map_or(0.0, |p| p.1);
     stages.push(("analyse", seconds_of("analyse"), peak_of("analyse")));

@@ -49,7 +49,7 @@ fn is_usage_error(e: &anyhow::Error) -> bool {
         c.is::<Usage>()
             || matches!(
                 c.downcast_ref::<storyclust::Error>(),
-                Some(storyclust::Error::InvalidOption(_))
+                Some(storyclust::Error::InvalidOption { .. })
             )
     })
 }
@@ -318,7 +318,7 @@ fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
 fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
     use std::time::Instant;
     use storyclust::report;
-    let options = args.near.options().map_err(usage)?;
+    let options = args.near.options()?;
     check_outputs(
         &args.input.inputs(),
         &[
@@ -469,7 +469,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
             key_sentences: args.key_sentences,
         },
     };
-    let run = run_stories(docs, &options, &mut |name, s| seconds.push((name, s)));
+    let run = run_stories(docs, &options, &mut |name, s| seconds.push((name, s)))?;
     let StoryRun {
         analyzed,
         duplicates,

@@ -405,3 +405,24 @@ fn write_assignments(data: &Path, pred: &Path) {
         "/dev/null",
     ]));
 }
+
+/// The library checks the story options (`StoryOptions::check`); the CLI reports its refusal
+/// as a usage error naming the option, and writes nothing.
+#[test]
+fn story_options_the_library_refuses_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stories.json");
+    let refused = storyclust(&[
+        "cluster",
+        "seeds",
+        "--topic-threshold",
+        "0.5",
+        "-q",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("stories.topic_threshold"), "{stderr}");
+    assert!(!out.exists());
+}

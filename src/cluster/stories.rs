@@ -3,6 +3,7 @@
 
 use super::{refine, relative_average_linkage, topic_linkage, Units};
 use crate::corpus::Document;
+use crate::error::{ensure, ensure_within, Result};
 use crate::minhash::Dedup;
 use crate::text::AnalyzedCorpus;
 use crate::tfidf::{
@@ -55,6 +56,43 @@ pub struct StoryOptions {
     pub window_days: Option<u32>,
     /// TF-IDF weighting.
     pub tfidf: TfIdfOptions,
+}
+
+impl StoryOptions {
+    /// Checks that the options can work together: cosines in range, and a topic cut no
+    /// tighter than the story cut (a topic gathers stories).
+    pub fn check(&self) -> Result<()> {
+        ensure_within("stories.threshold", self.threshold, 0.0, 1.0)?;
+        ensure_within("stories.cohesion_ratio", self.cohesion_ratio, 0.0, 1.0)?;
+        ensure_within("stories.topic_threshold", self.topic_threshold, 0.0, 1.0)?;
+        ensure(
+            self.topic_threshold <= self.threshold,
+            "stories.topic_threshold",
+            || {
+                format!(
+                    "{} is above the story threshold {}: a topic gathers stories, so its cut \
+                 must be looser",
+                    self.topic_threshold, self.threshold
+                )
+            },
+        )?;
+        ensure(self.story_max_df > 0.0, "stories.story_max_df", || {
+            "must be above 0".into()
+        })?;
+        ensure_within("stories.story_max_df", self.story_max_df, 0.0, 1.0)?;
+        let graph = f64::from(self.graph_threshold);
+        ensure_within("stories.graph_threshold", graph, 0.0, 1.0)?;
+        ensure_within(
+            "stories.story_link_floor",
+            f64::from(self.story_link_floor),
+            graph,
+            1.0,
+        )?;
+        ensure(self.keywords != Some(0), "stories.keywords", || {
+            "0 keywords find no neighbour; use None for an exact search".into()
+        })?;
+        self.tfidf.check()
+    }
 }
 
 impl Default for StoryOptions {
@@ -360,6 +398,45 @@ mod tests {
             ids: (0..terms as u32).collect(),
             weights: vec![1.0 / (terms as f32).sqrt(); terms],
         }
+    }
+
+    fn invalid_field(options: &StoryOptions) -> Option<&'static str> {
+        match options.check() {
+            Err(crate::Error::InvalidOption { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn check_accepts_the_defaults_and_names_the_field_that_cannot_work() {
+        let d = StoryOptions::default();
+        assert_eq!(invalid_field(&d), None);
+        let topic_above = StoryOptions {
+            topic_threshold: 0.3,
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&topic_above), Some("stories.topic_threshold"));
+        let nan = StoryOptions {
+            threshold: f64::NAN,
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&nan), Some("stories.threshold"));
+        let no_keywords = StoryOptions {
+            keywords: Some(0),
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&no_keywords), Some("stories.keywords"));
+        let floor_below_graph = StoryOptions {
+            story_link_floor: 0.01,
+            ..d.clone()
+        };
+        assert_eq!(
+            invalid_field(&floor_below_graph),
+            Some("stories.story_link_floor")
+        );
+        let mut flat = d.clone();
+        flat.tfidf.weight_power = 0.0;
+        assert_eq!(invalid_field(&flat), Some("tfidf.weight_power"));
     }
 
     #[test]
