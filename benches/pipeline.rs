@@ -5,9 +5,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
-use storyclust::corpus::{
-    read_corpus, synthesize, Document, Origin, ReadOptions, SynthOptions, Timestamp,
-};
+use storyclust::corpus::{read_corpus, Document, Origin, ReadOptions, Timestamp};
+use storyclust::synth::{synthesize, SynthOptions};
 use storyclust::minhash::{
     candidates, exact_join, id_order, LshParams, MinHashParams, Scheme, ShingleSets, Signatures,
 };
