@@ -4,7 +4,7 @@
 //! (normalisation, tokens, boilerplate, headlines, shingles) → [`minhash`] (signatures, LSH,
 //! verification, near-duplicate groups) and [`tfidf`] (weights, neighbour graphs) →
 //! [`cluster`] (stories and topics, evaluation) → [`summary`] (labels, key sentences) →
-//! [`report`] (outputs). [`pipeline`] runs them in order and [`bench`] times them; [`synth`]
+//! [`report`] (outputs). [`pipeline`] runs them in order and [`bench`](mod@bench) times them; [`synth`]
 //! makes test corpora. [`error`] and [`progress`] serve every layer.
 //!
 //! A module imports only from the layers below it, never from one above or beside it:
