@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 /// The library's modules by layer, lowest first. Modules in one layer may not import each
 /// other.
+/// (`Error` and `Result` are `error`'s, re-exported at the root.)
 const LAYERS: &[&[&str]] = &[
-    &["error", "progress"],
+    &["error", "progress", "Error", "Result"],
     &["corpus"],
     &["text"],
     &["minhash", "tfidf"],
