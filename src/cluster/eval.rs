@@ -198,10 +198,62 @@ fn format_error(path: &Path, message: String) -> Error {
 
 /// Scores a prediction against the gold.
 pub fn score(gold: &[(String, String)], prediction: &[(String, Option<String>)]) -> Scores {
+    let aligned = align(gold, prediction);
+    let table = Contingency::new(gold, &aligned.labels);
+    let bcubed = table.bcubed();
+    let pairwise = table.pairwise();
+    let info = table.information();
+    let nonsingleton = table.psize.values().filter(|&&v| v > 1).count();
+    Scores {
+        n_docs: gold.len(),
+        n_gold_clusters: table.gsize.len(),
+        n_pred_clusters: table.psize.len(),
+        n_pred_clusters_nonsingleton: nonsingleton,
+        n_pred_singletons: table.psize.len() - nonsingleton,
+        missing: aligned.missing,
+        pred_noise: aligned.noise,
+        extra: aligned.extra,
+        duplicate: aligned.duplicate,
+        bcubed_p: bcubed.precision,
+        bcubed_r: bcubed.recall,
+        bcubed_f1: bcubed.f1,
+        pairwise_p: pairwise.precision,
+        pairwise_r: pairwise.recall,
+        pairwise_f1: pairwise.f1,
+        ari: pairwise.ari,
+        nmi: info.nmi,
+        v_measure: info.v_measure,
+        homogeneity: info.homogeneity,
+        completeness: info.completeness,
+    }
+}
+
+/// A gold document's predicted label: a cluster, or a singleton of its own for missing and
+/// noise documents.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Label<'a> {
+    Cluster(&'a str),
+    Alone(usize),
+}
+
+/// The prediction read against the gold: each gold document's label, and the counts of
+/// what did not line up.
+struct Aligned<'a> {
+    labels: Vec<Label<'a>>,
+    missing: usize,
+    noise: usize,
+    extra: usize,
+    duplicate: usize,
+}
+
+fn align<'a>(
+    gold: &'a [(String, String)],
+    prediction: &'a [(String, Option<String>)],
+) -> Aligned<'a> {
     let gold_of: AHashMap<&str, &str> =
         gold.iter().map(|(i, g)| (i.as_str(), g.as_str())).collect();
     let mut pred: AHashMap<&str, Option<&str>> = AHashMap::new();
-    let (mut extra, mut duplicate, mut noise) = (0, 0, 0);
+    let (mut extra, mut duplicate, mut noise, mut missing) = (0, 0, 0, 0);
     for (id, c) in prediction {
         if !gold_of.contains_key(id.as_str()) {
             extra += 1;
@@ -211,13 +263,6 @@ pub fn score(gold: &[(String, String)], prediction: &[(String, Option<String>)])
             pred.insert(id, c.as_deref());
         }
     }
-    // Labels: ("c", label), or a singleton of its own for missing and noise documents.
-    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-    enum Label<'a> {
-        Cluster(&'a str),
-        Alone(usize),
-    }
-    let mut missing = 0;
     let mut labels = Vec::with_capacity(gold.len());
     for (k, (id, _)) in gold.iter().enumerate() {
         match pred.get(id.as_str()) {
@@ -225,115 +270,158 @@ pub fn score(gold: &[(String, String)], prediction: &[(String, Option<String>)])
                 missing += 1;
                 labels.push(Label::Alone(k));
             }
-            Some(c) => match c {
-                Some(c) if !NOISE.contains(&c.trim().to_lowercase().as_str()) => {
-                    labels.push(Label::Cluster(c))
-                }
-                _ => {
-                    noise += 1;
-                    labels.push(Label::Alone(k));
-                }
-            },
+            Some(Some(c)) if !NOISE.contains(&c.trim().to_lowercase().as_str()) => {
+                labels.push(Label::Cluster(c))
+            }
+            Some(_) => {
+                noise += 1;
+                labels.push(Label::Alone(k));
+            }
         }
     }
-    let n = gold.len();
-    // Ordered maps: the float sums below must not depend on a hash order.
-    let mut gsize: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut psize: BTreeMap<Label, usize> = BTreeMap::new();
-    let mut cont: BTreeMap<(&str, Label), usize> = BTreeMap::new();
-    for (k, (_, g)) in gold.iter().enumerate() {
-        *gsize.entry(g).or_insert(0) += 1;
-        *psize.entry(labels[k]).or_insert(0) += 1;
-        *cont.entry((g, labels[k])).or_insert(0) += 1;
-    }
-    let nf = n as f64;
-    let bp = cont
-        .iter()
-        .map(|((_, p), &v)| (v * v) as f64 / psize[p] as f64)
-        .sum::<f64>()
-        / nf;
-    let br = cont
-        .iter()
-        .map(|((g, _), &v)| (v * v) as f64 / gsize[g] as f64)
-        .sum::<f64>()
-        / nf;
-    let bf = if bp + br > 0.0 {
-        2.0 * bp * br / (bp + br)
-    } else {
-        0.0
-    };
-    let comb2 = |v: usize| (v * v.saturating_sub(1) / 2) as f64;
-    let tp: f64 = cont.values().map(|&v| comb2(v)).sum();
-    let pp: f64 = psize.values().map(|&v| comb2(v)).sum();
-    let gp: f64 = gsize.values().map(|&v| comb2(v)).sum();
-    let pw_p = if pp > 0.0 { tp / pp } else { 1.0 };
-    let pw_r = if gp > 0.0 { tp / gp } else { 1.0 };
-    let pw_f = if pw_p + pw_r > 0.0 {
-        2.0 * pw_p * pw_r / (pw_p + pw_r)
-    } else {
-        0.0
-    };
-    let total = comb2(n);
-    let ari = if total == 0.0 {
-        1.0
-    } else {
-        let expected = gp * pp / total;
-        let max_index = 0.5 * (gp + pp);
-        if max_index == expected {
-            1.0
-        } else {
-            (tp - expected) / (max_index - expected)
-        }
-    };
-    let entropy = |counts: &mut dyn Iterator<Item = usize>| -> f64 {
-        -counts
-            .filter(|&c| c > 0)
-            .map(|c| (c as f64 / nf) * (c as f64 / nf).ln())
-            .sum::<f64>()
-    };
-    let hg = entropy(&mut gsize.values().copied());
-    let hp = entropy(&mut psize.values().copied());
-    let mi = cont
-        .iter()
-        .map(|((g, p), &v)| {
-            (v as f64 / nf) * ((v as f64 * nf) / (gsize[g] as f64 * psize[p] as f64)).ln()
-        })
-        .sum::<f64>()
-        .max(0.0);
-    let nmi = if hg == 0.0 && hp == 0.0 {
-        1.0
-    } else {
-        mi / ((hg + hp) / 2.0)
-    };
-    let hom = if hg == 0.0 { 1.0 } else { mi / hg };
-    let com = if hp == 0.0 { 1.0 } else { mi / hp };
-    let vm = if hom + com == 0.0 {
-        0.0
-    } else {
-        2.0 * hom * com / (hom + com)
-    };
-    let nonsingleton = psize.values().filter(|&&v| v > 1).count();
-    Scores {
-        n_docs: n,
-        n_gold_clusters: gsize.len(),
-        n_pred_clusters: psize.len(),
-        n_pred_clusters_nonsingleton: nonsingleton,
-        n_pred_singletons: psize.len() - nonsingleton,
+    Aligned {
+        labels,
         missing,
-        pred_noise: noise,
+        noise,
         extra,
         duplicate,
-        bcubed_p: bp,
-        bcubed_r: br,
-        bcubed_f1: bf,
-        pairwise_p: pw_p,
-        pairwise_r: pw_r,
-        pairwise_f1: pw_f,
-        ari,
-        nmi,
-        v_measure: vm,
-        homogeneity: hom,
-        completeness: com,
+    }
+}
+
+/// Precision, recall and their harmonic mean.
+struct Prf {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+}
+
+fn harmonic(p: f64, r: f64) -> f64 {
+    if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    }
+}
+
+struct Pairwise {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    ari: f64,
+}
+
+struct Information {
+    nmi: f64,
+    homogeneity: f64,
+    completeness: f64,
+    v_measure: f64,
+}
+
+/// Gold and predicted cluster sizes and their overlaps. Ordered maps: the float sums must
+/// not depend on a hash order.
+struct Contingency<'a> {
+    n: f64,
+    gsize: BTreeMap<&'a str, usize>,
+    psize: BTreeMap<Label<'a>, usize>,
+    cont: BTreeMap<(&'a str, Label<'a>), usize>,
+}
+
+impl<'a> Contingency<'a> {
+    fn new(gold: &'a [(String, String)], labels: &[Label<'a>]) -> Contingency<'a> {
+        let mut gsize: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut psize: BTreeMap<Label, usize> = BTreeMap::new();
+        let mut cont: BTreeMap<(&str, Label), usize> = BTreeMap::new();
+        for (k, (_, g)) in gold.iter().enumerate() {
+            *gsize.entry(g).or_insert(0) += 1;
+            *psize.entry(labels[k]).or_insert(0) += 1;
+            *cont.entry((g, labels[k])).or_insert(0) += 1;
+        }
+        Contingency {
+            n: gold.len() as f64,
+            gsize,
+            psize,
+            cont,
+        }
+    }
+
+    fn bcubed(&self) -> Prf {
+        let (cont, n) = (&self.cont, self.n);
+        let precision = cont
+            .iter()
+            .map(|((_, p), &v)| (v * v) as f64 / self.psize[p] as f64)
+            .sum::<f64>()
+            / n;
+        let recall = cont
+            .iter()
+            .map(|((g, _), &v)| (v * v) as f64 / self.gsize[g] as f64)
+            .sum::<f64>()
+            / n;
+        Prf {
+            precision,
+            recall,
+            f1: harmonic(precision, recall),
+        }
+    }
+
+    fn pairwise(&self) -> Pairwise {
+        let comb2 = |v: usize| (v * v.saturating_sub(1) / 2) as f64;
+        let tp: f64 = self.cont.values().map(|&v| comb2(v)).sum();
+        let pp: f64 = self.psize.values().map(|&v| comb2(v)).sum();
+        let gp: f64 = self.gsize.values().map(|&v| comb2(v)).sum();
+        let precision = if pp > 0.0 { tp / pp } else { 1.0 };
+        let recall = if gp > 0.0 { tp / gp } else { 1.0 };
+        let total = comb2(self.n as usize);
+        let ari = if total == 0.0 {
+            1.0
+        } else {
+            let expected = gp * pp / total;
+            let max_index = 0.5 * (gp + pp);
+            if max_index == expected {
+                1.0
+            } else {
+                (tp - expected) / (max_index - expected)
+            }
+        };
+        Pairwise {
+            precision,
+            recall,
+            f1: harmonic(precision, recall),
+            ari,
+        }
+    }
+
+    fn information(&self) -> Information {
+        let nf = self.n;
+        let entropy = |counts: &mut dyn Iterator<Item = usize>| -> f64 {
+            -counts
+                .filter(|&c| c > 0)
+                .map(|c| (c as f64 / nf) * (c as f64 / nf).ln())
+                .sum::<f64>()
+        };
+        let hg = entropy(&mut self.gsize.values().copied());
+        let hp = entropy(&mut self.psize.values().copied());
+        let mi = self
+            .cont
+            .iter()
+            .map(|((g, p), &v)| {
+                (v as f64 / nf)
+                    * ((v as f64 * nf) / (self.gsize[g] as f64 * self.psize[p] as f64)).ln()
+            })
+            .sum::<f64>()
+            .max(0.0);
+        let nmi = if hg == 0.0 && hp == 0.0 {
+            1.0
+        } else {
+            mi / ((hg + hp) / 2.0)
+        };
+        let homogeneity = if hg == 0.0 { 1.0 } else { mi / hg };
+        let completeness = if hp == 0.0 { 1.0 } else { mi / hp };
+        Information {
+            nmi,
+            homogeneity,
+            completeness,
+            v_measure: harmonic(homogeneity, completeness),
+        }
     }
 }
 
