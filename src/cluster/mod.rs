@@ -11,7 +11,7 @@ mod union_find;
 mod units;
 
 pub use agglomerative::{average_linkage, relative_average_linkage};
-pub use eval::{read_gold, read_prediction, score, Scores};
+pub use eval::{read_gold, read_prediction, read_prediction_with, score, Scores};
 pub use pairs::{read_pairs, score_pairs, JudgedPair, PairScores};
 pub use refine::refine;
 pub use stories::{cluster_stories, StoryClusters, StoryOptions};

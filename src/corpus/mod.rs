@@ -25,6 +25,7 @@ pub use escape::{
     csv_cell, markdown_text, terminal_safe, tsv_escape, tsv_unescape, tsv_unescape_str,
 };
 pub use input::{read_corpus, read_from, FieldNames, InputFormat, ReadOptions};
+pub use records::lookup as field_at;
 pub use synth::{
     synth_ids, synthesize, synthesize_each, write_synth_jsonl, SynthArticle, SynthOptions,
 };
