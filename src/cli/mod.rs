@@ -485,7 +485,8 @@ fn time_zone(s: &str) -> Result<jiff::tz::TimeZone, String> {
 /// How text is analysed.
 #[derive(Debug, Args)]
 pub struct AnalysisArgs {
-    /// Treat every document as this language instead of detecting it from its script.
+    /// Treat every document as this language (an ISO 639-1 code, or `und` for no stop words
+    /// and no stemming) instead of identifying it.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Arabic stemmer for terms.
