@@ -202,6 +202,10 @@ fn synth_bench_and_eval_take_the_field_options() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--text-field"));
 }
 
+fn json_str(s: &str) -> serde_json::Value {
+    serde_json::Value::String(s.to_string())
+}
+
 fn compressed(kind: &str, bytes: &[u8]) -> Vec<u8> {
     match kind {
         "gzip" => {
@@ -257,9 +261,26 @@ fn compression_is_told_by_magic_bytes_on_files_and_standard_input() {
     )
     .unwrap();
     std::fs::write(sub.join("b.jsonl.xz"), compressed("xz", plain.as_bytes())).unwrap();
-    let mut args = vec!["stats", sub.to_str().unwrap(), "-q", "--json"];
+    // A compressed plain-text article is one document too, named without its extensions.
+    std::fs::write(sub.join("story.txt.xz"), compressed("xz", STORY.as_bytes())).unwrap();
+    let mut args = vec![
+        "stats",
+        sub.to_str().unwrap(),
+        "-q",
+        "--json",
+        "--list",
+        "10",
+    ];
     args.extend(NESTED_FIELDS);
     let out = ok(storyclust(&args));
+    let stats: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let story = &stats["document_list"][6];
+    assert_eq!(story["id"], json_str("story"));
+    let headline = story["headline"].as_str().unwrap();
+    assert!(
+        headline.starts_with("The city council approved"),
+        "{headline}"
+    );
     // The second file's ids repeat the first's and are renamed, not lost.
-    assert_eq!(documents(out), 6);
+    assert_eq!(documents(out), 7);
 }

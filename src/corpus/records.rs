@@ -447,6 +447,41 @@ mod tests {
     }
 
     #[test]
+    fn paths_reach_into_objects_and_arrays_and_a_whole_key_wins() {
+        let fields = FieldNames {
+            id: "doc.id".into(),
+            text: vec!["parts.0".into(), "missing".into(), "parts.1".into()],
+            source: "authors.1.name".into(),
+            date: "meta.date".into(),
+            ..FieldNames::default()
+        };
+        let line = r#"{"doc": {"id": 7}, "parts": ["lead", "body"], "meta.date": "flat",
+            "meta": {"date": "nested"}, "authors": [{"name": "a"}, {"name": "b"}]}"#;
+        let r = parse_json_record(line, &fields).unwrap();
+        assert_eq!(r.id.as_deref(), Some("7"));
+        assert_eq!(r.text.as_deref(), Some("lead\n\nbody"));
+        assert_eq!(r.source.as_deref(), Some("b"));
+        assert_eq!(r.date.as_deref(), Some("flat"));
+        let fields = FieldNames {
+            text: vec!["meta".into()],
+            ..FieldNames::default()
+        };
+        match parse_json_record(r#"{"meta": {"a": 1}, "x.y": 1}"#, &fields) {
+            Err(JsonError::WrongType(m)) => assert!(m.contains("`meta` is an object"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            join_texts(vec![Some(String::new()), Some("b".into())]).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            join_texts(vec![None, Some(String::new())]).as_deref(),
+            Some("")
+        );
+        assert_eq!(join_texts(vec![None, None]), None);
+    }
+
+    #[test]
     fn wrong_types_and_broken_lines_are_told_apart() {
         let fields = FieldNames::default();
         match parse_json_record(r#"{"id": "a", "text": ["x"]}"#, &fields) {
