@@ -35,6 +35,7 @@ fn corpus() -> Vec<Document> {
         url: None,
         date: a.date.as_deref().and_then(Timestamp::parse),
         origin: origin.clone(),
+        raw: None,
     })
     .collect()
 }

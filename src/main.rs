@@ -225,7 +225,15 @@ fn check_outputs(inputs: &[PathBuf], outputs: &[(&str, Option<&PathBuf>)]) -> Re
 
 /// Reads the inputs and reports problems on stderr (and to `--errors`).
 fn read(input: &InputArgs, progress: bool, quiet: bool) -> Result<Corpus> {
-    let corpus = read_corpus(&input.inputs(), &input.read_options(progress))?;
+    read_with(input, input.read_options(progress), quiet)
+}
+
+fn read_with(
+    input: &InputArgs,
+    options: storyclust::corpus::ReadOptions,
+    quiet: bool,
+) -> Result<Corpus> {
+    let corpus = read_corpus(&input.inputs(), &options)?;
     report_diagnostics(&corpus, input.errors.as_deref(), quiet)?;
     ensure_documents(&corpus)?;
     Ok(corpus)
@@ -329,7 +337,16 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
         ],
     )?;
     let start = Instant::now();
-    let corpus = read(&args.input, progress, quiet)?;
+    // JSON records kept as read are written back unchanged by `-o` in JSON Lines.
+    let output_format = args
+        .output
+        .as_ref()
+        .map(|path| storyclust::corpus::output_format(path, first_input_format(&args.input)));
+    let read_options = storyclust::corpus::ReadOptions {
+        keep_raw: output_format == Some(storyclust::corpus::InputFormat::Jsonl),
+        ..args.input.read_options(progress)
+    };
+    let corpus = read_with(&args.input, read_options, quiet)?;
     let read_time = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let analysis_options = args.analysis.options(false, false, progress);
@@ -361,9 +378,8 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
             .into_iter()
             .map(|i| &docs[i])
             .collect();
-        let fallback = first_input_format(&args.input);
-        let format = storyclust::corpus::output_format(path, fallback);
-        let fields = args.input.read_options(false).fields;
+        let format = output_format.expect("set with the output");
+        let fields = args.input.fields.names();
         storyclust::corpus::write_documents(path, &kept, &fields, format)?;
     }
     let stdout = std::io::stdout();
@@ -414,7 +430,7 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
 /// The format of the first input, for outputs written "in the input's format".
 fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
     use storyclust::corpus::InputFormat;
-    match input.input_format {
+    match input.fields.input_format {
         InputFormat::Auto => input
             .inputs()
             .first()
@@ -584,8 +600,15 @@ fn skipped_by_reason(corpus: &Corpus) -> std::collections::BTreeMap<&'static str
 }
 
 fn eval(args: EvalArgs) -> Result<()> {
-    use storyclust::cluster::{read_gold, read_pairs, read_prediction, score, score_pairs};
-    let prediction = read_prediction(&args.prediction)?;
+    use storyclust::cluster::{read_gold, read_pairs, read_prediction_with, score, score_pairs};
+    let unused = args.fields.corpus_only();
+    if !unused.is_empty() {
+        return Err(usage(format!(
+            "eval reads only ids: {} only apply to commands that read a corpus",
+            unused.join(", ")
+        )));
+    }
+    let prediction = read_prediction_with(&args.prediction, &args.fields.id_field)?;
     let (text, json) = match (&args.gold, &args.pairs) {
         (_, Some(pairs)) => {
             let scores = score_pairs(&read_pairs(pairs)?, &prediction);
@@ -607,7 +630,7 @@ fn eval(args: EvalArgs) -> Result<()> {
 }
 
 fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
-    use storyclust::corpus::{tsv_escape, ReadOptions};
+    use storyclust::corpus::tsv_escape;
     use storyclust::synth::{synth_ids, synthesize_each, SynthOptions};
     check_outputs(
         &args.from,
@@ -616,11 +639,7 @@ fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
             ("--gold", args.gold.as_ref()),
         ],
     )?;
-    let read_options = ReadOptions {
-        progress,
-        ..ReadOptions::default()
-    };
-    let corpus = read_corpus(&args.from, &read_options)?;
+    let corpus = read_corpus(&args.from, &args.fields.read_options(progress))?;
     report_diagnostics(&corpus, None, quiet)?;
     ensure_documents(&corpus)?;
     let options = SynthOptions {
@@ -661,7 +680,7 @@ fn bench(args: BenchArgs, progress: bool) -> Result<()> {
     if scales.is_empty() {
         return Err(usage("--scale needs at least one scale above 0"));
     }
-    let corpus = read_corpus(&inputs, &storyclust::corpus::ReadOptions::default())?;
+    let corpus = read_corpus(&inputs, &args.fields.read_options(false))?;
     ensure_documents(&corpus)?;
     // Every scale is a corpus held in memory: refuse before allocating what cannot be.
     const MAX_ARTICLES: usize = 20_000_000;

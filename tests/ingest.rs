@@ -57,7 +57,7 @@ fn field_names_are_configurable_and_missing_ids_are_generated_stably() {
         "{\"body\": \"hello world\", \"headline\": \"Hi\"}\n{\"body\": \"hello world\", \"headline\": \"Hi\"}\n".as_bytes(),
     );
     let mut options = ReadOptions::default();
-    options.fields.text = "body".into();
+    options.fields.text = vec!["body".into()];
     options.fields.title = "headline".into();
     let corpus = read_corpus(&[&path], &options).unwrap();
     let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();

@@ -58,6 +58,8 @@ pub struct BenchArgs {
     /// Print one JSON array of runs.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub fields: FieldArgs,
 }
 
 /// Options of `synth`.
@@ -81,6 +83,8 @@ pub struct SynthArgs {
     /// Write `id<TAB>original` for every article to FILE (a gold file for `eval`).
     #[arg(long, value_name = "FILE")]
     pub gold: Option<PathBuf>,
+    #[command(flatten)]
+    pub fields: FieldArgs,
 }
 
 /// The grain of assignments.
@@ -180,6 +184,10 @@ pub struct EvalArgs {
     /// Print only the JSON object.
     #[arg(long)]
     pub json: bool,
+    /// `--id-field` names the id of JSON Lines predictions (a dotted path reaches into
+    /// nested objects); the other field options only apply to commands that read a corpus.
+    #[command(flatten)]
+    pub fields: FieldArgs,
 }
 
 /// More threads than this only cost memory and start-up time (and 100 000 look like a hang).
@@ -342,31 +350,12 @@ pub struct StatsArgs {
 /// Where the documents come from and how to read them.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Files or directories to read; `-` reads standard input. `.gz` and `.zst` are
-    /// decompressed. Default: `seeds`.
+    /// Files or directories to read; `-` reads standard input. gzip, zstd, bzip2 and xz
+    /// are decompressed (told by their first bytes). Default: `seeds`.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Record format of the inputs (default: from the extension, else from the content).
-    #[arg(long = "input-format", value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
-    /// JSONL/CSV field holding the id.
-    #[arg(long, value_name = "NAME", default_value = "id")]
-    pub id_field: String,
-    /// JSONL/CSV field holding the text.
-    #[arg(long, value_name = "NAME", default_value = "text")]
-    pub text_field: String,
-    /// JSONL/CSV field holding the title.
-    #[arg(long, value_name = "NAME", default_value = "title")]
-    pub title_field: String,
-    /// JSONL/CSV field holding the date (YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339).
-    #[arg(long, value_name = "NAME", default_value = "date")]
-    pub date_field: String,
-    /// JSONL/CSV field holding the source (publisher).
-    #[arg(long, value_name = "NAME", default_value = "source")]
-    pub source_field: String,
-    /// JSONL/CSV field holding the URL.
-    #[arg(long, value_name = "NAME", default_value = "url")]
-    pub url_field: String,
+    #[command(flatten)]
+    pub fields: FieldArgs,
     /// Stop at the first bad record instead of skipping it.
     #[arg(long)]
     pub strict: bool,
@@ -391,26 +380,106 @@ impl InputArgs {
     /// Reader options.
     pub fn read_options(&self, progress: bool) -> ReadOptions {
         ReadOptions {
-            format: self.input_format,
-            fields: FieldNames {
-                id: self.id_field.clone(),
-                text: self.text_field.clone(),
-                title: self.title_field.clone(),
-                date: self.date_field.clone(),
-                source: self.source_field.clone(),
-                url: self.url_field.clone(),
-            },
             strict: self.strict,
             max_text_bytes: self.max_text_bytes,
-            progress,
+            ..self.fields.read_options(progress)
         }
     }
+}
+
+/// How records become documents: the format, the fields of JSON Lines, CSV and TSV records,
+/// and the time zone of dates. Shared by every command that reads a corpus (and `eval`).
+#[derive(Debug, Clone, Args)]
+pub struct FieldArgs {
+    /// Record format of the inputs (default: from the extension, else from the content).
+    #[arg(long = "input-format", value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Field holding the id. In JSON, a dotted name is also a path into nested objects
+    /// (`meta.id`), as for every field option.
+    #[arg(long, value_name = "NAME", default_value = "id")]
+    pub id_field: String,
+    /// Field holding the text. Several (`--text-field title,body` or the option repeated)
+    /// are joined in that order with a blank line between them.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "text",
+        value_delimiter = ','
+    )]
+    pub text_field: Vec<String>,
+    /// Field holding the title.
+    #[arg(long, value_name = "NAME", default_value = "title")]
+    pub title_field: String,
+    /// Field holding the date: RFC 3339 or ISO 8601 (`2015-07-21`, `2015-07-21 02:51[:32]`,
+    /// with or without an offset), RFC 2822 (RSS), or Unix epoch seconds or milliseconds.
+    #[arg(long, value_name = "NAME", default_value = "date")]
+    pub date_field: String,
+    /// Field holding the source (publisher).
+    #[arg(long, value_name = "NAME", default_value = "source")]
+    pub source_field: String,
+    /// Field holding the URL.
+    #[arg(long, value_name = "NAME", default_value = "url")]
+    pub url_field: String,
+    /// Time zone of dates written with a time but no offset, an IANA name such as
+    /// `Asia/Riyadh` (default: UTC). Dates without a time stay that day.
+    #[arg(long, value_name = "ZONE", value_parser = time_zone)]
+    pub timezone: Option<jiff::tz::TimeZone>,
+}
+
+impl FieldArgs {
+    /// The field names.
+    pub fn names(&self) -> FieldNames {
+        FieldNames {
+            id: self.id_field.clone(),
+            text: self.text_field.clone(),
+            title: self.title_field.clone(),
+            date: self.date_field.clone(),
+            source: self.source_field.clone(),
+            url: self.url_field.clone(),
+        }
+    }
+
+    /// Reader options with these fields (and the library's defaults otherwise).
+    pub fn read_options(&self, progress: bool) -> ReadOptions {
+        ReadOptions {
+            format: self.input_format,
+            fields: self.names(),
+            timezone: self.timezone.clone(),
+            progress,
+            ..ReadOptions::default()
+        }
+    }
+
+    /// The options given that only apply to reading a corpus (all but `--id-field`), for
+    /// commands that read only ids.
+    pub fn corpus_only(&self) -> Vec<&'static str> {
+        let names = self.names();
+        let default = FieldNames::default();
+        [
+            ("--text-field", names.text != default.text),
+            ("--title-field", names.title != default.title),
+            ("--date-field", names.date != default.date),
+            ("--source-field", names.source != default.source),
+            ("--url-field", names.url != default.url),
+            ("--input-format", self.input_format != InputFormat::Auto),
+            ("--timezone", self.timezone.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+}
+
+fn time_zone(s: &str) -> Result<jiff::tz::TimeZone, String> {
+    jiff::tz::TimeZone::get(s)
+        .map_err(|e| format!("{s:?} is not a time zone name such as Asia/Riyadh or UTC: {e}"))
 }
 
 /// How text is analysed.
 #[derive(Debug, Args)]
 pub struct AnalysisArgs {
-    /// Treat every document as this language instead of detecting it from its script.
+    /// Treat every document as this language (an ISO 639-1 code, or `und` for no stop words
+    /// and no stemming) instead of identifying it.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Arabic stemmer for terms.

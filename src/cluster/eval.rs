@@ -110,6 +110,12 @@ pub fn read_gold(path: &Path) -> Result<Vec<(String, String)>> {
 /// Reads a prediction: TSV `id<TAB>cluster`, or JSON Lines with `id` and the first of
 /// `cluster`, `story`, `cluster_id`, `label` (a line without one is unassigned).
 pub fn read_prediction(path: &Path) -> Result<Vec<(String, Option<String>)>> {
+    read_prediction_with(path, "id")
+}
+
+/// [`read_prediction`] with the id of JSON Lines records in the field `id_field` (a dotted
+/// name is also a path into nested objects, as for corpora).
+pub fn read_prediction_with(path: &Path, id_field: &str) -> Result<Vec<(String, Option<String>)>> {
     let text = read(path)?;
     let mut out = Vec::new();
     if text.trim_start().starts_with('{') {
@@ -117,13 +123,12 @@ pub fn read_prediction(path: &Path) -> Result<Vec<(String, Option<String>)>> {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: serde_json::Value = serde_json::from_str(line)
+            let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)
                 .map_err(|e| format_error(path, format!("line {}: bad JSON: {e}", n + 1)))?;
-            let id = value
-                .get("id")
+            let id = crate::corpus::field_at(&value, id_field)
                 .filter(|id| id.is_string() || id.is_number())
                 .ok_or_else(|| {
-                    let message = format!("line {}: no 'id' string or number", n + 1);
+                    let message = format!("line {}: no '{id_field}' string or number", n + 1);
                     format_error(path, message)
                 })?;
             let cluster = ["cluster", "story", "cluster_id", "label"]

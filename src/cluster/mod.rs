@@ -10,7 +10,7 @@ mod topics;
 mod units;
 
 pub use agglomerative::{average_linkage, relative_average_linkage};
-pub use eval::{read_gold, read_prediction, score, Scores};
+pub use eval::{read_gold, read_prediction, read_prediction_with, score, Scores};
 pub use pairs::{read_pairs, score_pairs, JudgedPair, PairScores};
 pub use refine::refine;
 pub use stories::{

@@ -1,11 +1,16 @@
-//! Dates of articles: `YYYY-MM-DD`, `YYYY-MM-DD hh:mm:ss` and RFC 3339, held as UTC seconds.
+//! Dates of articles, parsed by `jiff` and held as UTC seconds: RFC 3339 and ISO 8601
+//! (`YYYY-MM-DD`, `YYYY-MM-DD hh:mm[:ss]`, with or without an offset), RFC 2822 (RSS) and
+//! Unix epoch seconds or milliseconds.
 
+use jiff::fmt::rfc2822;
+use jiff::tz::TimeZone;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// A point in time, in seconds since 1970-01-01T00:00:00Z.
 ///
-/// Dates without a time are taken as midnight UTC; times without an offset are taken as UTC.
+/// Dates without a time are taken as midnight UTC; times without an offset are taken in the
+/// time zone given to [`Timestamp::parse_in`] (UTC by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
 
@@ -18,66 +23,29 @@ impl Timestamp {
     /// latest that [`Timestamp::parse`] reads back.
     pub const MAX: Timestamp = Timestamp(253_402_300_799);
 
-    /// Parses `YYYY-MM-DD`, `YYYY-MM-DD hh:mm:ss` (also with `T`) and RFC 3339 with fractional
-    /// seconds and `Z` or `±hh:mm`. Surrounding white space is ignored. `None` if it is none of
-    /// these or names an impossible date.
+    /// Parses a date, taking times without an offset as UTC: see [`Timestamp::parse_in`].
     pub fn parse(text: &str) -> Option<Timestamp> {
-        let s = text.trim().as_bytes();
-        if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
-            return None;
-        }
-        let year = digits(&s[0..4])?;
-        let month = digits(&s[5..7])?;
-        let day = digits(&s[8..10])?;
-        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-            return None;
-        }
-        let mut seconds = days_from_civil(year, month, day) * SECONDS_PER_DAY;
-        let rest = &s[10..];
-        if rest.is_empty() {
-            return Some(Timestamp(seconds));
-        }
-        if !matches!(rest[0], b' ' | b'T' | b't') || rest.len() < 9 {
-            return None;
-        }
-        let time = &rest[1..];
-        if time[2] != b':' || time[5] != b':' {
-            return None;
-        }
-        let (h, m, sec) = (
-            digits(&time[0..2])?,
-            digits(&time[3..5])?,
-            digits(&time[6..8])?,
-        );
-        if h > 23 || m > 59 || sec > 60 {
-            return None;
-        }
-        seconds += h * 3600 + m * 60 + sec;
-        let mut tail = &time[8..];
-        if tail.first() == Some(&b'.') {
-            let frac_len = tail[1..].iter().take_while(|b| b.is_ascii_digit()).count();
-            if frac_len == 0 {
-                return None;
-            }
-            tail = &tail[1 + frac_len..];
-        }
-        match tail {
-            [] | [b'Z'] | [b'z'] => Some(Timestamp(seconds)),
-            [sign @ (b'+' | b'-'), oh1, oh2, b':', om1, om2] => {
-                let offset = digits(&[*oh1, *oh2])? * 3600 + digits(&[*om1, *om2])? * 60;
-                let utc = Timestamp(if *sign == b'+' {
-                    seconds - offset
-                } else {
-                    seconds + offset
-                });
-                // An offset may carry a date across year 0 or 9999, where it could not be
-                // written back in this format.
-                (Timestamp::MIN..=Timestamp::MAX)
-                    .contains(&utc)
-                    .then_some(utc)
-            }
-            _ => None,
-        }
+        Timestamp::parse_in(text, None)
+    }
+
+    /// Parses, in this order: Unix epoch seconds (9 to 11 digits, optionally with a
+    /// fraction) or milliseconds (12 to 14 digits); RFC 3339 / ISO 8601 with an offset
+    /// (`2015-07-21T04:51:32+02:00`, `…Z`, fractions ignored); a date and time without one
+    /// (`2015-07-21 02:51:32`, `2015-07-21T02:51`), taken in `zone` (UTC when `None`); a
+    /// date alone (`2015-07-21`), taken as midnight UTC whatever the zone (it names a day,
+    /// not an instant); RFC 2822 (`Tue, 21 Jul 2015 02:51:32 +0300`). Surrounding white space
+    /// is ignored. `None` for anything else, an impossible date, or a time outside years
+    /// 0000–9999 in UTC (it could not be written back).
+    pub fn parse_in(text: &str, zone: Option<&TimeZone>) -> Option<Timestamp> {
+        let s = text.trim();
+        let seconds = epoch(s).or_else(|| iso(s, zone)).or_else(|| {
+            let ts = rfc2822::DateTimeParser::new().parse_timestamp(s).ok()?;
+            Some(ts.as_second() - i64::from(ts.subsec_nanosecond() < 0))
+        })?;
+        let utc = Timestamp(seconds);
+        (Timestamp::MIN..=Timestamp::MAX)
+            .contains(&utc)
+            .then_some(utc)
     }
 
     /// The calendar date (UTC) as `(year, month, day)`.
@@ -118,34 +86,49 @@ impl Serialize for Timestamp {
     }
 }
 
-fn digits(bytes: &[u8]) -> Option<i64> {
-    bytes.iter().try_fold(0i64, |acc, &b| {
-        b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0'))
-    })
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+/// Unix epoch seconds (9 to 11 digits: 1973 to 5138) or milliseconds (12 to 14 digits),
+/// with an optional fraction (a JSON float), in whole seconds. Eight digits are left to
+/// ISO 8601 (`20150721`).
+fn epoch(s: &str) -> Option<i64> {
+    let (whole, fraction) = s.split_once('.').unwrap_or((s, "0"));
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let n: i64 = whole.parse().ok()?;
+    match whole.len() {
+        9..=11 => Some(n),
+        12..=14 => Some(n.div_euclid(1000)),
+        _ => None,
     }
 }
 
-// Howard Hinnant's civil-calendar algorithms (public domain), proleptic Gregorian.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// RFC 3339 / ISO 8601 (jiff's Temporal parser): with an offset, an instant; with a zone
+/// annotation (`[Asia/Riyadh]`) and no offset, a time in that zone; with neither, a time in
+/// `zone`; a date alone, midnight UTC. Whole seconds, rounded down.
+fn iso(s: &str, zone: Option<&TimeZone>) -> Option<i64> {
+    let pieces = jiff::fmt::temporal::Pieces::parse(s).ok()?;
+    let Some(time) = pieces.time() else {
+        return Some(civil_seconds(
+            pieces.date().to_datetime(jiff::civil::Time::midnight()),
+        ));
+    };
+    let datetime = pieces.date().to_datetime(time);
+    if let Some(offset) = pieces.to_numeric_offset() {
+        return Some(civil_seconds(datetime) - i64::from(offset.seconds()));
+    }
+    let ts = match pieces.to_time_zone().ok()?.as_ref().or(zone) {
+        Some(zone) => zone.to_timestamp(datetime).ok()?,
+        None => return Some(civil_seconds(datetime)),
+    };
+    Some(ts.as_second() - i64::from(ts.subsec_nanosecond() < 0))
+}
+
+/// Seconds from 1970-01-01T00:00:00 to a civil time, rounded down: the whole range of
+/// four-digit years, where jiff's `Timestamp` stops a day short of either end.
+fn civil_seconds(datetime: jiff::civil::DateTime) -> i64 {
+    let since = datetime.duration_since(jiff::civil::DateTime::constant(1970, 1, 1, 0, 0, 0, 0));
+    since.as_secs() - i64::from(since.subsec_nanos() < 0)
 }
 
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
@@ -173,29 +156,68 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_the_three_formats() {
+    fn parses_the_formats_accepted_before() {
         assert_eq!(Timestamp::parse("1970-01-01"), Some(Timestamp(0)));
+        let utc = |s: &str| Timestamp::parse(s).map(|t| t.to_string());
+        assert_eq!(utc("2015-07-21 02:51:32").unwrap(), "2015-07-21T02:51:32Z");
         assert_eq!(
-            Timestamp::parse("2015-07-21 02:51:32").unwrap().to_string(),
+            utc("2015-07-21T04:51:32+02:00").unwrap(),
             "2015-07-21T02:51:32Z"
         );
         assert_eq!(
-            Timestamp::parse("2015-07-21T04:51:32+02:00")
-                .unwrap()
-                .to_string(),
+            utc("2015-07-21t02:51:32.125z").unwrap(),
             "2015-07-21T02:51:32Z"
         );
-        assert_eq!(
-            Timestamp::parse("2015-07-21t02:51:32.125z")
-                .unwrap()
-                .to_string(),
-            "2015-07-21T02:51:32Z"
-        );
+        assert_eq!(utc(" 2015-07-21 ").unwrap(), "2015-07-21T00:00:00Z");
         assert_eq!(
             Timestamp::parse("2025-02-12T23:30:00-01:00")
                 .unwrap()
                 .date_string(),
             "2025-02-13"
+        );
+        // Fractions before 1970 round down, as they did.
+        assert_eq!(
+            Timestamp::parse("1969-12-31T23:59:59.5Z"),
+            Some(Timestamp(-1))
+        );
+    }
+
+    #[test]
+    fn parses_rss_epochs_and_minutes() {
+        let utc = |s: &str| Timestamp::parse(s).map(|t| t.to_string());
+        assert_eq!(
+            utc("Tue, 21 Jul 2015 05:51:32 +0300").unwrap(),
+            "2015-07-21T02:51:32Z"
+        );
+        assert_eq!(
+            utc("21 Jul 2015 02:51:32 GMT").unwrap(),
+            "2015-07-21T02:51:32Z"
+        );
+        assert_eq!(utc("1437447092").unwrap(), "2015-07-21T02:51:32Z");
+        assert_eq!(utc("1437447092.75").unwrap(), "2015-07-21T02:51:32Z");
+        assert_eq!(utc("1437447092123").unwrap(), "2015-07-21T02:51:32Z");
+        assert_eq!(utc("2015-07-21T02:51").unwrap(), "2015-07-21T02:51:00Z");
+        assert_eq!(utc("2015-07-21 02:51").unwrap(), "2015-07-21T02:51:00Z");
+        assert_eq!(
+            utc("2015-07-21T04:51:32+0200").unwrap(),
+            "2015-07-21T02:51:32Z"
+        );
+    }
+
+    #[test]
+    fn naive_times_take_the_time_zone_and_dates_stay_days() {
+        let riyadh = TimeZone::get("Asia/Riyadh").unwrap();
+        let at = |s: &str| Timestamp::parse_in(s, Some(&riyadh)).map(|t| t.to_string());
+        assert_eq!(at("2015-07-21 05:51:32").unwrap(), "2015-07-21T02:51:32Z");
+        assert_eq!(at("2015-07-21T05:51").unwrap(), "2015-07-21T02:51:00Z");
+        // An offset or an epoch is an instant: the zone does not apply.
+        assert_eq!(at("2015-07-21T05:51:32Z").unwrap(), "2015-07-21T05:51:32Z");
+        assert_eq!(at("1437447092").unwrap(), "2015-07-21T02:51:32Z");
+        assert_eq!(at("2015-07-21").unwrap(), "2015-07-21T00:00:00Z");
+        // A zone written in the date wins over the option.
+        assert_eq!(
+            at("2015-07-21T05:51:32[Europe/Paris]").unwrap(),
+            "2015-07-21T03:51:32Z"
         );
     }
 
@@ -207,11 +229,13 @@ mod tests {
             "2015-13-01",
             "2015-02-29",
             "2015-07-21 25:00:00",
-            "2015-07-21 02:51",
             "21/07/2015",
-            "2015-07-21T02:51:32+0200",
             "2015-07-21T02:51:32.Z",
+            "2015-07-21T02:51:32+26:00",
             "٢٠١٥-٠٧-٢١",
+            "12345",
+            "123456789012345",
+            "yesterday",
         ] {
             assert_eq!(Timestamp::parse(bad), None, "{bad:?}");
         }
@@ -231,16 +255,21 @@ mod tests {
     }
 
     #[test]
-    fn civil_round_trip_matches_brute_force_day_counting() {
-        let mut days = 0i64;
-        for year in 1970..2040 {
-            for month in 1..=12 {
-                for day in 1..=days_in_month(year, month) {
-                    assert_eq!(days_from_civil(year, month, day), days);
-                    assert_eq!(civil_from_days(days), (year, month, day));
-                    days += 1;
-                }
-            }
+    fn civil_dates_match_jiff_day_by_day() {
+        let mut date = jiff::civil::date(1900, 1, 1);
+        for _ in 0..60_000 {
+            let day = TimeZone::UTC
+                .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+                .unwrap()
+                .as_second()
+                .div_euclid(SECONDS_PER_DAY);
+            let expected = (
+                i64::from(date.year()),
+                i64::from(date.month()),
+                i64::from(date.day()),
+            );
+            assert_eq!(civil_from_days(day), expected);
+            date = date.tomorrow().unwrap();
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use super::escape::tsv_unescape;
 use super::input::{overlong_record, record_cap, stream_failed, with_warning, Sink};
-use super::records::{build_document, decode_lossy, RawRecord};
+use super::records::{build_document, decode_lossy, join_texts, RawRecord};
 use super::{Diagnostic, DiagnosticKind, Origin, ReadOptions};
 use crate::error::{Error, Result};
 use std::io::{self, BufRead, Read};
@@ -325,13 +325,14 @@ pub(crate) fn read_delimited(
             }
             Some(text)
         };
+        let texts = columns.text.iter().map(|&c| field(Some(c))).collect();
         let raw = RawRecord {
-            id: field(columns[0]),
-            text: Some(field(columns[1]).unwrap_or_default()),
-            title: field(columns[2]),
-            date: field(columns[3]),
-            source: field(columns[4]),
-            url: field(columns[5]),
+            id: field(columns.id),
+            text: Some(join_texts(texts).unwrap_or_default()),
+            title: field(columns.title),
+            date: field(columns.date),
+            source: field(columns.source),
+            url: field(columns.url),
         };
         let parsed = build_document(raw, origin, options);
         sink.accept(with_warning(parsed, warning))?;
@@ -354,30 +355,37 @@ fn header_names(fields: &[Vec<u8>]) -> Vec<String> {
         .collect()
 }
 
-/// The columns of the id, text, title, date, source and url fields; the text is required.
-fn columns(
-    headers: &[String],
-    options: &ReadOptions,
-    file: &Arc<PathBuf>,
-) -> Result<[Option<usize>; 6]> {
+/// The columns of the fields; the text ones in the order named.
+struct Columns {
+    id: Option<usize>,
+    text: Vec<usize>,
+    title: Option<usize>,
+    date: Option<usize>,
+    source: Option<usize>,
+    url: Option<usize>,
+}
+
+/// Finds the columns; at least one text column is required.
+fn columns(headers: &[String], options: &ReadOptions, file: &Arc<PathBuf>) -> Result<Columns> {
     let column = |name: &str| headers.iter().position(|h| h == name);
     let f = &options.fields;
-    let Some(text_column) = column(&f.text) else {
+    let text: Vec<usize> = f.text.iter().filter_map(|t| column(t)).collect();
+    if text.is_empty() {
         return Err(Error::Format {
             path: file.to_path_buf(),
             message: format!(
                 "the header row has no column `{}` (columns: {}); name the text column with --text-field",
-                f.text,
+                f.text.join("`, `"),
                 headers.join(", ")
             ),
         });
-    };
-    Ok([
-        column(&f.id),
-        Some(text_column),
-        column(&f.title),
-        column(&f.date),
-        column(&f.source),
-        column(&f.url),
-    ])
+    }
+    Ok(Columns {
+        id: column(&f.id),
+        text,
+        title: column(&f.title),
+        date: column(&f.date),
+        source: column(&f.source),
+        url: column(&f.url),
+    })
 }

@@ -2,7 +2,7 @@
 
 use super::input::{overlong_record, read_file, record_cap, Sink};
 use super::records::{build_document, decode_lossy, Parsed, RawRecord};
-use super::sniff::format_from_extension;
+use super::sniff::{format_from_extension, Compression};
 use super::{Diagnostic, DiagnosticKind, InputFormat, Origin, ReadOptions};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -54,7 +54,10 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
             explicit => Some(explicit),
         };
         match format {
-            Some(InputFormat::Text) => batch.push(path),
+            // Compressed text files stream through the decoders like any other file.
+            Some(InputFormat::Text) if Compression::of(&path) == Compression::None => {
+                batch.push(path)
+            }
             Some(_) => {
                 flush(&mut batch, sink)?;
                 if let Err(e) = read_file(&path, options, sink) {
@@ -203,6 +206,8 @@ pub(crate) fn read_text_document(
     let stem = stem
         .trim_end_matches(".gz")
         .trim_end_matches(".zst")
+        .trim_end_matches(".bz2")
+        .trim_end_matches(".xz")
         .rsplit_once('.')
         .map_or(stem.as_str(), |(s, _)| s)
         .to_string();

@@ -57,6 +57,10 @@ pub struct Document {
     pub date: Option<Timestamp>,
     /// Where the document was read from.
     pub origin: Origin,
+    /// The JSON record exactly as read (all its fields, nested ones too), kept only when
+    /// [`super::ReadOptions::keep_raw`] asks, so that `dedup -o` writes it back unchanged.
+    #[serde(skip)]
+    pub raw: Option<Box<str>>,
 }
 
 impl Document {
@@ -70,6 +74,7 @@ impl Document {
             url: None,
             date: None,
             origin: Origin::file(Arc::new(PathBuf::from("<memory>"))),
+            raw: None,
         }
     }
 

@@ -34,13 +34,15 @@ pub enum InputFormat {
     Text,
 }
 
-/// Names of the fields of JSONL and CSV records.
+/// Names of the fields of JSONL and CSV records. In JSON, a name with dots is also a path
+/// into nested objects (`meta.published`, `authors.0`) when no key has the whole name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldNames {
     /// The document id (generated from the content when missing).
     pub id: String,
-    /// The article text (required).
-    pub text: String,
+    /// The article text (required): one field, or several whose values are joined, in this
+    /// order, by a blank line; a record needs at least one of them.
+    pub text: Vec<String>,
     /// The title (optional; extracted from the text when missing).
     pub title: String,
     /// The publication date (optional).
@@ -55,12 +57,22 @@ impl Default for FieldNames {
     fn default() -> Self {
         FieldNames {
             id: "id".into(),
-            text: "text".into(),
+            text: vec!["text".into()],
             title: "title".into(),
             date: "date".into(),
             source: "source".into(),
             url: "url".into(),
         }
+    }
+}
+
+impl FieldNames {
+    /// Whether some name is a path into nested objects (has a dot).
+    pub(crate) fn has_paths(&self) -> bool {
+        [&self.id, &self.title, &self.date, &self.source, &self.url]
+            .into_iter()
+            .chain(&self.text)
+            .any(|name| name.contains('.'))
     }
 }
 
@@ -77,6 +89,11 @@ pub struct ReadOptions {
     pub max_text_bytes: usize,
     /// Show progress bars.
     pub progress: bool,
+    /// Keep each JSON record's text as read in [`super::Document::raw`], to write it back
+    /// unchanged (`dedup -o`).
+    pub keep_raw: bool,
+    /// The time zone of dates written without an offset (`None`: UTC).
+    pub timezone: Option<jiff::tz::TimeZone>,
 }
 
 impl Default for ReadOptions {
@@ -87,6 +104,8 @@ impl Default for ReadOptions {
             strict: false,
             max_text_bytes: 8 << 20,
             progress: false,
+            keep_raw: false,
+            timezone: None,
         }
     }
 }
@@ -141,8 +160,12 @@ fn read_stream(
     // A failure this early still leaves what was decoded before it to read.
     let failure = fill(&mut reader, &mut head, 64 * 1024).err();
     let format = match options.format {
-        InputFormat::Auto => format_from_extension(path)
-            .unwrap_or_else(|| format_from_content(&head, &options.fields.text)),
+        InputFormat::Auto => format_from_extension(path).unwrap_or_else(|| {
+            format_from_content(
+                &head,
+                options.fields.text.first().map_or("", String::as_str),
+            )
+        }),
         explicit => explicit,
     };
     let rest: Box<dyn Read + Send> = match failure {
@@ -596,6 +619,9 @@ fn parse_json_line(bytes: &[u8], origin: Origin, offset: u64, options: &ReadOpti
         }
     };
     let mut parsed = build_document(raw, origin, options);
+    if let (Parsed::Document(doc, _), true) = (&mut parsed, options.keep_raw) {
+        doc.raw = Some(text.as_ref().into());
+    }
     if let Parsed::Skipped(d) = &mut parsed {
         // Name the fields the record has: the likely cause is a misspelt --text-field.
         if let Some(names) = field_names(&text) {

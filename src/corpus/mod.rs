@@ -24,4 +24,5 @@ pub use escape::{
     csv_cell, markdown_text, terminal_safe, tsv_escape, tsv_unescape, tsv_unescape_str,
 };
 pub use input::{read_corpus, read_from, FieldNames, InputFormat, ReadOptions};
+pub use records::lookup as field_at;
 pub use writer::{output_format, write_documents};

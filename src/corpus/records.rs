@@ -37,7 +37,7 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
             origin,
             format!(
                 "no `{}` field (choose the text field with --text-field)",
-                options.fields.text
+                options.fields.text.join("`, `")
             ),
         );
         return Parsed::Skipped(match raw.id {
@@ -93,7 +93,7 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
     }
     let date = match raw.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
-        Some(text) => match Timestamp::parse(text) {
+        Some(text) => match Timestamp::parse_in(text, options.timezone.as_ref()) {
             Some(ts) => Some(ts),
             None => {
                 warnings.push(
@@ -101,7 +101,7 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
                         DiagnosticKind::BadDate,
                         origin.clone(),
                         format!(
-                            "date {text:?} is not YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or RFC 3339; ignored"
+                            "date {text:?} is not YYYY-MM-DD, YYYY-MM-DD hh:mm[:ss], RFC 3339, RFC 2822 or epoch seconds/milliseconds; ignored"
                         ),
                     )
                     .with_id(&id),
@@ -120,6 +120,7 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
             url: clean(raw.url),
             date,
             origin,
+            raw: None,
         }),
         warnings,
     )
@@ -172,6 +173,9 @@ pub(crate) fn decode_lossy(
 
 /// Parses one JSON line into a record, picking the configured fields.
 pub(crate) fn parse_json_record(line: &str, fields: &FieldNames) -> Result<RawRecord, JsonError> {
+    if fields.has_paths() {
+        return record_from_paths(line, fields);
+    }
     let mut de = serde_json::Deserializer::from_str(line);
     let record = RecordSeed { fields }
         .deserialize(&mut de)
@@ -182,8 +186,8 @@ pub(crate) fn parse_json_record(line: &str, fields: &FieldNames) -> Result<RawRe
 
 /// The id of a record that could not be read, for the error report (slow path: parses again).
 pub(crate) fn salvage_id(line: &str, fields: &FieldNames) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(line).ok()?;
-    match value.get(&fields.id)? {
+    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).ok()?;
+    match lookup(&value, &fields.id)? {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -234,11 +238,12 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRecord, A::Error> {
         let f = self.fields;
         let mut record = RawRecord::default();
+        let mut texts: Vec<Option<String>> = vec![None; f.text.len()];
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             let slot = if key == f.id {
                 &mut record.id
-            } else if key == f.text {
-                &mut record.text
+            } else if let Some(i) = f.text.iter().position(|t| *t == key) {
+                &mut texts[i]
             } else if key == f.title {
                 &mut record.title
             } else if key == f.date {
@@ -251,19 +256,83 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
-            let value = map.next_value::<FieldValue>()?;
-            *slot = match value {
+            *slot = match map.next_value::<FieldValue>()? {
                 FieldValue::Text(s) => Some(s),
                 FieldValue::Null => None,
-                FieldValue::Other(kind) => {
-                    return Err(de::Error::custom(format_args!(
-                        "{WRONG_TYPE_MARK}field `{key}` is {kind}, expected a string"
-                    )))
-                }
+                FieldValue::Other(kind) => return Err(de::Error::custom(wrong_type(&key, kind))),
             };
         }
+        record.text = join_texts(texts);
         Ok(record)
     }
+}
+
+fn wrong_type(field: &str, kind: &str) -> String {
+    format!("{WRONG_TYPE_MARK}field `{field}` is {kind}, expected a string")
+}
+
+/// The text fields present, in the order named, joined by a blank line (a paragraph break,
+/// so that each stays its own lines); empty ones are left out unless all are empty. `None`
+/// when none is present.
+pub(crate) fn join_texts(texts: Vec<Option<String>>) -> Option<String> {
+    let present: Vec<String> = texts.into_iter().flatten().collect();
+    if present.len() <= 1 || present.iter().all(String::is_empty) {
+        return present.into_iter().next();
+    }
+    Some(
+        present
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    )
+}
+
+/// A record whose fields are named by paths (`meta.published`): the whole object is parsed,
+/// then each field looked up (slower than [`RecordSeed`], so only used for paths).
+fn record_from_paths(line: &str, f: &FieldNames) -> Result<RawRecord, JsonError> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(line).map_err(|e| JsonError::Broken(e.to_string()))?;
+    let get = |path: &str| match lookup(&object, path).map(FieldValue::of) {
+        None | Some(FieldValue::Null) => Ok(None),
+        Some(FieldValue::Text(s)) => Ok(Some(s)),
+        Some(FieldValue::Other(kind)) => {
+            let message = wrong_type(path, kind);
+            Err(JsonError::WrongType(
+                message[WRONG_TYPE_MARK.len()..].to_string(),
+            ))
+        }
+    };
+    let texts = f.text.iter().map(|t| get(t)).collect::<Result<_, _>>()?;
+    Ok(RawRecord {
+        id: get(&f.id)?,
+        text: join_texts(texts),
+        title: get(&f.title)?,
+        date: get(&f.date)?,
+        source: get(&f.source)?,
+        url: get(&f.url)?,
+    })
+}
+
+/// The value at `path` in a JSON object: the key `path` itself if there is one, else the
+/// dot-separated keys (or array indices) in turn, `meta.published` or `authors.0.name`.
+pub fn lookup<'v>(
+    object: &'v serde_json::Map<String, serde_json::Value>,
+    path: &str,
+) -> Option<&'v serde_json::Value> {
+    if let Some(v) = object.get(path) {
+        return Some(v);
+    }
+    let mut parts = path.split('.');
+    let mut value = object.get(parts.next()?)?;
+    for part in parts {
+        value = match value {
+            serde_json::Value::Object(map) => map.get(part)?,
+            serde_json::Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(value)
 }
 
 /// A field value: strings are kept, numbers and booleans become their JSON text (ids and
@@ -272,6 +341,26 @@ enum FieldValue {
     Text(String),
     Null,
     Other(&'static str),
+}
+
+impl FieldValue {
+    /// The same reading of an already parsed value (numbers written as [`RecordSeed`] does).
+    fn of(value: &serde_json::Value) -> FieldValue {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => FieldValue::Text(s.clone()),
+            Value::Null => FieldValue::Null,
+            Value::Bool(b) => FieldValue::Text(b.to_string()),
+            Value::Number(n) => FieldValue::Text(match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => u.to_string(),
+                (_, Some(i), _) => i.to_string(),
+                (_, _, Some(f)) => f.to_string(),
+                _ => n.to_string(),
+            }),
+            Value::Array(_) => FieldValue::Other("an array"),
+            Value::Object(_) => FieldValue::Other("an object"),
+        }
+    }
 }
 
 impl<'de> de::Deserialize<'de> for FieldValue {
@@ -344,7 +433,7 @@ mod tests {
     fn picks_configured_fields_and_converts_numbers() {
         let fields = FieldNames {
             id: "key".into(),
-            text: "body".into(),
+            text: vec!["body".into()],
             ..FieldNames::default()
         };
         let r = parse_json_record(
@@ -355,6 +444,41 @@ mod tests {
         assert_eq!(r.id.as_deref(), Some("42"));
         assert_eq!(r.text.as_deref(), Some("نص\nالخبر"));
         assert_eq!(r.title, None);
+    }
+
+    #[test]
+    fn paths_reach_into_objects_and_arrays_and_a_whole_key_wins() {
+        let fields = FieldNames {
+            id: "doc.id".into(),
+            text: vec!["parts.0".into(), "missing".into(), "parts.1".into()],
+            source: "authors.1.name".into(),
+            date: "meta.date".into(),
+            ..FieldNames::default()
+        };
+        let line = r#"{"doc": {"id": 7}, "parts": ["lead", "body"], "meta.date": "flat",
+            "meta": {"date": "nested"}, "authors": [{"name": "a"}, {"name": "b"}]}"#;
+        let r = parse_json_record(line, &fields).unwrap();
+        assert_eq!(r.id.as_deref(), Some("7"));
+        assert_eq!(r.text.as_deref(), Some("lead\n\nbody"));
+        assert_eq!(r.source.as_deref(), Some("b"));
+        assert_eq!(r.date.as_deref(), Some("flat"));
+        let fields = FieldNames {
+            text: vec!["meta".into()],
+            ..FieldNames::default()
+        };
+        match parse_json_record(r#"{"meta": {"a": 1}, "x.y": 1}"#, &fields) {
+            Err(JsonError::WrongType(m)) => assert!(m.contains("`meta` is an object"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            join_texts(vec![Some(String::new()), Some("b".into())]).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            join_texts(vec![None, Some(String::new())]).as_deref(),
+            Some("")
+        );
+        assert_eq!(join_texts(vec![None, None]), None);
     }
 
     #[test]

@@ -1,26 +1,51 @@
-//! Opening inputs: decompression by extension, and the record format by extension or content.
+//! Opening inputs: decompression by magic bytes (else extension), and the record format by
+//! extension or content.
 
 use super::compressed::{GzipMembers, ZstdFrames};
 use super::InputFormat;
 use crate::error::{Error, Result};
+use bzip2::read::MultiBzDecoder;
+use liblzma::read::XzDecoder;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 
-/// Compression of an input, from its last extension.
+/// Compression of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Compression {
     None,
     Gzip,
     Zstd,
+    Bzip2,
+    Xz,
 }
 
+/// The longest magic number looked for (xz's).
+const MAGIC_BYTES: usize = 6;
+
 impl Compression {
+    /// From the last extension of a path.
     pub(crate) fn of(path: &Path) -> Compression {
         match extension(path).as_deref() {
             Some("gz") => Compression::Gzip,
             Some("zst") | Some("zstd") => Compression::Zstd,
+            Some("bz2") => Compression::Bzip2,
+            Some("xz") => Compression::Xz,
             _ => Compression::None,
+        }
+    }
+
+    /// From the first bytes of a stream; `None` when they start no compressed format.
+    pub(crate) fn from_magic(head: &[u8]) -> Option<Compression> {
+        let zstd_skippable =
+            head.len() >= 4 && head[0] & 0xF0 == 0x50 && head[1..4] == [0x2A, 0x4D, 0x18];
+        match head {
+            [0x1F, 0x8B, ..] => Some(Compression::Gzip),
+            [0x28, 0xB5, 0x2F, 0xFD, ..] => Some(Compression::Zstd),
+            _ if zstd_skippable => Some(Compression::Zstd),
+            [b'B', b'Z', b'h', b'1'..=b'9', ..] => Some(Compression::Bzip2),
+            [0xFD, b'7', b'z', b'X', b'Z', 0x00, ..] => Some(Compression::Xz),
+            _ => None,
         }
     }
 }
@@ -31,7 +56,7 @@ fn extension(path: &Path) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
-/// The record format named by a path's extension, looking through `.gz`/`.zst`.
+/// The record format named by a path's extension, looking through `.gz`/`.zst`/`.bz2`/`.xz`.
 pub(crate) fn format_from_extension(path: &Path) -> Option<InputFormat> {
     let inner = match Compression::of(path) {
         Compression::None => path.to_path_buf(),
@@ -75,9 +100,10 @@ pub(crate) fn format_from_content(head: &[u8], text_field: &str) -> InputFormat 
     }
 }
 
-/// Opens a file (or standard input for `-`) and undoes its compression.
+/// Opens a file (or standard input for `-`) and undoes its compression, told by its magic
+/// bytes (so standard input and misnamed files are decompressed too), else by its extension.
 pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
-    let raw: Box<dyn Read + Send> = if path == Path::new("-") {
+    let mut raw: Box<dyn Read + Send> = if path == Path::new("-") {
         Box::new(io::stdin())
     } else {
         let file = File::open(path).map_err(|source| Error::Read {
@@ -86,10 +112,19 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
         })?;
         Box::new(file)
     };
-    Ok(match Compression::of(path) {
+    let mut head = Vec::with_capacity(MAGIC_BYTES);
+    fill(&mut raw, &mut head, MAGIC_BYTES).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let compression = Compression::from_magic(&head).unwrap_or_else(|| Compression::of(path));
+    let raw: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(raw));
+    Ok(match compression {
         Compression::None => Box::new(BufReader::with_capacity(1 << 20, raw)),
         Compression::Gzip => Box::new(GzipMembers::new(raw)),
         Compression::Zstd => Box::new(ZstdFrames::new(raw)),
+        Compression::Bzip2 => Box::new(MultiBzDecoder::new(raw)),
+        Compression::Xz => Box::new(XzDecoder::new_multi_decoder(raw)),
     })
 }
 
@@ -111,8 +146,23 @@ mod tests {
         assert_eq!(f("b.CSV.zst"), Some(InputFormat::Csv));
         assert_eq!(f("b.tsv"), Some(InputFormat::Tsv));
         assert_eq!(f("b.md"), Some(InputFormat::Text));
+        assert_eq!(f("b.jsonl.bz2"), Some(InputFormat::Jsonl));
+        assert_eq!(f("b.tsv.xz"), Some(InputFormat::Tsv));
         assert_eq!(f("b.bin"), None);
         assert_eq!(f("-"), None);
+    }
+
+    #[test]
+    fn magic_bytes() {
+        let m = Compression::from_magic;
+        assert_eq!(m(b"\x1f\x8b\x08\0"), Some(Compression::Gzip));
+        assert_eq!(m(b"\x28\xb5\x2f\xfd\0"), Some(Compression::Zstd));
+        assert_eq!(m(b"\x52\x2a\x4d\x18"), Some(Compression::Zstd));
+        assert_eq!(m(b"BZh91AY"), Some(Compression::Bzip2));
+        assert_eq!(m(b"\xfd7zXZ\0"), Some(Compression::Xz));
+        for plain in [&b"{\"id\":1}"[..], b"BZh", b"BZhx", b"", b"\x1f"] {
+            assert_eq!(m(plain), None, "{plain:?}");
+        }
     }
 
     #[test]

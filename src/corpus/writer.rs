@@ -21,22 +21,25 @@ pub fn output_format(path: &Path, fallback: InputFormat) -> InputFormat {
 /// Writes documents atomically with the given field names: JSON Lines for `Jsonl` (and
 /// `Text`/`Auto`), a header row and one row per document for CSV (RFC 4180 quoting) and TSV
 /// (backslash escapes). Dates are written
-/// in RFC 3339 (UTC); absent fields are written empty.
+/// in RFC 3339 (UTC); absent fields are written empty. In JSON Lines, a document read with its
+/// record kept ([`Document::raw`]) is written as that record, unchanged: every field, nested
+/// ones too, and dates as they were. Several text fields are written as one, under the first
+/// name.
 pub fn write_documents(
     path: &Path,
     documents: &[&Document],
     fields: &FieldNames,
     format: InputFormat,
 ) -> Result<()> {
+    let text_name = fields.text.first().map_or("text", String::as_str);
     let names = [
-        &fields.id,
+        fields.id.as_str(),
         &fields.title,
-        &fields.text,
+        text_name,
         &fields.source,
         &fields.date,
         &fields.url,
-    ]
-    .map(String::as_str);
+    ];
     write_atomic(path, |out| match format {
         InputFormat::Tsv => {
             write_tsv_row(out, names)?;
@@ -57,6 +60,11 @@ pub fn write_documents(
         }
         _ => {
             for d in documents {
+                if let Some(raw) = &d.raw {
+                    out.write_all(raw.as_bytes())?;
+                    out.write_all(b"\n")?;
+                    continue;
+                }
                 let mut record = serde_json::Map::new();
                 let mut put = |k: &str, v: Option<String>| {
                     if let Some(v) = v {
@@ -65,7 +73,7 @@ pub fn write_documents(
                 };
                 put(&fields.id, Some(d.id.clone()));
                 put(&fields.title, d.title.clone());
-                put(&fields.text, Some(d.body.clone()));
+                put(text_name, Some(d.body.clone()));
                 put(&fields.source, d.source.clone());
                 put(&fields.date, d.date.map(|t| t.to_string()));
                 put(&fields.url, d.url.clone());

@@ -259,7 +259,10 @@ pub fn summarize(
         options.label_terms,
     );
     let normalizer = Normalizer::new(analysis.normalize);
-    let analyzers: Vec<(Lang, Analyzer)> = [Lang::Arabic, Lang::English, Lang::Undetermined]
+    // The languages of the corpus, each with its analyzer and stop words.
+    let langs: std::collections::BTreeSet<Lang> =
+        analyzed.documents.iter().map(|a| a.lang).collect();
+    let analyzers: Vec<(Lang, Analyzer)> = langs
         .into_iter()
         .map(|l| (l, Analyzer::terms(normalizer, l, analysis.arabic_stemmer)))
         .collect();

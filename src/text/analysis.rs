@@ -9,7 +9,10 @@ use super::boilerplate::{mark_page_boilerplate, BoilerplateOptions, BoilerplateR
 use super::headline::{find_title_line, first_sentence, shorten, HeadlineOptions, HeadlineSource};
 use super::normalize::Span;
 use super::shingle::{sequence_hash, token_hash};
-use super::{Analyzer, ArabicStemmer, Lang, Line, LineKind, NormalizeOptions, Normalizer};
+use super::{
+    latin_majority, Analyzer, ArabicStemmer, Detection, Lang, Line, LineKind, NormalizeOptions,
+    Normalizer,
+};
 use crate::corpus::Document;
 use crate::progress::Progress;
 use ahash::{AHashMap, AHashSet};
@@ -21,7 +24,7 @@ use serde::Serialize;
 pub struct AnalysisOptions {
     /// Normalisation rules.
     pub normalize: NormalizeOptions,
-    /// Force one language for every document instead of detecting it.
+    /// Force one language for every document instead of identifying it.
     pub lang: Option<Lang>,
     /// Stemmer for Arabic terms.
     pub arabic_stemmer: ArabicStemmer,
@@ -143,7 +146,7 @@ pub struct AnalyzedCorpus {
 
 /// What pass 1 keeps of a document.
 struct Scanned {
-    lang: Lang,
+    detection: Detection,
     lines: Vec<Line>,
     /// Token hashes of all body lines.
     tokens: Vec<u64>,
@@ -154,7 +157,7 @@ struct Scanned {
 pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCorpus {
     let normalizer = Normalizer::new(options.normalize);
     let progress = Progress::items(options.progress, documents.len() as u64 * 2, "analysing");
-    let scanned: Vec<Scanned> = documents
+    let mut scanned: Vec<Scanned> = documents
         .par_iter()
         .map(|doc| {
             let s = scan(doc, &normalizer, options);
@@ -162,6 +165,11 @@ pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCor
             s
         })
         .collect();
+    // Latin-script texts too short to tell take the corpus's language.
+    let majority = latin_majority(scanned.iter().map(|s| &s.detection));
+    for s in scanned.iter_mut().filter(|s| s.detection.uncertain) {
+        s.detection.lang = majority;
+    }
     let recurring = recurring_lines(documents, &scanned, &options.boilerplate);
     let term_analyzers = options
         .terms
@@ -182,12 +190,17 @@ pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCor
 }
 
 fn scan(doc: &Document, normalizer: &Normalizer, options: &AnalysisOptions) -> Scanned {
-    let lang = options.lang.unwrap_or_else(|| {
-        Lang::detect(match &doc.title {
+    let detection = match options.lang {
+        Some(lang) => Detection {
+            lang,
+            latin: false,
+            uncertain: false,
+        },
+        None => Lang::identify(match &doc.title {
             Some(t) if doc.body.len() < 200 => t,
             _ => &doc.body,
-        })
-    });
+        }),
+    };
     let mut buf = String::new();
     let mut title_tokens = Vec::new();
     if let Some(title) = &doc.title {
@@ -227,7 +240,7 @@ fn scan(doc: &Document, normalizer: &Normalizer, options: &AnalysisOptions) -> S
         });
     }
     Scanned {
-        lang,
+        detection,
         lines,
         tokens,
         title_tokens,
@@ -324,29 +337,28 @@ fn recurring_lines(
     recurring
 }
 
-/// One term analyzer per language.
+/// One term analyzer per language, each built the first time a document needs it.
 struct TermAnalyzers {
-    arabic: Analyzer,
-    english: Analyzer,
-    other: Analyzer,
+    normalizer: Normalizer,
+    arabic_stemmer: ArabicStemmer,
+    by_lang: Vec<std::sync::OnceLock<Analyzer>>,
 }
 
 impl TermAnalyzers {
     fn new(normalizer: Normalizer, options: &AnalysisOptions) -> Self {
-        let make = |lang| Analyzer::terms(normalizer, lang, options.arabic_stemmer);
         TermAnalyzers {
-            arabic: make(Lang::Arabic),
-            english: make(Lang::English),
-            other: make(Lang::Undetermined),
+            normalizer,
+            arabic_stemmer: options.arabic_stemmer,
+            by_lang: Lang::ALL
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
     }
 
     fn get(&self, lang: Lang) -> &Analyzer {
-        match lang {
-            Lang::Arabic => &self.arabic,
-            Lang::English => &self.english,
-            Lang::Undetermined => &self.other,
-        }
+        self.by_lang[lang as usize]
+            .get_or_init(|| Analyzer::terms(self.normalizer, lang, self.arabic_stemmer))
     }
 }
 
@@ -358,7 +370,7 @@ fn finish(
     options: &AnalysisOptions,
 ) -> AnalyzedDocument {
     let Scanned {
-        lang,
+        detection: Detection { lang, .. },
         mut lines,
         tokens: all_tokens,
         title_tokens,

@@ -26,7 +26,7 @@ pub use analyzer::{
 };
 pub use boilerplate::{BoilerplateOptions, BoilerplateReason, Line, LineKind};
 pub use headline::{find_title_line, first_sentence, shorten, HeadlineOptions, HeadlineSource};
-pub use lang::Lang;
+pub use lang::{latin_majority, Detection, Lang};
 pub use normalize::{NormalizeOptions, Normalizer, Span};
 pub use sentence::{sentences, Sentences};
 pub use shingle::{sequence_hash, shingle_set, shingles_into, token_hash};

@@ -1,10 +1,10 @@
-//! Stemmers: Larkey's light10 for Arabic, Snowball (Porter2) for English and as an Arabic
-//! alternative.
+//! Stemmers: Larkey's light10 for Arabic, Snowball (from `rust-stemmers`) for English, the
+//! other languages it covers, and as an Arabic alternative.
 
 use super::Lang;
 use rust_stemmers::{Algorithm, Stemmer as Snowball};
 
-/// Which stemmer to use for Arabic. English always uses Snowball.
+/// Which stemmer to use for Arabic. Other languages use Snowball where it has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum ArabicStemmer {
@@ -39,12 +39,14 @@ impl Stemmer {
     /// The stemmer for `lang`, or `None` where there is none.
     pub fn for_lang(lang: Lang, arabic: ArabicStemmer) -> Option<Stemmer> {
         match (lang, arabic) {
-            (Lang::English, _) => Some(Stemmer::Snowball(Snowball::create(Algorithm::English))),
             (Lang::Arabic, ArabicStemmer::Light10) => Some(Stemmer::Light10),
             (Lang::Arabic, ArabicStemmer::Snowball) => {
                 Some(Stemmer::Snowball(Snowball::create(Algorithm::Arabic)))
             }
-            _ => None,
+            (Lang::Arabic, ArabicStemmer::None) => None,
+            (lang, _) => lang
+                .snowball()
+                .map(|a| Stemmer::Snowball(Snowball::create(a))),
         }
     }
 
@@ -135,5 +137,15 @@ mod tests {
         assert_eq!(w, "negoti");
         assert!(Stemmer::for_lang(Lang::Undetermined, ArabicStemmer::Light10).is_none());
         assert!(Stemmer::for_lang(Lang::Arabic, ArabicStemmer::None).is_none());
+        let stem = |lang, w: &str| {
+            let mut w = w.to_string();
+            Stemmer::for_lang(lang, ArabicStemmer::Light10)
+                .unwrap()
+                .stem(&mut w);
+            w
+        };
+        assert_eq!(stem(Lang::French, "gouvernements"), "gouvern");
+        assert_eq!(stem(Lang::Turkish, "bakanlığı"), "bakanlık");
+        assert!(Stemmer::for_lang(Lang::Persian, ArabicStemmer::Light10).is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! Stop words from maintained lists (the `stop-words` crate), normalised like the text.
 
+use super::lang::StopList;
 use super::{Lang, Normalizer};
 use ahash::AHashSet;
 
@@ -13,13 +14,15 @@ impl StopWords {
     /// The maintained lists for `lang`: for Arabic the union of NLTK's and stopwords-iso's
     /// (each misses common news function words the other has, such as تم, بشكل, خلال in
     /// NLTK's); for English NLTK's alone (the stopwords-iso English list also holds content
-    /// words such as "world"). Every word goes through `normalizer` so that it matches
-    /// normalised tokens.
+    /// words such as "world"); for other languages NLTK's list where it has one, else
+    /// stopwords-iso's; none for `und`. Every word goes through `normalizer` so that it
+    /// matches normalised tokens.
     pub fn for_lang(lang: Lang, normalizer: &Normalizer) -> StopWords {
-        let lists: &[&[&str]] = match lang {
-            Lang::Arabic => &[stop_words::get("ar"), stop_words_iso::get("ar")],
-            Lang::English => &[stop_words::get("en")],
-            Lang::Undetermined => &[],
+        let lists: Vec<&[&str]> = match (lang, lang.stop_list()) {
+            (Lang::Arabic, _) => vec![stop_words::get("ar"), stop_words_iso::get("ar")],
+            (_, Some(StopList::Nltk)) => vec![stop_words::get(lang.code())],
+            (_, Some(StopList::Iso)) => vec![stop_words_iso::get(lang.code())],
+            (_, None) => vec![],
         };
         let mut words = AHashSet::new();
         let mut buf = String::new();
@@ -67,5 +70,19 @@ mod tests {
         let en = StopWords::for_lang(Lang::English, &n);
         assert!(en.contains("the") && en.contains("dont") && !en.contains("world"));
         assert!(StopWords::for_lang(Lang::Undetermined, &n).is_empty());
+    }
+
+    #[test]
+    fn every_language_but_und_has_a_list() {
+        let n = Normalizer::default();
+        for &lang in Lang::ALL {
+            let words = StopWords::for_lang(lang, &n);
+            assert_eq!(words.is_empty(), lang == Lang::Undetermined, "{lang}");
+        }
+        let fr = StopWords::for_lang(Lang::French, &n);
+        assert!(fr.contains("les") && fr.contains("dans") && !fr.contains("gouvernement"));
+        let tr = StopWords::for_lang(Lang::Turkish, &n);
+        assert!(tr.contains("ama") && tr.contains("gibi"));
+        assert!(StopWords::for_lang(Lang::Persian, &n).len() > 100);
     }
 }
