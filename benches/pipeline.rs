@@ -10,6 +10,7 @@ use storyclust::corpus::{
 };
 use storyclust::minhash::{
     candidates, exact_join, id_order, LshParams, MinHashParams, Scheme, ShingleSets, Signatures,
+    Signer, EMPTY,
 };
 use storyclust::text::{analyze, AnalysisOptions};
 use storyclust::tfidf::{neighbour_graph, TfIdf, TfIdfOptions};
@@ -63,6 +64,21 @@ fn bench_near_duplicates(c: &mut Criterion) {
             b.iter(|| Signatures::compute(black_box(&sets), params).len())
         });
     }
+    // The signing kernel alone: no thread pool, one set after another.
+    let signer = Signer::new(MinHashParams {
+        scheme: Scheme::Classic,
+        ..MinHashParams::default()
+    });
+    group.bench_function("minhash Classic, one thread (shingles/s)", |b| {
+        let mut row = vec![EMPTY; 128];
+        b.iter(|| {
+            for set in black_box(&sets) {
+                row.fill(EMPTY);
+                signer.sign_into(set, &mut row);
+            }
+            row[0]
+        })
+    });
     let signatures = Signatures::compute(&sets, MinHashParams::default());
     let include = vec![true; sets.len()];
     let order = id_order(&docs);

@@ -75,19 +75,20 @@ impl<'a> Varlen<'a> {
             .ok_or_else(|| PyValueError::new_err("data buffer too short"))
     }
 
-    fn strings(&self) -> PyResult<Vec<&'a str>> {
-        (0..self.len)
-            .map(|i| {
-                std::str::from_utf8(self.bytes(i, 1)?)
-                    .map_err(|_| PyValueError::new_err(format!("row {i} is not UTF-8")))
-            })
-            .collect()
+    fn string(&self, i: usize) -> PyResult<&'a str> {
+        std::str::from_utf8(self.bytes(i, 1)?)
+            .map_err(|_| PyValueError::new_err(format!("row {i} is not UTF-8")))
     }
 
-    /// Each row's u64 list as a sorted set (sorted and deduplicated only when it is not).
-    fn sets(&self) -> PyResult<Vec<Vec<u64>>> {
-        let rows: Vec<&[u8]> = (0..self.len)
-            .map(|i| self.bytes(i, 8))
+    fn strings(&self) -> PyResult<Vec<&'a str>> {
+        (0..self.len).map(|i| self.string(i)).collect()
+    }
+
+    /// The given rows' u64 lists as sorted sets (sorted and deduplicated only when not).
+    fn sets(&self, rows: &[usize]) -> PyResult<Vec<Vec<u64>>> {
+        let rows: Vec<&[u8]> = rows
+            .iter()
+            .map(|&i| self.bytes(i, 8))
             .collect::<PyResult<_>>()?;
         Ok(rows
             .par_iter()
@@ -113,16 +114,31 @@ fn text_documents(texts: &[&str]) -> Vec<Document> {
         .collect()
 }
 
-/// Shingle sets of a text column, or the sets of a `list<uint64>` column as given.
-fn sets_of(parts: &Parts, is_text: bool, ngram: usize) -> PyResult<Vec<Vec<u64>>> {
+/// Shingle sets of the given rows (all when `None`) of a text column, or the sets of a
+/// `list<uint64>` column as given.
+fn sets_of(
+    parts: &Parts,
+    is_text: bool,
+    ngram: usize,
+    rows: Option<&[usize]>,
+) -> PyResult<Vec<Vec<u64>>> {
     let column = Varlen::new(parts)?;
+    let all: Vec<usize>;
+    let rows = match rows {
+        Some(rows) => rows,
+        None => {
+            all = (0..column.len).collect();
+            &all
+        }
+    };
     if is_text {
-        Ok(per_text_shingles(
-            &text_documents(&column.strings()?),
-            ngram,
-        ))
+        let texts: Vec<&str> = rows
+            .iter()
+            .map(|&i| column.string(i))
+            .collect::<PyResult<_>>()?;
+        Ok(per_text_shingles(&text_documents(&texts), ngram))
     } else {
-        column.sets()
+        column.sets(rows)
     }
 }
 
@@ -139,7 +155,7 @@ pub(crate) fn arrow_shingles<'py>(
     ngram: usize,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
     let (offsets, values) = py.allow_threads(|| -> PyResult<_> {
-        let sets = sets_of(&texts, true, ngram.max(1))?;
+        let sets = sets_of(&texts, true, ngram.max(1), None)?;
         let mut offsets = Vec::with_capacity(sets.len() + 1);
         offsets.push(0i64);
         for s in &sets {
@@ -171,7 +187,7 @@ pub(crate) fn arrow_signatures<'py>(
     params.num_perm = num_perm.max(1);
     params.seed = seed;
     let out = py.allow_threads(|| -> PyResult<Vec<u8>> {
-        let sets = sets_of(&column, is_text, ngram.max(1))?;
+        let sets = sets_of(&column, is_text, ngram.max(1), None)?;
         let signatures = Signatures::compute(&sets, params);
         Ok(le_bytes(
             signatures.matrix.as_slice().expect("standard layout"),
@@ -251,11 +267,16 @@ pub(crate) fn arrow_verify<'py>(
         return Err(PyValueError::new_err("left and right differ in length"));
     }
     let out = py.allow_threads(|| -> PyResult<Vec<u8>> {
-        let sets = sets_of(&column, is_text, ngram.max(1))?;
+        // Only the rows some pair names are read and analysed.
+        let mut needed: Vec<usize> = left.iter().chain(&right).copied().collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let sets = sets_of(&column, is_text, ngram.max(1), Some(&needed))?;
+        let set = |row: usize| &sets[needed.binary_search(&row).expect("a needed row")];
         let scores: Vec<f64> = left
             .par_iter()
             .zip(&right)
-            .map(|(&a, &b)| jaccard(&sets[a], &sets[b]))
+            .map(|(&a, &b)| jaccard(set(a), set(b)))
             .collect();
         Ok(le_bytes(&scores, f64::to_le_bytes))
     })?;

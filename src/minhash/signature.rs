@@ -401,7 +401,7 @@ mod tests {
                 state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
                 let b = splitmix64(state);
                 set.iter()
-                    .map(|&x| ((a as u128 * x as u128 + b as u128) % (1u128 << 64) >> 32) as u32)
+                    .map(|&x| (((a as u128 * x as u128 + b as u128) % (1u128 << 64)) >> 32) as u32)
                     .min()
                     .unwrap_or(EMPTY)
             })
