@@ -90,8 +90,9 @@ impl<'a> Varlen<'a> {
             .iter()
             .map(|&i| self.bytes(i, 8))
             .collect::<PyResult<_>>()?;
+        // A copy and an order check per row: quicker in one thread than waking the pool.
         Ok(rows
-            .par_iter()
+            .iter()
             .map(|raw| {
                 let mut set: Vec<u64> = raw
                     .chunks_exact(8)
@@ -273,11 +274,13 @@ pub(crate) fn arrow_verify<'py>(
         needed.dedup();
         let sets = sets_of(&column, is_text, ngram.max(1), Some(&needed))?;
         let set = |row: usize| &sets[needed.binary_search(&row).expect("a needed row")];
-        let scores: Vec<f64> = left
-            .par_iter()
-            .zip(&right)
-            .map(|(&a, &b)| jaccard(set(a), set(b)))
-            .collect();
+        let score = |(&a, &b): (&usize, &usize)| jaccard(set(a), set(b));
+        // Waking the thread pool costs more than a few thousand merges of sorted sets.
+        let scores: Vec<f64> = if left.len() < 4096 {
+            left.iter().zip(&right).map(score).collect()
+        } else {
+            left.par_iter().zip(&right).map(score).collect()
+        };
         Ok(le_bytes(&scores, f64::to_le_bytes))
     })?;
     Ok(PyBytes::new(py, &out))
