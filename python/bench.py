@@ -144,6 +144,7 @@ def main() -> int:
         "signatures, per-record loop: datasketch": datasketch_sigs,
         "signatures, per-record loop: rensa": rensa_sigs,
         "signatures, per-record loop: storyclust": ours_sigs,
+        "signatures, per-record loop: storyclust, str tokens as rensa's": lambda: per_record(lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED), as_str, storyclust.MinHash.update),
         "signatures, batch: rensa digest_matrix_from_token_hash_sets": lambda: rensa.RMinHash.digest_matrix_from_token_hash_sets(sets, NUM_PERM, SEED),
         "signatures, batch: storyclust MinHash.bulk": lambda: storyclust.MinHash.bulk(sets, NUM_PERM, SEED),
         "signatures, batch: storyclust.signatures (classic, lists)": lambda: storyclust.signatures(sets, NUM_PERM, SEED, "classic"),

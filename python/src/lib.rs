@@ -486,7 +486,45 @@ fn token_hashes(tokens: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
     {
         return Ok(vec![one(tokens)?]);
     }
+    if let Ok(list) = tokens.downcast::<PyList>() {
+        let mut out = Vec::with_capacity(list.len());
+        // As in `list_hashes_into`: by index, the length read again each turn.
+        let mut i = 0;
+        while i < list.len() {
+            // SAFETY: `i` is below the length and the GIL is held; the borrowed item is
+            // read before any Python code can run.
+            let item = unsafe { ffi::PyList_GET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t) };
+            match exact_str_hash(item) {
+                Some(h) => out.push(h),
+                None => out.push(one(&list.get_item(i)?)?),
+            }
+            i += 1;
+        }
+        return Ok(out);
+    }
     tokens.try_iter()?.map(|t| one(&t?)).collect()
+}
+
+/// `token_hash` of an exact str, read through its cached UTF-8 form; `None` for anything
+/// else (the checked path handles bytes and reports errors).
+fn exact_str_hash(item: *mut ffi::PyObject) -> Option<u64> {
+    // SAFETY: `item` is a live object and the GIL is held; for an exact str these calls run
+    // no Python code, and the UTF-8 buffer lives as long as the string.
+    unsafe {
+        if ffi::PyUnicode_CheckExact(item) == 0 {
+            return None;
+        }
+        let mut len: ffi::Py_ssize_t = 0;
+        let data = ffi::PyUnicode_AsUTF8AndSize(item, &mut len);
+        if data.is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        Some(xxhash_rust::xxh3::xxh3_64(std::slice::from_raw_parts(
+            data as *const u8,
+            len as usize,
+        )))
+    }
 }
 
 #[pymethods]
