@@ -8,6 +8,7 @@ use std::hint::black_box;
 use storyclust::corpus::{read_corpus, Document, Origin, ReadOptions, Timestamp};
 use storyclust::minhash::{
     candidates, exact_join, id_order, LshParams, MinHashParams, Scheme, ShingleSets, Signatures,
+    Signer, EMPTY,
 };
 use storyclust::synth::{synthesize, SynthOptions};
 use storyclust::text::{analyze, AnalysisOptions};
@@ -63,6 +64,21 @@ fn bench_near_duplicates(c: &mut Criterion) {
             b.iter(|| Signatures::compute(black_box(&sets), params).len())
         });
     }
+    // The signing kernel alone: no thread pool, one set after another.
+    let signer = Signer::new(MinHashParams {
+        scheme: Scheme::Classic,
+        ..MinHashParams::default()
+    });
+    group.bench_function("minhash Classic, one thread (shingles/s)", |b| {
+        let mut row = vec![EMPTY; 128];
+        b.iter(|| {
+            for set in black_box(&sets) {
+                row.fill(EMPTY);
+                signer.sign_into(set, &mut row);
+            }
+            row[0]
+        })
+    });
     let signatures = Signatures::compute(&sets, MinHashParams::default());
     let include = vec![true; sets.len()];
     let order = id_order(&docs);

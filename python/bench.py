@@ -49,6 +49,7 @@ def main() -> int:
     ap.add_argument("--data", default="/work/shared/data/saudinewsnet.jsonl.gz")
     ap.add_argument("--limit", type=int, default=10000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--partition", type=int, default=1000, help="records in the clustered partition")
     ap.add_argument("--cli", help="storyclust binary: compare dedup pairs with the CLI")
     args = ap.parse_args()
 
@@ -102,19 +103,64 @@ def main() -> int:
         make = lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED)
         return per_record(make, texts, lambda m, t: m.update_hashes(storyclust.shingles(t)))
 
+    # Candidate pairs for the verification kernels: rows sharing a band key (prepared
+    # untimed, empty texts left out), as a driver would get them from arrow_band_keys.
+    set_column = storyclust.arrow_shingles(column)
+    buckets = {}
+    keys = storyclust.arrow_band_keys(storyclust.arrow_signatures(set_column, scheme="classic"), bands=BANDS, rows=ROWS)
+    for row, ks in enumerate(keys.to_pylist()):
+        if sets[row]:
+            for band, k in enumerate(ks):
+                buckets.setdefault((band, k), []).append(row)
+    pairs = sorted({(a, b) for rows in buckets.values() for i, a in enumerate(rows) for b in rows[i + 1 :]})
+    left, right = [a for a, _ in pairs], [b for _, b in pairs]
+    left_arrow, right_arrow = pa.array(left, type=pa.uint32()), pa.array(right, type=pa.uint32())
+
+    def jaccard(x, y):
+        return len(x & y) / len(x | y) if x or y else 0.0
+
+    def verify_text_loop():
+        # The per-record API: each text's shingles once, then a set Jaccard per pair.
+        shingled = {}
+        def of(i):
+            if i not in shingled:
+                shingled[i] = set(storyclust.shingles(texts[i]))
+            return shingled[i]
+        return [jaccard(of(a), of(b)) for a, b in pairs]
+
+    def verify_sets_loop():
+        # The same loop from the prepared shingle sets: each row's set built once.
+        as_set = {}
+        def of(i):
+            if i not in as_set:
+                as_set[i] = set(sets[i])
+            return as_set[i]
+        return [jaccard(of(a), of(b)) for a, b in pairs]
+
+    part = pa.Table.from_pylist(records[: args.partition])
+
     mh = {"datasketch": datasketch_sigs(), "rensa": rensa_sigs(), "storyclust": ours_sigs()}
     cases = {
         "signatures, per-record loop: datasketch": datasketch_sigs,
         "signatures, per-record loop: rensa": rensa_sigs,
         "signatures, per-record loop: storyclust": ours_sigs,
+        "signatures, per-record loop: storyclust, str tokens as rensa's": lambda: per_record(lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED), as_str, storyclust.MinHash.update),
         "signatures, batch: rensa digest_matrix_from_token_hash_sets": lambda: rensa.RMinHash.digest_matrix_from_token_hash_sets(sets, NUM_PERM, SEED),
-        "signatures, batch: storyclust.signatures (classic)": lambda: storyclust.signatures(sets, NUM_PERM, SEED, "classic"),
-        "signatures, batch: storyclust.signatures (fast)": lambda: storyclust.signatures(sets, NUM_PERM, SEED, "fast"),
+        "signatures, batch: storyclust MinHash.bulk": lambda: storyclust.MinHash.bulk(sets, NUM_PERM, SEED),
+        "signatures, batch: storyclust.signatures (classic, lists)": lambda: storyclust.signatures(sets, NUM_PERM, SEED, "classic"),
+        "signatures, batch: storyclust.signatures (fast, lists)": lambda: storyclust.signatures(sets, NUM_PERM, SEED, "fast"),
         "LSH insert + query all: datasketch": lambda: datasketch_lsh(mh["datasketch"]),
         "LSH insert + query all: rensa": lambda: rensa_lsh(mh["rensa"]),
         "LSH insert + query all: storyclust": lambda: ours_lsh(mh["storyclust"]),
-        "text -> signatures, per-record loop: storyclust": text_loop,
-        "text -> signatures, Arrow batch: storyclust.arrow_signatures": lambda: storyclust.arrow_signatures(column, num_perm=NUM_PERM, scheme="classic"),
+        "text -> signatures, per-record loop": text_loop,
+        "text -> signatures, Arrow: arrow_signatures(texts)": lambda: storyclust.arrow_signatures(column, num_perm=NUM_PERM, scheme="classic"),
+        "shingle sets -> signatures, Arrow: arrow_signatures(sets)": lambda: storyclust.arrow_signatures(set_column, num_perm=NUM_PERM, scheme="classic"),
+        "verify pairs from texts, per-record loop": verify_text_loop,
+        "verify pairs from texts, Arrow: arrow_verify(texts)": lambda: storyclust.arrow_verify(column, left_arrow, right_arrow),
+        "verify pairs from shingle sets, per-record loop": verify_sets_loop,
+        "verify pairs from shingle sets, Arrow: arrow_verify(sets)": lambda: storyclust.arrow_verify(set_column, left_arrow, right_arrow),
+        "cluster a partition: storyclust.cluster(table)": lambda: storyclust.cluster(part),
+        "cluster a partition: arrow_cluster(table)": lambda: storyclust.arrow_cluster(part),
     }
     times = {name: [] for name in cases}
     results = {}
@@ -129,9 +175,22 @@ def main() -> int:
         print(f"{name:<64} {med:>9.3f} {len(records) / med:>10.0f}")
     lsh = {k: v for k, v in results.items() if k.startswith("LSH")}
     print("candidates (sum of query sizes): " + ", ".join(f"{k.split(': ')[1]} {v}" for k, v in lsh.items()))
-    loop = statistics.median(times["text -> signatures, per-record loop: storyclust"])
-    batch = statistics.median(times["text -> signatures, Arrow batch: storyclust.arrow_signatures"])
-    print(f"Arrow batch vs per-record loop (text -> signatures): {loop / batch:.1f}x")
+    print(f"{len(pairs)} candidate pairs verified; partition of {part.num_rows} records clustered")
+    assert results["verify pairs from texts, Arrow: arrow_verify(texts)"].to_pylist() == results["verify pairs from texts, per-record loop"]
+    assert results["verify pairs from shingle sets, Arrow: arrow_verify(sets)"].to_pylist() == results["verify pairs from shingle sets, per-record loop"]
+    assert [m.digest() for m in results["signatures, batch: storyclust MinHash.bulk"]] == [m.digest() for m in results["signatures, per-record loop: storyclust"]]
+    med = lambda name: statistics.median(times[name])
+    for what, loop, batch in [
+        ("signatures from shingle hashes", "signatures, per-record loop: storyclust", "shingle sets -> signatures, Arrow: arrow_signatures(sets)"),
+        ("text -> signatures", "text -> signatures, per-record loop", "text -> signatures, Arrow: arrow_signatures(texts)"),
+        ("verify pairs from texts", "verify pairs from texts, per-record loop", "verify pairs from texts, Arrow: arrow_verify(texts)"),
+        ("verify pairs from shingle sets", "verify pairs from shingle sets, per-record loop", "verify pairs from shingle sets, Arrow: arrow_verify(sets)"),
+        ("cluster a partition (records vs Arrow)", "cluster a partition: storyclust.cluster(table)", "cluster a partition: arrow_cluster(table)"),
+    ]:
+        print(f"Arrow batch vs per-record loop, {what}: {med(loop) / med(batch):.1f}x")
+    print(f"signatures vs rensa (rensa time / storyclust time): per-record loop "
+          f"{med('signatures, per-record loop: rensa') / med('signatures, per-record loop: storyclust'):.2f}x, batch "
+          f"{med('signatures, batch: rensa digest_matrix_from_token_hash_sets') / med('signatures, batch: storyclust MinHash.bulk'):.2f}x")
 
     if args.cli:
         t, found = timed(lambda: storyclust.dedup(records, threshold=0.8))

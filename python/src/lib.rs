@@ -6,15 +6,20 @@
 // defaults, and the code still builds once the options become `#[non_exhaustive]`.
 #![allow(clippy::field_reassign_with_default)]
 
+mod arrow;
+
 use ahash::AHashMap;
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::PyList;
+use rayon::prelude::*;
+use std::sync::{Arc, Mutex};
 use storyclust::corpus::{Document, Timestamp};
 use storyclust::minhash::{
     band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
-    Signatures, Verify, EMPTY,
+    Signer, Verify, EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
 use storyclust::text::{analyze, shingle_set, token_hash, AnalysisOptions};
@@ -23,7 +28,7 @@ type Column = Vec<Option<String>>;
 /// Records as columns: ids, texts, titles, dates, sources.
 type Records = (Vec<String>, Vec<String>, Column, Column, Column);
 
-fn documents((ids, texts, titles, dates, sources): Records) -> PyResult<Vec<Document>> {
+pub(crate) fn documents((ids, texts, titles, dates, sources): Records) -> PyResult<Vec<Document>> {
     let n = ids.len();
     if [texts.len(), titles.len(), dates.len(), sources.len()] != [n; 4] {
         return Err(PyValueError::new_err("columns differ in length"));
@@ -56,7 +61,7 @@ fn documents((ids, texts, titles, dates, sources): Records) -> PyResult<Vec<Docu
     Ok(out)
 }
 
-fn scheme(name: &str) -> PyResult<Scheme> {
+pub(crate) fn scheme(name: &str) -> PyResult<Scheme> {
     match name {
         "fast" => Ok(Scheme::Fast),
         "classic" => Ok(Scheme::Classic),
@@ -182,6 +187,47 @@ fn dedup(
     }))
 }
 
+/// `cluster`'s options: threshold, duplicate_threshold, topic_threshold, window_days,
+/// refine, label_terms, key_sentences.
+pub(crate) type ClusterArgs = (f64, f64, f64, u32, usize, usize, usize);
+
+pub(crate) fn cluster_options(args: ClusterArgs) -> PyResult<PipelineOptions> {
+    let (threshold, duplicate_threshold, topic_threshold, window_days, refine, labels, key) = args;
+    let mut options = PipelineOptions::default();
+    options.dedup.threshold = unit("duplicate_threshold", duplicate_threshold)?;
+    options.stories.threshold = unit("threshold", threshold)?;
+    options.stories.topic_threshold = unit("topic_threshold", topic_threshold)?;
+    options.stories.refine_rounds = refine;
+    // As the CLI: a window of 0 days means no window.
+    options.stories.window_days = (window_days > 0).then_some(window_days);
+    options.summary.label_terms = labels;
+    options.summary.key_sentences = key;
+    Ok(options)
+}
+
+/// Stories of the documents: the JSON the library serialises (when `json`), and each
+/// document's story and topic id. Call without the GIL.
+pub(crate) fn run_cluster(
+    docs: &[Document],
+    options: &PipelineOptions,
+    json: bool,
+) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
+    let run = run_stories(docs, options, &mut |_, _| {})
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let n = docs.len();
+    let json = match json {
+        true => {
+            serde_json::to_string(&run.stories).map_err(|e| PyValueError::new_err(e.to_string()))?
+        }
+        false => String::new(),
+    };
+    Ok((
+        json,
+        run.stories.assignments(n),
+        run.stories.topic_assignments(n),
+    ))
+}
+
 /// Stories and topics of the records as the JSON the library serialises, with each record's
 /// story and topic id.
 #[pyfunction]
@@ -199,27 +245,16 @@ fn cluster(
     key_sentences: usize,
 ) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
     let docs = documents(records)?;
-    let mut options = PipelineOptions::default();
-    options.dedup.threshold = unit("duplicate_threshold", duplicate_threshold)?;
-    options.stories.threshold = unit("threshold", threshold)?;
-    options.stories.topic_threshold = unit("topic_threshold", topic_threshold)?;
-    options.stories.refine_rounds = refine;
-    // As the CLI: a window of 0 days means no window.
-    options.stories.window_days = (window_days > 0).then_some(window_days);
-    options.summary.label_terms = label_terms;
-    options.summary.key_sentences = key_sentences;
-    py.allow_threads(|| {
-        let run = run_stories(&docs, &options, &mut |_, _| {})
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let n = docs.len();
-        let json = serde_json::to_string(&run.stories)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        Ok((
-            json,
-            run.stories.assignments(n),
-            run.stories.topic_assignments(n),
-        ))
-    })
+    let options = cluster_options((
+        threshold,
+        duplicate_threshold,
+        topic_threshold,
+        window_days,
+        refine,
+        label_terms,
+        key_sentences,
+    ))?;
+    py.allow_threads(|| run_cluster(&docs, &options, true))
 }
 
 /// The library's shingle sets (sorted hashes) of texts, each analysed as `storyclust dedup`
@@ -239,7 +274,7 @@ fn shingle_sets(py: Python<'_>, texts: Vec<String>, ngram: usize) -> Vec<Vec<u64
 
 /// Each text's shingle set with corpus-level boilerplate detection off, so a text's shingles
 /// do not depend on the other texts of its batch (the kernels' partitions must not matter).
-fn per_text_shingles(docs: &[Document], ngram: usize) -> Vec<Vec<u64>> {
+pub(crate) fn per_text_shingles(docs: &[Document], ngram: usize) -> Vec<Vec<u64>> {
     let mut options = dedup_analysis();
     options.boilerplate.source_min_docs = usize::MAX;
     options.boilerplate.corpus_min_docs = usize::MAX;
@@ -251,140 +286,151 @@ fn per_text_shingles(docs: &[Document], ngram: usize) -> Vec<Vec<u64>> {
         .collect()
 }
 
-/// A contiguous buffer (Arrow's, through the buffer protocol) read in place.
-fn buffer_bytes(buffer: &PyBuffer<u8>) -> PyResult<&[u8]> {
-    if !buffer.is_c_contiguous() {
-        return Err(PyValueError::new_err("buffer is not contiguous"));
+/// 64-bit hashes from a list of ints (read in place, the quick path), a buffer of uint64
+/// (numpy, `array('Q')`) or any other iterable of ints, appended to `out`.
+fn hashes_into(obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<()> {
+    if let Ok(list) = obj.downcast::<PyList>() {
+        return list_hashes_into(list, out);
     }
-    // SAFETY: the buffer is held (and so kept alive and unmoved) for the slice's lifetime,
-    // and Arrow buffers are immutable.
-    Ok(unsafe { std::slice::from_raw_parts(buffer.buf_ptr() as *const u8, buffer.len_bytes()) })
+    if let Ok(buffer) = PyBuffer::<u64>::get(obj) {
+        out.extend(buffer.to_vec(obj.py())?);
+        return Ok(());
+    }
+    for item in obj.try_iter()? {
+        out.push(item?.extract::<u64>()?);
+    }
+    Ok(())
 }
 
-/// The texts of an Arrow string array (no nulls) from its offsets and data buffers:
-/// `offset_width` is 4 for `string`, 8 for `large_string`; `offset` and `length` are the
-/// array's slice.
-fn arrow_texts(
-    offsets: &[u8],
-    data: &[u8],
-    offset_width: usize,
-    offset: usize,
-    length: usize,
-) -> PyResult<Vec<Document>> {
-    let at = |i: usize| -> PyResult<usize> {
-        let raw = offsets
-            .get(i * offset_width..(i + 1) * offset_width)
-            .ok_or_else(|| PyValueError::new_err("offsets buffer too short"))?;
-        Ok(match offset_width {
-            4 => i32::from_le_bytes(raw.try_into().expect("4 bytes")) as usize,
-            _ => i64::from_le_bytes(raw.try_into().expect("8 bytes")) as usize,
-        })
-    };
-    if offset_width != 4 && offset_width != 8 {
-        return Err(PyValueError::new_err("offset width must be 4 or 8"));
+/// The ints of a list, read by index without a reference count or type dispatch per item
+/// (most of a per-record loop's time was spent turning Python ints into u64).
+fn list_hashes_into(list: &Bound<'_, PyList>, out: &mut Vec<u64>) -> PyResult<()> {
+    out.reserve(list.len());
+    // The length is read again each turn: an int subclass's `__index__` (the slow path)
+    // may run Python code that changes the list.
+    let mut i = 0;
+    while i < list.len() {
+        // SAFETY: `i` is below the length and the GIL is held; the borrowed item is read
+        // before any Python code can run.
+        let item = unsafe { ffi::PyList_GET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t) };
+        match exact_int(item) {
+            Some(v) => out.push(v),
+            None => out.push(list.get_item(i)?.extract::<u64>()?),
+        }
+        i += 1;
     }
-    (offset..offset + length)
-        .map(|i| {
-            let bytes = data
-                .get(at(i)?..at(i + 1)?)
-                .ok_or_else(|| PyValueError::new_err("data buffer too short"))?;
-            let text = std::str::from_utf8(bytes)
-                .map_err(|_| PyValueError::new_err(format!("row {i} is not UTF-8")))?;
-            Ok(Document::new(String::new(), text))
-        })
-        .collect()
+    Ok(())
 }
 
-/// Signatures of an Arrow string column, row-major little-endian u32 (`length × num_perm`),
-/// as one bytes object: no Python object per row.
-#[pyfunction]
-#[pyo3(signature = (offsets, data, offset_width, offset, length, ngram, num_perm, seed, scheme))]
-#[allow(clippy::too_many_arguments)]
-fn arrow_signatures<'py>(
-    py: Python<'py>,
-    offsets: PyBuffer<u8>,
-    data: PyBuffer<u8>,
-    offset_width: usize,
-    offset: usize,
-    length: usize,
-    ngram: usize,
-    num_perm: usize,
-    seed: u64,
-    scheme: &str,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let mut params = MinHashParams::default();
-    params.scheme = self::scheme(scheme)?;
-    params.num_perm = num_perm.max(1);
-    params.seed = seed;
-    let (offsets, data) = (buffer_bytes(&offsets)?, buffer_bytes(&data)?);
-    let out = py.allow_threads(|| -> PyResult<Vec<u8>> {
-        let docs = arrow_texts(offsets, data, offset_width, offset, length)?;
-        let sets = per_text_shingles(&docs, ngram.max(1));
-        let signatures = Signatures::compute(&sets, params);
-        Ok(signatures
-            .matrix
-            .iter()
-            .flat_map(|v| v.to_le_bytes())
-            .collect())
-    })?;
-    Ok(PyBytes::new(py, &out))
-}
-
-/// Band keys of row-major little-endian u32 signatures (`num_perm` per row): `bands` u64
-/// keys per row, little-endian, as one bytes object.
-#[pyfunction]
-fn arrow_band_keys<'py>(
-    py: Python<'py>,
-    signatures: PyBuffer<u8>,
-    num_perm: usize,
-    bands: usize,
-    rows: usize,
-) -> PyResult<Bound<'py, PyBytes>> {
-    if num_perm == 0 || bands == 0 || rows == 0 || bands * rows > num_perm {
-        return Err(PyValueError::new_err("need 1 <= bands × rows <= num_perm"));
-    }
-    let bytes = buffer_bytes(&signatures)?;
-    if bytes.len() % (4 * num_perm) != 0 {
-        return Err(PyValueError::new_err(
-            "buffer is not a whole number of signatures",
-        ));
-    }
-    let out = py.allow_threads(|| {
-        let slots: Vec<u32> = bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
-            .collect();
-        let mut out = Vec::with_capacity(slots.len() / num_perm * bands * 8);
-        for row in slots.chunks_exact(num_perm) {
-            for b in 0..bands {
-                out.extend_from_slice(&band_key(&row[b * rows..(b + 1) * rows]).to_le_bytes());
+/// An exact int in 0..2⁶⁴ read without `PyLong_AsUnsignedLongLong`'s byte-array detour;
+/// `None` for anything else (the caller's checked path says what is wrong).
+fn exact_int(item: *mut ffi::PyObject) -> Option<u64> {
+    // SAFETY: `item` is a live object and the GIL is held; for an exact int these calls
+    // run no Python code.
+    unsafe {
+        if ffi::PyLong_CheckExact(item) == 0 {
+            return None;
+        }
+        let mut overflow = 0;
+        let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
+        match overflow {
+            0 if v >= 0 => Some(v as u64),
+            // At or above 2⁶³: fits when it has at most 64 bits.
+            1 if ffi::_PyLong_NumBits(item) <= 64 => Some(ffi::PyLong_AsUnsignedLongLongMask(item)),
+            _ => {
+                ffi::PyErr_Clear();
+                None
             }
         }
-        out
-    });
-    Ok(PyBytes::new(py, &out))
+    }
 }
 
-/// Signatures of many sets of 64-bit hashes at once, row-major (`len(sets) × num_perm`).
+/// Signs sets of hashes read from Python: a worker thread signs each chunk while this
+/// thread (holding the GIL) reads the next, so reading ints and hashing overlap.
+fn sign_python_sets(
+    py: Python<'_>,
+    sets: &Bound<'_, PyAny>,
+    params: MinHashParams,
+) -> PyResult<Vec<u32>> {
+    const CHUNK: usize = 256;
+    let signer = Signer::new(params);
+    let k = signer.params().num_perm;
+    let (to_worker, from_reader) = std::sync::mpsc::sync_channel::<(Vec<u64>, Vec<usize>)>(4);
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let mut out = Vec::new();
+            for (flat, ends) in from_reader {
+                let start = out.len();
+                out.resize(start + ends.len() * k, EMPTY);
+                let starts = std::iter::once(0).chain(ends.iter().copied());
+                let views: Vec<&[u64]> = starts.zip(&ends).map(|(a, &b)| &flat[a..b]).collect();
+                out[start..]
+                    .par_chunks_mut(k)
+                    .zip(views.par_iter())
+                    .for_each(|(row, set)| signer.sign_into(set, row));
+            }
+            out
+        });
+        let read = || -> PyResult<()> {
+            let (mut flat, mut ends) = (Vec::new(), Vec::new());
+            for set in sets.try_iter()? {
+                hashes_into(&set?, &mut flat)?;
+                ends.push(flat.len());
+                if ends.len() == CHUNK {
+                    let chunk = (std::mem::take(&mut flat), std::mem::take(&mut ends));
+                    // The worker only stops early by panicking, which `join` reports.
+                    let _ = to_worker.send(chunk);
+                }
+            }
+            let _ = to_worker.send((flat, ends));
+            Ok(())
+        };
+        let result = read();
+        drop(to_worker);
+        let out = py
+            .allow_threads(|| worker.join())
+            .map_err(|_| PyValueError::new_err("the signing thread failed"))?;
+        result.map(|()| out)
+    })
+}
+
+/// Signatures of many sets of 64-bit hashes at once: one list of `num_perm` ints per set.
 #[pyfunction]
 #[pyo3(signature = (sets, num_perm=128, seed=1, scheme="fast"))]
-fn signatures(
-    py: Python<'_>,
-    sets: Vec<Vec<u64>>,
+fn signatures<'py>(
+    py: Python<'py>,
+    sets: &Bound<'py, PyAny>,
     num_perm: usize,
     seed: u64,
     scheme: &str,
-) -> PyResult<Vec<u32>> {
+) -> PyResult<Bound<'py, PyList>> {
     let mut params = MinHashParams::default();
     params.scheme = self::scheme(scheme)?;
     params.num_perm = num_perm.max(1);
     params.seed = seed;
-    Ok(py.allow_threads(|| {
-        Signatures::compute(&sets, params)
-            .matrix
-            .into_raw_vec_and_offset()
-            .0
-    }))
+    let flat = sign_python_sets(py, sets, params)?;
+    PyList::new(py, flat.chunks_exact(params.num_perm))
+}
+
+/// The classic hash functions of (`num_perm`, `seed`), made once per process: a per-record
+/// loop makes a `MinHash` per record.
+fn classic_signer(num_perm: usize, seed: u64) -> Arc<Signer> {
+    static SIGNERS: Mutex<Vec<Arc<Signer>>> = Mutex::new(Vec::new());
+    let mut signers = SIGNERS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut params = MinHashParams::default();
+    params.scheme = Scheme::Classic;
+    params.num_perm = num_perm;
+    params.seed = seed;
+    if let Some(s) = signers.iter().find(|s| s.params() == params) {
+        return Arc::clone(s);
+    }
+    // A few parameter sets are in use at once; the oldest goes first.
+    if signers.len() == 8 {
+        signers.remove(0);
+    }
+    let signer = Arc::new(Signer::new(params));
+    signers.push(Arc::clone(&signer));
+    signer
 }
 
 /// A MinHash signature built incrementally: the classic scheme, whose signature of a union
@@ -397,24 +443,20 @@ struct MinHash {
     #[pyo3(get)]
     seed: u64,
     slots: Vec<u32>,
+    signer: Arc<Signer>,
 }
 
 impl MinHash {
-    fn params(&self) -> MinHashParams {
-        let mut params = MinHashParams::default();
-        params.scheme = Scheme::Classic;
-        params.num_perm = self.num_perm;
-        params.seed = self.seed;
-        params
-    }
-
-    fn absorb(&mut self, hashes: Vec<u64>) {
+    fn absorb(&mut self, py: Python<'_>, hashes: &[u64]) {
         if hashes.is_empty() {
             return;
         }
-        let part = Signatures::compute(&[hashes], self.params());
-        for (slot, &v) in self.slots.iter_mut().zip(part.row(0)) {
-            *slot = (*slot).min(v);
+        let (signer, slots) = (&self.signer, &mut self.slots);
+        // Small sets cost less than releasing and taking back the GIL.
+        if hashes.len() < 64 {
+            signer.sign_into(hashes, slots);
+        } else {
+            py.allow_threads(|| signer.sign_into(hashes, slots));
         }
     }
 
@@ -445,7 +487,45 @@ fn token_hashes(tokens: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
     {
         return Ok(vec![one(tokens)?]);
     }
+    if let Ok(list) = tokens.downcast::<PyList>() {
+        let mut out = Vec::with_capacity(list.len());
+        // As in `list_hashes_into`: by index, the length read again each turn.
+        let mut i = 0;
+        while i < list.len() {
+            // SAFETY: `i` is below the length and the GIL is held; the borrowed item is
+            // read before any Python code can run.
+            let item = unsafe { ffi::PyList_GET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t) };
+            match exact_str_hash(item) {
+                Some(h) => out.push(h),
+                None => out.push(one(&list.get_item(i)?)?),
+            }
+            i += 1;
+        }
+        return Ok(out);
+    }
     tokens.try_iter()?.map(|t| one(&t?)).collect()
+}
+
+/// `token_hash` of an exact str, read through its cached UTF-8 form; `None` for anything
+/// else (the checked path handles bytes and reports errors).
+fn exact_str_hash(item: *mut ffi::PyObject) -> Option<u64> {
+    // SAFETY: `item` is a live object and the GIL is held; for an exact str these calls run
+    // no Python code, and the UTF-8 buffer lives as long as the string.
+    unsafe {
+        if ffi::PyUnicode_CheckExact(item) == 0 {
+            return None;
+        }
+        let mut len: ffi::Py_ssize_t = 0;
+        let data = ffi::PyUnicode_AsUTF8AndSize(item, &mut len);
+        if data.is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        Some(xxhash_rust::xxh3::xxh3_64(std::slice::from_raw_parts(
+            data as *const u8,
+            len as usize,
+        )))
+    }
 }
 
 #[pymethods]
@@ -460,19 +540,44 @@ impl MinHash {
             num_perm,
             seed,
             slots: vec![EMPTY; num_perm],
+            signer: classic_signer(num_perm, seed),
         })
+    }
+
+    /// MinHashes of many sets of 64-bit hashes in one call (datasketch's `MinHash.bulk`):
+    /// the same values as a `MinHash` per set, signed in parallel.
+    #[staticmethod]
+    #[pyo3(signature = (sets, num_perm=128, seed=1))]
+    fn bulk(
+        py: Python<'_>,
+        sets: &Bound<'_, PyAny>,
+        num_perm: usize,
+        seed: u64,
+    ) -> PyResult<Vec<MinHash>> {
+        let empty = MinHash::new(num_perm, seed)?;
+        let flat = sign_python_sets(py, sets, empty.signer.params())?;
+        Ok(flat
+            .chunks_exact(num_perm)
+            .map(|row| MinHash {
+                slots: row.to_vec(),
+                ..empty.clone()
+            })
+            .collect())
     }
 
     /// Adds one token (str or bytes) or an iterable of tokens.
     fn update(&mut self, py: Python<'_>, tokens: &Bound<'_, PyAny>) -> PyResult<()> {
         let hashes = token_hashes(tokens)?;
-        py.allow_threads(|| self.absorb(hashes));
+        self.absorb(py, &hashes);
         Ok(())
     }
 
     /// Adds already hashed items (64-bit integers, such as `storyclust.shingles(text)`).
-    fn update_hashes(&mut self, py: Python<'_>, hashes: Vec<u64>) {
-        py.allow_threads(|| self.absorb(hashes));
+    fn update_hashes(&mut self, py: Python<'_>, hashes: &Bound<'_, PyAny>) -> PyResult<()> {
+        let mut all = Vec::new();
+        hashes_into(hashes, &mut all)?;
+        self.absorb(py, &all);
+        Ok(())
     }
 
     /// The estimated Jaccard similarity: the fraction of equal slots (0 when either is empty).
@@ -699,8 +804,11 @@ fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cluster, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_sets, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
-    m.add_function(wrap_pyfunction!(arrow_signatures, m)?)?;
-    m.add_function(wrap_pyfunction!(arrow_band_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::arrow_shingles, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::arrow_signatures, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::arrow_band_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::arrow_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::arrow_cluster, m)?)?;
     m.add_class::<MinHash>()?;
     m.add_class::<LshIndex>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

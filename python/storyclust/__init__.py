@@ -29,6 +29,9 @@ __all__ = [
     "signatures",
     "arrow_signatures",
     "arrow_band_keys",
+    "arrow_cluster",
+    "arrow_shingles",
+    "arrow_verify",
     "stories_frame",
     "__version__",
 ]
@@ -314,38 +317,84 @@ def shingles(text: str, ngram: int = 3) -> List[int]:
     return _storyclust.shingle_sets([text], ngram)[0]
 
 
-def signatures(sets: Sequence[Iterable[int]], num_perm: int = 128, seed: int = 1, scheme: str = "fast") -> List[List[int]]:
-    """Signatures of many sets of 64-bit hashes in one call (in parallel, GIL released)."""
-    flat = _storyclust.signatures([list(s) for s in sets], num_perm, seed, scheme)
-    k = max(num_perm, 1)
-    return [flat[i : i + k] for i in range(0, len(flat), k)]
+def signatures(sets: Iterable[Iterable[int]], num_perm: int = 128, seed: int = 1, scheme: str = "fast") -> List[List[int]]:
+    """Signatures of many sets of 64-bit hashes in one call (in parallel, GIL released). A
+    set may be a list or tuple of ints, a uint64 buffer (numpy array) or any iterable."""
+    return _storyclust.signatures(sets, num_perm, seed, scheme)
 
 
 def _bytes(buffer: Any) -> memoryview:
     # Arrow buffers export signed bytes ("b"); the kernels read unsigned ones, in place.
-    return memoryview(buffer).cast("B")
+    return memoryview(buffer if buffer is not None else b"").cast("B")
 
 
-def _string_chunks(column: Any):
-    """The chunks of a pyarrow string column (Array or ChunkedArray), nulls as empty text."""
+def _chunks(column: Any):
+    """The chunks of a pyarrow Array or ChunkedArray."""
+    import pyarrow as pa
+
+    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+
+
+def _one_array(column: Any):
+    """A pyarrow Array or ChunkedArray as one Array (chunks joined in Arrow, no Python
+    object per row)."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 0:
+            return pa.array([], type=column.type)
+        return column.combine_chunks() if column.num_chunks > 1 else column.chunk(0)
+    return column
+
+
+def _parts(chunk: Any):
+    """The buffers of a string or list<uint64> array for the kernels, and whether it holds
+    texts. Null texts are empty; null shingle sets are refused."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    for chunk in chunks:
+    kind = chunk.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         if chunk.null_count:
             chunk = pc.fill_null(chunk, "")
-        if pa.types.is_string(chunk.type):
-            width = 4
-        elif pa.types.is_large_string(chunk.type):
-            width = 8
-        else:
+        _, offsets, data = chunk.buffers()
+        width = 4 if pa.types.is_string(kind) else 8
+        return (_bytes(offsets), _bytes(data), width, chunk.offset, len(chunk), 0), True
+    if (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and kind.value_type == pa.uint64():
+        if chunk.null_count:
+            raise ValueError("shingle sets must not be null (use an empty list)")
+        values = chunk.values
+        if values.null_count:
+            raise ValueError("shingle sets must not hold nulls")
+        width = 4 if pa.types.is_list(kind) else 8
+        offsets, data = chunk.buffers()[1], values.buffers()[1]
+        return (_bytes(offsets), _bytes(data), width, chunk.offset, len(chunk), values.offset), False
+    raise TypeError(f"need a string column or a list<uint64> column of shingle sets, not {kind}")
+
+
+def arrow_shingles(column: Any, *, ngram: int = 3):
+    """Shingle sets of a pyarrow string column as a ``LargeListArray<uint64>`` (each row's
+    hashes sorted, no repeats: :func:`shingles` per row, no Python object per row). Pass it
+    to :func:`arrow_signatures` and :func:`arrow_verify` to analyse each text once."""
+    import pyarrow as pa
+
+    parts = []
+    for chunk in _chunks(column):
+        spec, is_text = _parts(chunk)
+        if not is_text:
             raise TypeError(f"need a string column, not {chunk.type}")
-        yield chunk, width
+        offsets, values = _storyclust.arrow_shingles(spec, ngram)
+        values = pa.Array.from_buffers(pa.uint64(), len(values) // 8, [None, pa.py_buffer(values)])
+        offsets = pa.Array.from_buffers(pa.int64(), len(chunk) + 1, [None, pa.py_buffer(offsets)])
+        parts.append(pa.LargeListArray.from_arrays(offsets, values))
+    if not parts:
+        return pa.array([], type=pa.large_list(pa.uint64()))
+    return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 
 def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: int = 1, scheme: str = "fast"):
-    """Signatures of a pyarrow string column (one text per row) as a
+    """Signatures of a pyarrow string column (one text per row) or of a ``list<uint64>``
+    column of shingle sets (:func:`arrow_shingles`) as a
     ``FixedSizeListArray<uint32>[num_perm]``: Arrow buffers in, Arrow buffers out, no Python
     object per row. A text's shingles are those of :func:`shingles` (no corpus-level
     boilerplate), so a row's signature does not depend on its batch."""
@@ -353,11 +402,9 @@ def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: 
 
     k = max(num_perm, 1)
     parts = []
-    for chunk, width in _string_chunks(column):
-        _, offsets, data = chunk.buffers()
-        raw = _storyclust.arrow_signatures(
-            _bytes(offsets), _bytes(data if data is not None else b""), width, chunk.offset, len(chunk), ngram, k, seed, scheme
-        )
+    for chunk in _chunks(column):
+        spec, is_text = _parts(chunk)
+        raw = _storyclust.arrow_signatures(spec, is_text, ngram, k, seed, scheme)
         values = pa.Array.from_buffers(pa.uint32(), len(chunk) * k, [None, pa.py_buffer(raw)])
         parts.append(pa.FixedSizeListArray.from_arrays(values, k))
     if not parts:
@@ -371,6 +418,7 @@ def arrow_band_keys(signatures: Any, *, bands: int, rows: int):
     (the keys :func:`dedup` and :class:`LSH` bucket by)."""
     import pyarrow as pa
 
+    signatures = _one_array(signatures)
     k = signatures.type.list_size
     flat = signatures.flatten()
     if flat.type != pa.uint32() or flat.null_count:
@@ -379,6 +427,79 @@ def arrow_band_keys(signatures: Any, *, bands: int, rows: int):
     raw = _storyclust.arrow_band_keys(_bytes(values), k, bands, rows)
     values = pa.Array.from_buffers(pa.uint64(), len(signatures) * bands, [None, pa.py_buffer(raw)])
     return pa.FixedSizeListArray.from_arrays(values, bands)
+
+
+def _row_indexes(values: Any, name: str) -> memoryview:
+    """Row indexes (an integer pyarrow array, numpy array or sequence) as a uint32 buffer."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = _one_array(values) if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
+    if len(array) == 0:
+        return memoryview(b"")
+    if not pa.types.is_integer(array.type):
+        raise TypeError(f"{name} must hold integer row indexes, not {array.type}")
+    if array.null_count:
+        raise ValueError(f"{name} must not hold nulls")
+    if pc.min(array).as_py() < 0:
+        raise ValueError(f"{name} holds a negative row index")
+    if pc.max(array).as_py() >= 2**32:
+        raise ValueError(f"{name} holds a row index beyond 2**32")
+    array = array.cast(pa.uint32())
+    return _bytes(array.buffers()[1])[array.offset * 4 : (array.offset + len(array)) * 4]
+
+
+def arrow_verify(column: Any, left: Any, right: Any, *, ngram: int = 3):
+    """Exact verification of candidate pairs: the shingle Jaccard of rows ``left[i]`` and
+    ``right[i]`` of ``column`` (texts, or shingle sets from :func:`arrow_shingles`), as a
+    ``DoubleArray``: the score :func:`dedup` verifies with. Keep the pairs at or above a
+    threshold with ``pyarrow.compute.greater_equal``."""
+    import pyarrow as pa
+
+    spec, is_text = _parts(_one_array(column))
+    raw = _storyclust.arrow_verify(spec, is_text, ngram, _row_indexes(left, "left"), _row_indexes(right, "right"))
+    return pa.Array.from_buffers(pa.float64(), len(raw) // 8, [None, pa.py_buffer(raw)])
+
+
+def arrow_cluster(
+    batch: Any,
+    *,
+    threshold: float = 0.25,
+    duplicate_threshold: float = 0.8,
+    topic_threshold: float = 0.08,
+    window_days: int = 3,
+    refine: int = 1,
+    label_terms: int = 5,
+    key_sentences: int = 3,
+):
+    """Story clustering of one partition (a pyarrow Table or RecordBatch with columns id,
+    text and optionally title, date, source): a Table of each row's ``story`` and ``topic``
+    id (uint32), the ids :func:`cluster` gives for the same records, read from the Arrow
+    buffers with no Python object per row. Options as :func:`cluster`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = set(batch.column_names)
+    if not {"id", "text"} <= names:
+        raise ValueError("the partition needs columns 'id' and 'text'")
+
+    def strings(name: str, required: bool = False):
+        if name not in names:
+            return None
+        column = _one_array(batch.column(name))
+        if required and column.null_count:
+            raise ValueError(f"every record needs a {name!r}")
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = pc.cast(column, pa.string())
+        return _parts(column)[0]
+
+    args = (threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences)
+    story, topic = _storyclust.arrow_cluster(
+        strings("id", True), strings("text"), strings("title"), strings("date"), strings("source"), args
+    )
+    n = batch.num_rows
+    column = lambda raw: pa.Array.from_buffers(pa.uint32(), n, [None, pa.py_buffer(raw)])
+    return pa.table({"story": column(story), "topic": column(topic)})
 
 
 class LSH:

@@ -14,6 +14,6 @@ pub use dedup::{
 };
 pub use join::exact_join;
 pub use lsh::{band_key, candidates, shared_bands, Candidates, LshParams};
-pub use signature::{MinHashParams, Scheme, Signatures, EMPTY};
+pub use signature::{MinHashParams, Scheme, Signatures, Signer, EMPTY};
 pub use union_find::UnionFind;
 pub use verify::{jaccard, overlap, passes};
