@@ -17,7 +17,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// One stage of one run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StageFigures {
     /// The stage.
     pub stage: &'static str,
@@ -32,7 +32,7 @@ pub struct StageFigures {
 }
 
 /// One run: a scale and a thread count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Run {
     /// Corpus scale (1 = the input itself).
     pub scale: usize,

@@ -8,6 +8,7 @@
 //! No record is buffered beyond [`record_cap`] bytes.
 
 use super::escape::tsv_unescape;
+use super::fields::Field;
 use super::input::{overlong_record, record_cap, stream_failed, with_warning, Sink};
 use super::records::{build_document, decode_lossy, RawRecord};
 use super::{Diagnostic, DiagnosticKind, Origin, ReadOptions};
@@ -271,6 +272,19 @@ pub(crate) fn read_delimited(
         Err(e) => return Err(header_error(e.to_string())),
     };
     let columns = columns(&headers, options, &file)?;
+    let found: Vec<Field> = [
+        Field::Id,
+        Field::Text,
+        Field::Title,
+        Field::Date,
+        Field::Source,
+        Field::Url,
+    ]
+    .into_iter()
+    .zip(columns)
+    .filter_map(|(f, c)| c.map(|_| f))
+    .collect();
+    sink.corpus.fields.note_header(&headers, &found);
     loop {
         let (line, fields) = match records.next(&mut buf) {
             Ok(Next::End) => return Ok(()),
