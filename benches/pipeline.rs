@@ -5,12 +5,11 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
-use storyclust::corpus::{
-    read_corpus, synthesize, Document, Origin, ReadOptions, SynthOptions, Timestamp,
-};
+use storyclust::corpus::{read_corpus, Document, Origin, ReadOptions, Timestamp};
 use storyclust::minhash::{
     candidates, exact_join, id_order, LshParams, MinHashParams, Scheme, ShingleSets, Signatures,
 };
+use storyclust::synth::{synthesize, SynthOptions};
 use storyclust::text::{analyze, AnalysisOptions};
 use storyclust::tfidf::{neighbour_graph, TfIdf, TfIdfOptions};
 

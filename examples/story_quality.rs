@@ -9,7 +9,7 @@
 
 use std::path::Path;
 use storyclust::cluster::{
-    cluster_stories, read_gold, read_pairs, score, score_pairs, JudgedPair, StoryClusters,
+    read_gold, read_pairs, score, score_pairs, JudgedPair, StoryCut, StoryDecision, StoryModel,
     StoryOptions,
 };
 use storyclust::corpus::{read_corpus, Document, ReadOptions};
@@ -100,23 +100,29 @@ fn figures(set: &Set, truth: &Truth, labels: &[u32]) -> String {
     }
 }
 
-fn run(set: &Set, options: &StoryOptions) -> StoryClusters {
-    cluster_stories(&set.docs, &set.analyzed, &set.dedup, options)
+/// One line per set: its figures at both grains, for each cut, from one fit per set.
+fn report(sets: &[Set], options: &StoryOptions, cuts: &[(String, StoryCut)]) {
+    let models: Vec<StoryModel> = sets
+        .iter()
+        .map(|set| StoryModel::fit(&set.docs, &set.analyzed, &set.dedup, options))
+        .collect();
+    for (name, cut) in cuts {
+        println!("== {name}");
+        for (set, model) in sets.iter().zip(&models) {
+            println!("  {}", line(set, &model.decide(cut)));
+        }
+    }
 }
 
-/// One line per set: its figures at both grains.
-fn report(sets: &[Set], options: &StoryOptions, indent: &str) {
-    for set in sets {
-        let clusters = run(set, options);
-        let mut line = format!("{indent}{:<17}", set.name);
-        if let Some(t) = &set.stories {
-            line.push_str(&format!(" story: {}", figures(set, t, &clusters.labels)));
-        }
-        if let Some(t) = &set.topics {
-            line.push_str(&format!("  topic: {}", figures(set, t, &clusters.topics)));
-        }
-        println!("{line}");
+fn line(set: &Set, decision: &StoryDecision) -> String {
+    let mut line = format!("{:<17}", set.name);
+    if let Some(t) = &set.stories {
+        line.push_str(&format!(" story: {}", figures(set, t, &decision.labels)));
     }
+    if let Some(t) = &set.topics {
+        line.push_str(&format!("  topic: {}", figures(set, t, &decision.topics)));
+    }
+    line
 }
 
 fn main() {
@@ -125,28 +131,46 @@ fn main() {
         .unwrap_or_else(|| "../shared/data".into());
     let sets = load(Path::new(&dir));
     let defaults = StoryOptions::default();
-    println!("== defaults");
-    report(&sets, &defaults, "  ");
-    // Each option moved on its own, the others at their defaults.
-    let mut grid: Vec<(String, StoryOptions)> = Vec::new();
+    // The cuts, each option moved on its own, swept over one fit per set.
+    let base = defaults.cut();
+    let mut cuts = vec![("defaults".to_string(), base.clone())];
     for t in [0.2, 0.225, 0.275, 0.3] {
-        grid.push((
+        cuts.push((
             format!("threshold {t}"),
-            StoryOptions {
+            StoryCut {
                 threshold: t,
-                ..defaults.clone()
+                ..base.clone()
             },
         ));
     }
     for t in [0.06, 0.1] {
-        grid.push((
+        cuts.push((
             format!("topic threshold {t}"),
-            StoryOptions {
+            StoryCut {
                 topic_threshold: t,
-                ..defaults.clone()
+                ..base.clone()
             },
         ));
     }
+    for r in [0usize, 2] {
+        cuts.push((
+            format!("refine {r}"),
+            StoryCut {
+                refine_rounds: r,
+                ..base.clone()
+            },
+        ));
+    }
+    cuts.push((
+        "cohesion ratio 0.65".into(),
+        StoryCut {
+            cohesion_ratio: 0.65,
+            ..base.clone()
+        },
+    ));
+    report(&sets, &defaults, &cuts);
+    // The fitting options, each moved on its own: a new fit each, at the default cut.
+    let mut grid: Vec<(String, StoryOptions)> = Vec::new();
     for p in [0.35, 0.65, 1.0] {
         let mut o = defaults.clone();
         o.tfidf.weight_power = p;
@@ -185,24 +209,7 @@ fn main() {
             },
         ));
     }
-    for r in [0usize, 2] {
-        grid.push((
-            format!("refine {r}"),
-            StoryOptions {
-                refine_rounds: r,
-                ..defaults.clone()
-            },
-        ));
-    }
-    grid.push((
-        "cohesion ratio 0.65".into(),
-        StoryOptions {
-            cohesion_ratio: 0.65,
-            ..defaults.clone()
-        },
-    ));
     for (name, options) in &grid {
-        println!("== {name}");
-        report(&sets, options, "  ");
+        report(&sets, options, &[(name.clone(), options.cut())]);
     }
 }

@@ -2,15 +2,14 @@
 //! thread counts.
 //!
 //! A corpus at scale k holds every input article and k − 1 synthetic variants of each
-//! ([`crate::corpus::synthesize`]), written to a temporary JSONL file so that reading is
+//! ([`crate::synth::synthesize`]), written to a temporary JSONL file so that reading is
 //! measured too. Peak RSS per stage is the resident high-water mark, reset before each
 //! stage through `/proc/self/clear_refs` (Linux; absent elsewhere).
 
-use crate::corpus::{
-    read_corpus, synthesize, write_synth_jsonl, Document, ReadOptions, SynthOptions,
-};
+use crate::corpus::{read_corpus, Document, ReadOptions};
 use crate::error::{Error, Result};
 use crate::pipeline::{run_stories, PipelineOptions};
+use crate::synth::{synthesize, write_synth_jsonl, SynthOptions};
 use crate::text::AnalysisOptions;
 use serde::Serialize;
 use std::path::Path;
@@ -54,6 +53,24 @@ pub struct Run {
     pub ratio_to_scale_1: Option<f64>,
 }
 
+/// `bench --json`: every run.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct BenchReport {
+    /// The version of this output's schema (`schemas/bench.schema.json`).
+    pub schema_version: crate::report::SchemaVersion,
+    /// The runs, by scale then thread count.
+    pub runs: Vec<Run>,
+}
+
+/// Every output's schema, by file stem (see [`crate::report::schemas`]): the report's and
+/// `bench --json`'s, which sits above the report.
+pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
+    let mut all = crate::report::schemas();
+    all.push(("bench", schemars::schema_for!(BenchReport)));
+    all.sort_by_key(|(name, _)| *name);
+    all
+}
+
 /// Benchmarks the pipeline on `base` at every scale and thread count.
 pub fn bench(
     base: &[Document],
@@ -82,7 +99,10 @@ pub fn bench(
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(t.max(1))
                 .build()
-                .map_err(|e| Error::InvalidOption(format!("cannot start {t} threads: {e}")))?;
+                .map_err(|e| Error::InvalidOption {
+                    field: "threads",
+                    why: format!("cannot start {t} threads: {e}"),
+                })?;
             let run = pool.install(|| run_once(&path, scale, t.max(1), progress))?;
             runs.push(run);
         }
@@ -134,7 +154,7 @@ fn run_once(path: &Path, scale: usize, threads: usize, progress: bool) -> Result
     let run = run_stories(docs, &options, &mut |name, seconds| {
         peaks.push((name, seconds, peak_rss_mb()));
         reset_peak_rss();
-    });
+    })?;
     let peak_of = |name: &str| peaks.iter().find(|p| p.0 == name).and_then(|p| p.2);
     let seconds_of = |name: &str| peaks.iter().find(|p| p.0 == name).map_or(0.0, |p| p.1);
     stages.push(("analyse", seconds_of("analyse"), peak_of("analyse")));

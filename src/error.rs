@@ -46,9 +46,30 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
-    /// An option has a value that cannot work.
-    #[error("invalid option: {0}")]
-    InvalidOption(String),
+    /// An option has a value that cannot work (see each options type's `check`).
+    #[error("invalid option {field}: {why}")]
+    InvalidOption {
+        /// The option, as the library names it (`dedup.threshold`).
+        field: &'static str,
+        /// What is wrong and what would work.
+        why: String,
+    },
+}
+
+/// `Ok` when `ok`, else the invalid-option error for `field`.
+pub(crate) fn ensure(ok: bool, field: &'static str, why: impl FnOnce() -> String) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidOption { field, why: why() })
+    }
+}
+
+/// `Ok` when `value` is in `low..=high` (NaN never is).
+pub(crate) fn ensure_within(field: &'static str, value: f64, low: f64, high: f64) -> Result<()> {
+    ensure((low..=high).contains(&value), field, || {
+        format!("{value} is not in [{low}, {high}]")
+    })
 }
 
 /// Advice about the path, only for errors that the path can cause (not, say, out of memory).

@@ -49,7 +49,7 @@ fn is_usage_error(e: &anyhow::Error) -> bool {
         c.is::<Usage>()
             || matches!(
                 c.downcast_ref::<storyclust::Error>(),
-                Some(storyclust::Error::InvalidOption(_))
+                Some(storyclust::Error::InvalidOption { .. })
             )
     })
 }
@@ -419,7 +419,7 @@ fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
 fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
     use std::time::Instant;
     use storyclust::report;
-    let options = args.near.options().map_err(usage)?;
+    let options = args.near.options()?;
     let outputs = [
         ("--pairs", args.pairs.as_ref()),
         ("--groups", args.groups.as_ref()),
@@ -597,7 +597,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
             key_sentences: args.key_sentences,
         },
     };
-    let run = run_stories(docs, &options, &mut |name, s| seconds.push((name, s)));
+    let run = run_stories(docs, &options, &mut |name, s| seconds.push((name, s)))?;
     let StoryRun {
         analyzed,
         duplicates,
@@ -613,7 +613,12 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
             stories.stories.iter().map(|s| s.size).sum(),
         )
     };
-    let parameters = report::ClusterParameters::new(&options);
+    let parameters = report::ClusterParameters::new(
+        &options.analysis,
+        &options.dedup,
+        &options.stories,
+        options.summary,
+    );
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -724,7 +729,8 @@ fn eval(args: EvalArgs) -> Result<()> {
 }
 
 fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
-    use storyclust::corpus::{synth_ids, synthesize_each, tsv_escape, ReadOptions, SynthOptions};
+    use storyclust::corpus::{tsv_escape, ReadOptions};
+    use storyclust::synth::{synth_ids, synthesize_each, SynthOptions};
     let outputs = [
         ("--output", args.output.as_ref()),
         ("--gold", args.gold.as_ref()),
@@ -749,7 +755,7 @@ fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
     // Streamed: the corpus may be far larger than memory.
     let write = |w: &mut dyn Write| {
         synthesize_each(&corpus.documents, &options, |a| {
-            storyclust::corpus::write_synth_jsonl(w, std::slice::from_ref(&a))
+            storyclust::synth::write_synth_jsonl(w, std::slice::from_ref(&a))
         })
     };
     match &args.output {
@@ -791,7 +797,7 @@ fn bench(args: BenchArgs, progress: bool) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        let report = storyclust::report::BenchReport {
+        let report = storyclust::bench::BenchReport {
             schema_version: storyclust::report::SchemaVersion,
             runs,
         };

@@ -3,6 +3,7 @@
 
 use crate::cluster::{cluster_stories, StoryClusters, StoryOptions};
 use crate::corpus::Document;
+use crate::error::Result;
 use crate::minhash::{find_duplicates_taking_tokens, Dedup, DedupOptions};
 use crate::summary::{summarize, Stories, SummaryOptions};
 use crate::text::{analyze, AnalysisOptions, AnalyzedCorpus};
@@ -35,6 +36,14 @@ impl Default for PipelineOptions {
     }
 }
 
+impl PipelineOptions {
+    /// Checks every stage's options (see each one's `check`).
+    pub fn check(&self) -> Result<()> {
+        self.dedup.check()?;
+        self.stories.check()
+    }
+}
+
 /// Shingle sets and signatures are what near-duplicate detection works on and nothing after
 /// it needs (the token lists were taken already).
 fn release_near_duplicate_inputs(duplicates: &mut Dedup) {
@@ -56,13 +65,15 @@ pub struct StoryRun {
     pub stories: Stories,
 }
 
-/// Runs every stage on `documents`. After each stage (`analyse`, `near-duplicates`,
-/// `stories`, `summaries`), `on_stage` is called with its name and wall seconds.
+/// Runs every stage on `documents`, once the options pass [`PipelineOptions::check`]. After
+/// each stage (`analyse`, `near-duplicates`, `stories`, `summaries`), `on_stage` is called
+/// with its name and wall seconds.
 pub fn run_stories(
     documents: &[Document],
     options: &PipelineOptions,
     on_stage: &mut dyn FnMut(&'static str, f64),
-) -> StoryRun {
+) -> Result<StoryRun> {
+    options.check()?;
     let analysis = AnalysisOptions {
         terms: true,
         ..options.analysis.clone()
@@ -88,10 +99,10 @@ pub fn run_stories(
         &options.summary,
     );
     lap("summaries");
-    StoryRun {
+    Ok(StoryRun {
         analyzed,
         duplicates,
         clusters,
         stories,
-    }
+    })
 }

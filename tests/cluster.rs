@@ -7,7 +7,7 @@ use common::{ok, storyclust, write_jsonl};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use storyclust::cluster::{cluster_stories, StoryOptions};
+use storyclust::cluster::{cluster_stories, StoryModel, StoryOptions};
 use storyclust::corpus::{read_corpus, Document, ReadOptions};
 use storyclust::minhash::{find_duplicates, DedupOptions};
 use storyclust::summary::{summarize, SummaryOptions};
@@ -298,6 +298,36 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// A cut decided on one fitted model is what a fresh run with those options gives: the
+    /// sweep in `examples/story_quality.rs` sees what users get.
+    #[test]
+    fn one_fit_decides_every_cut_as_a_fresh_run_does(
+        words in prop::collection::vec(prop::collection::vec(0usize..12, 2..16), 2..30),
+        threshold in 0.05f64..0.6,
+        topic_threshold in 0.0f64..0.3,
+        refine_rounds in 0usize..3,
+        cohesion_ratio in prop::sample::select(vec![0.0, 0.5, 0.8]),
+    ) {
+        const VOCABULARY: [&str; 12] = ["flood", "river", "rain", "rescue", "bank", "rates",
+            "inflation", "governor", "match", "goal", "league", "coach"];
+        let docs: Vec<Document> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Document::new(format!("d{i:02}"), w.iter().map(|&k| VOCABULARY[k]).collect::<Vec<_>>().join(" ") + "."))
+            .collect();
+        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default());
+        let model = StoryModel::fit(&docs, &analyzed, &dedup, &StoryOptions::default());
+        let options = StoryOptions { threshold, topic_threshold, refine_rounds, cohesion_ratio, ..StoryOptions::default() };
+        let fresh = cluster_stories(&docs, &analyzed, &dedup, &options);
+        let decided = model.decide(&options.cut());
+        prop_assert_eq!(&decided.labels, &fresh.labels);
+        prop_assert_eq!(&decided.topics, &fresh.topics);
+    }
+}
+
 /// `eval --pairs` gives the figures of `../shared/tools/score_pairs.py` on the same files: a
 /// hand-made case with missing ids and in-between scores, and the SemEval sets when present.
 /// Needs python3 and the reference script; skipped without them.
@@ -374,4 +404,25 @@ fn write_assignments(data: &Path, pred: &Path) {
         "-o",
         "/dev/null",
     ]));
+}
+
+/// The library checks the story options (`StoryOptions::check`); the CLI reports its refusal
+/// as a usage error naming the option, and writes nothing.
+#[test]
+fn story_options_the_library_refuses_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stories.json");
+    let refused = storyclust(&[
+        "cluster",
+        "seeds",
+        "--topic-threshold",
+        "0.5",
+        "-q",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("stories.topic_threshold"), "{stderr}");
+    assert!(!out.exists());
 }

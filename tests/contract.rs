@@ -22,7 +22,7 @@ fn schema_path(name: &str) -> PathBuf {
 fn the_committed_schemas_are_the_generated_ones() {
     let bless = std::env::var_os("STORYCLUST_BLESS").is_some();
     let mut stale = Vec::new();
-    for (name, schema) in storyclust::report::schemas() {
+    for (name, schema) in storyclust::bench::schemas() {
         let text = storyclust::report::schema_text(&schema);
         let path = schema_path(name);
         if bless {

@@ -252,7 +252,7 @@ fn conflicting_and_impossible_options_are_usage_errors() {
     assert_eq!(both.status.code(), Some(2));
     let too_many = storyclust(&["dedup", "seeds", "--bands", "20", "--rows", "10"]);
     assert_eq!(too_many.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&too_many.stderr).contains("more than --num-perm 128"));
+    assert!(String::from_utf8_lossy(&too_many.stderr).contains("num_perm is 128"));
     let bad_threshold = storyclust(&["dedup", "seeds", "--threshold", "1.5"]);
     assert_eq!(bad_threshold.status.code(), Some(2));
 }

@@ -209,7 +209,8 @@ fn cluster(
     options.summary.label_terms = label_terms;
     options.summary.key_sentences = key_sentences;
     py.allow_threads(|| {
-        let run = run_stories(&docs, &options, &mut |_, _| {});
+        let run = run_stories(&docs, &options, &mut |_, _| {})
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         let n = docs.len();
         let json = serde_json::to_string(&run.stories)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;

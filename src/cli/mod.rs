@@ -307,25 +307,16 @@ pub struct NearDuplicateArgs {
 }
 
 impl NearDuplicateArgs {
-    /// Library options; fails when bands × rows exceeds the signature length.
-    pub fn options(&self) -> Result<DedupOptions, String> {
+    /// Library options, as the library checks them (bands × rows within the signature…).
+    pub fn options(&self) -> Result<DedupOptions, storyclust::Error> {
         let lsh = match (self.bands, self.rows) {
-            (Some(b), Some(r)) => {
-                if usize::from(b) * usize::from(r) > usize::from(self.num_perm) {
-                    return Err(format!(
-                        "--bands {b} × --rows {r} = {} is more than --num-perm {}; lower one of them",
-                        usize::from(b) * usize::from(r),
-                        self.num_perm
-                    ));
-                }
-                Some(LshParams {
-                    bands: b.into(),
-                    rows: r.into(),
-                })
-            }
+            (Some(b), Some(r)) => Some(LshParams {
+                bands: b.into(),
+                rows: r.into(),
+            }),
             _ => None,
         };
-        Ok(DedupOptions {
+        let options = DedupOptions {
             threshold: self.threshold,
             ngram: self.ngram.into(),
             minhash: MinHashParams {
@@ -337,7 +328,9 @@ impl NearDuplicateArgs {
             verify: self.verify,
             bucket_cap: self.bucket_cap.max(2),
             exact: self.exact,
-        })
+        };
+        options.check()?;
+        Ok(options)
     }
 }
 

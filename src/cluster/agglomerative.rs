@@ -46,72 +46,9 @@ pub fn relative_average_linkage(
     relative: f64,
     rank: &[u32],
 ) -> Vec<u32> {
-    let n = graph.len();
-    let mut cluster_of: Vec<u32> = (0..n as u32).collect();
-    let mut size: Vec<u64> = weights.iter().map(|&w| u64::from(w)).collect();
-    let mut key = rank.to_vec(); // smallest rank of the members
-                                 // Cohesion counts the pairs that merges brought together: the sum of their similarities
-                                 // and their number. Pairs inside a node (near-duplicates) do not count: a group of
-                                 // copies is as close-knit as one article, and its near-identity must not set a bar that
-                                 // keeps it out of its own story.
-    let mut internal = vec![0u128; n];
-    let mut merged_pairs = vec![0u128; n];
-    let mut links: Vec<AHashMap<u32, u128>> = (0..n)
-        .map(|a| {
-            graph
-                .neighbours(a)
-                .iter()
-                .map(|&(b, s)| {
-                    let pairs = u128::from(weights[a]) * u128::from(weights[b as usize]);
-                    (b, (s as f64 * SCALE).round() as u128 * pairs)
-                })
-                .collect()
-        })
-        .collect();
-    let cohesion = |c: usize, merged_pairs: &[u128], internal: &[u128]| -> Option<f64> {
-        (merged_pairs[c] > 0).then(|| internal[c] as f64 / SCALE / merged_pairs[c] as f64)
-    };
-    let mut version = vec![0u32; n];
+    let mut state = Linkage::new(graph, weights, rank, threshold);
     let mut heap = BinaryHeap::new();
-    let push = |heap: &mut BinaryHeap<Candidate>,
-                a: u32,
-                b: u32,
-                sum: u128,
-                size: &[u64],
-                key: &[u32],
-                version: &[u32]| {
-        let mean = sum as f64 / SCALE / (size[a as usize] as f64 * size[b as usize] as f64);
-        if mean >= threshold {
-            let (a, b) = if key[a as usize] < key[b as usize] {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            heap.push(Candidate {
-                mean,
-                keys: (key[a as usize], key[b as usize]),
-                a,
-                b,
-                versions: (version[a as usize], version[b as usize]),
-            });
-        }
-    };
-    // Every pair of clusters that may merge, with its current mean.
-    let fill = |heap: &mut BinaryHeap<Candidate>,
-                links: &[AHashMap<u32, u128>],
-                size: &[u64],
-                key: &[u32],
-                version: &[u32]| {
-        heap.clear();
-        for a in 0..n as u32 {
-            for (&b, &sum) in &links[a as usize] {
-                if a < b {
-                    push(heap, a, b, sum, size, key, version);
-                }
-            }
-        }
-    };
-    fill(&mut heap, &links, &size, &key, &version);
+    state.fill(&mut heap);
     // Each merge pushes its cluster's pairs again and leaves the old ones stale in the heap.
     // The pairs at or above the threshold never grow in number (a merged pair's mean lies
     // between its parts'), so when the heap holds twice as many entries as there were pairs
@@ -125,65 +62,166 @@ pub fn relative_average_linkage(
         2 * heap.len().max(1 << 16)
     };
     while let Some(c) = heap.pop() {
-        if version[c.a as usize] != c.versions.0 || version[c.b as usize] != c.versions.1 {
+        if !state.is_current(&c) || state.refused_for_cohesion(&c, relative) {
             continue;
         }
-        if relative > 0.0 {
-            let ca = cohesion(c.a as usize, &merged_pairs, &internal);
-            let cb = cohesion(c.b as usize, &merged_pairs, &internal);
-            // Compared with the looser of the two clusters (measured best of min, mean and
-            // max on the labelled corpora, see examples/story_quality.rs).
-            let looser = match (ca, cb) {
-                (Some(x), Some(y)) => Some(x.min(y)),
-                (x, y) => x.or(y),
-            };
-            if looser.is_some_and(|t| c.mean < relative * t) {
-                continue;
-            }
-        }
-        let between = links[c.a as usize].get(&c.b).copied().unwrap_or(0);
-        // Merge the smaller link map into the larger cluster.
-        let (keep, gone) = if links[c.a as usize].len() >= links[c.b as usize].len() {
-            (c.a, c.b)
-        } else {
-            (c.b, c.a)
-        };
-        let gone_links = std::mem::take(&mut links[gone as usize]);
-        links[keep as usize].remove(&gone);
-        for (other, sum) in gone_links {
-            if other == keep {
-                continue;
-            }
-            *links[keep as usize].entry(other).or_insert(0) += sum;
-            let o = &mut links[other as usize];
-            o.remove(&gone);
-            *o.entry(keep).or_insert(0) += sum;
-        }
-        internal[keep as usize] += internal[gone as usize] + between;
-        internal[gone as usize] = 0;
-        merged_pairs[keep as usize] += merged_pairs[gone as usize]
-            + u128::from(size[keep as usize]) * u128::from(size[gone as usize]);
-        merged_pairs[gone as usize] = 0;
-        size[keep as usize] += size[gone as usize];
-        size[gone as usize] = 0;
-        key[keep as usize] = key[keep as usize].min(key[gone as usize]);
-        version[keep as usize] += 1;
-        version[gone as usize] += 1;
-        let mut neighbours: Vec<(u32, u128)> =
-            links[keep as usize].iter().map(|(&o, &s)| (o, s)).collect();
+        let keep = state.merge(&c);
+        let mut neighbours: Vec<(u32, u128)> = state.links[keep as usize]
+            .iter()
+            .map(|(&o, &s)| (o, s))
+            .collect();
         neighbours.sort_unstable();
         for (other, sum) in neighbours {
-            push(&mut heap, keep, other, sum, &size, &key, &version);
+            state.push(&mut heap, keep, other, sum);
         }
-        merge_into(&mut cluster_of, gone, keep);
         if heap.len() > heap_limit {
-            fill(&mut heap, &links, &size, &key, &version);
+            state.fill(&mut heap);
         }
     }
-    resolve(&cluster_of, &key)
+    resolve(&state.cluster_of, &state.key)
 }
 
-/// Records that cluster `gone` is now part of `keep` (resolved at the end).
+/// The clusters of [`relative_average_linkage`] as it merges them. Sums of similarities are
+/// fixed point ([`SCALE`]), so that they do not depend on the order of additions.
+struct Linkage {
+    threshold: f64,
+    cluster_of: Vec<u32>,
+    /// Articles in each cluster (near-duplicates weighted).
+    size: Vec<u64>,
+    /// The smallest rank of each cluster's members.
+    key: Vec<u32>,
+    /// Bumped at each merge: a heap entry with an old version is stale.
+    version: Vec<u32>,
+    /// Cohesion counts the pairs that merges brought together: the sum of their
+    /// similarities and their number. Pairs inside a node (near-duplicates) do not count: a
+    /// group of copies is as close-knit as one article, and its near-identity must not set
+    /// a bar that keeps it out of its own story.
+    internal: Vec<u128>,
+    merged_pairs: Vec<u128>,
+    /// Each cluster's summed similarities to its neighbouring clusters.
+    links: Vec<AHashMap<u32, u128>>,
+}
+
+impl Linkage {
+    fn new(graph: &NeighbourGraph, weights: &[u32], rank: &[u32], threshold: f64) -> Linkage {
+        let n = graph.len();
+        let links = (0..n)
+            .map(|a| {
+                graph
+                    .neighbours(a)
+                    .iter()
+                    .map(|&(b, s)| {
+                        let pairs = u128::from(weights[a]) * u128::from(weights[b as usize]);
+                        (b, (s as f64 * SCALE).round() as u128 * pairs)
+                    })
+                    .collect()
+            })
+            .collect();
+        Linkage {
+            threshold,
+            cluster_of: (0..n as u32).collect(),
+            size: weights.iter().map(|&w| u64::from(w)).collect(),
+            key: rank.to_vec(),
+            version: vec![0; n],
+            internal: vec![0; n],
+            merged_pairs: vec![0; n],
+            links,
+        }
+    }
+
+    /// Pushes the pair of clusters `a` and `b` when their mean reaches the threshold.
+    fn push(&self, heap: &mut BinaryHeap<Candidate>, a: u32, b: u32, sum: u128) {
+        let (size, key) = (&self.size, &self.key);
+        let mean = sum as f64 / SCALE / (size[a as usize] as f64 * size[b as usize] as f64);
+        if mean < self.threshold {
+            return;
+        }
+        let (a, b) = if key[a as usize] < key[b as usize] {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        heap.push(Candidate {
+            mean,
+            keys: (key[a as usize], key[b as usize]),
+            a,
+            b,
+            versions: (self.version[a as usize], self.version[b as usize]),
+        });
+    }
+
+    /// Every pair of clusters that may merge, with its current mean.
+    fn fill(&self, heap: &mut BinaryHeap<Candidate>) {
+        heap.clear();
+        for a in 0..self.links.len() as u32 {
+            for (&b, &sum) in &self.links[a as usize] {
+                if a < b {
+                    self.push(heap, a, b, sum);
+                }
+            }
+        }
+    }
+
+    fn is_current(&self, c: &Candidate) -> bool {
+        self.version[c.a as usize] == c.versions.0 && self.version[c.b as usize] == c.versions.1
+    }
+
+    /// Mean similarity of the pairs that merges brought into cluster `c`.
+    fn cohesion(&self, c: usize) -> Option<f64> {
+        (self.merged_pairs[c] > 0)
+            .then(|| self.internal[c] as f64 / SCALE / self.merged_pairs[c] as f64)
+    }
+
+    /// Whether the merge falls below `relative` times the looser cluster's cohesion
+    /// (measured best of min, mean and max on the labelled corpora, see
+    /// examples/story_quality.rs).
+    fn refused_for_cohesion(&self, c: &Candidate, relative: f64) -> bool {
+        if relative <= 0.0 {
+            return false;
+        }
+        let looser = match (self.cohesion(c.a as usize), self.cohesion(c.b as usize)) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+        looser.is_some_and(|t| c.mean < relative * t)
+    }
+
+    /// Merges the pair into the cluster with more links (the smaller link map moves) and
+    /// returns the cluster kept.
+    fn merge(&mut self, c: &Candidate) -> u32 {
+        let links = &mut self.links;
+        let between = links[c.a as usize].get(&c.b).copied().unwrap_or(0);
+        let (keep, gone) = if links[c.a as usize].len() >= links[c.b as usize].len() {
+            (c.a as usize, c.b as usize)
+        } else {
+            (c.b as usize, c.a as usize)
+        };
+        let gone_links = std::mem::take(&mut links[gone]);
+        links[keep].remove(&(gone as u32));
+        for (other, sum) in gone_links {
+            if other as usize == keep {
+                continue;
+            }
+            *links[keep].entry(other).or_insert(0) += sum;
+            let o = &mut links[other as usize];
+            o.remove(&(gone as u32));
+            *o.entry(keep as u32).or_insert(0) += sum;
+        }
+        self.internal[keep] += self.internal[gone] + between;
+        self.internal[gone] = 0;
+        self.merged_pairs[keep] +=
+            self.merged_pairs[gone] + u128::from(self.size[keep]) * u128::from(self.size[gone]);
+        self.merged_pairs[gone] = 0;
+        self.size[keep] += self.size[gone];
+        self.size[gone] = 0;
+        self.key[keep] = self.key[keep].min(self.key[gone]);
+        self.version[keep] += 1;
+        self.version[gone] += 1;
+        merge_into(&mut self.cluster_of, gone as u32, keep as u32);
+        keep as u32
+    }
+}
+
 fn merge_into(parent: &mut [u32], gone: u32, keep: u32) {
     parent[gone as usize] = keep;
 }

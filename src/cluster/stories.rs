@@ -3,6 +3,7 @@
 
 use super::{refine, relative_average_linkage, topic_linkage, Units};
 use crate::corpus::Document;
+use crate::error::{ensure, ensure_within, Result};
 use crate::minhash::Dedup;
 use crate::text::AnalyzedCorpus;
 use crate::tfidf::{
@@ -57,6 +58,43 @@ pub struct StoryOptions {
     pub tfidf: TfIdfOptions,
 }
 
+impl StoryOptions {
+    /// Checks that the options can work together: cosines in range, and a topic cut no
+    /// tighter than the story cut (a topic gathers stories).
+    pub fn check(&self) -> Result<()> {
+        ensure_within("stories.threshold", self.threshold, 0.0, 1.0)?;
+        ensure_within("stories.cohesion_ratio", self.cohesion_ratio, 0.0, 1.0)?;
+        ensure_within("stories.topic_threshold", self.topic_threshold, 0.0, 1.0)?;
+        ensure(
+            self.topic_threshold <= self.threshold,
+            "stories.topic_threshold",
+            || {
+                format!(
+                    "{} is above the story threshold {}: a topic gathers stories, so its cut \
+                 must be looser",
+                    self.topic_threshold, self.threshold
+                )
+            },
+        )?;
+        ensure(self.story_max_df > 0.0, "stories.story_max_df", || {
+            "must be above 0".into()
+        })?;
+        ensure_within("stories.story_max_df", self.story_max_df, 0.0, 1.0)?;
+        let graph = f64::from(self.graph_threshold);
+        ensure_within("stories.graph_threshold", graph, 0.0, 1.0)?;
+        ensure_within(
+            "stories.story_link_floor",
+            f64::from(self.story_link_floor),
+            graph,
+            1.0,
+        )?;
+        ensure(self.keywords != Some(0), "stories.keywords", || {
+            "0 keywords find no neighbour; use None for an exact search".into()
+        })?;
+        self.tfidf.check()
+    }
+}
+
 impl Default for StoryOptions {
     fn default() -> Self {
         StoryOptions {
@@ -79,6 +117,61 @@ impl Default for StoryOptions {
             },
         }
     }
+}
+
+/// The options that decide stories and topics from a fitted [`StoryModel`]: where its merges
+/// are cut. Sweeping them needs no new fit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryCut {
+    /// See [`StoryOptions::threshold`].
+    pub threshold: f64,
+    /// See [`StoryOptions::cohesion_ratio`].
+    pub cohesion_ratio: f64,
+    /// See [`StoryOptions::refine_rounds`].
+    pub refine_rounds: usize,
+    /// See [`StoryOptions::topic_threshold`].
+    pub topic_threshold: f64,
+}
+
+impl StoryOptions {
+    /// The cut these options make.
+    pub fn cut(&self) -> StoryCut {
+        StoryCut {
+            threshold: self.threshold,
+            cohesion_ratio: self.cohesion_ratio,
+            refine_rounds: self.refine_rounds,
+            topic_threshold: self.topic_threshold,
+        }
+    }
+}
+
+/// A fitted story model: the units, their TF-IDF vectors and the neighbour graphs that every
+/// cut is decided on. Fitting is the costly part; [`StoryModel::decide`] is cheap, so a sweep
+/// over cuts fits once.
+#[derive(Debug, Clone)]
+pub struct StoryModel {
+    units: Units,
+    model: TfIdf,
+    narrowed: Narrowed,
+    /// Every pair at or above the graph threshold: what topics see.
+    full_graph: NeighbourGraph,
+    /// The story cosines at or above the link floor: what stories see.
+    graph: NeighbourGraph,
+    rank: Vec<u32>,
+    unit_rank: Vec<u32>,
+    /// The mean story cosine over all pairs: a story must stand out from it.
+    background: f64,
+    seconds: Vec<(&'static str, f64)>,
+}
+
+/// Each document's story and topic keys at one cut.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryDecision {
+    /// Story key of each document.
+    pub labels: Vec<u32>,
+    /// Topic key of each document.
+    pub topics: Vec<u32>,
+    seconds: Vec<(&'static str, f64)>,
 }
 
 /// The result of story clustering: each document's story key (the smallest id rank of its
@@ -109,95 +202,152 @@ impl StoryClusters {
     }
 }
 
-/// Clusters documents into stories. Each near-duplicate group is clustered as one unit,
-/// weighted by its size (see [`Units`]); its copies take its story.
+/// Clusters documents into stories: [`StoryModel::fit`], then [`StoryModel::decide`] at the
+/// cut of `options`. Each near-duplicate group is clustered as one unit, weighted by its
+/// size (see [`Units`]); its copies take its story.
 pub fn cluster_stories(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
     dedup: &Dedup,
     options: &StoryOptions,
 ) -> StoryClusters {
-    let mut seconds = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str| {
-        seconds.push((name, clock.elapsed().as_secs_f64()));
-        clock = std::time::Instant::now();
-    };
-    let units = Units::new(documents.len(), &dedup.groups);
-    let model = TfIdf::fit_documents(analyzed, &units.representatives, &options.tfidf);
-    lap("tfidf");
-    let days: Vec<Option<i64>> = units
-        .representatives
-        .iter()
-        .map(|&d| documents[d as usize].date.map(|t| t.day_number()))
-        .collect();
-    let window = options.window_days.map(|width| TimeWindow {
-        days: &days,
-        width: i64::from(width),
-    });
-    let full_graph = neighbour_graph(
-        &model.vectors,
-        model.vocabulary.len(),
-        options.graph_threshold,
-        options.keywords,
-        window.as_ref(),
-    );
-    let narrowed = model.without_common_terms(options.story_max_df, options.story_min_df_limit);
-    let graph = story_graph(
-        &full_graph,
-        &narrowed,
-        options.story_link_floor,
-        options.short_text_terms,
-    );
-    lap("neighbours");
-    let rank = dedup.order.clone();
-    let unit_rank = units.ranks(&rank);
-    // A story must stand out from the corpus: in a corpus that is all one topic, the
-    // stories are the events within it.
-    let threshold = options
-        .threshold
-        .max(background_similarity(&narrowed.vectors));
-    let mut unit_labels = relative_average_linkage(
-        &graph,
-        &units.weights,
-        threshold,
-        options.cohesion_ratio,
-        &unit_rank,
-    );
-    lap("linkage");
-    for _ in 0..options.refine_rounds {
-        let moved = refine(
-            &narrowed.vectors,
-            &graph,
-            &unit_labels,
-            &units.weights,
-            &unit_rank,
-            threshold as f32,
-        );
-        // Converged: another round would give the same again.
-        if moved == unit_labels {
-            break;
+    let model = StoryModel::fit(documents, analyzed, dedup, options);
+    let decision = model.decide(&options.cut());
+    model.into_clusters(decision)
+}
+
+/// Seconds per named stage, lap by lap.
+struct Laps {
+    seconds: Vec<(&'static str, f64)>,
+    clock: std::time::Instant,
+}
+
+impl Laps {
+    fn start() -> Laps {
+        Laps {
+            seconds: Vec::new(),
+            clock: std::time::Instant::now(),
         }
-        unit_labels = moved;
     }
-    let labels = units.spread(&unit_labels);
-    lap("refine");
-    let unit_topics = topic_linkage(
-        &full_graph,
-        &units.weights,
-        &unit_labels,
-        options.topic_threshold,
-    );
-    let topics = units.spread(&unit_topics);
-    lap("topics");
-    StoryClusters {
-        labels,
-        topics,
-        rank,
-        units,
-        model,
-        graph,
-        seconds,
+
+    fn lap(&mut self, name: &'static str) {
+        self.seconds
+            .push((name, self.clock.elapsed().as_secs_f64()));
+        self.clock = std::time::Instant::now();
+    }
+}
+
+impl StoryModel {
+    /// Fits the model: units, TF-IDF, the neighbour graph within the time window, and the
+    /// story graph over the story vectors (the commonest words dropped).
+    pub fn fit(
+        documents: &[Document],
+        analyzed: &AnalyzedCorpus,
+        dedup: &Dedup,
+        options: &StoryOptions,
+    ) -> StoryModel {
+        let mut laps = Laps::start();
+        let units = Units::new(documents.len(), &dedup.groups);
+        let model = TfIdf::fit_documents(analyzed, &units.representatives, &options.tfidf);
+        laps.lap("tfidf");
+        let days: Vec<Option<i64>> = units
+            .representatives
+            .iter()
+            .map(|&d| documents[d as usize].date.map(|t| t.day_number()))
+            .collect();
+        let window = options.window_days.map(|width| TimeWindow {
+            days: &days,
+            width: i64::from(width),
+        });
+        let full_graph = neighbour_graph(
+            &model.vectors,
+            model.vocabulary.len(),
+            options.graph_threshold,
+            options.keywords,
+            window.as_ref(),
+        );
+        let narrowed = model.without_common_terms(options.story_max_df, options.story_min_df_limit);
+        let graph = story_graph(
+            &full_graph,
+            &narrowed,
+            options.story_link_floor,
+            options.short_text_terms,
+        );
+        // A story must stand out from the corpus: in a corpus that is all one topic, the
+        // stories are the events within it.
+        let background = background_similarity(&narrowed.vectors);
+        laps.lap("neighbours");
+        let rank = dedup.order.clone();
+        let unit_rank = units.ranks(&rank);
+        StoryModel {
+            units,
+            model,
+            narrowed,
+            full_graph,
+            graph,
+            rank,
+            unit_rank,
+            background,
+            seconds: laps.seconds,
+        }
+    }
+
+    /// The stories and topics at `cut`: relative average linkage on the story graph,
+    /// centroid refinement until it converges (at most `refine_rounds`), then topics by
+    /// average linkage continued over every pair at the topic threshold.
+    pub fn decide(&self, cut: &StoryCut) -> StoryDecision {
+        let mut laps = Laps::start();
+        let threshold = cut.threshold.max(self.background);
+        let weights = &self.units.weights;
+        let mut unit_labels = relative_average_linkage(
+            &self.graph,
+            weights,
+            threshold,
+            cut.cohesion_ratio,
+            &self.unit_rank,
+        );
+        laps.lap("linkage");
+        for _ in 0..cut.refine_rounds {
+            let moved = refine(
+                &self.narrowed.vectors,
+                &self.graph,
+                &unit_labels,
+                weights,
+                &self.unit_rank,
+                threshold as f32,
+            );
+            // Converged: another round would give the same again.
+            if moved == unit_labels {
+                break;
+            }
+            unit_labels = moved;
+        }
+        let labels = self.units.spread(&unit_labels);
+        laps.lap("refine");
+        let unit_topics =
+            topic_linkage(&self.full_graph, weights, &unit_labels, cut.topic_threshold);
+        let topics = self.units.spread(&unit_topics);
+        laps.lap("topics");
+        StoryDecision {
+            labels,
+            topics,
+            seconds: laps.seconds,
+        }
+    }
+
+    /// The clusters of `decision`, keeping what the summaries need of the model.
+    pub fn into_clusters(self, decision: StoryDecision) -> StoryClusters {
+        let mut seconds = self.seconds;
+        seconds.extend(decision.seconds);
+        StoryClusters {
+            labels: decision.labels,
+            topics: decision.topics,
+            rank: self.rank,
+            units: self.units,
+            model: self.model,
+            graph: self.graph,
+            seconds,
+        }
     }
 }
 
@@ -248,6 +398,45 @@ mod tests {
             ids: (0..terms as u32).collect(),
             weights: vec![1.0 / (terms as f32).sqrt(); terms],
         }
+    }
+
+    fn invalid_field(options: &StoryOptions) -> Option<&'static str> {
+        match options.check() {
+            Err(crate::error::Error::InvalidOption { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn check_accepts_the_defaults_and_names_the_field_that_cannot_work() {
+        let d = StoryOptions::default();
+        assert_eq!(invalid_field(&d), None);
+        let topic_above = StoryOptions {
+            topic_threshold: 0.3,
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&topic_above), Some("stories.topic_threshold"));
+        let nan = StoryOptions {
+            threshold: f64::NAN,
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&nan), Some("stories.threshold"));
+        let no_keywords = StoryOptions {
+            keywords: Some(0),
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&no_keywords), Some("stories.keywords"));
+        let floor_below_graph = StoryOptions {
+            story_link_floor: 0.01,
+            ..d.clone()
+        };
+        assert_eq!(
+            invalid_field(&floor_below_graph),
+            Some("stories.story_link_floor")
+        );
+        let mut flat = d.clone();
+        flat.tfidf.weight_power = 0.0;
+        assert_eq!(invalid_field(&flat), Some("tfidf.weight_power"));
     }
 
     #[test]

@@ -124,22 +124,26 @@ pub fn check_fields(corpus: &Corpus, names: &FieldNames, fields: &[Field]) -> Re
     if seen.mask == 0 && seen.names.is_empty() {
         return Ok(());
     }
-    let missing: Vec<String> = fields
-        .iter()
-        .filter(|f| !seen.found(**f))
-        .map(|f| format!("{} {:?}", f.option(), f.name(names)))
-        .collect();
-    if missing.is_empty() {
+    let missing: Vec<&Field> = fields.iter().filter(|f| !seen.found(**f)).collect();
+    let Some(first) = missing.first() else {
         return Ok(());
-    }
+    };
+    let others: Vec<String> = missing[1..]
+        .iter()
+        .map(|f| format!(", nor {} {:?}", f.option(), f.name(names)))
+        .collect();
     let have = if seen.names.is_empty() {
         "the records' fields could not be listed".to_string()
     } else {
         let list: Vec<String> = seen.names.iter().map(|n| format!("`{n}`")).collect();
         format!("the records have the fields {}", list.join(", "))
     };
-    Err(Error::InvalidOption(format!(
-        "{} found in no record: {have}",
-        missing.join(" and ")
-    )))
+    Err(Error::InvalidOption {
+        field: first.option(),
+        why: format!(
+            "{:?} is in no record{}; {have}",
+            first.name(names),
+            others.concat()
+        ),
+    })
 }

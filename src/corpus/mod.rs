@@ -15,7 +15,6 @@ mod fields;
 mod input;
 mod records;
 mod sniff;
-mod synth;
 mod writer;
 
 pub use atomic::{remove_unfinished_outputs, write_atomic};
@@ -27,7 +26,4 @@ pub use escape::{
 };
 pub use fields::{check_fields, Field, FieldsSeen};
 pub use input::{read_corpus, read_from, FieldNames, InputFormat, ReadOptions};
-pub use synth::{
-    synth_ids, synthesize, synthesize_each, write_synth_jsonl, SynthArticle, SynthOptions,
-};
 pub use writer::{output_extension, output_format, write_documents};

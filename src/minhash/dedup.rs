@@ -4,9 +4,10 @@
 use super::join::exact_join;
 use super::lsh::{candidates, shared_bands, LshParams};
 use super::verify::{jaccard, overlap, passes};
+use super::UnionFind;
 use super::{MinHashParams, Signatures};
-use crate::cluster::UnionFind;
 use crate::corpus::Document;
+use crate::error::{ensure, ensure_within, Result};
 use crate::text::{shingle_set, AnalyzedCorpus};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -56,6 +57,55 @@ impl Default for DedupOptions {
 }
 
 impl DedupOptions {
+    /// Checks that the options can work together: thresholds in range, bands × rows within
+    /// the signature, and no MinHash option given to the exact join, which would ignore it.
+    pub fn check(&self) -> Result<()> {
+        ensure(self.threshold > 0.0, "dedup.threshold", || {
+            format!(
+                "{} must be above 0 (0 would pair every document)",
+                self.threshold
+            )
+        })?;
+        ensure_within("dedup.threshold", self.threshold, 0.0, 1.0)?;
+        ensure(self.ngram >= 1, "dedup.ngram", || {
+            "a shingle needs at least one word".into()
+        })?;
+        let perms = self.minhash.num_perm;
+        ensure(perms >= 1, "dedup.minhash.num_perm", || {
+            "must be at least 1".into()
+        })?;
+        ensure(self.bucket_cap >= 2, "dedup.bucket_cap", || {
+            format!("{} cannot hold a pair; use 2 or more", self.bucket_cap)
+        })?;
+        if let Some(lsh) = self.lsh {
+            ensure(lsh.bands >= 1 && lsh.rows >= 1, "dedup.lsh", || {
+                "bands and rows must be at least 1".into()
+            })?;
+            ensure(
+                lsh.bands.saturating_mul(lsh.rows) <= perms,
+                "dedup.lsh",
+                || {
+                    format!(
+                        "{} bands × {} rows need {} signature slots but num_perm is {perms}; \
+                     lower them or raise num_perm",
+                        lsh.bands,
+                        lsh.rows,
+                        lsh.bands.saturating_mul(lsh.rows)
+                    )
+                },
+            )?;
+        }
+        if self.exact {
+            ensure(self.lsh.is_none(), "dedup.lsh", || {
+                "the exact join finds every pair without LSH; drop bands and rows".into()
+            })?;
+            ensure(self.verify == Verify::Exact, "dedup.verify", || {
+                "the exact join verifies exactly; an estimate has no signatures to use".into()
+            })?;
+        }
+        Ok(())
+    }
+
     /// The bands and rows in force.
     pub fn lsh_params(&self) -> LshParams {
         self.lsh.unwrap_or_else(|| {
@@ -358,5 +408,56 @@ pub fn explain(dedup: &Dedup, a: usize, b: usize) -> Explanation {
             _ => None,
         },
         shingles: (x.len(), y.len(), overlap(x, y)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid_field(options: &DedupOptions) -> Option<&'static str> {
+        match options.check() {
+            Err(crate::error::Error::InvalidOption { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn check_accepts_the_defaults_and_names_the_field_that_cannot_work() {
+        let d = DedupOptions::default();
+        assert_eq!(invalid_field(&d), None);
+        let wide = DedupOptions {
+            lsh: Some(LshParams {
+                bands: 20,
+                rows: 10,
+            }),
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&wide), Some("dedup.lsh"));
+        let fits = DedupOptions {
+            lsh: Some(LshParams { bands: 16, rows: 8 }),
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&fits), None);
+        let exact_with_bands = DedupOptions {
+            exact: true,
+            ..fits
+        };
+        assert_eq!(invalid_field(&exact_with_bands), Some("dedup.lsh"));
+        let exact_estimate = DedupOptions {
+            exact: true,
+            verify: Verify::Estimate,
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&exact_estimate), Some("dedup.verify"));
+        for t in [0.0, 1.5, f64::NAN] {
+            let bad = DedupOptions {
+                threshold: t,
+                ..d.clone()
+            };
+            assert_eq!(invalid_field(&bad), Some("dedup.threshold"), "{t}");
+        }
+        let no_words = DedupOptions { ngram: 0, ..d };
+        assert_eq!(invalid_field(&no_words), Some("dedup.ngram"));
     }
 }

@@ -5,6 +5,7 @@ mod dedup;
 mod join;
 mod lsh;
 pub(crate) mod signature;
+mod union_find;
 mod verify;
 
 pub use dedup::{
@@ -14,4 +15,5 @@ pub use dedup::{
 pub use join::exact_join;
 pub use lsh::{band_key, candidates, shared_bands, Candidates, LshParams};
 pub use signature::{MinHashParams, Scheme, Signatures, EMPTY};
+pub use union_find::UnionFind;
 pub use verify::{jaccard, overlap, passes};

@@ -60,12 +60,3 @@ impl EvalReport {
         }
     }
 }
-
-/// `bench --json`: every run.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct BenchReport {
-    /// The version of this output's schema (`schemas/bench.schema.json`).
-    pub schema_version: SchemaVersion,
-    /// The runs, by scale then thread count.
-    pub runs: Vec<crate::bench::Run>,
-}

@@ -1,7 +1,7 @@
 //! The output contract: the JSON Schema of every JSON and JSON Lines output, generated from
 //! the types that are serialised, and the version every output carries.
 //!
-//! The schemas are committed under `schemas/`; `tests/contract.rs` fails when they differ
+//! The schemas are committed under `schemas/` (all of them: `crate::bench::schemas`); `tests/contract.rs` fails when they differ
 //! from the generated ones (regenerate with `STORYCLUST_BLESS=1 cargo test --test contract`).
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -51,10 +51,10 @@ impl JsonSchema for crate::corpus::Timestamp {
     }
 }
 
-/// Every output's schema, by file stem: `schemas/{name}.schema.json` describes the output
-/// (for JSON Lines, each line).
+/// The schemas of the report's outputs, by file stem: `schemas/{name}.schema.json`
+/// describes the output (for JSON Lines, each line). `bench::schemas` adds `bench --json`'s.
 pub fn schemas() -> Vec<(&'static str, Schema)> {
-    use super::{BenchReport, DedupSummary, ErrorRecord, GroupsLine, StoryLine, StoryReport};
+    use super::{DedupSummary, ErrorRecord, GroupsLine, StoryLine, StoryReport};
     vec![
         ("cluster", schemars::schema_for!(StoryReport<'static>)),
         ("cluster-line", schemars::schema_for!(StoryLine<'static>)),
@@ -65,11 +65,10 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         ),
         ("stats", schemars::schema_for!(super::CorpusStats)),
         ("eval", schemars::schema_for!(super::EvalReport)),
-        ("bench", schemars::schema_for!(BenchReport)),
         ("errors-line", schemars::schema_for!(ErrorRecord<'static>)),
         (
             "synth-line",
-            schemars::schema_for!(crate::corpus::SynthArticle),
+            schemars::schema_for!(crate::synth::SynthArticle),
         ),
     ]
 }

@@ -120,12 +120,16 @@ pub struct AnalysisParameters {
 }
 
 impl ClusterParameters {
-    /// The parameters of a run with `options`.
-    pub fn new(options: &crate::pipeline::PipelineOptions) -> ClusterParameters {
-        let (analysis, dedup) = (&options.analysis, &options.dedup);
+    /// The parameters of a run with these options of its stages.
+    pub fn new(
+        analysis: &crate::text::AnalysisOptions,
+        dedup: &crate::minhash::DedupOptions,
+        stories: &crate::cluster::StoryOptions,
+        summary: crate::summary::SummaryOptions,
+    ) -> ClusterParameters {
         ClusterParameters {
             version: env!("CARGO_PKG_VERSION"),
-            stories: options.stories.clone(),
+            stories: stories.clone(),
             near_duplicates: NearDuplicateParameters {
                 threshold: dedup.threshold,
                 ngram: dedup.ngram,
@@ -138,7 +142,7 @@ impl ClusterParameters {
                 arabic_stemmer: analysis.arabic_stemmer,
                 bigrams: analysis.bigrams,
             },
-            summary: options.summary,
+            summary,
         }
     }
 }

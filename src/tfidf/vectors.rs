@@ -1,5 +1,6 @@
 //! Vocabulary and weights.
 
+use crate::error::{ensure, ensure_within, Result};
 use crate::text::{is_bigram, AnalyzedCorpus};
 use ahash::AHashMap;
 use rayon::prelude::*;
@@ -27,6 +28,28 @@ pub struct TfIdfOptions {
     /// Bigrams count with this factor in the vectors (0: not at all). They stay in the
     /// vocabulary either way, for labels.
     pub bigram_weight: f64,
+}
+
+impl TfIdfOptions {
+    /// Checks that every weight can work.
+    pub fn check(&self) -> Result<()> {
+        ensure(self.min_df >= 1, "tfidf.min_df", || {
+            "must be at least 1".into()
+        })?;
+        ensure(self.max_df > 0.0, "tfidf.max_df", || {
+            "must be above 0".into()
+        })?;
+        ensure_within("tfidf.max_df", self.max_df, 0.0, 1.0)?;
+        ensure_within("tfidf.title_weight", self.title_weight, 0.0, 100.0)?;
+        ensure(self.max_terms != Some(0), "tfidf.max_terms", || {
+            "0 keeps no term; use None to keep all".into()
+        })?;
+        ensure(self.weight_power > 0.0, "tfidf.weight_power", || {
+            "must be above 0 (0 makes every weight equal)".into()
+        })?;
+        ensure_within("tfidf.weight_power", self.weight_power, 0.0, 4.0)?;
+        ensure_within("tfidf.bigram_weight", self.bigram_weight, 0.0, 100.0)
+    }
 }
 
 impl Default for TfIdfOptions {

@@ -7,7 +7,7 @@
 //! the original's id and the copy number, so the output depends only on the inputs and the
 //! seed.
 
-use super::{Document, Timestamp};
+use crate::corpus::{Document, Timestamp};
 use crate::text::Lang;
 use serde::Serialize;
 
