@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// One stage of one run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StageFigures {
     /// The stage.
     pub stage: &'static str,
@@ -31,7 +31,7 @@ pub struct StageFigures {
 }
 
 /// One run: a scale and a thread count.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Run {
     /// Corpus scale (1 = the input itself).
     pub scale: usize,
@@ -51,6 +51,24 @@ pub struct Run {
     pub total: StageFigures,
     /// Total time divided by the total time at scale 1 with the same threads.
     pub ratio_to_scale_1: Option<f64>,
+}
+
+/// `bench --json`: every run.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct BenchReport {
+    /// The version of this output's schema (`schemas/bench.schema.json`).
+    pub schema_version: crate::report::SchemaVersion,
+    /// The runs, by scale then thread count.
+    pub runs: Vec<Run>,
+}
+
+/// Every output's schema, by file stem (see [`crate::report::schemas`]): the report's and
+/// `bench --json`'s, which sits above the report.
+pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
+    let mut all = crate::report::schemas();
+    all.push(("bench", schemars::schema_for!(BenchReport)));
+    all.sort_by_key(|(name, _)| *name);
+    all
 }
 
 /// Benchmarks the pipeline on `base` at every scale and thread count.

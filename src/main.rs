@@ -127,7 +127,60 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval(args) => eval(args),
         Command::Synth(args) => synth(args, progress, cli.quiet),
         Command::Bench(args) => bench(args, progress),
+        Command::Completions(args) => completions(args),
+        Command::Man(args) => man(args),
     }
+}
+
+/// Writes `bytes` to standard output (a closed pipe ends the run quietly, as elsewhere).
+fn print(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn completions(args: cli::CompletionsArgs) -> Result<()> {
+    use clap::CommandFactory;
+    // Generated into memory: the generator panics on a failed write.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "storyclust", &mut script);
+    print(&script)
+}
+
+fn man(args: cli::ManArgs) -> Result<()> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    command.build();
+    let page = match &args.command {
+        None => command,
+        Some(name) => command.find_subcommand(name).cloned().ok_or_else(|| {
+            usage(format!(
+                "there is no command {name:?}; `storyclust --help` lists them"
+            ))
+        })?,
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page).render(&mut roff)?;
+    print(&roff)
+}
+
+/// The inputs, or the sample `seeds` folder when none are given; outside the source
+/// repository there is none, and the message says what to give instead.
+fn inputs_or_seeds(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    if !inputs.is_empty() {
+        return Ok(inputs.to_vec());
+    }
+    let seeds = PathBuf::from("seeds");
+    if seeds.is_dir() {
+        return Ok(vec![seeds]);
+    }
+    Err(usage(
+        "no input given (and no `seeds` folder of sample articles here to fall back on): \
+         give the articles to read, e.g. `storyclust cluster articles.jsonl` (JSON Lines with \
+         `text` and optionally `id`, `title`, `date`, `source`, `url`), a CSV/TSV file, a \
+         folder of .txt files, or `-` for standard input; `storyclust --help` lists the commands",
+    ))
 }
 
 impl ClusterArgs {
@@ -190,6 +243,28 @@ fn overwrites_input(output: &Path, input: &Path) -> bool {
     identity(output) == identity(input)
 }
 
+/// Whether `path` is `-`, standard output.
+fn is_stdout(path: Option<&PathBuf>) -> bool {
+    path.is_some_and(|p| p.as_os_str() == "-")
+}
+
+/// Refuses two outputs on standard output (`-`): their lines would interleave. `stdout` names
+/// what the command prints there anyway (its report), if anything.
+fn check_stdout(outputs: &[(&str, Option<&PathBuf>)], stdout: Option<&str>) -> Result<()> {
+    let mut users: Vec<&str> = outputs
+        .iter()
+        .filter(|(_, path)| is_stdout(*path))
+        .map(|&(flag, _)| flag)
+        .collect();
+    users.extend(stdout);
+    if let [first, second, ..] = users[..] {
+        return Err(usage(format!(
+            "{first} and {second} both write to standard output; send one of them to a file"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses, before any work, outputs that would destroy an input or one another.
 fn check_outputs(inputs: &[PathBuf], outputs: &[(&str, Option<&PathBuf>)]) -> Result<()> {
     let outputs: Vec<(&str, &PathBuf)> = outputs
@@ -233,10 +308,32 @@ fn read_with(
     options: storyclust::corpus::ReadOptions,
     quiet: bool,
 ) -> Result<Corpus> {
-    let corpus = read_corpus(&input.inputs(), &options)?;
+    let corpus = read_corpus(&inputs_or_seeds(&input.inputs)?, &options)?;
     report_diagnostics(&corpus, input.errors.as_deref(), quiet)?;
     ensure_documents(&corpus)?;
+    check_named_fields(&corpus, &options.fields)?;
     Ok(corpus)
+}
+
+/// A field option set to a name no record has is an error: the text field always (it is
+/// needed), the others when set away from their default (a corpus may lack a `date` field,
+/// but not one the user named).
+fn check_named_fields(corpus: &Corpus, fields: &storyclust::corpus::FieldNames) -> Result<()> {
+    use storyclust::corpus::{check_fields, Field, FieldNames};
+    let default = FieldNames::default();
+    let named: Vec<Field> = [
+        (Field::Text, true),
+        (Field::Id, fields.id != default.id),
+        (Field::Title, fields.title != default.title),
+        (Field::Date, fields.date != default.date),
+        (Field::Source, fields.source != default.source),
+        (Field::Url, fields.url != default.url),
+    ]
+    .into_iter()
+    .filter_map(|(field, named)| named.then_some(field))
+    .collect();
+    check_fields(corpus, fields, &named)?;
+    Ok(())
 }
 
 /// A run that read nothing fails before it writes anything: an empty output would replace
@@ -285,8 +382,12 @@ fn report_diagnostics(corpus: &Corpus, errors: Option<&Path>, quiet: bool) -> Re
     }
     if let Some(path) = errors {
         write_atomic(path, |w| {
-            for d in items {
-                serde_json::to_writer(&mut *w, d)?;
+            for diagnostic in items {
+                let record = storyclust::report::ErrorRecord {
+                    schema_version: storyclust::report::SchemaVersion,
+                    diagnostic,
+                };
+                serde_json::to_writer(&mut *w, &record)?;
                 w.write_all(b"\n")?;
             }
             Ok(())
@@ -296,10 +397,9 @@ fn report_diagnostics(corpus: &Corpus, errors: Option<&Path>, quiet: bool) -> Re
 }
 
 fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
-    check_outputs(
-        &args.input.inputs(),
-        &[("--errors", args.input.errors.as_ref())],
-    )?;
+    let outputs = [("--errors", args.input.errors.as_ref())];
+    check_stdout(&outputs, Some("the statistics"))?;
+    check_outputs(&args.input.inputs(), &outputs)?;
     let corpus = read(&args.input, progress, quiet)?;
     let options = args.analysis.options(true, false, progress);
     let analyzed = storyclust::text::analyze(&corpus.documents, &options);
@@ -327,15 +427,21 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
     use std::time::Instant;
     use storyclust::report;
     let options = args.near.options()?;
-    check_outputs(
-        &args.input.inputs(),
-        &[
-            ("--pairs", args.pairs.as_ref()),
-            ("--groups", args.groups.as_ref()),
-            ("--output", args.output.as_ref()),
-            ("--errors", args.input.errors.as_ref()),
-        ],
-    )?;
+    let outputs = [
+        ("--pairs", args.pairs.as_ref()),
+        ("--groups", args.groups.as_ref()),
+        ("--output", args.output.as_ref()),
+        ("--errors", args.input.errors.as_ref()),
+    ];
+    // The summary for people goes to stdout only while no machine output does.
+    let machine_on_stdout = outputs.iter().any(|(_, p)| is_stdout(*p));
+    let printed = match (&args.explain, args.json) {
+        (Some(_), _) => Some("--explain"),
+        (None, true) => Some("--json"),
+        (None, false) => None,
+    };
+    check_stdout(&outputs, printed)?;
+    check_outputs(&args.input.inputs(), &outputs)?;
     let start = Instant::now();
     // JSON records kept as read are written back unchanged by `-o` in JSON Lines.
     let output_format = args
@@ -363,10 +469,11 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
         &found,
         &options,
         &[("read", read_time), ("analyse", analyse_time)],
+        account(&corpus, docs.len(), docs.len()),
     );
     let parameters = &summary.parameters;
     if let Some(path) = &args.pairs {
-        write_atomic(path, |w| report::write_pairs(w, docs, &found, parameters))?;
+        write_atomic(path, |w| report::write_pairs(w, docs, &found))?;
     }
     if let Some(path) = &args.groups {
         write_atomic(path, |w| {
@@ -413,15 +520,15 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
             )
         )?;
     } else if args.json {
-        let mut value = serde_json::to_value(&summary)?;
-        value["accounting"] = serde_json::to_value(account(&corpus, docs.len(), docs.len()))?;
-        serde_json::to_writer_pretty(&mut out, &value)?;
+        serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)?;
-    } else {
+    } else if !machine_on_stdout {
         write!(out, "{}", summary.to_text())?;
+    } else if !quiet {
+        eprint!("{}", summary.to_text());
     }
     if !quiet {
-        eprintln!("{}", account(&corpus, docs.len(), docs.len()).line());
+        eprintln!("{}", summary.accounting.line());
     }
     std::mem::forget((corpus, analyzed, found));
     Ok(())
@@ -434,7 +541,18 @@ fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
         InputFormat::Auto => input
             .inputs()
             .first()
-            .map(|p| storyclust::corpus::output_format(p, InputFormat::Jsonl))
+            .map(|p| {
+                // `x.csv.gz` is read as CSV: its format is under the compression's suffix.
+                let compressed = ["gz", "zst"]
+                    .map(Some)
+                    .contains(&p.extension().and_then(|e| e.to_str()));
+                let p = if compressed {
+                    p.with_extension("")
+                } else {
+                    p.clone()
+                };
+                storyclust::corpus::output_format(&p, InputFormat::Jsonl)
+            })
             .unwrap_or(InputFormat::Jsonl),
         explicit => explicit,
     }
@@ -448,14 +566,23 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     use storyclust::summary::SummaryOptions;
     let mut inputs = args.input.inputs();
     inputs.extend(args.gold.clone());
-    check_outputs(
-        &inputs,
-        &[
-            ("--output", args.output.as_ref()),
-            ("--assignments", args.assignments.as_ref()),
-            ("--errors", args.input.errors.as_ref()),
-        ],
-    )?;
+    let outputs = [
+        ("--output", args.output.as_ref()),
+        ("--assignments", args.assignments.as_ref()),
+        ("--errors", args.input.errors.as_ref()),
+    ];
+    let printed = args.output.is_none().then_some("the stories (no --output)");
+    check_stdout(&outputs, printed)?;
+    check_outputs(&inputs, &outputs)?;
+    // An explicit --format wins; else the output's extension (`-o stories.json`) names it.
+    let format = args
+        .format
+        .or_else(|| {
+            args.output
+                .as_deref()
+                .and_then(report::StoryFormat::from_path)
+        })
+        .unwrap_or(report::StoryFormat::Table);
     // The gold file is checked before the work it would score.
     let gold = args
         .gold
@@ -492,12 +619,6 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
         clusters,
         stories,
     } = run;
-    let (analysis, dedup_options, story_options, summary_options) = (
-        &options.analysis,
-        &options.dedup,
-        &options.stories,
-        &options.summary,
-    );
     let accounting = Accounting {
         stories: stories.stories.iter().filter(|s| s.size > 1).count(),
         singletons: stories.stories.iter().filter(|s| s.size == 1).count(),
@@ -507,15 +628,12 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
             stories.stories.iter().map(|s| s.size).sum(),
         )
     };
-    let parameters = serde_json::json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "stories": story_options,
-        "near_duplicates": { "threshold": dedup_options.threshold, "ngram": dedup_options.ngram,
-            "scheme": dedup_options.minhash.scheme, "num_perm": dedup_options.minhash.num_perm,
-            "seed": dedup_options.minhash.seed },
-        "analysis": { "lang": analysis.lang, "arabic_stemmer": analysis.arabic_stemmer, "bigrams": analysis.bigrams },
-        "summary": summary_options,
-    });
+    let parameters = report::ClusterParameters::new(
+        &options.analysis,
+        &options.dedup,
+        &options.stories,
+        options.summary,
+    );
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -531,7 +649,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
         report::write_stories(
             w,
             &stories,
-            args.format,
+            format,
             &parameters,
             &accounting,
             width,
@@ -571,7 +689,8 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
             .collect();
         let scores = storyclust::cluster::score(&gold, &prediction);
         eprint!("{}", scores.to_text());
-        eprintln!("{}", serde_json::to_string(&scores)?);
+        let report = report::EvalReport::new(report::EvalScores::Clustering(scores));
+        eprintln!("{}", serde_json::to_string(&report)?);
     }
     std::mem::forget((corpus, analyzed, duplicates, clusters, stories));
     Ok(())
@@ -601,6 +720,7 @@ fn skipped_by_reason(corpus: &Corpus) -> std::collections::BTreeMap<&'static str
 
 fn eval(args: EvalArgs) -> Result<()> {
     use storyclust::cluster::{read_gold, read_pairs, read_prediction_with, score, score_pairs};
+    use storyclust::report::{EvalReport, EvalScores};
     let unused = args.fields.corpus_only();
     if !unused.is_empty() {
         return Err(usage(format!(
@@ -612,11 +732,11 @@ fn eval(args: EvalArgs) -> Result<()> {
     let (text, json) = match (&args.gold, &args.pairs) {
         (_, Some(pairs)) => {
             let scores = score_pairs(&read_pairs(pairs)?, &prediction);
-            (scores.to_text(), serde_json::to_string(&scores)?)
+            (scores.to_text(), EvalScores::Pairs(scores))
         }
         (Some(gold), None) => {
             let scores = score(&read_gold(gold)?, &prediction);
-            (scores.to_text(), serde_json::to_string(&scores)?)
+            (scores.to_text(), EvalScores::Clustering(scores))
         }
         (None, None) => unreachable!("clap requires --gold or --pairs"),
     };
@@ -625,20 +745,23 @@ fn eval(args: EvalArgs) -> Result<()> {
     if !args.json {
         write!(out, "{text}")?;
     }
-    writeln!(out, "{json}")?;
+    serde_json::to_writer(&mut out, &EvalReport::new(json))?;
+    writeln!(out)?;
     Ok(())
 }
 
 fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
     use storyclust::corpus::tsv_escape;
     use storyclust::synth::{synth_ids, synthesize_each, SynthOptions};
-    check_outputs(
-        &args.from,
-        &[
-            ("--output", args.output.as_ref()),
-            ("--gold", args.gold.as_ref()),
-        ],
+    let outputs = [
+        ("--output", args.output.as_ref()),
+        ("--gold", args.gold.as_ref()),
+    ];
+    check_stdout(
+        &outputs,
+        args.output.is_none().then_some("the corpus (no --output)"),
     )?;
+    check_outputs(&args.from, &outputs)?;
     let corpus = read_corpus(&args.from, &args.fields.read_options(progress))?;
     report_diagnostics(&corpus, None, quiet)?;
     ensure_documents(&corpus)?;
@@ -670,11 +793,7 @@ fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
 }
 
 fn bench(args: BenchArgs, progress: bool) -> Result<()> {
-    let inputs = if args.inputs.is_empty() {
-        vec![std::path::PathBuf::from("seeds")]
-    } else {
-        args.inputs.clone()
-    };
+    let inputs = inputs_or_seeds(&args.inputs)?;
     let mut scales = args.scale.clone();
     scales.retain(|&s| s > 0);
     if scales.is_empty() {
@@ -696,7 +815,11 @@ fn bench(args: BenchArgs, progress: bool) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &runs)?;
+        let report = storyclust::bench::BenchReport {
+            schema_version: storyclust::report::SchemaVersion,
+            runs,
+        };
+        serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
     } else {
         write!(out, "{}", storyclust::bench::bench_text(&runs))?;

@@ -33,7 +33,7 @@ impl Default for SynthOptions {
 }
 
 /// One generated article and the original it came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SynthArticle {
     /// Its id: the original's id, or `<original>~<copy>`.
     pub id: String,

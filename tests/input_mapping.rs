@@ -172,7 +172,7 @@ fn synth_bench_and_eval_take_the_field_options() {
     let mut args = vec!["bench", input, "--scale", "1", "--threads", "1", "--json"];
     args.extend(NESTED_FIELDS);
     let runs: serde_json::Value = serde_json::from_str(&ok(storyclust(&args))).unwrap();
-    assert_eq!(runs[0]["documents"], 3, "{runs}");
+    assert_eq!(runs["runs"][0]["documents"], 3, "{runs}");
 
     // eval: the id of JSON Lines predictions at a nested path.
     let gold = dir.path().join("gold.tsv");

@@ -102,14 +102,15 @@ class DuplicateGroup:
     smallest id) and the others with their Jaccard to it."""
 
     canonical: str
-    members: List[Tuple[str, float]]
+    copies: List[Tuple[str, float]]
 
     @property
     def ids(self) -> List[str]:
-        return [self.canonical] + [m for m, _ in self.members]
+        return [self.canonical] + [m for m, _ in self.copies]
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"canonical": self.canonical, "members": [{"id": m, "jaccard": j} for m, j in self.members]}
+        # The names of `storyclust dedup --groups`.
+        return {"canonical": self.canonical, "copies": [{"id": m, "jaccard": j} for m, j in self.copies]}
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class Story:
     headline: str
     representative: str
     members: List[StoryMember]
-    sources: List[Tuple[str, int]]
+    sources: List[Dict[str, Any]]  # {"name": ..., "count": ...}, most articles first
     first_date: Optional[str]
     last_date: Optional[str]
     key_sentences: List[str]
@@ -273,7 +274,7 @@ def cluster(
             Story,
             s,
             members=[_build(StoryMember, m) for m in s.get("members", [])],
-            sources=[tuple(x) for x in s.get("sources", [])],
+            sources=list(s.get("sources", [])),
         )
         for s in data.get("stories", [])
     ]

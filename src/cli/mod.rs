@@ -10,7 +10,7 @@ use storyclust::text::{AnalysisOptions, ArabicStemmer, BoilerplateOptions, Lang}
 
 /// Find near-duplicate news articles and group articles into stories (Arabic-aware).
 #[derive(Debug, Parser)]
-#[command(name = "storyclust", version, about, long_about = None)]
+#[command(name = "storyclust", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Worker threads (default: one per core; at most 256).
     #[arg(long, global = true, value_name = "N", value_parser = thread_count)]
@@ -41,6 +41,27 @@ pub enum Command {
     Synth(SynthArgs),
     /// Time every stage of the pipeline at several corpus scales and thread counts.
     Bench(BenchArgs),
+    /// Print a shell completion script on standard output (e.g. `storyclust completions bash
+    /// > ~/.local/share/bash-completion/completions/storyclust`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on standard output (e.g. `storyclust man | man -l -`).
+    Man(ManArgs),
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The page of this command (default: the page of `storyclust` itself).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// Options of `bench`.
@@ -75,7 +96,7 @@ pub struct SynthArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Fraction of words edited in each variant.
-    #[arg(long, value_name = "RATE", default_value_t = 0.03, value_parser = ratio)]
+    #[arg(long, value_name = "RATE", default_value_t = 0.03, value_parser = ratio, allow_negative_numbers = true)]
     pub edit_rate: f64,
     /// Write the corpus to FILE (JSON Lines) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -114,14 +135,14 @@ pub struct ClusterArgs {
     pub analysis: AnalysisArgs,
     /// Two groups of articles join only if the mean cosine (TF-IDF) over their pairs of
     /// articles reaches this...
-    #[arg(long, default_value_t = StoryOptions::default().threshold, value_parser = unit_interval)]
+    #[arg(long, default_value_t = StoryOptions::default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
     pub threshold: f64,
     /// ...and reaches this fraction of the looser group's own mean cosine (0: off).
-    #[arg(long, default_value_t = StoryOptions::default().cohesion_ratio, value_parser = ratio)]
+    #[arg(long, default_value_t = StoryOptions::default().cohesion_ratio, value_parser = ratio, allow_negative_numbers = true)]
     pub cohesion_ratio: f64,
     /// Stories join one topic while the mean cosine over their pairs of articles reaches
     /// this (a looser cut of the same merges).
-    #[arg(long, default_value_t = StoryOptions::default().topic_threshold, value_parser = unit_interval)]
+    #[arg(long, default_value_t = StoryOptions::default().topic_threshold, value_parser = unit_interval, allow_negative_numbers = true)]
     pub topic_threshold: f64,
     /// The grain that `--assignments` and `--gold` use: `story` (one event) or `topic`
     /// (related stories).
@@ -135,11 +156,12 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "DAYS", default_value_t = 3)]
     pub window: u32,
     /// Near-duplicates at or above this Jaccard always end in the same story.
-    #[arg(long, value_name = "J", default_value_t = 0.8, value_parser = unit_interval)]
+    #[arg(long, value_name = "J", default_value_t = 0.8, value_parser = unit_interval, allow_negative_numbers = true)]
     pub duplicate_threshold: f64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = StoryFormat::Table)]
-    pub format: StoryFormat,
+    /// Output format (default: the one the --output file's extension names — .json, .jsonl,
+    /// .csv, .md, .html, .txt — else table).
+    #[arg(long, value_enum)]
+    pub format: Option<StoryFormat>,
     /// The HTML report's interface language; `auto` speaks Arabic when most articles are
     /// Arabic.
     #[arg(long, value_enum, default_value_t = storyclust::report::UiLang::Auto)]
@@ -261,7 +283,7 @@ pub struct DedupArgs {
 #[derive(Debug, Args)]
 pub struct NearDuplicateArgs {
     /// Pairs with Jaccard at or above this (over word shingles) are near-duplicates.
-    #[arg(long, default_value_t = 0.8, value_parser = unit_interval)]
+    #[arg(long, default_value_t = 0.8, value_parser = unit_interval, allow_negative_numbers = true)]
     pub threshold: f64,
     /// Words per shingle.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=32))]
@@ -351,7 +373,8 @@ pub struct StatsArgs {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Files or directories to read; `-` reads standard input. gzip, zstd, bzip2 and xz
-    /// are decompressed (told by their first bytes). Default: `seeds`.
+    /// are decompressed (told by their first bytes). Default: `seeds` (the sample articles
+    /// in the source repository).
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -417,7 +440,8 @@ pub struct FieldArgs {
     /// Field holding the source (publisher).
     #[arg(long, value_name = "NAME", default_value = "source")]
     pub source_field: String,
-    /// Field holding the URL.
+    /// Field holding the URL. A field option set to a name that no record has is an
+    /// error that lists the fields the records do have.
     #[arg(long, value_name = "NAME", default_value = "url")]
     pub url_field: String,
     /// Time zone of dates written with a time but no offset, an IANA name such as

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The figures.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Scores {
     /// Documents scored (the gold ids).
     pub n_docs: usize,
@@ -118,6 +118,14 @@ pub fn read_prediction(path: &Path) -> Result<Vec<(String, Option<String>)>> {
 pub fn read_prediction_with(path: &Path, id_field: &str) -> Result<Vec<(String, Option<String>)>> {
     let text = read(path)?;
     let mut out = Vec::new();
+    if let Some(format) = story_output_format(&text) {
+        let message = format!(
+            "this is a story file ({format} from `storyclust cluster`), not assignments: \
+             scoring its stories as documents would give wrong figures; write the \
+             assignments with `storyclust cluster --assignments FILE` and score that file"
+        );
+        return Err(format_error(path, message));
+    }
     if text.trim_start().starts_with('{') {
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
@@ -164,6 +172,22 @@ pub fn read_prediction_with(path: &Path, id_field: &str) -> Result<Vec<(String, 
         return Err(format_error(path, message.into()));
     }
     Ok(out)
+}
+
+/// `Some("JSON Lines")` or `Some("JSON")` when `text` is `cluster`'s story output: its records
+/// are stories (with `members`), not documents.
+fn story_output_format(text: &str) -> Option<&'static str> {
+    let is_story = |v: &serde_json::Value| v.get("members").is_some_and(|m| m.is_array());
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    match serde_json::from_str::<serde_json::Value>(first) {
+        Ok(v) if is_story(&v) => Some("JSON Lines"),
+        Ok(_) => None,
+        Err(_) => {
+            let v: serde_json::Value = serde_json::from_str(text).ok()?;
+            let stories = v.get("stories")?.as_array()?;
+            stories.first().is_none_or(is_story).then_some("JSON")
+        }
+    }
 }
 
 /// `str(value)` as Python prints it, for ids and labels given as JSON numbers or strings;

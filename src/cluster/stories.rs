@@ -17,7 +17,7 @@ use serde::Serialize;
 /// chosen on event-level sets (ECB+, its headline-only cut, SemEval-2022 pairs in English
 /// and Arabic) and the topic level on topic-level ones (wikiref220, ECB+ topics); see the
 /// README and `examples/story_quality.rs`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StoryOptions {
     /// Two clusters merge into one story only if the mean cosine over their pairs of
     /// articles reaches this (or the corpus's mean cosine over all pairs, when that is
@@ -402,7 +402,7 @@ mod tests {
 
     fn invalid_field(options: &StoryOptions) -> Option<&'static str> {
         match options.check() {
-            Err(crate::Error::InvalidOption { field, .. }) => Some(field),
+            Err(crate::error::Error::InvalidOption { field, .. }) => Some(field),
             _ => None,
         }
     }

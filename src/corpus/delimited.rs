@@ -8,6 +8,7 @@
 //! No record is buffered beyond [`record_cap`] bytes.
 
 use super::escape::tsv_unescape;
+use super::fields::Field;
 use super::input::{overlong_record, record_cap, stream_failed, with_warning, Sink};
 use super::records::{build_document, decode_lossy, join_texts, RawRecord};
 use super::{Diagnostic, DiagnosticKind, Origin, ReadOptions};
@@ -271,6 +272,18 @@ pub(crate) fn read_delimited(
         Err(e) => return Err(header_error(e.to_string())),
     };
     let columns = columns(&headers, options, &file)?;
+    let found: Vec<Field> = [
+        (Field::Id, columns.id.is_some()),
+        (Field::Text, !columns.text.is_empty()),
+        (Field::Title, columns.title.is_some()),
+        (Field::Date, columns.date.is_some()),
+        (Field::Source, columns.source.is_some()),
+        (Field::Url, columns.url.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(f, present)| present.then_some(f))
+    .collect();
+    sink.corpus.fields.note_header(&headers, &found);
     loop {
         let (line, fields) = match records.next(&mut buf) {
             Ok(Next::End) => return Ok(()),

@@ -234,10 +234,13 @@ pub(crate) fn read_text_document(
         text: Some(text),
         ..RawRecord::default()
     };
+    // A plain-text file has no fields: it counts for none of the field options.
     match (build_document(raw, origin, options), warning) {
-        (Parsed::Document(doc, mut warnings), Some(w)) => {
-            warnings.insert(0, w.with_id(&doc.id));
-            Parsed::Document(doc, warnings)
+        (Parsed::Document(doc, mut warnings, _), w) => {
+            if let Some(w) = w {
+                warnings.insert(0, w.with_id(&doc.id));
+            }
+            Parsed::Document(doc, warnings, Default::default())
         }
         (parsed, _) => parsed,
     }

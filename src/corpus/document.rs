@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Where a document came from, for messages: a file and, for record formats, a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Origin {
     /// The input file (`-` for standard input).
     pub file: Arc<PathBuf>,
@@ -93,4 +93,6 @@ pub struct Corpus {
     pub diagnostics: Diagnostics,
     /// Bytes of input read (decompressed).
     pub bytes_read: u64,
+    /// The configured fields found in the records, and the fields records have.
+    pub fields: super::FieldsSeen,
 }

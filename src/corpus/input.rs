@@ -4,7 +4,8 @@ use super::compressed::is_trailing_garbage;
 use super::delimited::read_delimited;
 use super::dir::{read_directory, read_text_document};
 use super::records::{
-    build_document, decode_lossy, field_names, parse_json_record, salvage_id, JsonError, Parsed,
+    build_document, decode_lossy, field_names, object_keys, parse_json_record, salvage_id,
+    JsonError, Parsed,
 };
 use super::sniff::{self, fill, format_from_content, format_from_extension};
 use super::{Corpus, Diagnostic, DiagnosticKind, Origin, Severity};
@@ -257,7 +258,8 @@ impl Sink {
         match parsed {
             Parsed::Blank => Ok(()),
             Parsed::Skipped(d) => self.report(d),
-            Parsed::Document(mut doc, warnings) => {
+            Parsed::Document(mut doc, warnings, seen) => {
+                self.corpus.fields.note(seen);
                 for w in warnings {
                     self.report(w)?;
                 }
@@ -618,24 +620,30 @@ fn parse_json_line(bytes: &[u8], origin: Origin, offset: u64, options: &ReadOpti
             });
         }
     };
+    let first_line = origin.line == Some(1);
     let mut parsed = build_document(raw, origin, options);
-    if let (Parsed::Document(doc, _), true) = (&mut parsed, options.keep_raw) {
+    if let (Parsed::Document(doc, _, _), true) = (&mut parsed, options.keep_raw) {
         doc.raw = Some(text.as_ref().into());
     }
-    if let Parsed::Skipped(d) = &mut parsed {
-        // Name the fields the record has: the likely cause is a misspelt --text-field.
-        if let Some(names) = field_names(&text) {
-            d.message = format!("{}; the record has {names}", d.message);
+    match &mut parsed {
+        Parsed::Skipped(d) => {
+            // Name the fields the record has: the likely cause is a misspelt --text-field.
+            if let Some(names) = field_names(&text) {
+                d.message = format!("{}; the record has {names}", d.message);
+            }
         }
+        // A file's first record stands for the fields its records have, in messages.
+        Parsed::Document(_, _, seen) if first_line => seen.sample_names(object_keys(&text)),
+        _ => {}
     }
     with_warning(parsed, utf8_warning)
 }
 
 pub(crate) fn with_warning(parsed: Parsed, warning: Option<Diagnostic>) -> Parsed {
     match (parsed, warning) {
-        (Parsed::Document(doc, mut warnings), Some(w)) => {
+        (Parsed::Document(doc, mut warnings, seen), Some(w)) => {
             warnings.insert(0, w.with_id(&doc.id));
-            Parsed::Document(doc, warnings)
+            Parsed::Document(doc, warnings, seen)
         }
         (parsed, _) => parsed,
     }

@@ -11,6 +11,7 @@ mod diagnostics;
 mod dir;
 mod document;
 mod escape;
+mod fields;
 mod input;
 mod records;
 mod sniff;
@@ -23,6 +24,7 @@ pub use document::{Corpus, Document, Origin};
 pub use escape::{
     csv_cell, markdown_text, terminal_safe, tsv_escape, tsv_unescape, tsv_unescape_str,
 };
+pub use fields::{check_fields, Field, FieldsSeen};
 pub use input::{read_corpus, read_from, FieldNames, InputFormat, ReadOptions};
 pub use records::lookup as field_at;
-pub use writer::{output_format, write_documents};
+pub use writer::{output_extension, output_format, write_documents};

@@ -1,5 +1,6 @@
 //! Turning one record (a JSON line, a CSV row, a text file) into a [`Document`].
 
+use super::fields::Seen;
 use super::{Diagnostic, DiagnosticKind, Document, FieldNames, Origin, ReadOptions, Timestamp};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -19,8 +20,8 @@ pub(crate) struct RawRecord {
 /// What became of one record.
 #[derive(Debug)]
 pub(crate) enum Parsed {
-    /// A document, with warnings about it.
-    Document(Box<Document>, Vec<Diagnostic>),
+    /// A document, with warnings about it and the fields its record held.
+    Document(Box<Document>, Vec<Diagnostic>, Seen),
     /// The record was dropped.
     Skipped(Diagnostic),
     /// A blank line: not a record at all.
@@ -30,6 +31,7 @@ pub(crate) enum Parsed {
 /// Checks a record and builds the document: a missing id is generated from the content,
 /// dates are parsed, over-long texts truncated, empty ones skipped.
 pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptions) -> Parsed {
+    let seen = Seen::of(&raw, None);
     let mut warnings = Vec::new();
     let Some(mut body) = raw.text else {
         let d = Diagnostic::skipped(
@@ -123,6 +125,7 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
             raw: None,
         }),
         warnings,
+        seen,
     )
 }
 
@@ -408,10 +411,18 @@ impl<'de> de::Deserialize<'de> for FieldValue {
     }
 }
 
+/// The field names of a JSON object.
+pub(crate) fn object_keys(line: &str) -> Option<Vec<String>> {
+    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).ok()?;
+    Some(value.keys().cloned().collect())
+}
+
 /// The field names of a JSON object, for a message about a record that lacks a field.
 pub(crate) fn field_names(line: &str) -> Option<String> {
-    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).ok()?;
-    let names: Vec<String> = value.keys().map(|k| format!("`{k}`")).collect();
+    let names: Vec<String> = object_keys(line)?
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect();
     Some(if names.is_empty() {
         "no fields".into()
     } else {
@@ -510,7 +521,7 @@ mod tests {
             date: Some("yesterday".into()),
             ..RawRecord::default()
         };
-        let Parsed::Document(doc, warnings) = build_document(raw, origin(), &options) else {
+        let Parsed::Document(doc, warnings, _) = build_document(raw, origin(), &options) else {
             panic!()
         };
         assert!(doc.id.starts_with("doc-"));
@@ -523,7 +534,7 @@ mod tests {
             text: Some(" \n… ".into()),
             ..RawRecord::default()
         };
-        let Parsed::Document(_, warnings) = build_document(empty, origin(), &options) else {
+        let Parsed::Document(_, warnings, _) = build_document(empty, origin(), &options) else {
             panic!("empty documents are kept")
         };
         assert_eq!(warnings[0].kind, DiagnosticKind::EmptyText);
@@ -546,7 +557,7 @@ mod tests {
             ),
             ..RawRecord::default()
         };
-        let Parsed::Document(doc, _) = build_document(raw(), origin(), &ReadOptions::default())
+        let Parsed::Document(doc, _, _) = build_document(raw(), origin(), &ReadOptions::default())
         else {
             panic!()
         };

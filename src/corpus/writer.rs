@@ -4,13 +4,19 @@ use super::{write_atomic, Document, FieldNames, InputFormat};
 use crate::error::Result;
 use std::path::Path;
 
-/// The format to write `path` in: from its extension (through `.gz`/`.zst` is not
-/// supported for output), else `fallback`.
+/// An output path's extension, lower-cased: the one rule by which every output that has a
+/// choice of formats (`dedup --output`, `cluster --output`) takes its format from its name.
+pub fn output_extension(path: &Path) -> Option<String> {
+    Some(path.extension()?.to_str()?.to_ascii_lowercase())
+}
+
+/// The format to write `path` in: from its extension (compressed output is not supported),
+/// else `fallback`.
 pub fn output_format(path: &Path, fallback: InputFormat) -> InputFormat {
-    match super::sniff::format_from_extension(path) {
-        Some(InputFormat::Csv) => InputFormat::Csv,
-        Some(InputFormat::Tsv) => InputFormat::Tsv,
-        Some(InputFormat::Jsonl) => InputFormat::Jsonl,
+    match output_extension(path).as_deref() {
+        Some("csv") => InputFormat::Csv,
+        Some("tsv" | "tab") => InputFormat::Tsv,
+        Some("jsonl" | "ndjson" | "json") => InputFormat::Jsonl,
         _ => match fallback {
             InputFormat::Csv | InputFormat::Tsv => fallback,
             _ => InputFormat::Jsonl,

@@ -417,7 +417,7 @@ mod tests {
 
     fn invalid_field(options: &DedupOptions) -> Option<&'static str> {
         match options.check() {
-            Err(crate::Error::InvalidOption { field, .. }) => Some(field),
+            Err(crate::error::Error::InvalidOption { field, .. }) => Some(field),
             _ => None,
         }
     }

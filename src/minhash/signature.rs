@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// How signatures are computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Scheme {
     /// `num_perm` independent hash functions (multiply-add-shift on the 64-bit shingle

@@ -8,8 +8,8 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-/// The parameters of a run, recorded in every output.
-#[derive(Debug, Clone, Serialize)]
+/// The parameters of a run, recorded in the JSON outputs.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DedupParameters {
     /// storyclust's version.
     pub version: &'static str,
@@ -58,26 +58,33 @@ impl DedupParameters {
             },
         }
     }
+}
 
-    /// One line: `key=value …`.
-    pub fn line(&self) -> String {
-        let mut s = format!(
-            "storyclust {} dedup threshold={} ngram={} method={}",
-            self.version, self.threshold, self.ngram, self.method
-        );
-        if let (Some(k), Some(b), Some(r), Some(seed)) =
-            (self.num_perm, self.bands, self.rows, self.seed)
-        {
-            let _ = write!(s, " num_perm={k} bands={b} rows={r} seed={seed}");
-        }
-        let _ = write!(s, " hash=xxh3-64 verify={}", self.verify);
-        s
-    }
+/// Two sources and the near-duplicate pairs between them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SourcePair {
+    /// One source (`""`: documents without one)...
+    pub a: String,
+    /// ...and the other (`a <= b`).
+    pub b: String,
+    /// Near-duplicate pairs with one document from each.
+    pub pairs: usize,
+}
+
+/// The time one stage took.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct StageSeconds {
+    /// The stage.
+    pub stage: &'static str,
+    /// Wall-clock seconds.
+    pub seconds: f64,
 }
 
 /// What a `dedup` run found, for people and for `--json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DedupSummary {
+    /// The version of this output's schema (`schemas/dedup.schema.json`).
+    pub schema_version: super::SchemaVersion,
     /// Documents read.
     pub documents: usize,
     /// Documents with no shingle (empty or all boilerplate); they pair with nothing.
@@ -94,20 +101,23 @@ pub struct DedupSummary {
     pub duplicates_removed: usize,
     /// Buckets that were capped.
     pub capped_buckets: usize,
-    /// Sources that share near-duplicates most: (source, source, pairs).
-    pub source_pairs: Vec<(String, String, usize)>,
+    /// Sources that share near-duplicates most (at most 10).
+    pub source_pairs: Vec<SourcePair>,
     /// Parameters of the run.
     pub parameters: DedupParameters,
     /// Seconds per stage.
-    pub seconds: Vec<(&'static str, f64)>,
+    pub seconds: Vec<StageSeconds>,
+    /// Where every record went.
+    pub accounting: super::Accounting,
 }
 
-/// Summarises a run.
+/// Summarises a run; `accounting` tells where every record went.
 pub fn dedup_summary(
     documents: &[Document],
     dedup: &Dedup,
     options: &DedupOptions,
     extra_times: &[(&'static str, f64)],
+    accounting: super::Accounting,
 ) -> DedupSummary {
     let mut by_sources: AHashMap<(&str, &str), usize> = AHashMap::new();
     for p in &dedup.pairs {
@@ -116,16 +126,28 @@ pub fn dedup_summary(
         let key = if sa <= sb { (sa, sb) } else { (sb, sa) };
         *by_sources.entry(key).or_insert(0) += 1;
     }
-    let mut source_pairs: Vec<(String, String, usize)> = by_sources
+    let mut source_pairs: Vec<SourcePair> = by_sources
         .into_iter()
-        .map(|((a, b), n)| (a.to_string(), b.to_string(), n))
+        .map(|((a, b), n)| SourcePair {
+            a: a.to_string(),
+            b: b.to_string(),
+            pairs: n,
+        })
         .collect();
-    source_pairs.sort_by(|x, y| y.2.cmp(&x.2).then_with(|| (&x.0, &x.1).cmp(&(&y.0, &y.1))));
+    source_pairs.sort_by(|x, y| {
+        y.pairs
+            .cmp(&x.pairs)
+            .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
+    });
     source_pairs.truncate(10);
     let in_groups = dedup.groups.documents();
-    let mut seconds: Vec<(&'static str, f64)> = extra_times.to_vec();
-    seconds.extend(dedup.times.stages.iter().copied());
+    let seconds: Vec<StageSeconds> = extra_times
+        .iter()
+        .chain(&dedup.times.stages)
+        .map(|&(stage, seconds)| StageSeconds { stage, seconds })
+        .collect();
     DedupSummary {
+        schema_version: super::SchemaVersion,
         documents: documents.len(),
         without_shingles: dedup.shingles.sets.iter().filter(|s| s.is_empty()).count(),
         candidates: dedup.candidates,
@@ -137,6 +159,7 @@ pub fn dedup_summary(
         source_pairs,
         parameters: DedupParameters::new(dedup, options),
         seconds,
+        accounting,
     }
 }
 
@@ -189,7 +212,7 @@ impl DedupSummary {
         }
         if !self.source_pairs.is_empty() {
             let _ = writeln!(s, "sources sharing near-duplicates:");
-            for (a, b, n) in &self.source_pairs {
+            for SourcePair { a, b, pairs: n } in &self.source_pairs {
                 let name = |x: &str| {
                     if x.is_empty() {
                         "(none)".to_string()
@@ -200,25 +223,21 @@ impl DedupSummary {
                 let _ = writeln!(s, "  {n:>6}  {} – {}", name(a), name(b));
             }
         }
-        let total: f64 = self.seconds.iter().map(|(_, t)| t).sum();
+        let total: f64 = self.seconds.iter().map(|s| s.seconds).sum();
         let stages: Vec<String> = self
             .seconds
             .iter()
-            .map(|(name, t)| format!("{name} {t:.2}"))
+            .map(|s| format!("{} {:.2}", s.stage, s.seconds))
             .collect();
         let _ = writeln!(s, "seconds              {total:.2} ({})", stages.join(", "));
         s
     }
 }
 
-/// Writes the pairs as TSV: a `#` line with the parameters, the header
-/// `id_a<TAB>id_b<TAB>jaccard`, then one pair per line with `id_a < id_b`, sorted.
-pub fn write_pairs(
-    out: &mut dyn Write,
-    documents: &[Document],
-    dedup: &Dedup,
-    parameters: &DedupParameters,
-) -> io::Result<()> {
+/// Writes the pairs as TSV: the header `id_a<TAB>id_b<TAB>jaccard`, then one pair per line
+/// with `id_a < id_b`, sorted. (The parameters are in the JSON outputs: a `#` line on top
+/// would break TSV readers.)
+pub fn write_pairs(out: &mut dyn Write, documents: &[Document], dedup: &Dedup) -> io::Result<()> {
     let mut rows: Vec<(&str, &str, f64)> = dedup
         .pairs
         .iter()
@@ -235,7 +254,6 @@ pub fn write_pairs(
         })
         .collect();
     rows.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
-    writeln!(out, "# {}", parameters.line())?;
     writeln!(out, "id_a\tid_b\tjaccard")?;
     for (a, b, j) in rows {
         writeln!(out, "{}\t{}\t{j:.6}", tsv_escape(a), tsv_escape(b))?;
@@ -243,27 +261,58 @@ pub fn write_pairs(
     Ok(())
 }
 
-#[derive(Serialize)]
-struct GroupMember<'a> {
-    id: &'a str,
-    source: Option<&'a str>,
-    date: Option<crate::corpus::Timestamp>,
-    jaccard: f64,
+/// A copy of a group's canonical document.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct GroupCopy<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// Its source.
+    pub source: Option<&'a str>,
+    /// Its date.
+    pub date: Option<crate::corpus::Timestamp>,
+    /// Its Jaccard to the canonical document.
+    pub jaccard: f64,
 }
 
-#[derive(Serialize)]
-struct GroupLine<'a> {
-    canonical: &'a str,
-    source: Option<&'a str>,
-    date: Option<crate::corpus::Timestamp>,
-    headline: &'a str,
-    size: usize,
-    members: Vec<GroupMember<'a>>,
+/// A group of near-duplicates: the canonical document and its copies.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct GroupLine<'a> {
+    /// The canonical document's id (earliest date, then longest text, then smallest id).
+    pub canonical: &'a str,
+    /// Its source.
+    pub source: Option<&'a str>,
+    /// Its date.
+    pub date: Option<crate::corpus::Timestamp>,
+    /// Its headline.
+    pub headline: &'a str,
+    /// Documents in the group: the canonical one and its copies.
+    pub size: usize,
+    /// The other documents, the same name as in `cluster`'s `duplicate_groups`.
+    pub copies: Vec<GroupCopy<'a>>,
 }
 
-/// Writes the groups as JSON Lines: a first line `{"parameters": …}`, then one group per
-/// line (`canonical`, its `source`, `date` and `headline`, `size`, and `members` with `id`,
-/// `source`, `date` and `jaccard` to the canonical document).
+/// The first line of `--groups`: the schema's version and the run's parameters.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct GroupsHeader<'a> {
+    /// The version of this output's schema (`schemas/dedup-groups-line.schema.json`).
+    pub schema_version: super::SchemaVersion,
+    /// The parameters of the run.
+    pub parameters: &'a DedupParameters,
+}
+
+/// A line of `dedup --groups`: the header first, then one group per line.
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum GroupsLine<'a> {
+    /// The first line.
+    Header(GroupsHeader<'a>),
+    /// Every other line.
+    Group(GroupLine<'a>),
+}
+
+/// Writes the groups as JSON Lines: a first line `{"schema_version": …, "parameters": …}`,
+/// then one group per line (`canonical`, its `source`, `date` and `headline`, `size`, and
+/// `copies` with `id`, `source`, `date` and `jaccard` to the canonical document).
 pub fn write_groups(
     out: &mut dyn Write,
     documents: &[Document],
@@ -271,22 +320,26 @@ pub fn write_groups(
     dedup: &Dedup,
     parameters: &DedupParameters,
 ) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "parameters": parameters }))?;
+    let header = GroupsLine::Header(GroupsHeader {
+        schema_version: super::SchemaVersion,
+        parameters,
+    });
+    serde_json::to_writer(&mut *out, &header)?;
     out.write_all(b"\n")?;
     for g in &dedup.groups.groups {
         let c = &documents[g.canonical as usize];
-        let line = GroupLine {
+        let line = GroupsLine::Group(GroupLine {
             canonical: &c.id,
             source: c.source.as_deref(),
             date: c.date,
             headline: &analyzed.documents[g.canonical as usize].headline,
             size: g.members.len() + 1,
-            members: g
+            copies: g
                 .members
                 .iter()
                 .map(|&(m, jaccard)| {
                     let d = &documents[m as usize];
-                    GroupMember {
+                    GroupCopy {
                         id: &d.id,
                         source: d.source.as_deref(),
                         date: d.date,
@@ -294,7 +347,7 @@ pub fn write_groups(
                     }
                 })
                 .collect(),
-        };
+        });
         serde_json::to_writer(&mut *out, &line)?;
         out.write_all(b"\n")?;
     }

@@ -212,7 +212,7 @@ pub fn render_html<P: Serialize>(
     let sources: BTreeSet<String> = stories
         .stories
         .iter()
-        .flat_map(|s| s.sources.iter().map(|(n, _)| n.clone()))
+        .flat_map(|s| s.sources.iter().map(|c| c.name.clone()))
         .collect();
     let first = stories.stories.iter().filter_map(|s| s.first_date).min();
     let last = stories.stories.iter().filter_map(|s| s.last_date).max();
@@ -287,7 +287,7 @@ fn make_card<'s>(s: &'s Story, colour: Option<&'static str>, all: &'s Stories) -
     let sources_key: String = s
         .sources
         .iter()
-        .map(|(n, _)| format!("|{n}"))
+        .map(|c| format!("|{}", c.name))
         .collect::<String>()
         + "|";
     let split = s.members.len().min(MEMBERS_SHOWN);

@@ -2,13 +2,61 @@
 
 mod dedup;
 mod html;
+mod schema;
 mod stats;
 mod stories;
 
 pub use dedup::{
     dedup_summary, explanation_text, kept_documents, shared_passages, write_groups, write_pairs,
-    DedupParameters, DedupSummary,
+    DedupParameters, DedupSummary, GroupCopy, GroupLine, GroupsHeader, GroupsLine, SourcePair,
+    StageSeconds,
 };
 pub use html::{render_html, UiLang};
-pub use stats::{corpus_stats, CorpusStats};
-pub use stories::{write_assignments, write_stories, Accounting, StoryFormat};
+pub use schema::{schema_text, schemas, SchemaVersion, SCHEMA_VERSION};
+pub use stats::{corpus_stats, CorpusStats, LineCount};
+pub use stories::{
+    write_assignments, write_stories, Accounting, AnalysisParameters, ClusterParameters,
+    NearDuplicateParameters, StoryFormat, StoryLine, StoryReport,
+};
+
+use serde::Serialize;
+
+/// A line of `--errors`: one warning or skipped record, with the schema's version.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ErrorRecord<'a> {
+    /// The version of this output's schema (`schemas/errors-line.schema.json`).
+    pub schema_version: SchemaVersion,
+    /// The problem.
+    #[serde(flatten)]
+    pub diagnostic: &'a crate::corpus::Diagnostic,
+}
+
+/// The figures of `eval`, either kind.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum EvalScores {
+    /// Against a gold clustering.
+    Clustering(crate::cluster::Scores),
+    /// Against pairwise judgements.
+    Pairs(crate::cluster::PairScores),
+}
+
+/// `eval`'s JSON object (also printed by `cluster --gold`).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct EvalReport {
+    /// The version of this output's schema (`schemas/eval.schema.json`).
+    pub schema_version: SchemaVersion,
+    /// The figures.
+    #[serde(flatten)]
+    pub scores: EvalScores,
+}
+
+impl EvalReport {
+    /// The report of `scores`.
+    pub fn new(scores: EvalScores) -> EvalReport {
+        EvalReport {
+            schema_version: SchemaVersion,
+            scores,
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! `storyclust stats`: what a corpus holds.
 
 use crate::corpus::{Corpus, DiagnosticKind, Document, Timestamp};
+use crate::summary::SourceCount;
 use crate::text::{
     AnalysisOptions, AnalyzedCorpus, AnalyzedDocument, HeadlineSource, LineKind, TermForms,
 };
@@ -11,8 +12,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// A summary of a corpus.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CorpusStats {
+    /// The version of this output's schema (`schemas/stats.schema.json`).
+    pub schema_version: super::SchemaVersion,
     /// Documents read.
     pub documents: usize,
     /// Records skipped (broken, empty, unreadable, binary…), by reason.
@@ -36,7 +39,7 @@ pub struct CorpusStats {
     /// Number of distinct sources.
     pub source_count: usize,
     /// Documents per source, most first (documents without one under `""`).
-    pub sources: Vec<(String, usize)>,
+    pub sources: Vec<SourceCount>,
     /// Dates.
     pub dates: DateRange,
     /// Boilerplate lines found.
@@ -52,7 +55,7 @@ pub struct CorpusStats {
 }
 
 /// The span of the documents' dates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DateRange {
     /// Documents with a date.
     pub with_date: usize,
@@ -63,7 +66,7 @@ pub struct DateRange {
 }
 
 /// Boilerplate found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BoilerplateStats {
     /// Boilerplate lines.
     pub lines: usize,
@@ -72,11 +75,20 @@ pub struct BoilerplateStats {
     /// Boilerplate lines by reason.
     pub by_reason: BTreeMap<&'static str, usize>,
     /// The commonest boilerplate lines with the number of documents they are in.
-    pub examples: Vec<(String, usize)>,
+    pub examples: Vec<LineCount>,
+}
+
+/// A boilerplate line and the number of documents it is in.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct LineCount {
+    /// The line, shortened to 80 characters.
+    pub line: String,
+    /// Documents holding it.
+    pub documents: usize,
 }
 
 /// A term and the number of documents it is in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TopTerm {
     /// The term's most frequent written form.
     pub term: String,
@@ -85,7 +97,7 @@ pub struct TopTerm {
 }
 
 /// One document, briefly.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DocumentSummary {
     /// Its id.
     pub id: String,
@@ -162,13 +174,17 @@ pub fn corpus_stats(
             }
         }
     }
-    let mut sources: Vec<(String, usize)> = sources
+    let mut sources: Vec<SourceCount> = sources
         .into_iter()
-        .map(|(s, n)| (s.to_string(), n))
+        .map(|(s, n)| SourceCount {
+            name: s.to_string(),
+            count: n,
+        })
         .collect();
-    sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
 
     CorpusStats {
+        schema_version: super::SchemaVersion,
         documents: docs.len(),
         empty_documents: corpus.diagnostics.count(DiagnosticKind::EmptyText),
         duplicate_ids: corpus.diagnostics.count(DiagnosticKind::DuplicateId),
@@ -212,10 +228,7 @@ pub fn corpus_stats(
     }
 }
 
-fn boilerplate_examples(
-    pairs: &[(&Document, &AnalyzedDocument)],
-    n: usize,
-) -> Vec<(String, usize)> {
+fn boilerplate_examples(pairs: &[(&Document, &AnalyzedDocument)], n: usize) -> Vec<LineCount> {
     let mut counts: AHashMap<u64, (usize, &str)> = AHashMap::new();
     for (doc, a) in pairs {
         let mut seen = ahash::AHashSet::new();
@@ -227,11 +240,18 @@ fn boilerplate_examples(
             }
         }
     }
-    let mut list: Vec<(String, usize)> = counts
+    let mut list: Vec<LineCount> = counts
         .into_values()
-        .map(|(count, text)| (crate::text::shorten(text, 80), count))
+        .map(|(count, text)| LineCount {
+            line: crate::text::shorten(text, 80),
+            documents: count,
+        })
         .collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list.sort_by(|a, b| {
+        b.documents
+            .cmp(&a.documents)
+            .then_with(|| a.line.cmp(&b.line))
+    });
     list.truncate(n);
     list
 }
@@ -355,7 +375,10 @@ impl CorpusStats {
             .sources
             .iter()
             .take(15)
-            .map(|(src, n)| format!("{} {n}", if src.is_empty() { "(none)" } else { src }))
+            .map(|s| {
+                let name = if s.name.is_empty() { "(none)" } else { &s.name };
+                format!("{name} {}", s.count)
+            })
             .collect();
         let more = if self.sources.len() > 15 { ", …" } else { "" };
         let _ = writeln!(
@@ -387,8 +410,8 @@ impl CorpusStats {
             ),
             list_counts(&self.boilerplate.by_reason)
         );
-        for (line, n) in self.boilerplate.examples.iter().take(5) {
-            let _ = writeln!(s, "  {n:>6} × {line}");
+        for e in self.boilerplate.examples.iter().take(5) {
+            let _ = writeln!(s, "  {:>6} × {}", e.documents, e.line);
         }
         let _ = writeln!(
             s,

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Output formats of `cluster`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum StoryFormat {
     /// A table for a terminal.
@@ -24,8 +24,24 @@ pub enum StoryFormat {
     Html,
 }
 
+impl StoryFormat {
+    /// The format an output file's extension names (`stories.json`, `report.html`; `.txt`
+    /// is the table), by the rule `dedup --output` follows too.
+    pub fn from_path(path: &std::path::Path) -> Option<StoryFormat> {
+        Some(match crate::corpus::output_extension(path)?.as_str() {
+            "json" => StoryFormat::Json,
+            "jsonl" | "ndjson" => StoryFormat::Jsonl,
+            "csv" => StoryFormat::Csv,
+            "md" | "markdown" => StoryFormat::Md,
+            "html" | "htm" => StoryFormat::Html,
+            "txt" => StoryFormat::Table,
+            _ => return None,
+        })
+    }
+}
+
 /// What a run read and where every document went.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Accounting {
     /// Records seen: documents read plus records skipped.
     pub seen: usize,
@@ -62,22 +78,108 @@ impl Accounting {
     }
 }
 
-#[derive(Serialize)]
-struct Document<'a, P: Serialize> {
-    parameters: &'a P,
-    accounting: &'a Accounting,
-    topics: &'a [crate::summary::Topic],
-    stories: &'a [Story],
+/// The parameters of a `cluster` run, recorded in its JSON and HTML outputs.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ClusterParameters {
+    /// storyclust's version.
+    pub version: &'static str,
+    /// Story and topic clustering.
+    pub stories: crate::cluster::StoryOptions,
+    /// Near-duplicates, which always share a story.
+    pub near_duplicates: NearDuplicateParameters,
+    /// Text analysis.
+    pub analysis: AnalysisParameters,
+    /// Summaries.
+    pub summary: crate::summary::SummaryOptions,
+}
+
+/// How near-duplicates were found in a `cluster` run.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct NearDuplicateParameters {
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// Words per shingle.
+    pub ngram: usize,
+    /// MinHash scheme.
+    pub scheme: crate::minhash::Scheme,
+    /// Signature length.
+    pub num_perm: usize,
+    /// Hash seed.
+    pub seed: u64,
+}
+
+/// How text was analysed in a `cluster` run.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct AnalysisParameters {
+    /// The language every document was taken to be (`null`: detected per document).
+    pub lang: Option<&'static str>,
+    /// Arabic stemmer.
+    pub arabic_stemmer: crate::text::ArabicStemmer,
+    /// Whether adjacent-term pairs were terms too.
+    pub bigrams: bool,
+}
+
+impl ClusterParameters {
+    /// The parameters of a run with these options of its stages.
+    pub fn new(
+        analysis: &crate::text::AnalysisOptions,
+        dedup: &crate::minhash::DedupOptions,
+        stories: &crate::cluster::StoryOptions,
+        summary: crate::summary::SummaryOptions,
+    ) -> ClusterParameters {
+        ClusterParameters {
+            version: env!("CARGO_PKG_VERSION"),
+            stories: stories.clone(),
+            near_duplicates: NearDuplicateParameters {
+                threshold: dedup.threshold,
+                ngram: dedup.ngram,
+                scheme: dedup.minhash.scheme,
+                num_perm: dedup.minhash.num_perm,
+                seed: dedup.minhash.seed,
+            },
+            analysis: AnalysisParameters {
+                lang: analysis.lang.map(|l| l.code()),
+                arabic_stemmer: analysis.arabic_stemmer,
+                bigrams: analysis.bigrams,
+            },
+            summary,
+        }
+    }
+}
+
+/// `cluster --format json`: one object.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct StoryReport<'a> {
+    /// The version of this output's schema (`schemas/cluster.schema.json`).
+    pub schema_version: super::SchemaVersion,
+    /// The parameters of the run.
+    pub parameters: &'a ClusterParameters,
+    /// Where every record went.
+    pub accounting: &'a Accounting,
+    /// The topics.
+    pub topics: &'a [crate::summary::Topic],
+    /// The stories.
+    pub stories: &'a [Story],
+}
+
+/// `cluster --format jsonl`: one story per line, each with the schema's version.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct StoryLine<'a> {
+    /// The version of this output's schema (`schemas/cluster-line.schema.json`).
+    pub schema_version: super::SchemaVersion,
+    /// The story.
+    #[serde(flatten)]
+    pub story: &'a Story,
 }
 
 /// Writes stories in `format`. `parameters` are recorded in JSON and HTML output; `width`
 /// wraps the table; `title` (the inputs) heads the HTML page, in `ui_lang`.
 #[allow(clippy::too_many_arguments)]
-pub fn write_stories<P: Serialize>(
+pub fn write_stories(
     out: &mut dyn Write,
     stories: &Stories,
     format: StoryFormat,
-    parameters: &P,
+    parameters: &ClusterParameters,
     accounting: &Accounting,
     width: usize,
     title: &str,
@@ -92,7 +194,8 @@ pub fn write_stories<P: Serialize>(
         StoryFormat::Json => {
             serde_json::to_writer_pretty(
                 &mut *out,
-                &Document {
+                &StoryReport {
+                    schema_version: super::SchemaVersion,
                     parameters,
                     accounting,
                     topics: &stories.topics,
@@ -103,7 +206,11 @@ pub fn write_stories<P: Serialize>(
         }
         StoryFormat::Jsonl => {
             for s in &stories.stories {
-                serde_json::to_writer(&mut *out, s)?;
+                let line = StoryLine {
+                    schema_version: super::SchemaVersion,
+                    story: s,
+                };
+                serde_json::to_writer(&mut *out, &line)?;
                 writeln!(out)?;
             }
             Ok(())
@@ -132,7 +239,7 @@ pub fn write_stories<P: Serialize>(
                 let sources: Vec<String> = s
                     .sources
                     .iter()
-                    .map(|(n, c)| format!("{n} ({c})"))
+                    .map(|c| format!("{} ({})", c.name, c.count))
                     .collect();
                 let members: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
                 // JSON arrays like `members`, in the same order; null where unknown. A
@@ -421,7 +528,7 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
             let src: Vec<String> = story
                 .sources
                 .iter()
-                .map(|(n, c)| format!("{} ({c})", esc(n)))
+                .map(|c| format!("{} ({})", esc(&c.name), c.count))
                 .collect();
             let _ = writeln!(s, "- **Sources:** {}", src.join(", "));
         }

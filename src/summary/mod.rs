@@ -18,7 +18,7 @@ mod topics;
 pub use topics::{attach_topics, Topic};
 
 /// How summaries are made.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct SummaryOptions {
     /// Label terms per story.
     pub label_terms: usize,
@@ -36,7 +36,7 @@ impl Default for SummaryOptions {
 }
 
 /// One article of a story.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StoryMember {
     /// Its id.
     pub id: String,
@@ -48,15 +48,16 @@ pub struct StoryMember {
     pub date: Option<Timestamp>,
     /// Its address, if the input gave one.
     pub url: Option<String>,
-    /// Cosine to the story's centroid.
-    pub similarity: f64,
+    /// Cosine to the story's centroid. Computed in `f32`, and written as one: its shortest
+    /// decimal (`0.7904905`), not the digits of a widened `f64`.
+    pub similarity: f32,
     /// Its index in the corpus.
     #[serde(skip)]
     pub index: u32,
 }
 
 /// A near-duplicate group inside a story.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StoryDuplicates {
     /// The canonical article.
     pub canonical: String,
@@ -75,7 +76,7 @@ pub struct StoryDuplicates {
 }
 
 /// A republished copy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DuplicateCopy {
     /// Its id.
     pub id: String,
@@ -92,7 +93,7 @@ pub struct DuplicateCopy {
 }
 
 /// The article that published first: the earliest date, ties to the smallest id.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Publisher {
     /// Its id.
     pub id: String,
@@ -131,8 +132,17 @@ impl Publisher {
     }
 }
 
+/// A source and how many articles it has (in a story or a corpus).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SourceCount {
+    /// The source's name.
+    pub name: String,
+    /// Its articles.
+    pub count: usize,
+}
+
 /// One story.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Story {
     /// 1-based, in the order stories are listed.
     pub id: usize,
@@ -148,7 +158,7 @@ pub struct Story {
     /// The articles, most central first.
     pub members: Vec<StoryMember>,
     /// Sources with their number of articles, most first.
-    pub sources: Vec<(String, usize)>,
+    pub sources: Vec<SourceCount>,
     /// Earliest date.
     pub first_date: Option<Timestamp>,
     /// Latest date.
@@ -159,8 +169,9 @@ pub struct Story {
     pub key_sentences: Vec<String>,
     /// Near-duplicate groups among the articles.
     pub duplicate_groups: Vec<StoryDuplicates>,
-    /// Mean cosine of the articles to the centroid (1 for a single article).
-    pub cohesion: f64,
+    /// Mean cosine of the articles to the centroid (1 for a single article); `f32`, as the
+    /// cosines it averages.
+    pub cohesion: f32,
     /// The language of most of its articles (`ar`, `en`, `und`).
     pub lang: &'static str,
     /// The id of the topic it belongs to.
@@ -321,11 +332,14 @@ pub fn summarize(
                     last = Some(last.map_or(t, |l| l.max(t)));
                 }
             }
-            let mut sources: Vec<(String, usize)> = sources
+            let mut sources: Vec<SourceCount> = sources
                 .into_iter()
-                .map(|(s, n)| (s.to_string(), n))
+                .map(|(s, n)| SourceCount {
+                    name: s.to_string(),
+                    count: n,
+                })
                 .collect();
-            sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
             let key_sentences = key_sentences(candidates, &centroid, options.key_sentences);
             let mut duplicate_groups: Vec<StoryDuplicates> = scored
                 .iter()
@@ -384,7 +398,8 @@ pub fn summarize(
                         source: documents[d as usize].source.clone(),
                         date: documents[d as usize].date,
                         url: documents[d as usize].url.clone(),
-                        similarity,
+                        // Each cosine is an f32 dot product widened to f64: narrowing is exact.
+                        similarity: similarity as f32,
                         index: d,
                     })
                     .collect(),
@@ -398,7 +413,7 @@ pub fn summarize(
                 ),
                 key_sentences,
                 duplicate_groups,
-                cohesion,
+                cohesion: cohesion as f32,
                 topic: 0,
             }
         })

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// A topic: related stories (Trump–Putin relations, say, holding the secret calls and the
 /// Riyadh summit).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Topic {
     /// 1-based, in the order topics are listed.
     pub id: usize,

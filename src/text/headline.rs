@@ -12,7 +12,7 @@ use super::sentence::sentences;
 use serde::Serialize;
 
 /// Where a document's headline came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "from", content = "line")]
 pub enum HeadlineSource {
     /// The input's title field.
@@ -26,7 +26,7 @@ pub enum HeadlineSource {
 }
 
 /// Limits of headline extraction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HeadlineOptions {
     /// Title lines have at least this many words...
     pub min_words: usize,

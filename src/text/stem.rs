@@ -5,11 +5,21 @@ use super::Lang;
 use rust_stemmers::{Algorithm, Stemmer as Snowball};
 
 /// Which stemmer to use for Arabic. Other languages use Snowball where it has them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    schemars::JsonSchema,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ArabicStemmer {
     /// Light10 (Larkey, Ballesteros & Connell 2007): strips a leading و, the article forms and
-    /// ten suffixes. It works on normalised text, as produced by [`super::Normalizer`].
+    /// ten suffixes. It works on normalised text.
     #[default]
     Light10,
     /// The Snowball Arabic stemmer (heavier; expects teh marbuta, which normalisation maps to heh).

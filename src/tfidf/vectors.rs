@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// How terms are weighted.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TfIdfOptions {
     /// Terms in fewer documents are dropped.
     pub min_df: usize,
