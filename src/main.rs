@@ -1,5 +1,20 @@
 //! The `storyclust` command.
 
+// Messages for a person go to stderr. A closed stderr (`2>&1 | head -0`) must not end the run
+// in a panic as std's `eprintln!` does: the message is dropped, the run goes on.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 use anyhow::{Context, Result};

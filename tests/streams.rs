@@ -158,3 +158,28 @@ fn a_reader_that_stops_early_ends_every_command_quietly() {
     stops_quietly(&["completions", "bash"], None);
     stops_quietly(&["man"], None);
 }
+
+/// A closed standard error (`2>&1 | head -0`) loses the messages for people, not the run:
+/// every command ends as it would have, never in a panic (exit 101).
+#[test]
+fn a_closed_standard_error_is_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stories.json");
+    for args in [
+        vec!["cluster", "seeds", "-o", out.to_str().unwrap()],
+        vec!["dedup", "seeds"],
+        vec!["stats", "seeds"],
+    ] {
+        let mut child = binary()
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The read end closes before the command has written its summary.
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}");
+    }
+    assert!(out.exists());
+}

@@ -250,16 +250,7 @@ pub fn summarize(
     analysis: &AnalysisOptions,
     options: &SummaryOptions,
 ) -> Stories {
-    let mut by_label: AHashMap<u32, Vec<u32>> = AHashMap::new();
-    for (d, &l) in clusters.labels.iter().enumerate() {
-        by_label.entry(l).or_default().push(d as u32);
-    }
-    let mut groups: Vec<Vec<u32>> = by_label.into_values().collect();
-    for g in &mut groups {
-        g.sort_unstable_by_key(|&d| clusters.rank[d as usize]);
-    }
-    groups.sort_unstable_by_key(|g| clusters.rank[g[0] as usize]);
-
+    let groups = story_groups(clusters);
     let term_forms = TermForms::new(analysis);
     let mut labels = label_terms(
         documents,
@@ -269,18 +260,7 @@ pub fn summarize(
         clusters,
         options.label_terms,
     );
-    let normalizer = Normalizer::new(analysis.normalize);
-    // The languages of the corpus, each with its analyzer and stop words.
-    let langs: std::collections::BTreeSet<Lang> =
-        analyzed.documents.iter().map(|a| a.lang).collect();
-    let analyzers: Vec<(Lang, Analyzer)> = langs
-        .into_iter()
-        .map(|l| (l, Analyzer::terms(normalizer, l, analysis.arabic_stemmer)))
-        .collect();
-    let stop_words: Vec<(Lang, StopWords)> = analyzers
-        .iter()
-        .map(|(l, _)| (*l, StopWords::for_lang(*l, &normalizer)))
-        .collect();
+    let (analyzers, stop_words) = sentence_tools(analyzed, analysis);
     let context = SentenceContext {
         stop_words: &stop_words,
         analyzers: &analyzers,
@@ -294,154 +274,242 @@ pub fn summarize(
         .map(|(_, scored)| sentence_candidates(documents, analyzed, scored, clusters, &context))
         .collect();
     scan_corpus(&mut candidates, &mut labels, documents, analyzed, &groups);
-    let duplicates_of: AHashMap<u32, &crate::minhash::DuplicateGroup> = dedup
-        .groups
-        .groups
-        .iter()
-        .map(|g| (g.canonical, g))
-        .collect();
-
+    let builder = StoryBuilder {
+        documents,
+        analyzed,
+        duplicates_of: dedup
+            .groups
+            .groups
+            .iter()
+            .map(|g| (g.canonical, g))
+            .collect(),
+        key_sentences: options.key_sentences,
+    };
     let mut stories: Vec<Story> = labels
         .into_par_iter()
         .zip(ranked)
         .zip(candidates)
         .map(|((label, (centroid, scored)), candidates)| {
-            let cohesion = scored.iter().map(|s| s.1).sum::<f64>() / scored.len() as f64;
-            let rep = scored[0].0 as usize;
-            // The headline is a title: the most central article that has one (a title field or
-            // title line), else the most central article's first sentence.
-            let titled = scored
-                .iter()
-                .map(|&(d, _)| d as usize)
-                .find(|&d| {
-                    matches!(
-                        analyzed.documents[d].headline_source,
-                        crate::text::HeadlineSource::Title | crate::text::HeadlineSource::Line(_)
-                    )
-                })
-                .unwrap_or(rep);
-            let mut sources: AHashMap<&str, usize> = AHashMap::new();
-            let (mut first, mut last) = (None::<Timestamp>, None::<Timestamp>);
-            for &(d, _) in &scored {
-                let doc = &documents[d as usize];
-                if let Some(s) = &doc.source {
-                    *sources.entry(s).or_insert(0) += 1;
-                }
-                if let Some(t) = doc.date {
-                    first = Some(first.map_or(t, |f| f.min(t)));
-                    last = Some(last.map_or(t, |l| l.max(t)));
-                }
-            }
-            let mut sources: Vec<SourceCount> = sources
-                .into_iter()
-                .map(|(s, n)| SourceCount {
-                    name: s.to_string(),
-                    count: n,
-                })
-                .collect();
-            sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-            let key_sentences = key_sentences(candidates, &centroid, options.key_sentences);
-            let mut duplicate_groups: Vec<StoryDuplicates> = scored
-                .iter()
-                .filter_map(|(d, _)| duplicates_of.get(d))
-                .map(|g| {
-                    let (c, a) = (&documents[g.canonical as usize], analyzed);
-                    StoryDuplicates {
-                        canonical: c.id.clone(),
-                        source: c.source.clone(),
-                        headline: a.documents[g.canonical as usize].headline.clone(),
-                        date: c.date,
-                        url: c.url.clone(),
-                        copies: g
-                            .members
-                            .iter()
-                            .map(|&(m, jaccard)| DuplicateCopy {
-                                id: documents[m as usize].id.clone(),
-                                source: documents[m as usize].source.clone(),
-                                headline: a.documents[m as usize].headline.clone(),
-                                date: documents[m as usize].date,
-                                url: documents[m as usize].url.clone(),
-                                jaccard,
-                            })
-                            .collect(),
-                        first_publisher: Publisher::earliest(
-                            std::iter::once(g.canonical).chain(g.members.iter().map(|m| m.0)),
-                            documents,
-                            a,
-                        ),
-                    }
-                })
-                .collect();
-            duplicate_groups.sort_by(|a, b| a.canonical.cmp(&b.canonical));
-            let mut langs: AHashMap<&'static str, usize> = AHashMap::new();
-            for &(d, _) in &scored {
-                *langs
-                    .entry(analyzed.documents[d as usize].lang.code())
-                    .or_insert(0) += 1;
-            }
-            let lang = langs
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-                .map_or("und", |(l, _)| l);
-            Story {
-                lang,
-                id: 0,
-                size: scored.len(),
-                label,
-                headline: analyzed.documents[titled].headline.clone(),
-                representative: documents[rep].id.clone(),
-                members: scored
-                    .iter()
-                    .map(|&(d, similarity)| StoryMember {
-                        id: documents[d as usize].id.clone(),
-                        headline: analyzed.documents[d as usize].headline.clone(),
-                        source: documents[d as usize].source.clone(),
-                        date: documents[d as usize].date,
-                        url: documents[d as usize].url.clone(),
-                        // Each cosine is an f32 dot product widened to f64: narrowing is exact.
-                        similarity: similarity as f32,
-                        index: d,
-                    })
-                    .collect(),
-                sources,
-                first_date: first,
-                last_date: last,
-                first_publisher: Publisher::earliest(
-                    scored.iter().map(|s| s.0),
-                    documents,
-                    analyzed,
-                ),
-                key_sentences,
-                duplicate_groups,
-                cohesion: cohesion as f32,
-                topic: 0,
-            }
+            builder.story(label, &centroid, &scored, candidates)
         })
         .collect();
-    // Largest first, then the most recent, then by the smallest member id.
-    stories.sort_by(|a, b| {
-        b.size
-            .cmp(&a.size)
-            .then_with(|| b.last_date.cmp(&a.last_date))
-            .then_with(|| {
-                let key = |s: &Story| {
-                    s.members
-                        .iter()
-                        .map(|m| clusters.rank[m.index as usize])
-                        .min()
-                };
-                key(a).cmp(&key(b))
-            })
-    });
-    for (i, s) in stories.iter_mut().enumerate() {
-        s.id = i + 1;
-    }
+    order_stories(&mut stories, clusters);
     let mut stories = Stories {
         stories,
         topics: Vec::new(),
     };
     attach_topics(&mut stories, clusters, options.label_terms);
     stories
+}
+
+/// Each story's documents, by id rank, the stories by their first document's rank.
+fn story_groups(clusters: &StoryClusters) -> Vec<Vec<u32>> {
+    let mut by_label: AHashMap<u32, Vec<u32>> = AHashMap::new();
+    for (d, &l) in clusters.labels.iter().enumerate() {
+        by_label.entry(l).or_default().push(d as u32);
+    }
+    let mut groups: Vec<Vec<u32>> = by_label.into_values().collect();
+    for g in &mut groups {
+        g.sort_unstable_by_key(|&d| clusters.rank[d as usize]);
+    }
+    groups.sort_unstable_by_key(|g| clusters.rank[g[0] as usize]);
+    groups
+}
+
+/// The languages of the corpus, each with its analyzer and stop words, for key sentences.
+#[allow(clippy::type_complexity)]
+fn sentence_tools(
+    analyzed: &AnalyzedCorpus,
+    analysis: &AnalysisOptions,
+) -> (Vec<(Lang, Analyzer)>, Vec<(Lang, StopWords)>) {
+    let normalizer = Normalizer::new(analysis.normalize);
+    let langs: std::collections::BTreeSet<Lang> =
+        analyzed.documents.iter().map(|a| a.lang).collect();
+    let analyzers: Vec<(Lang, Analyzer)> = langs
+        .into_iter()
+        .map(|l| (l, Analyzer::terms(normalizer, l, analysis.arabic_stemmer)))
+        .collect();
+    let stop_words = analyzers
+        .iter()
+        .map(|(l, _)| (*l, StopWords::for_lang(*l, &normalizer)))
+        .collect();
+    (analyzers, stop_words)
+}
+
+/// Largest first, then the most recent, then by the smallest member id; ids from 1.
+fn order_stories(stories: &mut [Story], clusters: &StoryClusters) {
+    let key = |s: &Story| {
+        s.members
+            .iter()
+            .map(|m| clusters.rank[m.index as usize])
+            .min()
+    };
+    stories.sort_by(|a, b| {
+        b.size
+            .cmp(&a.size)
+            .then_with(|| b.last_date.cmp(&a.last_date))
+            .then_with(|| key(a).cmp(&key(b)))
+    });
+    for (i, s) in stories.iter_mut().enumerate() {
+        s.id = i + 1;
+    }
+}
+
+/// What every story's summary is drawn from.
+struct StoryBuilder<'a> {
+    documents: &'a [Document],
+    analyzed: &'a AnalyzedCorpus,
+    duplicates_of: AHashMap<u32, &'a crate::minhash::DuplicateGroup>,
+    key_sentences: usize,
+}
+
+impl StoryBuilder<'_> {
+    /// The story of the members `scored` (most central first, with their cosines to the
+    /// centroid).
+    fn story(
+        &self,
+        label: Vec<String>,
+        centroid: &SparseVector,
+        scored: &[(u32, f64)],
+        candidates: Vec<Candidate<'_>>,
+    ) -> Story {
+        let (documents, analyzed) = (self.documents, self.analyzed);
+        let cohesion = scored.iter().map(|s| s.1).sum::<f64>() / scored.len() as f64;
+        let rep = scored[0].0 as usize;
+        let (first_date, last_date) = date_range(documents, scored);
+        Story {
+            lang: self.majority_lang(scored),
+            id: 0,
+            size: scored.len(),
+            label,
+            headline: analyzed.documents[self.headline_article(scored)]
+                .headline
+                .clone(),
+            representative: documents[rep].id.clone(),
+            members: self.members(scored),
+            sources: source_counts(documents, scored),
+            first_date,
+            last_date,
+            first_publisher: Publisher::earliest(scored.iter().map(|s| s.0), documents, analyzed),
+            key_sentences: key_sentences(candidates, centroid, self.key_sentences),
+            duplicate_groups: self.duplicate_groups(scored),
+            cohesion: cohesion as f32,
+            topic: 0,
+        }
+    }
+
+    /// The headline is a title: the most central article that has one (a title field or
+    /// title line), else the most central article's first sentence.
+    fn headline_article(&self, scored: &[(u32, f64)]) -> usize {
+        scored
+            .iter()
+            .map(|&(d, _)| d as usize)
+            .find(|&d| {
+                matches!(
+                    self.analyzed.documents[d].headline_source,
+                    crate::text::HeadlineSource::Title | crate::text::HeadlineSource::Line(_)
+                )
+            })
+            .unwrap_or(scored[0].0 as usize)
+    }
+
+    fn members(&self, scored: &[(u32, f64)]) -> Vec<StoryMember> {
+        let (documents, analyzed) = (self.documents, self.analyzed);
+        scored
+            .iter()
+            .map(|&(d, similarity)| StoryMember {
+                id: documents[d as usize].id.clone(),
+                headline: analyzed.documents[d as usize].headline.clone(),
+                source: documents[d as usize].source.clone(),
+                date: documents[d as usize].date,
+                url: documents[d as usize].url.clone(),
+                // Each cosine is an f32 dot product widened to f64: narrowing is exact.
+                similarity: similarity as f32,
+                index: d,
+            })
+            .collect()
+    }
+
+    /// The near-duplicate groups among the members, by canonical id.
+    fn duplicate_groups(&self, scored: &[(u32, f64)]) -> Vec<StoryDuplicates> {
+        let (documents, a) = (self.documents, self.analyzed);
+        let copy = |m: u32, jaccard: f64| DuplicateCopy {
+            id: documents[m as usize].id.clone(),
+            source: documents[m as usize].source.clone(),
+            headline: a.documents[m as usize].headline.clone(),
+            date: documents[m as usize].date,
+            url: documents[m as usize].url.clone(),
+            jaccard,
+        };
+        let mut groups: Vec<StoryDuplicates> = scored
+            .iter()
+            .filter_map(|(d, _)| self.duplicates_of.get(d))
+            .map(|g| {
+                let c = &documents[g.canonical as usize];
+                StoryDuplicates {
+                    canonical: c.id.clone(),
+                    source: c.source.clone(),
+                    headline: a.documents[g.canonical as usize].headline.clone(),
+                    date: c.date,
+                    url: c.url.clone(),
+                    copies: g.members.iter().map(|&(m, j)| copy(m, j)).collect(),
+                    first_publisher: Publisher::earliest(
+                        std::iter::once(g.canonical).chain(g.members.iter().map(|m| m.0)),
+                        documents,
+                        a,
+                    ),
+                }
+            })
+            .collect();
+        groups.sort_by(|a, b| a.canonical.cmp(&b.canonical));
+        groups
+    }
+
+    /// The language most members are in (ties: the smaller code).
+    fn majority_lang(&self, scored: &[(u32, f64)]) -> &'static str {
+        let mut langs: AHashMap<&'static str, usize> = AHashMap::new();
+        for &(d, _) in scored {
+            *langs
+                .entry(self.analyzed.documents[d as usize].lang.code())
+                .or_insert(0) += 1;
+        }
+        langs
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+            .map_or("und", |(l, _)| l)
+    }
+}
+
+/// Articles per source, most first, then by name.
+fn source_counts(documents: &[Document], scored: &[(u32, f64)]) -> Vec<SourceCount> {
+    let mut sources: AHashMap<&str, usize> = AHashMap::new();
+    for &(d, _) in scored {
+        if let Some(s) = &documents[d as usize].source {
+            *sources.entry(s).or_insert(0) += 1;
+        }
+    }
+    let mut sources: Vec<SourceCount> = sources
+        .into_iter()
+        .map(|(s, n)| SourceCount {
+            name: s.to_string(),
+            count: n,
+        })
+        .collect();
+    sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    sources
+}
+
+/// The earliest and latest member dates.
+fn date_range(
+    documents: &[Document],
+    scored: &[(u32, f64)],
+) -> (Option<Timestamp>, Option<Timestamp>) {
+    let dates = || {
+        scored
+            .iter()
+            .filter_map(|&(d, _)| documents[d as usize].date)
+    };
+    (dates().min(), dates().max())
 }
 
 /// The story's centroid, and its members by cosine to it, most central first.
