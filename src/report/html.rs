@@ -272,8 +272,7 @@ pub fn render_html<P: Serialize>(
     env.set_lstrip_blocks(true);
     // Only web addresses become links: a `javascript:` URL in the input must stay text.
     env.add_test("weblink", |v: minijinja::Value| {
-        v.as_str()
-            .is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"))
+        v.as_str().is_some_and(super::is_web_url)
     });
     env.add_template("report.html", include_str!("templates/report.html"))?;
     env.get_template("report.html")?.render(&context)

@@ -60,3 +60,10 @@ impl EvalReport {
         }
     }
 }
+
+/// Whether `url` may become a link: only web addresses. A `javascript:` or `data:` URL in the
+/// input stays text in every format.
+pub(crate) fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}

@@ -544,6 +544,10 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
         );
         for m in &story.members {
             let headline = match &m.url {
+                // Not a web address (`javascript:`…): shown as code, never as a link.
+                Some(u) if !super::is_web_url(u) => {
+                    format!("{} `{}`", esc(&m.headline), u.replace('`', "%60"))
+                }
                 // An angle-bracket destination may hold spaces and parentheses.
                 Some(u) => format!(
                     "[{}](<{}>)",
@@ -574,6 +578,15 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_addresses_become_markdown_links() {
+        assert!(super::super::is_web_url("https://example.com/a"));
+        assert!(super::super::is_web_url("HTTP://example.com"));
+        assert!(!super::super::is_web_url("javascript:alert(3)"));
+        assert!(!super::super::is_web_url(" data:text/html,x"));
+        assert!(!super::super::is_web_url("http:"));
+    }
 
     #[test]
     fn wrapping_keeps_words_whole() {
