@@ -136,6 +136,11 @@ fn every_stage_is_seen_once_in_order_with_the_right_totals() {
     assert!(candidates > 0);
     assert_eq!(observer.total(Stage::Verify), Some(candidates));
     assert_eq!(observer.done(Stage::Verify), candidates);
+    // The neighbour search counts each group's representative once.
+    let vectors = run.clusters.model.vectors.len() as u64;
+    assert!(vectors < documents, "near-duplicates share one vector");
+    assert_eq!(observer.total(Stage::Neighbours), Some(vectors));
+    assert_eq!(observer.done(Stage::Neighbours), vectors);
     // Reading counts the bytes read.
     let bytes = std::fs::metadata(CORPUS).unwrap().len();
     assert_eq!(observer.done(Stage::Read), bytes);

@@ -8,8 +8,8 @@ use crate::minhash::Dedup;
 use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use crate::text::AnalyzedCorpus;
 use crate::tfidf::{
-    background_similarity, neighbour_graph, Narrowed, NeighbourGraph, SparseVector, TfIdf,
-    TfIdfOptions, TimeWindow,
+    background_similarity, neighbour_graph_reporting, Narrowed, NeighbourGraph, SparseVector,
+    TfIdf, TfIdfOptions, TimeWindow,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -238,7 +238,8 @@ impl StoryModel {
         let clock = StageClock::start(observer, Stage::Tfidf, None);
         let model = TfIdf::fit_documents(analyzed, &units.representatives, &options.tfidf);
         clock.finish();
-        let clock = StageClock::start(observer, Stage::Neighbours, None);
+        let vectors = Some(model.vectors.len() as u64);
+        let clock = StageClock::start(observer, Stage::Neighbours, vectors);
         let days: Vec<Option<i64>> = units
             .representatives
             .iter()
@@ -248,12 +249,13 @@ impl StoryModel {
             days: &days,
             width: i64::from(width),
         });
-        let full_graph = neighbour_graph(
+        let full_graph = neighbour_graph_reporting(
             &model.vectors,
             model.vocabulary.len(),
             options.graph_threshold,
             options.keywords,
             window.as_ref(),
+            &|n| clock.advance(n),
         );
         let narrowed = model.without_common_terms(options.story_max_df, options.story_min_df_limit);
         let graph = story_graph(
