@@ -6,14 +6,14 @@
 //! measured too. Peak RSS per stage is the resident high-water mark, reset before each
 //! stage through `/proc/self/clear_refs` (Linux; absent elsewhere).
 
-use crate::corpus::{read_corpus, Document, ReadOptions};
+use crate::corpus::{read_corpus_observed, Document, ReadOptions};
 use crate::error::{Error, Result};
 use crate::pipeline::{run_stories, PipelineOptions};
+use crate::progress::{PipelineObserver, Stage};
 use crate::synth::{synthesize, write_synth_jsonl, SynthOptions};
-use crate::text::AnalysisOptions;
 use serde::Serialize;
 use std::path::Path;
-use std::time::Instant;
+use std::sync::Mutex;
 
 /// One stage of one run.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -71,12 +71,13 @@ pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
     all
 }
 
-/// Benchmarks the pipeline on `base` at every scale and thread count.
+/// Benchmarks the pipeline on `base` at every scale and thread count; `observer` sees every
+/// run's stages too (progress bars, interruption).
 pub fn bench(
     base: &[Document],
     scales: &[usize],
     threads: &[usize],
-    progress: bool,
+    observer: &dyn PipelineObserver,
 ) -> Result<Vec<Run>> {
     let mut runs = Vec::new();
     let dir = std::env::temp_dir().join(format!("storyclust-bench-{}", std::process::id()));
@@ -103,7 +104,7 @@ pub fn bench(
                     field: "threads",
                     why: format!("cannot start {t} threads: {e}"),
                 })?;
-            let run = pool.install(|| run_once(&path, scale, t.max(1), progress))?;
+            let run = pool.install(|| run_once(&path, scale, t.max(1), observer))?;
             runs.push(run);
         }
         let _ = std::fs::remove_file(&path);
@@ -119,74 +120,37 @@ pub fn bench(
     Ok(runs)
 }
 
-fn run_once(path: &Path, scale: usize, threads: usize, progress: bool) -> Result<Run> {
-    let mut stages: Vec<(&'static str, f64, Option<f64>)> = Vec::new();
-    fn stage(
-        stages: &mut Vec<(&'static str, f64, Option<f64>)>,
-        name: &'static str,
-        start: Instant,
-    ) -> Instant {
-        stages.push((name, start.elapsed().as_secs_f64(), peak_rss_mb()));
+/// Each finished stage's seconds and peak resident memory. The high-water mark is reset
+/// when a stage starts, so each peak is its own stage's.
+#[derive(Default)]
+struct StageRecorder {
+    stages: Mutex<Vec<(Stage, f64, Option<f64>)>>,
+}
+
+impl PipelineObserver for StageRecorder {
+    fn stage_started(&self, _stage: Stage, _total: Option<u64>) {
         reset_peak_rss();
-        Instant::now()
     }
-    reset_peak_rss();
-    let t = Instant::now();
-    let corpus = read_corpus(
-        &[path],
-        &ReadOptions {
-            progress,
-            ..ReadOptions::default()
-        },
-    )?;
-    stage(&mut stages, "read", t);
-    let docs = &corpus.documents;
-    let options = PipelineOptions {
-        analysis: AnalysisOptions {
-            bigrams: true,
-            progress,
-            ..AnalysisOptions::default()
-        },
-        ..PipelineOptions::default()
-    };
-    // Peak RSS is read (and reset) at each stage boundary the pipeline reports.
-    let mut peaks: Vec<(&'static str, f64, Option<f64>)> = Vec::new();
-    let run = run_stories(docs, &options, &mut |name, seconds| {
-        peaks.push((name, seconds, peak_rss_mb()));
-        reset_peak_rss();
-    })?;
-    let peak_of = |name: &str| peaks.iter().find(|p| p.0 == name).and_then(|p| p.2);
-    let seconds_of = |name: &str| peaks.iter().find(|p| p.0 == name).map_or(0.0, |p| p.1);
-    stages.push(("analyse", seconds_of("analyse"), peak_of("analyse")));
-    // find_duplicates and cluster_stories time their own sub-stages.
-    let dedup = &run.duplicates;
-    let minhash: f64 = dedup
-        .times
-        .stages
-        .iter()
-        .filter(|s| ["shingles", "minhash"].contains(&s.0))
-        .map(|s| s.1)
-        .sum();
-    stages.push(("shingles + minhash", minhash, None));
-    stages.push((
-        "lsh + verify",
-        seconds_of("near-duplicates") - minhash,
-        peak_of("near-duplicates"),
-    ));
-    let mut peak = peak_of("stories");
-    for (name, seconds) in &run.clusters.seconds {
-        let label = match *name {
-            "tfidf" => "tfidf",
-            "neighbours" => "neighbours",
-            _ => "clustering",
-        };
-        match stages.iter_mut().find(|s| s.0 == label) {
-            Some(s) => s.1 += seconds,
-            None => stages.push((label, *seconds, peak.take())),
+
+    fn stage_finished(&self, stage: Stage, seconds: f64) {
+        if let Ok(mut stages) = self.stages.lock() {
+            stages.push((stage, seconds, peak_rss_mb()));
         }
     }
-    stages.push(("summaries", seconds_of("summaries"), peak_of("summaries")));
-    let stories = &run.stories;
+}
+
+fn run_once(
+    path: &Path,
+    scale: usize,
+    threads: usize,
+    observer: &dyn PipelineObserver,
+) -> Result<Run> {
+    let recorder = StageRecorder::default();
+    let both = (&recorder, observer);
+    let corpus = read_corpus_observed(&[path], &ReadOptions::default(), &both)?;
+    let docs = &corpus.documents;
+    let run = run_stories(docs, &PipelineOptions::default(), &both)?;
+    let stages = recorder.stages.into_inner().unwrap_or_default();
     let documents = docs.len();
     let text_bytes: u64 = docs.iter().map(|d| d.text_len() as u64).sum();
     let figures = |stage: &'static str, seconds: f64, peak_rss_mb: Option<f64>| StageFigures {
@@ -201,18 +165,20 @@ fn run_once(path: &Path, scale: usize, threads: usize, progress: bool) -> Result
         .iter()
         .filter_map(|s| s.2)
         .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
-    let run = Run {
+    Ok(Run {
         scale,
         threads,
         documents,
         text_bytes,
-        stories: stories.stories.iter().filter(|s| s.size > 1).count(),
+        stories: run.stories.stories.iter().filter(|s| s.size > 1).count(),
         duplicate_pairs: run.duplicates.pairs.len(),
-        stages: stages.iter().map(|&(n, s, p)| figures(n, s, p)).collect(),
+        stages: stages
+            .iter()
+            .map(|&(stage, s, p)| figures(stage.name(), s, p))
+            .collect(),
         total: figures("total", total_seconds, total_peak),
         ratio_to_scale_1: None,
-    };
-    Ok(run)
+    })
 }
 
 /// The resident high-water mark in MB, from `/proc/self/status` (`VmHWM`).

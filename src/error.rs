@@ -54,6 +54,9 @@ pub enum Error {
         /// What is wrong and what would work.
         why: String,
     },
+    /// The observer asked the run to stop ([`crate::progress::PipelineObserver::should_stop`]).
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// `Ok` when `ok`, else the invalid-option error for `field`.

@@ -18,6 +18,7 @@
 //! use storyclust::corpus::Document;
 //! use storyclust::minhash::{find_duplicates, DedupOptions};
 //! use storyclust::pipeline::{run_stories, PipelineOptions};
+//! use storyclust::progress::NoObserver;
 //! use storyclust::text::{analyze, AnalysisOptions};
 //!
 //! let flood = "The river burst its banks overnight and flooded the old town of Ayr. \
@@ -39,7 +40,7 @@
 //! let dedup = find_duplicates(&docs, &analyzed, &options);
 //! assert_eq!(dedup.pairs.len(), 1); // wire and copy
 //!
-//! let run = run_stories(&docs, &PipelineOptions::default(), &mut |_stage, _seconds| {})?;
+//! let run = run_stories(&docs, &PipelineOptions::default(), &NoObserver)?;
 //! let stories = &run.stories.stories;
 //! assert_eq!(stories.len(), 2);
 //! assert_eq!(stories[0].size, 3); // the flood: wire, copy and update

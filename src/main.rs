@@ -23,12 +23,18 @@ use cli::{BenchArgs, Cli, ClusterArgs, Command, DedupArgs, EvalArgs, InputArgs, 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use storyclust::corpus::{read_corpus, write_atomic, Corpus};
+use std::sync::atomic::{AtomicI32, Ordering};
+use storyclust::corpus::{read_corpus_observed, write_atomic, Corpus};
+use storyclust::progress::{PipelineObserver, TerminalProgress, Timings};
 
 fn main() -> ExitCode {
     handle_signals();
     let cli = Cli::parse();
     match run(cli) {
+        // A signal came after the last check: the run is reported as interrupted all the same.
+        _ if STOP_SIGNAL.load(Ordering::SeqCst) != 0 => {
+            exit_interrupted(STOP_SIGNAL.load(Ordering::SeqCst))
+        }
         Ok(()) => ExitCode::SUCCESS,
         // `| head`: the reader has all it wants; stop quietly, as Unix tools do.
         Err(e) if is_broken_pipe(&e) => {
@@ -92,10 +98,38 @@ fn is_broken_pipe_cause(c: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// SIGINT, SIGTERM and SIGHUP: no half-written output may stay behind (targets are only
-/// ever renamed into place whole; this removes the temporary files), and the exit code is
-/// the shell's 128 + the signal's number. The signals are blocked in every thread and
-/// taken by one that waits for them, so the clean-up runs outside any signal handler.
+/// The signal that asked the run to stop (0: none yet).
+static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// How long a stopping run has to reach a stage boundary before it is ended where it is.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The library sees the signal through [`Interruption`] and stops at its next check with
+/// `Error::Interrupted`. A run that is writing an output, or that does not reach a check
+/// within [`GRACE`], is ended here at once. Either way no half-written output stays behind
+/// (targets are only ever renamed into place whole; the clean-up removes the temporary
+/// files), and the exit code is the shell's 128 + the signal's number.
+fn stop(signal: i32) {
+    use storyclust::corpus::outputs_in_progress;
+    STOP_SIGNAL.store(signal, Ordering::SeqCst);
+    let asked = std::time::Instant::now();
+    while asked.elapsed() < GRACE && !outputs_in_progress() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    exit_interrupted(signal);
+}
+
+fn exit_interrupted(signal: i32) -> ! {
+    storyclust::corpus::remove_unfinished_outputs();
+    eprintln!(
+        "interrupted ({}); no output was left half-written",
+        signal_name(signal)
+    );
+    std::process::exit(128 + signal);
+}
+
+/// SIGINT, SIGTERM and SIGHUP are blocked in every thread and taken by one that waits for
+/// them, so the clean-up runs outside any signal handler.
 #[cfg(unix)]
 fn handle_signals() {
     use nix::sys::signal::{SigSet, Signal};
@@ -108,21 +142,41 @@ fn handle_signals() {
     }
     std::thread::spawn(move || {
         if let Ok(signal) = set.wait() {
-            storyclust::corpus::remove_unfinished_outputs();
-            eprintln!("interrupted ({signal}); no output was left half-written");
-            std::process::exit(128 + signal as i32);
+            stop(signal as i32);
         }
     });
+}
+
+#[cfg(unix)]
+fn signal_name(signal: i32) -> String {
+    nix::sys::signal::Signal::try_from(signal)
+        .map_or_else(|_| signal.to_string(), |s| s.to_string())
 }
 
 #[cfg(not(unix))]
 fn handle_signals() {
     let _ = ctrlc::set_handler(|| {
-        storyclust::corpus::remove_unfinished_outputs();
-        eprintln!("interrupted; no output was left half-written");
-        std::process::exit(130);
+        std::thread::spawn(|| stop(2));
     });
 }
+
+#[cfg(not(unix))]
+fn signal_name(_signal: i32) -> String {
+    "Ctrl-C".to_string()
+}
+
+/// Asks the library to stop once a signal came.
+struct Interruption;
+
+impl PipelineObserver for Interruption {
+    fn should_stop(&self) -> bool {
+        STOP_SIGNAL.load(Ordering::SeqCst) != 0
+    }
+}
+
+/// What every command's library calls see: bars (unless `-q` or not on a terminal) and
+/// the signals.
+type Observer = (TerminalProgress, Interruption);
 
 fn run(cli: Cli) -> Result<()> {
     if let Some(threads) = cli.threads {
@@ -131,17 +185,18 @@ fn run(cli: Cli) -> Result<()> {
             .build_global()
             .context("cannot start the worker threads")?;
     }
-    let progress = !cli.quiet;
+    let observer: Observer = (TerminalProgress::new(!cli.quiet), Interruption);
+    let o = &observer;
     let command = cli
         .command
         .unwrap_or_else(|| Command::Cluster(ClusterArgs::parse_from_defaults()));
     match command {
-        Command::Stats(args) => stats(args, progress, cli.quiet),
-        Command::Dedup(args) => dedup(args, progress, cli.quiet),
-        Command::Cluster(args) => cluster(args, progress, cli.quiet),
+        Command::Stats(args) => stats(args, o, cli.quiet),
+        Command::Dedup(args) => dedup(args, o, cli.quiet),
+        Command::Cluster(args) => cluster(args, o, cli.quiet),
         Command::Eval(args) => eval(args),
-        Command::Synth(args) => synth(args, progress, cli.quiet),
-        Command::Bench(args) => bench(args, progress),
+        Command::Synth(args) => synth(args, o, cli.quiet),
+        Command::Bench(args) => bench(args, o),
         Command::Completions(args) => completions(args),
         Command::Man(args) => man(args),
     }
@@ -314,16 +369,17 @@ fn check_outputs(inputs: &[PathBuf], outputs: &[(&str, Option<&PathBuf>)]) -> Re
 }
 
 /// Reads the inputs and reports problems on stderr (and to `--errors`).
-fn read(input: &InputArgs, progress: bool, quiet: bool) -> Result<Corpus> {
-    read_with(input, input.read_options(progress), quiet)
+fn read(input: &InputArgs, observer: &dyn PipelineObserver, quiet: bool) -> Result<Corpus> {
+    read_with(input, input.read_options(), observer, quiet)
 }
 
 fn read_with(
     input: &InputArgs,
     options: storyclust::corpus::ReadOptions,
+    observer: &dyn PipelineObserver,
     quiet: bool,
 ) -> Result<Corpus> {
-    let corpus = read_corpus(&inputs_or_seeds(&input.inputs)?, &options)?;
+    let corpus = read_corpus_observed(&inputs_or_seeds(&input.inputs)?, &options, observer)?;
     report_diagnostics(&corpus, input.errors.as_deref(), quiet)?;
     ensure_documents(&corpus)?;
     check_named_fields(&corpus, &options.fields)?;
@@ -411,13 +467,13 @@ fn report_diagnostics(corpus: &Corpus, errors: Option<&Path>, quiet: bool) -> Re
     Ok(())
 }
 
-fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
+fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let outputs = [("--errors", args.input.errors.as_ref())];
     check_stdout(&outputs, Some("the statistics"))?;
     check_outputs(&args.input.inputs(), &outputs)?;
-    let corpus = read(&args.input, progress, quiet)?;
-    let options = args.analysis.options(true, false, progress);
-    let analyzed = storyclust::text::analyze(&corpus.documents, &options);
+    let corpus = read(&args.input, observer, quiet)?;
+    let options = args.analysis.options(true, false);
+    let analyzed = storyclust::text::analyze_observed(&corpus.documents, &options, observer);
     let stats =
         storyclust::report::corpus_stats(&corpus, &analyzed, &options, args.list, args.top_terms);
     // Freeing millions of small allocations takes a noticeable part of a run; the process
@@ -438,8 +494,7 @@ fn stats(args: cli::StatsArgs, progress: bool, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
-    use std::time::Instant;
+fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
     use storyclust::report;
     let options = args.near.options()?;
     let outputs = [
@@ -457,7 +512,8 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
     };
     check_stdout(&outputs, printed)?;
     check_outputs(&args.input.inputs(), &outputs)?;
-    let start = Instant::now();
+    let timings = Timings::new();
+    let observer = (observer, &timings);
     // JSON records kept as read are written back unchanged by `-o` in JSON Lines.
     let output_format = args
         .output
@@ -465,25 +521,24 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
         .map(|path| storyclust::corpus::output_format(path, first_input_format(&args.input)));
     let read_options = storyclust::corpus::ReadOptions {
         keep_raw: output_format == Some(storyclust::corpus::InputFormat::Jsonl),
-        ..args.input.read_options(progress)
+        ..args.input.read_options()
     };
-    let corpus = read_with(&args.input, read_options, quiet)?;
-    let read_time = start.elapsed().as_secs_f64();
-    let start = Instant::now();
-    let analysis_options = args.analysis.options(false, false, progress);
-    let mut analyzed = storyclust::text::analyze(&corpus.documents, &analysis_options);
-    let analyse_time = start.elapsed().as_secs_f64();
+    let corpus = read_with(&args.input, read_options, &observer, quiet)?;
+    let analysis_options = args.analysis.options(false, false);
+    let mut analyzed =
+        storyclust::text::analyze_observed(&corpus.documents, &analysis_options, &observer);
     let found = storyclust::minhash::find_duplicates_taking_tokens(
         &corpus.documents,
         &mut analyzed,
         &options,
+        &observer,
     );
     let docs = &corpus.documents;
     let summary = report::dedup_summary(
         docs,
         &found,
         &options,
-        &[("read", read_time), ("analyse", analyse_time)],
+        &timings,
         account(&corpus, docs.len(), docs.len()),
     );
     let parameters = &summary.parameters;
@@ -573,7 +628,7 @@ fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
     }
 }
 
-fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
+fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
     use storyclust::cluster::StoryOptions;
     use storyclust::minhash::DedupOptions;
     use storyclust::pipeline::{run_stories, PipelineOptions, StoryRun};
@@ -604,12 +659,12 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
         .as_deref()
         .map(storyclust::cluster::read_gold)
         .transpose()?;
-    let clock = std::time::Instant::now();
-    let corpus = read(&args.input, progress, quiet)?;
-    let mut seconds: Vec<(&'static str, f64)> = vec![("read", clock.elapsed().as_secs_f64())];
+    let timings = Timings::new();
+    let observer = (observer, &timings);
+    let corpus = read(&args.input, &observer, quiet)?;
     let docs = &corpus.documents;
     let options = PipelineOptions {
-        analysis: args.analysis.options(true, true, progress),
+        analysis: args.analysis.options(true, true),
         dedup: DedupOptions {
             threshold: args.duplicate_threshold,
             ..DedupOptions::default()
@@ -627,7 +682,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
             key_sentences: args.key_sentences,
         },
     };
-    let run = run_stories(docs, &options, &mut |name, s| seconds.push((name, s)))?;
+    let run = run_stories(docs, &options, &observer)?;
     let StoryRun {
         analyzed,
         duplicates,
@@ -684,16 +739,12 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     }
     if !quiet {
         eprintln!("{}", accounting.line());
-        let stages: Vec<String> = seconds
+        let stages: Vec<String> = timings
+            .stages()
             .iter()
-            .chain(&clusters.seconds)
-            .map(|(name, t)| format!("{name} {t:.2}"))
+            .map(|(stage, t)| format!("{} {t:.2}", stage.name()))
             .collect();
-        eprintln!(
-            "seconds: {} (stories: {})",
-            stages[..5].join(", "),
-            stages[5..].join(", ")
-        );
+        eprintln!("seconds: {}", stages.join(", "));
     }
     if let Some(gold) = gold {
         let story = stories.assignments_at(args.level.into(), docs.len());
@@ -765,7 +816,7 @@ fn eval(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
+fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
     use storyclust::corpus::tsv_escape;
     use storyclust::synth::{synth_ids, synthesize_each, SynthOptions};
     let outputs = [
@@ -777,7 +828,7 @@ fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
         args.output.is_none().then_some("the corpus (no --output)"),
     )?;
     check_outputs(&args.from, &outputs)?;
-    let corpus = read_corpus(&args.from, &args.fields.read_options(progress))?;
+    let corpus = read_corpus_observed(&args.from, &args.fields.read_options(), observer)?;
     report_diagnostics(&corpus, None, quiet)?;
     ensure_documents(&corpus)?;
     let options = SynthOptions {
@@ -807,14 +858,14 @@ fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-fn bench(args: BenchArgs, progress: bool) -> Result<()> {
+fn bench(args: BenchArgs, observer: &Observer) -> Result<()> {
     let inputs = inputs_or_seeds(&args.inputs)?;
     let mut scales = args.scale.clone();
     scales.retain(|&s| s > 0);
     if scales.is_empty() {
         return Err(usage("--scale needs at least one scale above 0"));
     }
-    let corpus = read_corpus(&inputs, &args.fields.read_options(false))?;
+    let corpus = read_corpus_observed(&inputs, &args.fields.read_options(), &Interruption)?;
     ensure_documents(&corpus)?;
     // Every scale is a corpus held in memory: refuse before allocating what cannot be.
     const MAX_ARTICLES: usize = 20_000_000;
@@ -826,7 +877,7 @@ fn bench(args: BenchArgs, progress: bool) -> Result<()> {
             corpus.documents.len()
         )));
     }
-    let runs = storyclust::bench::bench(&corpus.documents, &scales, &args.threads, progress)?;
+    let runs = storyclust::bench::bench(&corpus.documents, &scales, &args.threads, observer)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {

@@ -1,13 +1,13 @@
-//! The story pipeline end to end: analyse → near-duplicates → stories → summaries. One place
+//! The story pipeline end to end, seen by one [`PipelineObserver`]: analyse → near-duplicates → stories → summaries. One place
 //! that `cluster`, `bench` and library users share.
 
-use crate::cluster::{cluster_stories, StoryClusters, StoryOptions};
+use crate::cluster::{StoryClusters, StoryModel, StoryOptions};
 use crate::corpus::Document;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::minhash::{find_duplicates_taking_tokens, Dedup, DedupOptions};
+use crate::progress::{PipelineObserver, Stage, StageClock};
 use crate::summary::{summarize, Stories, SummaryOptions};
-use crate::text::{analyze, AnalysisOptions, AnalyzedCorpus};
-use std::time::Instant;
+use crate::text::{analyze_observed, AnalysisOptions, AnalyzedCorpus};
 
 /// Options of every stage.
 #[derive(Debug, Clone)]
@@ -65,31 +65,42 @@ pub struct StoryRun {
     pub stories: Stories,
 }
 
-/// Runs every stage on `documents`, once the options pass [`PipelineOptions::check`]. After
-/// each stage (`analyse`, `near-duplicates`, `stories`, `summaries`), `on_stage` is called
-/// with its name and wall seconds.
+/// Runs every stage on `documents`, once the options pass [`PipelineOptions::check`],
+/// reporting each [`Stage`] to `observer` (pass [`NoObserver`](crate::progress::NoObserver) for none). Between stages it
+/// asks [`PipelineObserver::should_stop`], and stops with [`Error::Interrupted`].
 pub fn run_stories(
     documents: &[Document],
     options: &PipelineOptions,
-    on_stage: &mut dyn FnMut(&'static str, f64),
+    observer: &dyn PipelineObserver,
 ) -> Result<StoryRun> {
     options.check()?;
     let analysis = AnalysisOptions {
         terms: true,
         ..options.analysis.clone()
     };
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        on_stage(name, clock.elapsed().as_secs_f64());
-        clock = Instant::now();
+    let go_on = || match observer.should_stop() {
+        true => Err(Error::Interrupted),
+        false => Ok(()),
     };
-    let mut analyzed = analyze(documents, &analysis);
-    lap("analyse");
-    let mut duplicates = find_duplicates_taking_tokens(documents, &mut analyzed, &options.dedup);
+    go_on()?;
+    let mut analyzed = analyze_observed(documents, &analysis, observer);
+    go_on()?;
+    let mut duplicates =
+        find_duplicates_taking_tokens(documents, &mut analyzed, &options.dedup, observer);
     release_near_duplicate_inputs(&mut duplicates);
-    lap("near-duplicates");
-    let clusters = cluster_stories(documents, &analyzed, &duplicates, &options.stories);
-    lap("stories");
+    go_on()?;
+    let model = StoryModel::fit_observed(
+        documents,
+        &analyzed,
+        &duplicates,
+        &options.stories,
+        observer,
+    );
+    go_on()?;
+    let decision = model.decide_observed(&options.stories.cut(), observer);
+    let clusters = model.into_clusters(decision);
+    go_on()?;
+    let clock = StageClock::start(observer, Stage::Summaries, None);
     let stories = summarize(
         documents,
         &analyzed,
@@ -98,7 +109,7 @@ pub fn run_stories(
         &analysis,
         &options.summary,
     );
-    lap("summaries");
+    clock.finish();
     Ok(StoryRun {
         analyzed,
         duplicates,

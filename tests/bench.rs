@@ -49,12 +49,18 @@ fn bench_times_every_stage_and_gives_the_same_results_each_time() {
         stages,
         [
             "read",
+            "scan",
             "analyse",
-            "shingles + minhash",
-            "lsh + verify",
+            "shingles",
+            "minhash",
+            "lsh",
+            "verify",
+            "groups",
             "tfidf",
             "neighbours",
-            "clustering",
+            "linkage",
+            "refine",
+            "topics",
             "summaries"
         ]
     );

@@ -113,3 +113,33 @@ fn killing_a_run_mid_write_leaves_no_partial_output() {
         serde_json::from_str::<serde_json::Value>(line).unwrap();
     }
 }
+
+/// A signal while the run waits on its input: the stop is asked through the observer, and a
+/// run that cannot reach a check (here, blocked reading) is ended after a short grace.
+#[test]
+fn a_signal_while_reading_ends_the_run_with_128_plus_the_signal() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storyclust"))
+        .args(["cluster", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Held open: the run stays blocked on reading.
+    let stdin = child.stdin.take();
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-s", "INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let started = Instant::now();
+    let status = child.wait().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    drop(stdin);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(stderr.contains("interrupted (SIGINT)"), "{stderr}");
+}

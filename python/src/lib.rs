@@ -22,6 +22,7 @@ use storyclust::minhash::{
     Signer, Verify, EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
+use storyclust::progress::NoObserver;
 use storyclust::text::{analyze, shingle_set, token_hash, AnalysisOptions};
 
 type Column = Vec<Option<String>>;
@@ -175,7 +176,7 @@ fn dedup(
     let docs = documents(records)?;
     Ok(py.allow_threads(|| {
         let mut analyzed = analyze(&docs, &dedup_analysis());
-        let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options);
+        let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options, &NoObserver);
         let pairs = found.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
         let groups = found
             .groups
@@ -212,7 +213,7 @@ pub(crate) fn run_cluster(
     options: &PipelineOptions,
     json: bool,
 ) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
-    let run = run_stories(docs, options, &mut |_, _| {})
+    let run = run_stories(docs, options, &NoObserver)
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     let n = docs.len();
     let json = match json {

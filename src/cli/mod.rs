@@ -401,11 +401,11 @@ impl InputArgs {
     }
 
     /// Reader options.
-    pub fn read_options(&self, progress: bool) -> ReadOptions {
+    pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
             strict: self.strict,
             max_text_bytes: self.max_text_bytes,
-            ..self.fields.read_options(progress)
+            ..self.fields.read_options()
         }
     }
 }
@@ -464,12 +464,11 @@ impl FieldArgs {
     }
 
     /// Reader options with these fields (and the library's defaults otherwise).
-    pub fn read_options(&self, progress: bool) -> ReadOptions {
+    pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
             format: self.input_format,
             fields: self.names(),
             timezone: self.timezone.clone(),
-            progress,
             ..ReadOptions::default()
         }
     }
@@ -519,7 +518,7 @@ pub struct AnalysisArgs {
 
 impl AnalysisArgs {
     /// Analysis options: `terms` for TF-IDF terms, `bigrams` to add adjacent-term pairs.
-    pub fn options(&self, terms: bool, bigrams: bool, progress: bool) -> AnalysisOptions {
+    pub fn options(&self, terms: bool, bigrams: bool) -> AnalysisOptions {
         AnalysisOptions {
             bigrams: terms && bigrams,
             lang: self.lang,
@@ -530,7 +529,6 @@ impl AnalysisArgs {
                 ..BoilerplateOptions::default()
             },
             terms,
-            progress,
             ..AnalysisOptions::default()
         }
     }

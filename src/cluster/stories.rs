@@ -5,10 +5,11 @@ use super::{refine, relative_average_linkage, topic_linkage, Units};
 use crate::corpus::Document;
 use crate::error::{ensure, ensure_within, Result};
 use crate::minhash::Dedup;
+use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use crate::text::AnalyzedCorpus;
 use crate::tfidf::{
-    background_similarity, neighbour_graph, Narrowed, NeighbourGraph, SparseVector, TfIdf,
-    TfIdfOptions, TimeWindow,
+    background_similarity, neighbour_graph_reporting, Narrowed, NeighbourGraph, SparseVector,
+    TfIdf, TfIdfOptions, TimeWindow,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -161,7 +162,6 @@ pub struct StoryModel {
     unit_rank: Vec<u32>,
     /// The mean story cosine over all pairs: a story must stand out from it.
     background: f64,
-    seconds: Vec<(&'static str, f64)>,
 }
 
 /// Each document's story and topic keys at one cut.
@@ -171,7 +171,6 @@ pub struct StoryDecision {
     pub labels: Vec<u32>,
     /// Topic key of each document.
     pub topics: Vec<u32>,
-    seconds: Vec<(&'static str, f64)>,
 }
 
 /// The result of story clustering: each document's story key (the smallest id rank of its
@@ -191,8 +190,6 @@ pub struct StoryClusters {
     /// The neighbour graph of the units that stories were merged on (pairs at or above
     /// [`StoryOptions::story_link_floor`]).
     pub graph: NeighbourGraph,
-    /// Seconds per stage: tfidf, neighbours, linkage, refine, topics.
-    pub seconds: Vec<(&'static str, f64)>,
 }
 
 impl StoryClusters {
@@ -216,27 +213,6 @@ pub fn cluster_stories(
     model.into_clusters(decision)
 }
 
-/// Seconds per named stage, lap by lap.
-struct Laps {
-    seconds: Vec<(&'static str, f64)>,
-    clock: std::time::Instant,
-}
-
-impl Laps {
-    fn start() -> Laps {
-        Laps {
-            seconds: Vec::new(),
-            clock: std::time::Instant::now(),
-        }
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        self.seconds
-            .push((name, self.clock.elapsed().as_secs_f64()));
-        self.clock = std::time::Instant::now();
-    }
-}
-
 impl StoryModel {
     /// Fits the model: units, TF-IDF, the neighbour graph within the time window, and the
     /// story graph over the story vectors (the commonest words dropped).
@@ -246,10 +222,24 @@ impl StoryModel {
         dedup: &Dedup,
         options: &StoryOptions,
     ) -> StoryModel {
-        let mut laps = Laps::start();
+        StoryModel::fit_observed(documents, analyzed, dedup, options, &NoObserver)
+    }
+
+    /// [`StoryModel::fit`], reporting [`Stage::Tfidf`] and [`Stage::Neighbours`] to
+    /// `observer`.
+    pub fn fit_observed(
+        documents: &[Document],
+        analyzed: &AnalyzedCorpus,
+        dedup: &Dedup,
+        options: &StoryOptions,
+        observer: &dyn PipelineObserver,
+    ) -> StoryModel {
         let units = Units::new(documents.len(), &dedup.groups);
+        let clock = StageClock::start(observer, Stage::Tfidf, None);
         let model = TfIdf::fit_documents(analyzed, &units.representatives, &options.tfidf);
-        laps.lap("tfidf");
+        clock.finish();
+        let vectors = Some(model.vectors.len() as u64);
+        let clock = StageClock::start(observer, Stage::Neighbours, vectors);
         let days: Vec<Option<i64>> = units
             .representatives
             .iter()
@@ -259,12 +249,13 @@ impl StoryModel {
             days: &days,
             width: i64::from(width),
         });
-        let full_graph = neighbour_graph(
+        let full_graph = neighbour_graph_reporting(
             &model.vectors,
             model.vocabulary.len(),
             options.graph_threshold,
             options.keywords,
             window.as_ref(),
+            &|n| clock.advance(n),
         );
         let narrowed = model.without_common_terms(options.story_max_df, options.story_min_df_limit);
         let graph = story_graph(
@@ -276,7 +267,7 @@ impl StoryModel {
         // A story must stand out from the corpus: in a corpus that is all one topic, the
         // stories are the events within it.
         let background = background_similarity(&narrowed.vectors);
-        laps.lap("neighbours");
+        clock.finish();
         let rank = dedup.order.clone();
         let unit_rank = units.ranks(&rank);
         StoryModel {
@@ -288,7 +279,6 @@ impl StoryModel {
             rank,
             unit_rank,
             background,
-            seconds: laps.seconds,
         }
     }
 
@@ -296,7 +286,17 @@ impl StoryModel {
     /// centroid refinement until it converges (at most `refine_rounds`), then topics by
     /// average linkage continued over every pair at the topic threshold.
     pub fn decide(&self, cut: &StoryCut) -> StoryDecision {
-        let mut laps = Laps::start();
+        self.decide_observed(cut, &NoObserver)
+    }
+
+    /// [`StoryModel::decide`], reporting [`Stage::Linkage`], [`Stage::Refine`] (counting
+    /// rounds) and [`Stage::Topics`] to `observer`.
+    pub fn decide_observed(
+        &self,
+        cut: &StoryCut,
+        observer: &dyn PipelineObserver,
+    ) -> StoryDecision {
+        let clock = StageClock::start(observer, Stage::Linkage, None);
         let threshold = cut.threshold.max(self.background);
         let weights = &self.units.weights;
         let mut unit_labels = relative_average_linkage(
@@ -306,7 +306,9 @@ impl StoryModel {
             cut.cohesion_ratio,
             &self.unit_rank,
         );
-        laps.lap("linkage");
+        clock.finish();
+        // Rounds stop early once they converge: the count of rounds is not known ahead.
+        let clock = StageClock::start(observer, Stage::Refine, None);
         for _ in 0..cut.refine_rounds {
             let moved = refine(
                 &self.narrowed.vectors,
@@ -316,6 +318,7 @@ impl StoryModel {
                 &self.unit_rank,
                 threshold as f32,
             );
+            clock.advance(1);
             // Converged: another round would give the same again.
             if moved == unit_labels {
                 break;
@@ -323,22 +326,17 @@ impl StoryModel {
             unit_labels = moved;
         }
         let labels = self.units.spread(&unit_labels);
-        laps.lap("refine");
+        clock.finish();
+        let clock = StageClock::start(observer, Stage::Topics, None);
         let unit_topics =
             topic_linkage(&self.full_graph, weights, &unit_labels, cut.topic_threshold);
         let topics = self.units.spread(&unit_topics);
-        laps.lap("topics");
-        StoryDecision {
-            labels,
-            topics,
-            seconds: laps.seconds,
-        }
+        clock.finish();
+        StoryDecision { labels, topics }
     }
 
     /// The clusters of `decision`, keeping what the summaries need of the model.
     pub fn into_clusters(self, decision: StoryDecision) -> StoryClusters {
-        let mut seconds = self.seconds;
-        seconds.extend(decision.seconds);
         StoryClusters {
             labels: decision.labels,
             topics: decision.topics,
@@ -346,7 +344,6 @@ impl StoryModel {
             units: self.units,
             model: self.model,
             graph: self.graph,
-            seconds,
         }
     }
 }

@@ -33,6 +33,12 @@ pub fn remove_unfinished_outputs() -> usize {
     std::mem::take(&mut *temps).len()
 }
 
+/// Whether some output is being written now: an interrupt handler ends the process at once
+/// then, rather than let the output be finished and renamed into place.
+pub fn outputs_in_progress() -> bool {
+    !unfinished().is_empty()
+}
+
 /// Writes `path` atomically with `write`; `-` writes to standard output instead.
 ///
 /// A path that is the process's own standard output or error (`/dev/stdout`, or the file

@@ -298,13 +298,13 @@ pub(crate) fn read_delimited(
                 continue;
             }
             Ok(Next::Overlong { line, bytes }) => {
-                sink.corpus.bytes_read += bytes;
+                sink.add_bytes(bytes);
                 sink.report(overlong_record(&file, line, 0, bytes, records.cap))?;
                 continue;
             }
             Err(e) => return sink.report(stream_failed(&file, records.line, 0, &e)),
         };
-        sink.corpus.bytes_read += fields.iter().map(|f| f.len() as u64 + 1).sum::<u64>();
+        sink.add_bytes(fields.iter().map(|f| f.len() as u64 + 1).sum::<u64>());
         if fields.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }

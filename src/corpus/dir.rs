@@ -41,7 +41,7 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
             })
             .collect();
         for path in batch.drain(..) {
-            sink.corpus.bytes_read += std::fs::metadata(&path).map_or(0, |m| m.len());
+            sink.add_bytes(std::fs::metadata(&path).map_or(0, |m| m.len()));
         }
         for p in parsed {
             sink.accept(p)?;

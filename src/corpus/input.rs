@@ -10,7 +10,7 @@ use super::records::{
 use super::sniff::{self, fill, format_from_content, format_from_extension};
 use super::{Corpus, Diagnostic, DiagnosticKind, Origin, Severity};
 use crate::error::{Error, Result};
-use crate::progress::Progress;
+use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use ahash::AHashSet;
 use rayon::prelude::*;
 use std::io::{self, Read};
@@ -88,8 +88,6 @@ pub struct ReadOptions {
     pub strict: bool,
     /// Longer titles and texts are truncated (with a warning).
     pub max_text_bytes: usize,
-    /// Show progress bars.
-    pub progress: bool,
     /// Keep each JSON record's text as read in [`super::Document::raw`], to write it back
     /// unchanged (`dedup -o`).
     pub keep_raw: bool,
@@ -104,7 +102,6 @@ impl Default for ReadOptions {
             fields: FieldNames::default(),
             strict: false,
             max_text_bytes: 8 << 20,
-            progress: false,
             keep_raw: false,
             timezone: None,
         }
@@ -114,15 +111,29 @@ impl Default for ReadOptions {
 /// Reads every input (files, directories, or `-` for standard input) into one corpus, in the
 /// order given. Bad records become diagnostics; with `strict`, the first one is an error.
 pub fn read_corpus<P: AsRef<Path>>(inputs: &[P], options: &ReadOptions) -> Result<Corpus> {
-    let mut sink = Sink::new(options);
+    read_corpus_observed(inputs, options, &NoObserver)
+}
+
+/// [`read_corpus`], reporting [`Stage::Read`] to `observer` in bytes read (before
+/// decompression counts nothing: the total is not known ahead). Stops with
+/// [`Error::Interrupted`] between chunks when the observer asks.
+pub fn read_corpus_observed<P: AsRef<Path>>(
+    inputs: &[P],
+    options: &ReadOptions,
+    observer: &dyn PipelineObserver,
+) -> Result<Corpus> {
+    let clock = StageClock::start(observer, Stage::Read, None);
+    let mut sink = Sink::new(options, observer);
     for input in inputs {
         let path = input.as_ref();
+        sink.check_stop()?;
         if path != Path::new("-") && path.is_dir() {
             read_directory(path, options, &mut sink)?;
         } else {
             read_file(path, options, &mut sink)?;
         }
     }
+    clock.finish();
     Ok(sink.corpus)
 }
 
@@ -146,7 +157,7 @@ pub fn read_from(
     reader: impl Read + Send + 'static,
     options: &ReadOptions,
 ) -> Result<Corpus> {
-    let mut sink = Sink::new(options);
+    let mut sink = Sink::new(options, &NoObserver);
     read_stream(name, Box::new(reader), options, &mut sink)?;
     Ok(sink.corpus)
 }
@@ -202,7 +213,7 @@ fn read_text_stream(
     let cap = record_cap(options);
     let mut bytes = Vec::new();
     if let Err(e) = fill(&mut reader, &mut bytes, cap + 1) {
-        sink.corpus.bytes_read += bytes.len() as u64;
+        sink.add_bytes(bytes.len() as u64);
         return sink.report(Diagnostic::skipped(
             DiagnosticKind::Unreadable,
             Origin::file(file),
@@ -215,32 +226,46 @@ fn read_text_stream(
     if bytes.len() > cap {
         let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
         let size = bytes.len() as u64 + rest;
-        sink.corpus.bytes_read += size;
+        sink.add_bytes(size);
         let mut d = overlong_record(&file, 1, 0, size, cap);
         d.origin = Origin::file(file);
         return sink.report(d);
     }
-    sink.corpus.bytes_read += bytes.len() as u64;
+    sink.add_bytes(bytes.len() as u64);
     let parsed = read_text_document(file, &bytes, options);
     sink.accept(parsed)
 }
 
 /// Collects parsed records into the corpus: renames duplicate ids, applies `--strict`.
-pub(crate) struct Sink {
+pub(crate) struct Sink<'a> {
     pub corpus: Corpus,
     ids: AHashSet<String>,
     strict: bool,
-    pub progress: bool,
+    observer: &'a dyn PipelineObserver,
 }
 
-impl Sink {
-    fn new(options: &ReadOptions) -> Sink {
+impl<'a> Sink<'a> {
+    fn new(options: &ReadOptions, observer: &'a dyn PipelineObserver) -> Sink<'a> {
         Sink {
             corpus: Corpus::default(),
             ids: AHashSet::new(),
             strict: options.strict,
-            progress: options.progress,
+            observer,
         }
+    }
+
+    /// Counts `bytes` more read, for the corpus and the observer.
+    pub(crate) fn add_bytes(&mut self, bytes: u64) {
+        self.corpus.bytes_read += bytes;
+        self.observer.progress(Stage::Read, bytes);
+    }
+
+    /// [`Error::Interrupted`] when the observer asks to stop.
+    pub(crate) fn check_stop(&self) -> Result<()> {
+        if self.observer.should_stop() {
+            return Err(Error::Interrupted);
+        }
+        Ok(())
     }
 
     pub(crate) fn report(&mut self, diagnostic: Diagnostic) -> Result<()> {
@@ -481,7 +506,6 @@ fn read_jsonl(
     options: &ReadOptions,
     sink: &mut Sink,
 ) -> Result<()> {
-    let progress = Progress::bytes(sink.progress, &format!("reading {}", file.display()));
     let cap = record_cap(options);
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Piece>(2);
@@ -494,7 +518,7 @@ fn read_jsonl(
                     offset,
                     bytes,
                 } => {
-                    sink.corpus.bytes_read += bytes;
+                    sink.add_bytes(bytes);
                     sink.report(overlong_record(&file, line, offset, bytes, cap))?;
                     continue;
                 }
@@ -504,11 +528,10 @@ fn read_jsonl(
                     error,
                 } => return sink.report(stream_failed(&file, line, offset, &error)),
             };
-            progress.inc(chunk.bytes.len() as u64);
-            sink.corpus.bytes_read += chunk.bytes.len() as u64;
+            sink.check_stop()?;
+            sink.add_bytes(chunk.bytes.len() as u64);
             parse_chunk(&file, &chunk, options, sink)?;
         }
-        progress.finish();
         Ok(())
     })
 }

@@ -17,7 +17,7 @@ mod records;
 mod sniff;
 mod writer;
 
-pub use atomic::{remove_unfinished_outputs, write_atomic};
+pub use atomic::{outputs_in_progress, remove_unfinished_outputs, write_atomic};
 pub use date::Timestamp;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use document::{Corpus, Document, Origin};
@@ -25,6 +25,8 @@ pub use escape::{
     csv_cell, markdown_text, terminal_safe, tsv_escape, tsv_unescape, tsv_unescape_str,
 };
 pub use fields::{check_fields, Field, FieldsSeen};
-pub use input::{read_corpus, read_from, FieldNames, InputFormat, ReadOptions};
+pub use input::{
+    read_corpus, read_corpus_observed, read_from, FieldNames, InputFormat, ReadOptions,
+};
 pub use records::lookup as field_at;
 pub use writer::{output_extension, output_format, write_documents};

@@ -8,10 +8,10 @@ use super::UnionFind;
 use super::{MinHashParams, Signatures};
 use crate::corpus::Document;
 use crate::error::{ensure, ensure_within, Result};
+use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use crate::text::{shingle_set, AnalyzedCorpus};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::time::{Duration, Instant};
 
 /// How candidate pairs are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -186,25 +186,6 @@ impl DuplicateGroups {
     }
 }
 
-/// Time spent per stage.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct StageTimes {
-    /// (stage, seconds), in pipeline order.
-    pub stages: Vec<(&'static str, f64)>,
-}
-
-impl StageTimes {
-    fn record(&mut self, stage: &'static str, since: Instant) -> Instant {
-        self.stages.push((stage, since.elapsed().as_secs_f64()));
-        Instant::now()
-    }
-
-    /// Adds a stage measured elsewhere.
-    pub fn push(&mut self, stage: &'static str, d: Duration) {
-        self.stages.push((stage, d.as_secs_f64()));
-    }
-}
-
 /// Everything near-duplicate detection found.
 #[derive(Debug, Clone)]
 pub struct Dedup {
@@ -222,8 +203,6 @@ pub struct Dedup {
     pub pairs: Vec<SimilarPair>,
     /// Groups.
     pub groups: DuplicateGroups,
-    /// Time per stage.
-    pub times: StageTimes,
     /// Each document's rank by id ([`id_order`]), which later stages reuse.
     pub order: Vec<u32>,
 }
@@ -249,94 +228,136 @@ pub fn find_duplicates(
         documents,
         |ngram| ShingleSets::from_analysis(analyzed, ngram),
         options,
+        &NoObserver,
     )
 }
 
 /// [`find_duplicates`], taking the token lists out of `analyzed` (see
-/// [`ShingleSets::take_from_analysis`]); for callers that need no tokens afterwards.
+/// [`ShingleSets::take_from_analysis`]); for callers that need no tokens afterwards. Each
+/// stage is reported to `observer`.
 pub fn find_duplicates_taking_tokens(
     documents: &[Document],
     analyzed: &mut AnalyzedCorpus,
     options: &DedupOptions,
+    observer: &dyn PipelineObserver,
 ) -> Dedup {
     duplicates_of_shingles(
         documents,
         |ngram| ShingleSets::take_from_analysis(analyzed, ngram),
         options,
+        observer,
     )
+}
+
+/// Verified pairs with the figures of how they were found.
+struct Found {
+    pairs: Vec<SimilarPair>,
+    signatures: Option<Signatures>,
+    lsh: Option<LshParams>,
+    candidates: usize,
+    capped_buckets: usize,
 }
 
 fn duplicates_of_shingles(
     documents: &[Document],
     shingle: impl FnOnce(usize) -> ShingleSets,
     options: &DedupOptions,
+    observer: &dyn PipelineObserver,
 ) -> Dedup {
-    let mut times = StageTimes::default();
-    let t = Instant::now();
+    let n = Some(documents.len() as u64);
+    let clock = StageClock::start(observer, Stage::Shingles, n);
     let shingles = shingle(options.ngram);
-    let t = times.record("shingles", t);
+    clock.advance(documents.len() as u64);
+    clock.finish();
     let order = id_order(documents);
-    let (pairs, signatures, lsh, candidate_count, capped) = if options.exact {
+    let found = if options.exact {
+        let clock = StageClock::start(observer, Stage::ExactJoin, None);
         let pairs: Vec<SimilarPair> = exact_join(&shingles.sets, options.threshold)
             .into_iter()
             .map(|(a, b, jaccard)| SimilarPair { a, b, jaccard })
             .collect();
-        times.record("exact join", t);
-        (pairs, None, None, 0, 0)
-    } else {
-        let signatures = Signatures::compute(&shingles.sets, options.minhash);
-        let t = times.record("minhash", t);
-        let params = options.lsh_params();
-        let include: Vec<bool> = shingles.sets.iter().map(|s| !s.is_empty()).collect();
-        let found = candidates(&signatures, params, &include, &order, options.bucket_cap);
-        let t = times.record("lsh", t);
-        let sets = &shingles.sets;
-        let pairs: Vec<SimilarPair> = found
-            .pairs
-            .par_iter()
-            .filter_map(|&(a, b)| {
-                let (x, y) = (&sets[a as usize], &sets[b as usize]);
-                let jaccard = match options.verify {
-                    Verify::Exact => {
-                        let o = overlap(x, y);
-                        if !passes(o, x.len(), y.len(), options.threshold) {
-                            return None;
-                        }
-                        o as f64 / (x.len() + y.len() - o) as f64
-                    }
-                    Verify::Estimate => {
-                        let e = signatures.estimate(a as usize, b as usize);
-                        if e < options.threshold {
-                            return None;
-                        }
-                        e
-                    }
-                };
-                Some(SimilarPair { a, b, jaccard })
-            })
-            .collect();
-        times.record("verify", t);
-        (
+        clock.finish();
+        Found {
             pairs,
-            Some(signatures),
-            Some(params),
-            found.pairs.len(),
-            found.capped_buckets,
-        )
+            signatures: None,
+            lsh: None,
+            candidates: 0,
+            capped_buckets: 0,
+        }
+    } else {
+        by_minhash(&shingles, &order, options, observer)
     };
-    let t = Instant::now();
-    let groups = group(documents, &shingles, &pairs, &order);
-    times.record("groups", t);
+    let clock = StageClock::start(observer, Stage::Groups, None);
+    let groups = group(documents, &shingles, &found.pairs, &order);
+    clock.finish();
     Dedup {
         shingles,
-        signatures,
-        lsh,
-        candidates: candidate_count,
-        capped_buckets: capped,
-        pairs,
+        signatures: found.signatures,
+        lsh: found.lsh,
+        candidates: found.candidates,
+        capped_buckets: found.capped_buckets,
+        pairs: found.pairs,
         groups,
-        times,
         order,
+    }
+}
+
+/// Candidate pairs per progress report.
+const PAIR_BATCH: usize = 4096;
+
+/// Signatures, LSH candidates, and the candidates that pass verification.
+fn by_minhash(
+    shingles: &ShingleSets,
+    order: &[u32],
+    options: &DedupOptions,
+    observer: &dyn PipelineObserver,
+) -> Found {
+    let sets = &shingles.sets;
+    let clock = StageClock::start(observer, Stage::Minhash, Some(sets.len() as u64));
+    let signatures = Signatures::compute_reporting(sets, options.minhash, |n| clock.advance(n));
+    clock.finish();
+    let clock = StageClock::start(observer, Stage::Lsh, None);
+    let params = options.lsh_params();
+    let include: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
+    let found = candidates(&signatures, params, &include, order, options.bucket_cap);
+    clock.finish();
+    let clock = StageClock::start(observer, Stage::Verify, Some(found.pairs.len() as u64));
+    let verify = |&(a, b): &(u32, u32)| {
+        let (x, y) = (&sets[a as usize], &sets[b as usize]);
+        let jaccard = match options.verify {
+            Verify::Exact => {
+                let o = overlap(x, y);
+                if !passes(o, x.len(), y.len(), options.threshold) {
+                    return None;
+                }
+                o as f64 / (x.len() + y.len() - o) as f64
+            }
+            Verify::Estimate => {
+                let e = signatures.estimate(a as usize, b as usize);
+                if e < options.threshold {
+                    return None;
+                }
+                e
+            }
+        };
+        Some(SimilarPair { a, b, jaccard })
+    };
+    let pairs: Vec<SimilarPair> = found
+        .pairs
+        .par_chunks(PAIR_BATCH)
+        .flat_map_iter(|chunk| {
+            let kept: Vec<SimilarPair> = chunk.iter().filter_map(verify).collect();
+            clock.advance(chunk.len() as u64);
+            kept
+        })
+        .collect();
+    clock.finish();
+    Found {
+        pairs,
+        signatures: Some(signatures),
+        lsh: Some(params),
+        candidates: found.pairs.len(),
+        capped_buckets: found.capped_buckets,
     }
 }
 

@@ -53,12 +53,28 @@ pub struct Signatures {
 impl Signatures {
     /// Signs every set (each a slice of shingle hashes; repeats do not matter), in parallel.
     pub fn compute<S: AsRef<[u64]> + Sync>(sets: &[S], params: MinHashParams) -> Signatures {
+        Signatures::compute_reporting(sets, params, |_| {})
+    }
+
+    /// [`Signatures::compute`], calling `done` with the number of sets signed, batch by
+    /// batch.
+    pub(crate) fn compute_reporting<S: AsRef<[u64]> + Sync>(
+        sets: &[S],
+        params: MinHashParams,
+        done: impl Fn(u64) + Sync,
+    ) -> Signatures {
+        const BATCH: usize = 256;
         let k = params.num_perm.max(1);
         let signer = Signer::new(params);
         let mut data = vec![EMPTY; sets.len() * k];
-        data.par_chunks_mut(k)
-            .zip(sets.par_iter())
-            .for_each(|(row, set)| signer.sign_into(set.as_ref(), row));
+        data.par_chunks_mut(k * BATCH)
+            .zip(sets.par_chunks(BATCH))
+            .for_each(|(rows, sets)| {
+                for (row, set) in rows.chunks_mut(k).zip(sets) {
+                    signer.sign_into(set.as_ref(), row);
+                }
+                done(sets.len() as u64);
+            });
         Signatures {
             params: MinHashParams {
                 num_perm: k,

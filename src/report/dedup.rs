@@ -2,6 +2,7 @@
 
 use crate::corpus::{tsv_escape, Document};
 use crate::minhash::{Dedup, DedupOptions, Explanation};
+use crate::progress::Timings;
 use crate::text::{content_tokens_with_spans, AnalyzedCorpus, Normalizer, Span};
 use ahash::{AHashMap, AHashSet};
 use serde::Serialize;
@@ -111,12 +112,13 @@ pub struct DedupSummary {
     pub accounting: super::Accounting,
 }
 
-/// Summarises a run; `accounting` tells where every record went.
+/// Summarises a run; `timings` are its stages' (see [`Timings`]), `accounting` tells where
+/// every record went.
 pub fn dedup_summary(
     documents: &[Document],
     dedup: &Dedup,
     options: &DedupOptions,
-    extra_times: &[(&'static str, f64)],
+    timings: &Timings,
     accounting: super::Accounting,
 ) -> DedupSummary {
     let mut by_sources: AHashMap<(&str, &str), usize> = AHashMap::new();
@@ -141,10 +143,13 @@ pub fn dedup_summary(
     });
     source_pairs.truncate(10);
     let in_groups = dedup.groups.documents();
-    let seconds: Vec<StageSeconds> = extra_times
-        .iter()
-        .chain(&dedup.times.stages)
-        .map(|&(stage, seconds)| StageSeconds { stage, seconds })
+    let seconds: Vec<StageSeconds> = timings
+        .stages()
+        .into_iter()
+        .map(|(stage, seconds)| StageSeconds {
+            stage: stage.name(),
+            seconds,
+        })
         .collect();
     DedupSummary {
         schema_version: super::SchemaVersion,

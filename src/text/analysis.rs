@@ -14,7 +14,7 @@ use super::{
     Normalizer,
 };
 use crate::corpus::Document;
-use crate::progress::Progress;
+use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -36,9 +36,6 @@ pub struct AnalysisOptions {
     pub terms: bool,
     /// Also count pairs of adjacent terms (after stop words are removed) as terms.
     pub bigrams: bool,
-    /// Show progress bars.
-    #[serde(skip)]
-    pub progress: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -51,7 +48,6 @@ impl Default for AnalysisOptions {
             headline: HeadlineOptions::default(),
             terms: true,
             bigrams: false,
-            progress: false,
         }
     }
 }
@@ -155,16 +151,35 @@ struct Scanned {
 
 /// Analyses every document of `documents`.
 pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCorpus {
+    analyze_observed(documents, options, &NoObserver)
+}
+
+/// Documents per progress report: few enough reports not to slow the work.
+const BATCH: usize = 256;
+
+/// [`analyze`], reporting [`Stage::Scan`] and [`Stage::Analyse`] to `observer`, each
+/// counting every document once.
+pub fn analyze_observed(
+    documents: &[Document],
+    options: &AnalysisOptions,
+    observer: &dyn PipelineObserver,
+) -> AnalyzedCorpus {
     let normalizer = Normalizer::new(options.normalize);
-    let progress = Progress::items(options.progress, documents.len() as u64 * 2, "analysing");
+    let total = Some(documents.len() as u64);
+    let clock = StageClock::start(observer, Stage::Scan, total);
     let mut scanned: Vec<Scanned> = documents
-        .par_iter()
-        .map(|doc| {
-            let s = scan(doc, &normalizer, options);
-            progress.inc(1);
+        .par_chunks(BATCH)
+        .flat_map_iter(|chunk| {
+            let s: Vec<Scanned> = chunk
+                .iter()
+                .map(|doc| scan(doc, &normalizer, options))
+                .collect();
+            clock.advance(chunk.len() as u64);
             s
         })
         .collect();
+    clock.finish();
+    let clock = StageClock::start(observer, Stage::Analyse, total);
     // Latin-script texts too short to tell take the corpus's language.
     let majority = latin_majority(scanned.iter().map(|s| &s.detection));
     for s in scanned.iter_mut().filter(|s| s.detection.uncertain) {
@@ -177,13 +192,14 @@ pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCor
     let analyzed = documents
         .par_iter()
         .zip(scanned)
+        .with_min_len(BATCH)
         .map(|(doc, scanned)| {
             let a = finish(doc, scanned, &recurring, term_analyzers.as_ref(), options);
-            progress.inc(1);
+            clock.advance(1);
             a
         })
         .collect();
-    progress.finish();
+    clock.finish();
     AnalyzedCorpus {
         documents: analyzed,
     }

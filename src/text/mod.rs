@@ -17,8 +17,8 @@ mod stem;
 mod stopwords;
 
 pub use analysis::{
-    analyze, content_tokens_with_spans, crosses_punctuation, display_form, is_bigram, term_hash,
-    AnalysisOptions, AnalyzedCorpus, AnalyzedDocument, TermCount, TermForms,
+    analyze, analyze_observed, content_tokens_with_spans, crosses_punctuation, display_form,
+    is_bigram, term_hash, AnalysisOptions, AnalyzedCorpus, AnalyzedDocument, TermCount, TermForms,
 };
 pub use analyzer::{
     Analyzer, AnalyzerBuilder, DropNumbers, MinChars, Scratch, StemFilter, StopWordFilter,

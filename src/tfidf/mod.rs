@@ -1,6 +1,7 @@
 //! TF-IDF: vocabulary, weights, sparse vectors, and the cosine neighbour graph.
 
 mod neighbours;
+pub(crate) use neighbours::neighbour_graph_reporting;
 mod vectors;
 
 pub use neighbours::{

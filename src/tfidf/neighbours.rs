@@ -185,8 +185,30 @@ pub fn neighbour_pairs(
     top_terms: Option<usize>,
     window: Option<&TimeWindow>,
 ) -> Vec<(u32, u32, f32)> {
+    neighbour_pairs_reporting(
+        vectors,
+        vocabulary_size,
+        threshold,
+        top_terms,
+        window,
+        &|_| {},
+    )
+}
+
+/// Called with the number of vectors whose neighbours were searched, as they are.
+pub(crate) type Done<'a> = &'a (dyn Fn(u64) + Sync);
+
+/// [`neighbour_pairs`], calling `done` as vectors are searched.
+pub(crate) fn neighbour_pairs_reporting(
+    vectors: &[SparseVector],
+    vocabulary_size: usize,
+    threshold: f32,
+    top_terms: Option<usize>,
+    window: Option<&TimeWindow>,
+    done: Done<'_>,
+) -> Vec<(u32, u32, f32)> {
     if let Some(k) = top_terms {
-        return keyword_pairs(vectors, vocabulary_size, threshold, k, window);
+        return keyword_pairs(vectors, vocabulary_size, threshold, k, window, done);
     }
     // Global order: document frequency descending (then id); rank 0 is the commonest term.
     let mut df = vec![0u32; vocabulary_size];
@@ -234,7 +256,15 @@ pub fn neighbour_pairs(
             (terms.split_off(start), prefix_bound)
         })
         .collect();
-    probe_and_verify(vectors, vocabulary_size, &split, vectors, threshold, window)
+    probe_and_verify(
+        vectors,
+        vocabulary_size,
+        &split,
+        vectors,
+        threshold,
+        window,
+        done,
+    )
 }
 
 /// Each document `x` probes the index of the `indexed` parts with the terms of `query[x]`,
@@ -248,6 +278,7 @@ fn probe_and_verify(
     query: &[SparseVector],
     threshold: f32,
     window: Option<&TimeWindow>,
+    done: Done<'_>,
 ) -> Vec<(u32, u32, f32)> {
     let n = vectors.len();
     let search = SearchOrder::new(n, window);
@@ -315,6 +346,7 @@ fn probe_and_verify(
                 for &t in &v.ids {
                     dense[t as usize] = 0.0;
                 }
+                done(1);
                 found
             },
         )
@@ -341,6 +373,7 @@ fn keyword_pairs(
     threshold: f32,
     k: usize,
     window: Option<&TimeWindow>,
+    done: Done<'_>,
 ) -> Vec<(u32, u32, f32)> {
     let keywords: Vec<SparseVector> = vectors.par_iter().map(|v| v.heaviest(k)).collect();
     // Keywords are indexed whole, with an unbounded rest: every candidate is verified.
@@ -364,6 +397,7 @@ fn keyword_pairs(
         &keywords,
         threshold,
         window,
+        done,
     )
 }
 
@@ -375,7 +409,27 @@ pub fn neighbour_graph(
     top_terms: Option<usize>,
     window: Option<&TimeWindow>,
 ) -> NeighbourGraph {
-    let pairs = neighbour_pairs(vectors, vocabulary_size, threshold, top_terms, window);
+    neighbour_graph_reporting(
+        vectors,
+        vocabulary_size,
+        threshold,
+        top_terms,
+        window,
+        &|_| {},
+    )
+}
+
+/// [`neighbour_graph`], calling `done` as vectors are searched.
+pub(crate) fn neighbour_graph_reporting(
+    vectors: &[SparseVector],
+    vocabulary_size: usize,
+    threshold: f32,
+    top_terms: Option<usize>,
+    window: Option<&TimeWindow>,
+    done: Done<'_>,
+) -> NeighbourGraph {
+    let pairs =
+        neighbour_pairs_reporting(vectors, vocabulary_size, threshold, top_terms, window, done);
     NeighbourGraph::from_pairs(vectors.len(), threshold, &pairs)
 }
 
