@@ -183,17 +183,6 @@ fn inputs_or_seeds(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     ))
 }
 
-impl ClusterArgs {
-    fn parse_from_defaults() -> ClusterArgs {
-        #[derive(Parser)]
-        struct Wrapper {
-            #[command(flatten)]
-            args: ClusterArgs,
-        }
-        Wrapper::parse_from(["storyclust"]).args
-    }
-}
-
 /// What a path names, to tell whether two paths are one file.
 #[derive(PartialEq)]
 enum Identity {
@@ -559,11 +548,8 @@ fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
 }
 
 fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
-    use storyclust::cluster::StoryOptions;
-    use storyclust::minhash::DedupOptions;
-    use storyclust::pipeline::{run_stories, PipelineOptions, StoryRun};
+    use storyclust::pipeline::{run_stories, StoryRun};
     use storyclust::report::{self, Accounting};
-    use storyclust::summary::SummaryOptions;
     let mut inputs = args.input.inputs();
     inputs.extend(args.gold.clone());
     let outputs = [
@@ -593,25 +579,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
     let corpus = read(&args.input, progress, quiet)?;
     let mut seconds: Vec<(&'static str, f64)> = vec![("read", clock.elapsed().as_secs_f64())];
     let docs = &corpus.documents;
-    let options = PipelineOptions {
-        analysis: args.analysis.options(true, true, progress),
-        dedup: DedupOptions {
-            threshold: args.duplicate_threshold,
-            ..DedupOptions::default()
-        },
-        stories: StoryOptions {
-            threshold: args.threshold,
-            cohesion_ratio: args.cohesion_ratio,
-            topic_threshold: args.topic_threshold,
-            refine_rounds: args.refine,
-            window_days: (args.window > 0).then_some(args.window),
-            ..StoryOptions::default()
-        },
-        summary: SummaryOptions {
-            label_terms: args.label_terms,
-            key_sentences: args.key_sentences,
-        },
-    };
+    let options = args.pipeline_options(progress);
     let run = run_stories(docs, &options, &mut |name, s| seconds.push((name, s)))?;
     let StoryRun {
         analyzed,
@@ -752,7 +720,7 @@ fn eval(args: EvalArgs) -> Result<()> {
 
 fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
     use storyclust::corpus::tsv_escape;
-    use storyclust::synth::{synth_ids, synthesize_each, SynthOptions};
+    use storyclust::synth::{synth_ids, synthesize_each};
     let outputs = [
         ("--output", args.output.as_ref()),
         ("--gold", args.gold.as_ref()),
@@ -765,11 +733,7 @@ fn synth(args: SynthArgs, progress: bool, quiet: bool) -> Result<()> {
     let corpus = read_corpus(&args.from, &args.fields.read_options(progress))?;
     report_diagnostics(&corpus, None, quiet)?;
     ensure_documents(&corpus)?;
-    let options = SynthOptions {
-        copies: args.copies,
-        seed: args.seed,
-        edit_rate: args.edit_rate,
-    };
+    let options = args.options();
     // Streamed: the corpus may be far larger than memory.
     let write = |w: &mut dyn Write| {
         synthesize_each(&corpus.documents, &options, |a| {

@@ -5,8 +5,25 @@ use std::path::PathBuf;
 use storyclust::cluster::StoryOptions;
 use storyclust::corpus::{FieldNames, InputFormat, ReadOptions};
 use storyclust::minhash::{DedupOptions, LshParams, MinHashParams, Scheme, Verify};
-use storyclust::report::StoryFormat;
+use storyclust::pipeline::PipelineOptions;
+use storyclust::report::{StoryFormat, UiLang};
+use storyclust::summary::{Level, SummaryOptions};
+use storyclust::synth::SynthOptions;
 use storyclust::text::{AnalysisOptions, ArabicStemmer, BoilerplateOptions, Lang};
+
+// Every default below comes from the library's `Default`s: one definition per default
+// (`tests::empty_command_lines_give_the_library_defaults` holds the two together).
+
+/// The library's near-duplicate defaults.
+fn dedup_default() -> DedupOptions {
+    DedupOptions::default()
+}
+
+/// A library default that is `usize` where the option's parser takes `u16`: a default too
+/// large for `u16` is a bug here, caught by the first `--help` and by the defaults test.
+fn small(n: usize) -> u16 {
+    u16::try_from(n).expect("a library default fits the option's range")
+}
 
 /// Find near-duplicate news articles and group articles into stories (Arabic-aware).
 #[derive(Debug, Parser)]
@@ -90,13 +107,13 @@ pub struct SynthArgs {
     #[arg(long, value_name = "INPUT", required = true, num_args = 1..)]
     pub from: Vec<PathBuf>,
     /// Variants per original (the originals are written too); at most 10000.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = copies)]
+    #[arg(long, value_name = "N", default_value_t = SynthOptions::default().copies, value_parser = copies)]
     pub copies: usize,
     /// Seed of every random choice.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = SynthOptions::default().seed)]
     pub seed: u64,
     /// Fraction of words edited in each variant.
-    #[arg(long, value_name = "RATE", default_value_t = 0.03, value_parser = ratio, allow_negative_numbers = true)]
+    #[arg(long, value_name = "RATE", default_value_t = SynthOptions::default().edit_rate, value_parser = ratio, allow_negative_numbers = true)]
     pub edit_rate: f64,
     /// Write the corpus to FILE (JSON Lines) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -108,6 +125,17 @@ pub struct SynthArgs {
     pub fields: FieldArgs,
 }
 
+impl SynthArgs {
+    /// Library options.
+    pub fn options(&self) -> SynthOptions {
+        SynthOptions {
+            copies: self.copies,
+            seed: self.seed,
+            edit_rate: self.edit_rate,
+        }
+    }
+}
+
 /// The grain of assignments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LevelArg {
@@ -117,11 +145,21 @@ pub enum LevelArg {
     Topic,
 }
 
-impl From<LevelArg> for storyclust::summary::Level {
+impl From<LevelArg> for Level {
     fn from(level: LevelArg) -> Self {
         match level {
-            LevelArg::Story => storyclust::summary::Level::Story,
-            LevelArg::Topic => storyclust::summary::Level::Topic,
+            LevelArg::Story => Level::Story,
+            LevelArg::Topic => Level::Topic,
+        }
+    }
+}
+
+impl LevelArg {
+    /// The library's default grain.
+    fn library_default() -> LevelArg {
+        match Level::default() {
+            Level::Story => LevelArg::Story,
+            Level::Topic => LevelArg::Topic,
         }
     }
 }
@@ -146,17 +184,17 @@ pub struct ClusterArgs {
     pub topic_threshold: f64,
     /// The grain that `--assignments` and `--gold` use: `story` (one event) or `topic`
     /// (related stories).
-    #[arg(long, value_enum, default_value_t = LevelArg::Story)]
+    #[arg(long, value_enum, default_value_t = LevelArg::library_default())]
     pub level: LevelArg,
     /// Rounds of centroid reassignment after merging.
     #[arg(long, value_name = "N", default_value_t = StoryOptions::default().refine_rounds)]
     pub refine: usize,
     /// Articles more than this many days apart are not linked directly (when both are dated);
     /// 0 turns the window off.
-    #[arg(long, value_name = "DAYS", default_value_t = 3)]
+    #[arg(long, value_name = "DAYS", default_value_t = StoryOptions::default().window_days.unwrap_or(0))]
     pub window: u32,
     /// Near-duplicates at or above this Jaccard always end in the same story.
-    #[arg(long, value_name = "J", default_value_t = 0.8, value_parser = unit_interval, allow_negative_numbers = true)]
+    #[arg(long, value_name = "J", default_value_t = dedup_default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
     pub duplicate_threshold: f64,
     /// Output format (default: the one the --output file's extension names — .json, .jsonl,
     /// .csv, .md, .html, .txt — else table).
@@ -164,8 +202,8 @@ pub struct ClusterArgs {
     pub format: Option<StoryFormat>,
     /// The HTML report's interface language; `auto` speaks Arabic when most articles are
     /// Arabic.
-    #[arg(long, value_enum, default_value_t = storyclust::report::UiLang::Auto)]
-    pub ui_lang: storyclust::report::UiLang,
+    #[arg(long, value_enum, default_value_t = UiLang::default())]
+    pub ui_lang: UiLang,
     /// Write the stories to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -177,11 +215,46 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "GOLD.tsv")]
     pub gold: Option<PathBuf>,
     /// Label terms per story.
-    #[arg(long, value_name = "N", default_value_t = 5)]
+    #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().label_terms)]
     pub label_terms: usize,
     /// Key sentences per story.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().key_sentences)]
     pub key_sentences: usize,
+}
+
+impl ClusterArgs {
+    /// The arguments of `storyclust` without a command: `cluster` with every default.
+    pub fn parse_from_defaults() -> ClusterArgs {
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            args: ClusterArgs,
+        }
+        Wrapper::parse_from(["storyclust"]).args
+    }
+
+    /// Library options of the whole pipeline (the rest at the library's defaults).
+    pub fn pipeline_options(&self, progress: bool) -> PipelineOptions {
+        PipelineOptions {
+            analysis: self.analysis.options(true, true, progress),
+            dedup: DedupOptions {
+                threshold: self.duplicate_threshold,
+                ..DedupOptions::default()
+            },
+            stories: StoryOptions {
+                threshold: self.threshold,
+                cohesion_ratio: self.cohesion_ratio,
+                topic_threshold: self.topic_threshold,
+                refine_rounds: self.refine,
+                window_days: (self.window > 0).then_some(self.window),
+                ..StoryOptions::default()
+            },
+            summary: SummaryOptions {
+                label_terms: self.label_terms,
+                key_sentences: self.key_sentences,
+            },
+        }
+    }
 }
 
 /// Options of `eval`.
@@ -283,19 +356,19 @@ pub struct DedupArgs {
 #[derive(Debug, Args)]
 pub struct NearDuplicateArgs {
     /// Pairs with Jaccard at or above this (over word shingles) are near-duplicates.
-    #[arg(long, default_value_t = 0.8, value_parser = unit_interval, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = dedup_default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
     pub threshold: f64,
     /// Words per shingle.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=32))]
+    #[arg(long, value_name = "N", default_value_t = small(dedup_default().ngram), value_parser = clap::value_parser!(u16).range(1..=32))]
     pub ngram: u16,
     /// MinHash signature length.
-    #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=4096))]
+    #[arg(long, value_name = "N", default_value_t = small(dedup_default().minhash.num_perm), value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub num_perm: u16,
     /// MinHash scheme.
-    #[arg(long, value_enum, default_value_t = Scheme::Fast)]
+    #[arg(long, value_enum, default_value_t = dedup_default().minhash.scheme)]
     pub scheme: Scheme,
     /// Seed of the MinHash hash functions.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = dedup_default().minhash.seed)]
     pub seed: u64,
     /// LSH bands (with --rows; default: chosen for the threshold).
     #[arg(long, requires = "rows", value_parser = clap::value_parser!(u16).range(1..))]
@@ -304,13 +377,13 @@ pub struct NearDuplicateArgs {
     #[arg(long, requires = "bands", value_parser = clap::value_parser!(u16).range(1..))]
     pub rows: Option<u16>,
     /// How candidate pairs are verified.
-    #[arg(long, value_enum, default_value_t = Verify::Exact)]
+    #[arg(long, value_enum, default_value_t = dedup_default().verify)]
     pub verify: Verify,
     /// Find every pair with an exhaustive exact join instead of MinHash + LSH.
     #[arg(long, conflicts_with_all = ["scheme", "bands", "rows", "verify"])]
     pub exact: bool,
     /// LSH buckets larger than this link each member to the first one only.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = dedup_default().bucket_cap)]
     pub bucket_cap: usize,
 }
 
@@ -383,7 +456,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub strict: bool,
     /// Titles and texts longer than this are truncated (with a warning).
-    #[arg(long, value_name = "BYTES", default_value_t = 8 << 20)]
+    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes)]
     pub max_text_bytes: usize,
     /// Write every warning and skipped record as JSON Lines to FILE.
     #[arg(long, value_name = "FILE")]
@@ -415,34 +488,34 @@ impl InputArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FieldArgs {
     /// Record format of the inputs (default: from the extension, else from the content).
-    #[arg(long = "input-format", value_enum, default_value_t = InputFormat::Auto)]
+    #[arg(long = "input-format", value_enum, default_value_t = ReadOptions::default().format)]
     pub input_format: InputFormat,
     /// Field holding the id. In JSON, a dotted name is also a path into nested objects
     /// (`meta.id`), as for every field option.
-    #[arg(long, value_name = "NAME", default_value = "id")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().id)]
     pub id_field: String,
     /// Field holding the text. Several (`--text-field title,body` or the option repeated)
     /// are joined in that order with a blank line between them.
     #[arg(
         long,
         value_name = "NAME",
-        default_value = "text",
+        default_values_t = FieldNames::default().text,
         value_delimiter = ','
     )]
     pub text_field: Vec<String>,
     /// Field holding the title.
-    #[arg(long, value_name = "NAME", default_value = "title")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().title)]
     pub title_field: String,
     /// Field holding the date: RFC 3339 or ISO 8601 (`2015-07-21`, `2015-07-21 02:51[:32]`,
     /// with or without an offset), RFC 2822 (RSS), or Unix epoch seconds or milliseconds.
-    #[arg(long, value_name = "NAME", default_value = "date")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().date)]
     pub date_field: String,
     /// Field holding the source (publisher).
-    #[arg(long, value_name = "NAME", default_value = "source")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().source)]
     pub source_field: String,
     /// Field holding the URL. A field option set to a name that no record has is an
     /// error that lists the fields the records do have.
-    #[arg(long, value_name = "NAME", default_value = "url")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().url)]
     pub url_field: String,
     /// Time zone of dates written with a time but no offset, an IANA name such as
     /// `Asia/Riyadh` (default: UTC). Dates without a time stay that day.
@@ -485,7 +558,10 @@ impl FieldArgs {
             ("--date-field", names.date != default.date),
             ("--source-field", names.source != default.source),
             ("--url-field", names.url != default.url),
-            ("--input-format", self.input_format != InputFormat::Auto),
+            (
+                "--input-format",
+                self.input_format != ReadOptions::default().format,
+            ),
             ("--timezone", self.timezone.is_some()),
         ]
         .into_iter()
@@ -507,13 +583,13 @@ pub struct AnalysisArgs {
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Arabic stemmer for terms.
-    #[arg(long, value_enum, default_value_t = ArabicStemmer::Light10)]
+    #[arg(long, value_enum, default_value_t = AnalysisOptions::default().arabic_stemmer)]
     pub stemmer: ArabicStemmer,
     /// A short line in at least N documents of one source is boilerplate.
-    #[arg(long, value_name = "N", default_value_t = BoilerplateOptions::default().source_min_docs)]
+    #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.source_min_docs)]
     pub boilerplate_source_docs: usize,
     /// A short line in at least N documents of the corpus (and 0.5 % of them) is boilerplate.
-    #[arg(long, value_name = "N", default_value_t = BoilerplateOptions::default().corpus_min_docs)]
+    #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.corpus_min_docs)]
     pub boilerplate_corpus_docs: usize,
 }
 
@@ -527,11 +603,95 @@ impl AnalysisArgs {
             boilerplate: BoilerplateOptions {
                 source_min_docs: self.boilerplate_source_docs.max(2),
                 corpus_min_docs: self.boilerplate_corpus_docs.max(2),
-                ..BoilerplateOptions::default()
+                ..AnalysisOptions::default().boilerplate
             },
             terms,
             progress,
             ..AnalysisOptions::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &[&str]) -> Command {
+        let line = std::iter::once("storyclust").chain(line.iter().copied());
+        Cli::try_parse_from(line)
+            .expect("the command line parses")
+            .command
+            .expect("a command")
+    }
+
+    /// Compared as printed: the options hold floats, and a field added later is compared too.
+    fn same<T: std::fmt::Debug>(built: &T, library: &T) {
+        assert_eq!(format!("{built:#?}"), format!("{library:#?}"));
+    }
+
+    /// The analysis options a command asks for: its `terms` and `bigrams`, the rest default.
+    fn analysis(terms: bool, bigrams: bool) -> AnalysisOptions {
+        let mut options = AnalysisOptions::default();
+        options.terms = terms;
+        options.bigrams = bigrams;
+        options
+    }
+
+    #[test]
+    fn empty_command_lines_give_the_library_defaults() {
+        let Command::Cluster(args) = parse(&["cluster"]) else {
+            panic!("cluster")
+        };
+        same(&args.pipeline_options(false), &PipelineOptions::default());
+        same(&args.input.read_options(false), &ReadOptions::default());
+        assert_eq!(Level::from(args.level), Level::default());
+        assert_eq!(args.ui_lang, UiLang::default());
+        // `storyclust` alone runs `cluster` with these same arguments.
+        same(
+            &ClusterArgs::parse_from_defaults().pipeline_options(false),
+            &PipelineOptions::default(),
+        );
+
+        let Command::Dedup(args) = parse(&["dedup"]) else {
+            panic!("dedup")
+        };
+        same(&args.near.options().unwrap(), &DedupOptions::default());
+        same(&args.input.read_options(false), &ReadOptions::default());
+        same(
+            &args.analysis.options(false, false, false),
+            &analysis(false, false),
+        );
+
+        let Command::Stats(args) = parse(&["stats"]) else {
+            panic!("stats")
+        };
+        same(&args.input.read_options(false), &ReadOptions::default());
+        same(
+            &args.analysis.options(true, false, false),
+            &analysis(true, false),
+        );
+
+        let Command::Synth(args) = parse(&["synth", "--from", "seeds"]) else {
+            panic!("synth")
+        };
+        same(&args.options(), &SynthOptions::default());
+        same(&args.fields.read_options(false), &ReadOptions::default());
+
+        let Command::Bench(args) = parse(&["bench"]) else {
+            panic!("bench")
+        };
+        same(&args.fields.read_options(false), &ReadOptions::default());
+
+        let Command::Eval(args) = parse(&["eval", "--gold", "gold.tsv", "pred.tsv"]) else {
+            panic!("eval")
+        };
+        same(&args.fields.names(), &FieldNames::default());
+        assert!(args.fields.corpus_only().is_empty());
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 }

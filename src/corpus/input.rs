@@ -19,8 +19,9 @@ use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 /// The record format of an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     /// From the extension, else from the content.
     #[default]

@@ -14,8 +14,9 @@ use serde::Serialize;
 use std::time::{Duration, Instant};
 
 /// How candidate pairs are checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Verify {
     /// Exact Jaccard of the shingle sets: no false positives.
     Exact,

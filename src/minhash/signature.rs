@@ -5,8 +5,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// How signatures are computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Scheme {
     /// `num_perm` independent hash functions (multiply-add-shift on the 64-bit shingle
     /// hash), the minimum of each over the set: the accuracy reference.
