@@ -437,10 +437,8 @@ fn dedup(args: DedupArgs, progress: bool, quiet: bool) -> Result<()> {
         .output
         .as_ref()
         .map(|path| storyclust::corpus::output_format(path, first_input_format(&args.input)));
-    let read_options = storyclust::corpus::ReadOptions {
-        keep_raw: output_format == Some(storyclust::corpus::InputFormat::Jsonl),
-        ..args.input.read_options(progress)
-    };
+    let mut read_options = args.input.read_options(progress);
+    read_options.keep_raw = output_format == Some(storyclust::corpus::InputFormat::Jsonl);
     let corpus = read_with(&args.input, read_options, quiet)?;
     let read_time = start.elapsed().as_secs_f64();
     let start = Instant::now();
@@ -586,6 +584,7 @@ fn cluster(args: ClusterArgs, progress: bool, quiet: bool) -> Result<()> {
         duplicates,
         clusters,
         stories,
+        ..
     } = run;
     let accounting = Accounting {
         stories: stories.stories.iter().filter(|s| s.size > 1).count(),

@@ -4,12 +4,12 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use storyclust::cluster::StoryOptions;
 use storyclust::corpus::{FieldNames, InputFormat, ReadOptions};
-use storyclust::minhash::{DedupOptions, LshParams, MinHashParams, Scheme, Verify};
+use storyclust::minhash::{DedupOptions, LshParams, Scheme, Verify};
 use storyclust::pipeline::PipelineOptions;
 use storyclust::report::{StoryFormat, UiLang};
 use storyclust::summary::{Level, SummaryOptions};
 use storyclust::synth::SynthOptions;
-use storyclust::text::{AnalysisOptions, ArabicStemmer, BoilerplateOptions, Lang};
+use storyclust::text::{AnalysisOptions, ArabicStemmer, Lang};
 
 // Every default below comes from the library's `Default`s: one definition per default
 // (`tests::empty_command_lines_give_the_library_defaults` holds the two together).
@@ -128,11 +128,11 @@ pub struct SynthArgs {
 impl SynthArgs {
     /// Library options.
     pub fn options(&self) -> SynthOptions {
-        SynthOptions {
-            copies: self.copies,
-            seed: self.seed,
-            edit_rate: self.edit_rate,
-        }
+        let mut options = SynthOptions::default();
+        options.copies = self.copies;
+        options.seed = self.seed;
+        options.edit_rate = self.edit_rate;
+        options
     }
 }
 
@@ -235,25 +235,18 @@ impl ClusterArgs {
 
     /// Library options of the whole pipeline (the rest at the library's defaults).
     pub fn pipeline_options(&self, progress: bool) -> PipelineOptions {
-        PipelineOptions {
-            analysis: self.analysis.options(true, true, progress),
-            dedup: DedupOptions {
-                threshold: self.duplicate_threshold,
-                ..DedupOptions::default()
-            },
-            stories: StoryOptions {
-                threshold: self.threshold,
-                cohesion_ratio: self.cohesion_ratio,
-                topic_threshold: self.topic_threshold,
-                refine_rounds: self.refine,
-                window_days: (self.window > 0).then_some(self.window),
-                ..StoryOptions::default()
-            },
-            summary: SummaryOptions {
-                label_terms: self.label_terms,
-                key_sentences: self.key_sentences,
-            },
-        }
+        let mut options = PipelineOptions::default();
+        options.analysis = self.analysis.options(true, true, progress);
+        options.dedup.threshold = self.duplicate_threshold;
+        let stories = &mut options.stories;
+        stories.threshold = self.threshold;
+        stories.cohesion_ratio = self.cohesion_ratio;
+        stories.topic_threshold = self.topic_threshold;
+        stories.refine_rounds = self.refine;
+        stories.window_days = (self.window > 0).then_some(self.window);
+        options.summary.label_terms = self.label_terms;
+        options.summary.key_sentences = self.key_sentences;
+        options
     }
 }
 
@@ -390,26 +383,19 @@ pub struct NearDuplicateArgs {
 impl NearDuplicateArgs {
     /// Library options, as the library checks them (bands × rows within the signature…).
     pub fn options(&self) -> Result<DedupOptions, storyclust::Error> {
-        let lsh = match (self.bands, self.rows) {
-            (Some(b), Some(r)) => Some(LshParams {
-                bands: b.into(),
-                rows: r.into(),
-            }),
+        let mut options = DedupOptions::default();
+        options.threshold = self.threshold;
+        options.ngram = self.ngram.into();
+        options.minhash.scheme = self.scheme;
+        options.minhash.num_perm = self.num_perm.into();
+        options.minhash.seed = self.seed;
+        options.lsh = match (self.bands, self.rows) {
+            (Some(b), Some(r)) => Some(LshParams::new(b.into(), r.into())),
             _ => None,
         };
-        let options = DedupOptions {
-            threshold: self.threshold,
-            ngram: self.ngram.into(),
-            minhash: MinHashParams {
-                scheme: self.scheme,
-                num_perm: self.num_perm.into(),
-                seed: self.seed,
-            },
-            lsh,
-            verify: self.verify,
-            bucket_cap: self.bucket_cap.max(2),
-            exact: self.exact,
-        };
+        options.verify = self.verify;
+        options.bucket_cap = self.bucket_cap.max(2);
+        options.exact = self.exact;
         options.check()?;
         Ok(options)
     }
@@ -475,11 +461,10 @@ impl InputArgs {
 
     /// Reader options.
     pub fn read_options(&self, progress: bool) -> ReadOptions {
-        ReadOptions {
-            strict: self.strict,
-            max_text_bytes: self.max_text_bytes,
-            ..self.fields.read_options(progress)
-        }
+        let mut options = self.fields.read_options(progress);
+        options.strict = self.strict;
+        options.max_text_bytes = self.max_text_bytes;
+        options
     }
 }
 
@@ -526,25 +511,24 @@ pub struct FieldArgs {
 impl FieldArgs {
     /// The field names.
     pub fn names(&self) -> FieldNames {
-        FieldNames {
-            id: self.id_field.clone(),
-            text: self.text_field.clone(),
-            title: self.title_field.clone(),
-            date: self.date_field.clone(),
-            source: self.source_field.clone(),
-            url: self.url_field.clone(),
-        }
+        let mut names = FieldNames::default();
+        names.id = self.id_field.clone();
+        names.text = self.text_field.clone();
+        names.title = self.title_field.clone();
+        names.date = self.date_field.clone();
+        names.source = self.source_field.clone();
+        names.url = self.url_field.clone();
+        names
     }
 
     /// Reader options with these fields (and the library's defaults otherwise).
     pub fn read_options(&self, progress: bool) -> ReadOptions {
-        ReadOptions {
-            format: self.input_format,
-            fields: self.names(),
-            timezone: self.timezone.clone(),
-            progress,
-            ..ReadOptions::default()
-        }
+        let mut options = ReadOptions::default();
+        options.format = self.input_format;
+        options.fields = self.names();
+        options.timezone = self.timezone.clone();
+        options.progress = progress;
+        options
     }
 
     /// The options given that only apply to reading a corpus (all but `--id-field`), for
@@ -596,19 +580,15 @@ pub struct AnalysisArgs {
 impl AnalysisArgs {
     /// Analysis options: `terms` for TF-IDF terms, `bigrams` to add adjacent-term pairs.
     pub fn options(&self, terms: bool, bigrams: bool, progress: bool) -> AnalysisOptions {
-        AnalysisOptions {
-            bigrams: terms && bigrams,
-            lang: self.lang,
-            arabic_stemmer: self.stemmer,
-            boilerplate: BoilerplateOptions {
-                source_min_docs: self.boilerplate_source_docs.max(2),
-                corpus_min_docs: self.boilerplate_corpus_docs.max(2),
-                ..AnalysisOptions::default().boilerplate
-            },
-            terms,
-            progress,
-            ..AnalysisOptions::default()
-        }
+        let mut options = AnalysisOptions::default();
+        options.bigrams = terms && bigrams;
+        options.lang = self.lang;
+        options.arabic_stemmer = self.stemmer;
+        options.boilerplate.source_min_docs = self.boilerplate_source_docs.max(2);
+        options.boilerplate.corpus_min_docs = self.boilerplate_corpus_docs.max(2);
+        options.terms = terms;
+        options.progress = progress;
+        options
     }
 }
 

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Verify {
     /// Exact Jaccard of the shingle sets: no false positives.
     Exact,
@@ -26,6 +27,7 @@ pub enum Verify {
 
 /// Options of near-duplicate detection.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct DedupOptions {
     /// Pairs with Jaccard at or above this are near-duplicates.
     pub threshold: f64,
@@ -154,6 +156,7 @@ impl ShingleSets {
 
 /// A verified near-duplicate pair (document indices, `a < b`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SimilarPair {
     /// First document (index in the corpus).
     pub a: u32,
@@ -165,6 +168,7 @@ pub struct SimilarPair {
 
 /// A group of near-duplicates.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct DuplicateGroup {
     /// The document that stands for the group: earliest date, then longest text, then
     /// smallest id.
@@ -175,6 +179,7 @@ pub struct DuplicateGroup {
 
 /// The groups, ordered by their canonical document's id.
 #[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
 pub struct DuplicateGroups {
     /// The groups.
     pub groups: Vec<DuplicateGroup>,
@@ -208,6 +213,7 @@ impl StageTimes {
 
 /// Everything near-duplicate detection found.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Dedup {
     /// Shingle sets.
     pub shingles: ShingleSets,
@@ -387,6 +393,7 @@ fn group(
 
 /// Why two documents match.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// Exact Jaccard of the shingle sets.
     pub exact_jaccard: f64,

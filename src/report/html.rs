@@ -21,6 +21,7 @@ const OTHER: &str = "#c7c7c7";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum UiLang {
     /// Arabic when most articles are in Arabic, else English.
     #[default]

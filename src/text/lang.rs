@@ -23,6 +23,7 @@ macro_rules! languages {
             Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize,
         )]
         #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+        #[non_exhaustive]
         pub enum Lang {
             $(
                 $(#[$doc])*

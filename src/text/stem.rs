@@ -8,6 +8,7 @@ use rust_stemmers::{Algorithm, Stemmer as Snowball};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum ArabicStemmer {
     /// Light10 (Larkey, Ballesteros & Connell 2007): strips a leading و, the article forms and
     /// ten suffixes. It works on normalised text.
