@@ -3,7 +3,5 @@
 mod neighbours;
 mod vectors;
 
-pub use neighbours::{
-    brute_force_neighbours, neighbour_graph, neighbour_pairs, NeighbourGraph, TimeWindow,
-};
+pub use neighbours::{neighbour_graph, neighbour_pairs, NeighbourGraph, TimeWindow};
 pub use vectors::{background_similarity, Narrowed, SparseVector, TfIdf, TfIdfOptions, Vocabulary};

@@ -380,7 +380,8 @@ pub fn neighbour_graph(
 }
 
 /// The reference: every pair's dot product, for tests.
-pub fn brute_force_neighbours(vectors: &[SparseVector], threshold: f32) -> Vec<(u32, u32, f32)> {
+#[cfg(test)]
+fn brute_force_neighbours(vectors: &[SparseVector], threshold: f32) -> Vec<(u32, u32, f32)> {
     let mut out = Vec::new();
     for a in 0..vectors.len() {
         for b in a + 1..vectors.len() {
