@@ -48,9 +48,10 @@ fn bench_analyze(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes as u64));
     group.sample_size(20);
     for (name, terms) in [("surface", false), ("surface+terms", true)] {
-        let options = AnalysisOptions {
-            terms,
-            ..AnalysisOptions::default()
+        let options = {
+            let mut o = AnalysisOptions::default();
+            o.terms = terms;
+            o
         };
         group.bench_function(name, |b| {
             b.iter(|| analyze(black_box(&docs), &options).documents.len())

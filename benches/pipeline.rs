@@ -20,13 +20,11 @@ fn corpus() -> Vec<Document> {
         .expect("seeds/ is readable")
         .documents;
     let origin = Origin::file(std::sync::Arc::new("synth".into()));
-    synthesize(
-        &seeds,
-        &SynthOptions {
-            copies: 40,
-            ..SynthOptions::default()
-        },
-    )
+    synthesize(&seeds, &{
+        let mut o = SynthOptions::default();
+        o.copies = 40;
+        o
+    })
     .into_iter()
     .map(|a| Document {
         id: a.id,
@@ -43,31 +41,31 @@ fn corpus() -> Vec<Document> {
 
 fn bench_near_duplicates(c: &mut Criterion) {
     let docs = corpus();
-    let analyzed = analyze(
-        &docs,
-        &AnalysisOptions {
-            terms: false,
-            ..AnalysisOptions::default()
-        },
-    );
+    let analyzed = analyze(&docs, &{
+        let mut o = AnalysisOptions::default();
+        o.terms = false;
+        o
+    });
     let sets = ShingleSets::from_analysis(&analyzed, 3).sets;
     let shingles: usize = sets.iter().map(Vec::len).sum();
     let mut group = c.benchmark_group("near-duplicates");
     group.throughput(Throughput::Elements(shingles as u64));
     group.sample_size(20);
     for scheme in [Scheme::Fast, Scheme::Classic] {
-        let params = MinHashParams {
-            scheme,
-            ..MinHashParams::default()
+        let params = {
+            let mut o = MinHashParams::default();
+            o.scheme = scheme;
+            o
         };
         group.bench_function(format!("minhash {scheme:?} (shingles/s)"), |b| {
             b.iter(|| Signatures::compute(black_box(&sets), params).len())
         });
     }
     // The signing kernel alone: no thread pool, one set after another.
-    let signer = Signer::new(MinHashParams {
-        scheme: Scheme::Classic,
-        ..MinHashParams::default()
+    let signer = Signer::new({
+        let mut o = MinHashParams::default();
+        o.scheme = Scheme::Classic;
+        o
     });
     group.bench_function("minhash Classic, one thread (shingles/s)", |b| {
         let mut row = vec![EMPTY; 128];
@@ -98,19 +96,18 @@ fn bench_near_duplicates(c: &mut Criterion) {
 
 fn bench_stories(c: &mut Criterion) {
     let docs = corpus();
-    let analyzed = analyze(
-        &docs,
-        &AnalysisOptions {
-            bigrams: true,
-            ..AnalysisOptions::default()
-        },
-    );
+    let analyzed = analyze(&docs, &{
+        let mut o = AnalysisOptions::default();
+        o.bigrams = true;
+        o
+    });
     let mut group = c.benchmark_group("stories");
     group.throughput(Throughput::Elements(docs.len() as u64));
     group.sample_size(20);
-    let options = TfIdfOptions {
-        min_df: 2,
-        ..TfIdfOptions::default()
+    let options = {
+        let mut o = TfIdfOptions::default();
+        o.min_df = 2;
+        o
     };
     group.bench_function("tfidf (docs/s)", |b| {
         b.iter(|| TfIdf::fit(black_box(&analyzed), &options).vectors.len())

@@ -18,9 +18,10 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "../shared/data/saudinewsnet.jsonl.gz".into());
     let corpus = read_corpus(&[&path], &ReadOptions::default()).expect("readable corpus");
-    let options = AnalysisOptions {
-        terms: false,
-        ..AnalysisOptions::default()
+    let options = {
+        let mut o = AnalysisOptions::default();
+        o.terms = false;
+        o
     };
     let analyzed = analyze(&corpus.documents, &options);
     let docs = &corpus.documents;
@@ -102,14 +103,13 @@ fn main() {
         let mut errs = Vec::new();
         let mut signed = 0.0;
         for seed in 1..=3u64 {
-            let sig = Signatures::compute(
-                &sets3,
-                MinHashParams {
-                    scheme,
-                    num_perm: 128,
-                    seed,
-                },
-            );
+            let sig = Signatures::compute(&sets3, {
+                let mut params = MinHashParams::default();
+                params.scheme = scheme;
+                params.num_perm = 128;
+                params.seed = seed;
+                params
+            });
             for &(a, b, j) in &pairs {
                 let e = sig.estimate(a as usize, b as usize) - j;
                 signed += e;

@@ -11,13 +11,11 @@ use storyclust::tfidf::TfIdf;
 fn main() {
     let input = std::env::args().nth(1).unwrap_or_else(|| "seeds".into());
     let corpus = read_corpus(&[input], &ReadOptions::default()).expect("readable input");
-    let analyzed = analyze(
-        &corpus.documents,
-        &AnalysisOptions {
-            bigrams: true,
-            ..AnalysisOptions::default()
-        },
-    );
+    let analyzed = analyze(&corpus.documents, &{
+        let mut o = AnalysisOptions::default();
+        o.bigrams = true;
+        o
+    });
     let model = TfIdf::fit(&analyzed, &StoryOptions::default().tfidf);
     let n = corpus.documents.len().min(30);
     print!("{:>8}", "");

@@ -135,39 +135,31 @@ fn main() {
     let base = defaults.cut();
     let mut cuts = vec![("defaults".to_string(), base.clone())];
     for t in [0.2, 0.225, 0.275, 0.3] {
-        cuts.push((
-            format!("threshold {t}"),
-            StoryCut {
-                threshold: t,
-                ..base.clone()
-            },
-        ));
+        cuts.push((format!("threshold {t}"), {
+            let mut o = base.clone();
+            o.threshold = t;
+            o
+        }));
     }
     for t in [0.06, 0.1] {
-        cuts.push((
-            format!("topic threshold {t}"),
-            StoryCut {
-                topic_threshold: t,
-                ..base.clone()
-            },
-        ));
+        cuts.push((format!("topic threshold {t}"), {
+            let mut o = base.clone();
+            o.topic_threshold = t;
+            o
+        }));
     }
     for r in [0usize, 2] {
-        cuts.push((
-            format!("refine {r}"),
-            StoryCut {
-                refine_rounds: r,
-                ..base.clone()
-            },
-        ));
+        cuts.push((format!("refine {r}"), {
+            let mut o = base.clone();
+            o.refine_rounds = r;
+            o
+        }));
     }
-    cuts.push((
-        "cohesion ratio 0.65".into(),
-        StoryCut {
-            cohesion_ratio: 0.65,
-            ..base.clone()
-        },
-    ));
+    cuts.push(("cohesion ratio 0.65".into(), {
+        let mut o = base.clone();
+        o.cohesion_ratio = 0.65;
+        o
+    }));
     report(&sets, &defaults, &cuts);
     // The fitting options, each moved on its own: a new fit each, at the default cut.
     let mut grid: Vec<(String, StoryOptions)> = Vec::new();
@@ -192,22 +184,18 @@ fn main() {
         grid.push((format!("max df {m}"), o));
     }
     for t in [0usize, 16, 32] {
-        grid.push((
-            format!("short text terms {t}"),
-            StoryOptions {
-                short_text_terms: t,
-                ..defaults.clone()
-            },
-        ));
+        grid.push((format!("short text terms {t}"), {
+            let mut o = defaults.clone();
+            o.short_text_terms = t;
+            o
+        }));
     }
     for k in [15, 30, 40] {
-        grid.push((
-            format!("keywords {k}"),
-            StoryOptions {
-                keywords: Some(k),
-                ..defaults.clone()
-            },
-        ));
+        grid.push((format!("keywords {k}"), {
+            let mut o = defaults.clone();
+            o.keywords = Some(k);
+            o
+        }));
     }
     for (name, options) in &grid {
         report(&sets, options, &[(name.clone(), options.cut())]);

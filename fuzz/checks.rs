@@ -38,9 +38,10 @@ pub fn check_csv(input: &[u8]) {
     }
     bytes.extend_from_slice(data);
     let lines = line_count(&bytes);
-    let options = ReadOptions {
-        format,
-        ..ReadOptions::default()
+    let options = {
+        let mut o = ReadOptions::default();
+        o.format = format;
+        o
     };
     match read_from(Path::new(name), std::io::Cursor::new(bytes), &options) {
         Ok(corpus) => {

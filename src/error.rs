@@ -5,6 +5,7 @@ use std::path::PathBuf;
 /// Errors that stop a whole operation (as opposed to [`crate::corpus::Diagnostic`]s, which
 /// concern one record and let the run go on).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// An input path could not be opened or read.
     #[error(

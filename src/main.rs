@@ -253,17 +253,6 @@ fn inputs_or_seeds(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     ))
 }
 
-impl ClusterArgs {
-    fn parse_from_defaults() -> ClusterArgs {
-        #[derive(Parser)]
-        struct Wrapper {
-            #[command(flatten)]
-            args: ClusterArgs,
-        }
-        Wrapper::parse_from(["storyclust"]).args
-    }
-}
-
 /// What a path names, to tell whether two paths are one file.
 #[derive(PartialEq)]
 enum Identity {
@@ -519,10 +508,8 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         .output
         .as_ref()
         .map(|path| storyclust::corpus::output_format(path, first_input_format(&args.input)));
-    let read_options = storyclust::corpus::ReadOptions {
-        keep_raw: output_format == Some(storyclust::corpus::InputFormat::Jsonl),
-        ..args.input.read_options()
-    };
+    let mut read_options = args.input.read_options();
+    read_options.keep_raw = output_format == Some(storyclust::corpus::InputFormat::Jsonl);
     let corpus = read_with(&args.input, read_options, &observer, quiet)?;
     let analysis_options = args.analysis.options(false, false);
     let mut analyzed =
@@ -629,11 +616,8 @@ fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
 }
 
 fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
-    use storyclust::cluster::StoryOptions;
-    use storyclust::minhash::DedupOptions;
-    use storyclust::pipeline::{run_stories, PipelineOptions, StoryRun};
+    use storyclust::pipeline::{run_stories, StoryRun};
     use storyclust::report::{self, Accounting};
-    use storyclust::summary::SummaryOptions;
     let mut inputs = args.input.inputs();
     inputs.extend(args.gold.clone());
     let outputs = [
@@ -663,31 +647,14 @@ fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let observer = (observer, &timings);
     let corpus = read(&args.input, &observer, quiet)?;
     let docs = &corpus.documents;
-    let options = PipelineOptions {
-        analysis: args.analysis.options(true, true),
-        dedup: DedupOptions {
-            threshold: args.duplicate_threshold,
-            ..DedupOptions::default()
-        },
-        stories: StoryOptions {
-            threshold: args.threshold,
-            cohesion_ratio: args.cohesion_ratio,
-            topic_threshold: args.topic_threshold,
-            refine_rounds: args.refine,
-            window_days: (args.window > 0).then_some(args.window),
-            ..StoryOptions::default()
-        },
-        summary: SummaryOptions {
-            label_terms: args.label_terms,
-            key_sentences: args.key_sentences,
-        },
-    };
+    let options = args.pipeline_options();
     let run = run_stories(docs, &options, &observer)?;
     let StoryRun {
         analyzed,
         duplicates,
         clusters,
         stories,
+        ..
     } = run;
     let accounting = Accounting {
         stories: stories.stories.iter().filter(|s| s.size > 1).count(),
@@ -818,7 +785,7 @@ fn eval(args: EvalArgs) -> Result<()> {
 
 fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
     use storyclust::corpus::tsv_escape;
-    use storyclust::synth::{synth_ids, synthesize_each, SynthOptions};
+    use storyclust::synth::{synth_ids, synthesize_each};
     let outputs = [
         ("--output", args.output.as_ref()),
         ("--gold", args.gold.as_ref()),
@@ -831,11 +798,7 @@ fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let corpus = read_corpus_observed(&args.from, &args.fields.read_options(), observer)?;
     report_diagnostics(&corpus, None, quiet)?;
     ensure_documents(&corpus)?;
-    let options = SynthOptions {
-        copies: args.copies,
-        seed: args.seed,
-        edit_rate: args.edit_rate,
-    };
+    let options = args.options();
     // Streamed: the corpus may be far larger than memory.
     let write = |w: &mut dyn Write| {
         synthesize_each(&corpus.documents, &options, |a| {

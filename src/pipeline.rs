@@ -11,6 +11,7 @@ use crate::text::{analyze_observed, AnalysisOptions, AnalyzedCorpus};
 
 /// Options of every stage.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PipelineOptions {
     /// Text analysis (terms are always collected).
     pub analysis: AnalysisOptions,
@@ -54,6 +55,7 @@ fn release_near_duplicate_inputs(duplicates: &mut Dedup) {
 /// What every stage produced. The analysis keeps no token lists and the near-duplicates no
 /// shingle sets or signatures: they are released once the near-duplicates are found.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct StoryRun {
     /// The analysis.
     pub analyzed: AnalyzedCorpus,

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 /// How variants are made.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[non_exhaustive]
 pub struct SynthOptions {
     /// Variants per original.
     pub copies: usize,
@@ -34,6 +35,7 @@ impl Default for SynthOptions {
 
 /// One generated article and the original it came from.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct SynthArticle {
     /// Its id: the original's id, or `<original>~<copy>`.
     pub id: String,

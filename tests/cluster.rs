@@ -282,7 +282,8 @@ proptest! {
         let run = |docs: &[Document], threads: usize| -> Vec<Vec<String>> {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| {
-                let options = AnalysisOptions { bigrams: true, ..AnalysisOptions::default() };
+                let mut options = AnalysisOptions::default();
+                options.bigrams = true;
                 let analyzed = analyze(docs, &options);
                 let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default());
                 let clusters = cluster_stories(docs, &analyzed, &dedup, &StoryOptions::default());
@@ -320,7 +321,11 @@ proptest! {
         let analyzed = analyze(&docs, &AnalysisOptions::default());
         let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default());
         let model = StoryModel::fit(&docs, &analyzed, &dedup, &StoryOptions::default());
-        let options = StoryOptions { threshold, topic_threshold, refine_rounds, cohesion_ratio, ..StoryOptions::default() };
+        let mut options = StoryOptions::default();
+        options.threshold = threshold;
+        options.topic_threshold = topic_threshold;
+        options.refine_rounds = refine_rounds;
+        options.cohesion_ratio = cohesion_ratio;
         let fresh = cluster_stories(&docs, &analyzed, &dedup, &options);
         let decided = model.decide(&options.cut());
         prop_assert_eq!(&decided.labels, &fresh.labels);

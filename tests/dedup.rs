@@ -93,9 +93,10 @@ fn wire_copies_group_by_family_and_lsh_finds_what_the_exact_join_finds() {
     let corpus = read_corpus(&[&path], &ReadOptions::default()).unwrap();
     let analyzed = analyze(&corpus.documents, &AnalysisOptions::default());
     for threshold in [0.5, 0.8] {
-        let options = DedupOptions {
-            threshold,
-            ..DedupOptions::default()
+        let options = {
+            let mut o = DedupOptions::default();
+            o.threshold = threshold;
+            o
         };
         let found = find_duplicates(&corpus.documents, &analyzed, &options);
         let exact = exact_join(&found.shingles.sets, threshold);
@@ -117,14 +118,11 @@ fn wire_copies_group_by_family_and_lsh_finds_what_the_exact_join_finds() {
             }
         }
     }
-    let loose = find_duplicates(
-        &corpus.documents,
-        &analyzed,
-        &DedupOptions {
-            threshold: 0.5,
-            ..DedupOptions::default()
-        },
-    );
+    let loose = find_duplicates(&corpus.documents, &analyzed, &{
+        let mut o = DedupOptions::default();
+        o.threshold = 0.5;
+        o
+    });
     // Every family is one group of four at 0.5, its canonical the longest text of the
     // earliest date (the edited copy, which has the extra lines).
     assert_eq!(loose.groups.groups.len(), 5);
@@ -273,7 +271,10 @@ proptest! {
         }
         let analyzed = analyze(&docs, &AnalysisOptions::default());
         for exact in [false, true] {
-            let found = find_duplicates(&docs, &analyzed, &DedupOptions { exact, threshold: 1.0, ..DedupOptions::default() });
+            let mut options = DedupOptions::default();
+            options.exact = exact;
+            options.threshold = 1.0;
+            let found = find_duplicates(&docs, &analyzed, &options);
             let group_of = |i: usize| found.groups.groups.iter().position(|g| g.canonical as usize == i || g.members.iter().any(|&(m, _)| m as usize == i));
             for (k, &c) in copies.iter().enumerate() {
                 let original = c % texts.len();

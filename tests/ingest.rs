@@ -181,9 +181,10 @@ fn bad_records_are_reported_with_file_and_line_and_the_run_goes_on() {
     assert!(utf8.to_string().contains("bad.jsonl:4"), "{utf8}");
     assert_eq!(corpus.diagnostics.skipped(), 4);
 
-    let strict = ReadOptions {
-        strict: true,
-        ..ReadOptions::default()
+    let strict = {
+        let mut o = ReadOptions::default();
+        o.strict = true;
+        o
     };
     match read_corpus(&[&path], &strict) {
         Err(Error::Strict { origin, .. }) => assert!(origin.ends_with("bad.jsonl:2"), "{origin}"),
@@ -202,9 +203,10 @@ fn lines_longer_than_a_chunk_and_texts_over_the_limit() {
         "{{\"id\": \"long\", \"text\": \"{long}\"}}\n{{\"id\": \"huge\", \"text\": \"{huge}\"}}\r\n{{\"id\": \"after\", \"text\": \"x\"}}\n"
     );
     let path = write(dir.path(), "huge.jsonl", line.as_bytes());
-    let options = ReadOptions {
-        max_text_bytes: 3 << 20,
-        ..ReadOptions::default()
+    let options = {
+        let mut o = ReadOptions::default();
+        o.max_text_bytes = 3 << 20;
+        o
     };
     let corpus = read_corpus(&[&path], &options).unwrap();
     let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();

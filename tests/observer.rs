@@ -4,7 +4,6 @@
 
 use std::sync::Mutex;
 use storyclust::corpus::{read_corpus_observed, Corpus, ReadOptions};
-use storyclust::minhash::DedupOptions;
 use storyclust::pipeline::{run_stories, PipelineOptions, StoryRun};
 use storyclust::progress::{NoObserver, PipelineObserver, Stage, Timings};
 use storyclust::Error;
@@ -152,13 +151,8 @@ fn every_stage_is_seen_once_in_order_with_the_right_totals() {
 
 #[test]
 fn the_exact_join_replaces_minhash_lsh_and_verification() {
-    let options = PipelineOptions {
-        dedup: DedupOptions {
-            exact: true,
-            ..DedupOptions::default()
-        },
-        ..PipelineOptions::default()
-    };
+    let mut options = PipelineOptions::default();
+    options.dedup.exact = true;
     let observer = Recorder::default();
     let exact = run(&options, &observer);
     let started = observer.started();

@@ -90,7 +90,7 @@ fn lsh_params(
     match (bands, rows) {
         (None, None) => Ok(None),
         (Some(b), Some(r)) if b >= 1 && r >= 1 && b * r <= num_perm => {
-            Ok(Some(LshParams { bands: b, rows: r }))
+            Ok(Some(LshParams::new(b, r)))
         }
         (Some(b), Some(r)) => Err(PyValueError::new_err(format!(
             "bands {b} × rows {r} must be between 1 and num_perm {num_perm}"

@@ -4,9 +4,26 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use storyclust::cluster::StoryOptions;
 use storyclust::corpus::{FieldNames, InputFormat, ReadOptions};
-use storyclust::minhash::{DedupOptions, LshParams, MinHashParams, Scheme, Verify};
-use storyclust::report::StoryFormat;
-use storyclust::text::{AnalysisOptions, ArabicStemmer, BoilerplateOptions, Lang};
+use storyclust::minhash::{DedupOptions, LshParams, Scheme, Verify};
+use storyclust::pipeline::PipelineOptions;
+use storyclust::report::{StoryFormat, UiLang};
+use storyclust::summary::{Level, SummaryOptions};
+use storyclust::synth::SynthOptions;
+use storyclust::text::{AnalysisOptions, ArabicStemmer, Lang};
+
+// Every default below comes from the library's `Default`s: one definition per default
+// (`tests::empty_command_lines_give_the_library_defaults` holds the two together).
+
+/// The library's near-duplicate defaults.
+fn dedup_default() -> DedupOptions {
+    DedupOptions::default()
+}
+
+/// A library default that is `usize` where the option's parser takes `u16`: a default too
+/// large for `u16` is a bug here, caught by the first `--help` and by the defaults test.
+fn small(n: usize) -> u16 {
+    u16::try_from(n).expect("a library default fits the option's range")
+}
 
 /// Find near-duplicate news articles and group articles into stories (Arabic-aware).
 #[derive(Debug, Parser)]
@@ -90,13 +107,13 @@ pub struct SynthArgs {
     #[arg(long, value_name = "INPUT", required = true, num_args = 1..)]
     pub from: Vec<PathBuf>,
     /// Variants per original (the originals are written too); at most 10000.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = copies)]
+    #[arg(long, value_name = "N", default_value_t = SynthOptions::default().copies, value_parser = copies)]
     pub copies: usize,
     /// Seed of every random choice.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = SynthOptions::default().seed)]
     pub seed: u64,
     /// Fraction of words edited in each variant.
-    #[arg(long, value_name = "RATE", default_value_t = 0.03, value_parser = ratio, allow_negative_numbers = true)]
+    #[arg(long, value_name = "RATE", default_value_t = SynthOptions::default().edit_rate, value_parser = ratio, allow_negative_numbers = true)]
     pub edit_rate: f64,
     /// Write the corpus to FILE (JSON Lines) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -108,6 +125,17 @@ pub struct SynthArgs {
     pub fields: FieldArgs,
 }
 
+impl SynthArgs {
+    /// Library options.
+    pub fn options(&self) -> SynthOptions {
+        let mut options = SynthOptions::default();
+        options.copies = self.copies;
+        options.seed = self.seed;
+        options.edit_rate = self.edit_rate;
+        options
+    }
+}
+
 /// The grain of assignments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LevelArg {
@@ -117,11 +145,21 @@ pub enum LevelArg {
     Topic,
 }
 
-impl From<LevelArg> for storyclust::summary::Level {
+impl From<LevelArg> for Level {
     fn from(level: LevelArg) -> Self {
         match level {
-            LevelArg::Story => storyclust::summary::Level::Story,
-            LevelArg::Topic => storyclust::summary::Level::Topic,
+            LevelArg::Story => Level::Story,
+            LevelArg::Topic => Level::Topic,
+        }
+    }
+}
+
+impl LevelArg {
+    /// The library's default grain.
+    fn library_default() -> LevelArg {
+        match Level::default() {
+            Level::Story => LevelArg::Story,
+            Level::Topic => LevelArg::Topic,
         }
     }
 }
@@ -146,17 +184,17 @@ pub struct ClusterArgs {
     pub topic_threshold: f64,
     /// The grain that `--assignments` and `--gold` use: `story` (one event) or `topic`
     /// (related stories).
-    #[arg(long, value_enum, default_value_t = LevelArg::Story)]
+    #[arg(long, value_enum, default_value_t = LevelArg::library_default())]
     pub level: LevelArg,
     /// Rounds of centroid reassignment after merging.
     #[arg(long, value_name = "N", default_value_t = StoryOptions::default().refine_rounds)]
     pub refine: usize,
     /// Articles more than this many days apart are not linked directly (when both are dated);
     /// 0 turns the window off.
-    #[arg(long, value_name = "DAYS", default_value_t = 3)]
+    #[arg(long, value_name = "DAYS", default_value_t = StoryOptions::default().window_days.unwrap_or(0))]
     pub window: u32,
     /// Near-duplicates at or above this Jaccard always end in the same story.
-    #[arg(long, value_name = "J", default_value_t = 0.8, value_parser = unit_interval, allow_negative_numbers = true)]
+    #[arg(long, value_name = "J", default_value_t = dedup_default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
     pub duplicate_threshold: f64,
     /// Output format (default: the one the --output file's extension names — .json, .jsonl,
     /// .csv, .md, .html, .txt — else table).
@@ -164,8 +202,8 @@ pub struct ClusterArgs {
     pub format: Option<StoryFormat>,
     /// The HTML report's interface language; `auto` speaks Arabic when most articles are
     /// Arabic.
-    #[arg(long, value_enum, default_value_t = storyclust::report::UiLang::Auto)]
-    pub ui_lang: storyclust::report::UiLang,
+    #[arg(long, value_enum, default_value_t = UiLang::default())]
+    pub ui_lang: UiLang,
     /// Write the stories to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -177,11 +215,39 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "GOLD.tsv")]
     pub gold: Option<PathBuf>,
     /// Label terms per story.
-    #[arg(long, value_name = "N", default_value_t = 5)]
+    #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().label_terms)]
     pub label_terms: usize,
     /// Key sentences per story.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().key_sentences)]
     pub key_sentences: usize,
+}
+
+impl ClusterArgs {
+    /// The arguments of `storyclust` without a command: `cluster` with every default.
+    pub fn parse_from_defaults() -> ClusterArgs {
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            args: ClusterArgs,
+        }
+        Wrapper::parse_from(["storyclust"]).args
+    }
+
+    /// Library options of the whole pipeline (the rest at the library's defaults).
+    pub fn pipeline_options(&self) -> PipelineOptions {
+        let mut options = PipelineOptions::default();
+        options.analysis = self.analysis.options(true, true);
+        options.dedup.threshold = self.duplicate_threshold;
+        let stories = &mut options.stories;
+        stories.threshold = self.threshold;
+        stories.cohesion_ratio = self.cohesion_ratio;
+        stories.topic_threshold = self.topic_threshold;
+        stories.refine_rounds = self.refine;
+        stories.window_days = (self.window > 0).then_some(self.window);
+        options.summary.label_terms = self.label_terms;
+        options.summary.key_sentences = self.key_sentences;
+        options
+    }
 }
 
 /// Options of `eval`.
@@ -283,19 +349,19 @@ pub struct DedupArgs {
 #[derive(Debug, Args)]
 pub struct NearDuplicateArgs {
     /// Pairs with Jaccard at or above this (over word shingles) are near-duplicates.
-    #[arg(long, default_value_t = 0.8, value_parser = unit_interval, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = dedup_default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
     pub threshold: f64,
     /// Words per shingle.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=32))]
+    #[arg(long, value_name = "N", default_value_t = small(dedup_default().ngram), value_parser = clap::value_parser!(u16).range(1..=32))]
     pub ngram: u16,
     /// MinHash signature length.
-    #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=4096))]
+    #[arg(long, value_name = "N", default_value_t = small(dedup_default().minhash.num_perm), value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub num_perm: u16,
     /// MinHash scheme.
-    #[arg(long, value_enum, default_value_t = Scheme::Fast)]
+    #[arg(long, value_enum, default_value_t = dedup_default().minhash.scheme)]
     pub scheme: Scheme,
     /// Seed of the MinHash hash functions.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = dedup_default().minhash.seed)]
     pub seed: u64,
     /// LSH bands (with --rows; default: chosen for the threshold).
     #[arg(long, requires = "rows", value_parser = clap::value_parser!(u16).range(1..))]
@@ -304,39 +370,32 @@ pub struct NearDuplicateArgs {
     #[arg(long, requires = "bands", value_parser = clap::value_parser!(u16).range(1..))]
     pub rows: Option<u16>,
     /// How candidate pairs are verified.
-    #[arg(long, value_enum, default_value_t = Verify::Exact)]
+    #[arg(long, value_enum, default_value_t = dedup_default().verify)]
     pub verify: Verify,
     /// Find every pair with an exhaustive exact join instead of MinHash + LSH.
     #[arg(long, conflicts_with_all = ["scheme", "bands", "rows", "verify"])]
     pub exact: bool,
     /// LSH buckets larger than this link each member to the first one only.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = dedup_default().bucket_cap)]
     pub bucket_cap: usize,
 }
 
 impl NearDuplicateArgs {
     /// Library options, as the library checks them (bands × rows within the signature…).
     pub fn options(&self) -> Result<DedupOptions, storyclust::Error> {
-        let lsh = match (self.bands, self.rows) {
-            (Some(b), Some(r)) => Some(LshParams {
-                bands: b.into(),
-                rows: r.into(),
-            }),
+        let mut options = DedupOptions::default();
+        options.threshold = self.threshold;
+        options.ngram = self.ngram.into();
+        options.minhash.scheme = self.scheme;
+        options.minhash.num_perm = self.num_perm.into();
+        options.minhash.seed = self.seed;
+        options.lsh = match (self.bands, self.rows) {
+            (Some(b), Some(r)) => Some(LshParams::new(b.into(), r.into())),
             _ => None,
         };
-        let options = DedupOptions {
-            threshold: self.threshold,
-            ngram: self.ngram.into(),
-            minhash: MinHashParams {
-                scheme: self.scheme,
-                num_perm: self.num_perm.into(),
-                seed: self.seed,
-            },
-            lsh,
-            verify: self.verify,
-            bucket_cap: self.bucket_cap.max(2),
-            exact: self.exact,
-        };
+        options.verify = self.verify;
+        options.bucket_cap = self.bucket_cap.max(2);
+        options.exact = self.exact;
         options.check()?;
         Ok(options)
     }
@@ -383,7 +442,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub strict: bool,
     /// Titles and texts longer than this are truncated (with a warning).
-    #[arg(long, value_name = "BYTES", default_value_t = 8 << 20)]
+    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes)]
     pub max_text_bytes: usize,
     /// Write every warning and skipped record as JSON Lines to FILE.
     #[arg(long, value_name = "FILE")]
@@ -402,11 +461,10 @@ impl InputArgs {
 
     /// Reader options.
     pub fn read_options(&self) -> ReadOptions {
-        ReadOptions {
-            strict: self.strict,
-            max_text_bytes: self.max_text_bytes,
-            ..self.fields.read_options()
-        }
+        let mut options = self.fields.read_options();
+        options.strict = self.strict;
+        options.max_text_bytes = self.max_text_bytes;
+        options
     }
 }
 
@@ -415,34 +473,34 @@ impl InputArgs {
 #[derive(Debug, Clone, Args)]
 pub struct FieldArgs {
     /// Record format of the inputs (default: from the extension, else from the content).
-    #[arg(long = "input-format", value_enum, default_value_t = InputFormat::Auto)]
+    #[arg(long = "input-format", value_enum, default_value_t = ReadOptions::default().format)]
     pub input_format: InputFormat,
     /// Field holding the id. In JSON, a dotted name is also a path into nested objects
     /// (`meta.id`), as for every field option.
-    #[arg(long, value_name = "NAME", default_value = "id")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().id)]
     pub id_field: String,
     /// Field holding the text. Several (`--text-field title,body` or the option repeated)
     /// are joined in that order with a blank line between them.
     #[arg(
         long,
         value_name = "NAME",
-        default_value = "text",
+        default_values_t = FieldNames::default().text,
         value_delimiter = ','
     )]
     pub text_field: Vec<String>,
     /// Field holding the title.
-    #[arg(long, value_name = "NAME", default_value = "title")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().title)]
     pub title_field: String,
     /// Field holding the date: RFC 3339 or ISO 8601 (`2015-07-21`, `2015-07-21 02:51[:32]`,
     /// with or without an offset), RFC 2822 (RSS), or Unix epoch seconds or milliseconds.
-    #[arg(long, value_name = "NAME", default_value = "date")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().date)]
     pub date_field: String,
     /// Field holding the source (publisher).
-    #[arg(long, value_name = "NAME", default_value = "source")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().source)]
     pub source_field: String,
     /// Field holding the URL. A field option set to a name that no record has is an
     /// error that lists the fields the records do have.
-    #[arg(long, value_name = "NAME", default_value = "url")]
+    #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().url)]
     pub url_field: String,
     /// Time zone of dates written with a time but no offset, an IANA name such as
     /// `Asia/Riyadh` (default: UTC). Dates without a time stay that day.
@@ -453,24 +511,23 @@ pub struct FieldArgs {
 impl FieldArgs {
     /// The field names.
     pub fn names(&self) -> FieldNames {
-        FieldNames {
-            id: self.id_field.clone(),
-            text: self.text_field.clone(),
-            title: self.title_field.clone(),
-            date: self.date_field.clone(),
-            source: self.source_field.clone(),
-            url: self.url_field.clone(),
-        }
+        let mut names = FieldNames::default();
+        names.id = self.id_field.clone();
+        names.text = self.text_field.clone();
+        names.title = self.title_field.clone();
+        names.date = self.date_field.clone();
+        names.source = self.source_field.clone();
+        names.url = self.url_field.clone();
+        names
     }
 
     /// Reader options with these fields (and the library's defaults otherwise).
     pub fn read_options(&self) -> ReadOptions {
-        ReadOptions {
-            format: self.input_format,
-            fields: self.names(),
-            timezone: self.timezone.clone(),
-            ..ReadOptions::default()
-        }
+        let mut options = ReadOptions::default();
+        options.format = self.input_format;
+        options.fields = self.names();
+        options.timezone = self.timezone.clone();
+        options
     }
 
     /// The options given that only apply to reading a corpus (all but `--id-field`), for
@@ -484,7 +541,10 @@ impl FieldArgs {
             ("--date-field", names.date != default.date),
             ("--source-field", names.source != default.source),
             ("--url-field", names.url != default.url),
-            ("--input-format", self.input_format != InputFormat::Auto),
+            (
+                "--input-format",
+                self.input_format != ReadOptions::default().format,
+            ),
             ("--timezone", self.timezone.is_some()),
         ]
         .into_iter()
@@ -506,30 +566,107 @@ pub struct AnalysisArgs {
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Arabic stemmer for terms.
-    #[arg(long, value_enum, default_value_t = ArabicStemmer::Light10)]
+    #[arg(long, value_enum, default_value_t = AnalysisOptions::default().arabic_stemmer)]
     pub stemmer: ArabicStemmer,
     /// A short line in at least N documents of one source is boilerplate.
-    #[arg(long, value_name = "N", default_value_t = BoilerplateOptions::default().source_min_docs)]
+    #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.source_min_docs)]
     pub boilerplate_source_docs: usize,
     /// A short line in at least N documents of the corpus (and 0.5 % of them) is boilerplate.
-    #[arg(long, value_name = "N", default_value_t = BoilerplateOptions::default().corpus_min_docs)]
+    #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.corpus_min_docs)]
     pub boilerplate_corpus_docs: usize,
 }
 
 impl AnalysisArgs {
     /// Analysis options: `terms` for TF-IDF terms, `bigrams` to add adjacent-term pairs.
     pub fn options(&self, terms: bool, bigrams: bool) -> AnalysisOptions {
-        AnalysisOptions {
-            bigrams: terms && bigrams,
-            lang: self.lang,
-            arabic_stemmer: self.stemmer,
-            boilerplate: BoilerplateOptions {
-                source_min_docs: self.boilerplate_source_docs.max(2),
-                corpus_min_docs: self.boilerplate_corpus_docs.max(2),
-                ..BoilerplateOptions::default()
-            },
-            terms,
-            ..AnalysisOptions::default()
-        }
+        let mut options = AnalysisOptions::default();
+        options.bigrams = terms && bigrams;
+        options.lang = self.lang;
+        options.arabic_stemmer = self.stemmer;
+        options.boilerplate.source_min_docs = self.boilerplate_source_docs.max(2);
+        options.boilerplate.corpus_min_docs = self.boilerplate_corpus_docs.max(2);
+        options.terms = terms;
+        options
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &[&str]) -> Command {
+        let line = std::iter::once("storyclust").chain(line.iter().copied());
+        Cli::try_parse_from(line)
+            .expect("the command line parses")
+            .command
+            .expect("a command")
+    }
+
+    /// Compared as printed: the options hold floats, and a field added later is compared too.
+    fn same<T: std::fmt::Debug>(built: &T, library: &T) {
+        assert_eq!(format!("{built:#?}"), format!("{library:#?}"));
+    }
+
+    /// The analysis options a command asks for: its `terms` and `bigrams`, the rest default.
+    fn analysis(terms: bool, bigrams: bool) -> AnalysisOptions {
+        let mut options = AnalysisOptions::default();
+        options.terms = terms;
+        options.bigrams = bigrams;
+        options
+    }
+
+    #[test]
+    fn empty_command_lines_give_the_library_defaults() {
+        let Command::Cluster(args) = parse(&["cluster"]) else {
+            panic!("cluster")
+        };
+        same(&args.pipeline_options(), &PipelineOptions::default());
+        same(&args.input.read_options(), &ReadOptions::default());
+        assert_eq!(Level::from(args.level), Level::default());
+        assert_eq!(args.ui_lang, UiLang::default());
+        // `storyclust` alone runs `cluster` with these same arguments.
+        same(
+            &ClusterArgs::parse_from_defaults().pipeline_options(),
+            &PipelineOptions::default(),
+        );
+
+        let Command::Dedup(args) = parse(&["dedup"]) else {
+            panic!("dedup")
+        };
+        same(&args.near.options().unwrap(), &DedupOptions::default());
+        same(&args.input.read_options(), &ReadOptions::default());
+        same(
+            &args.analysis.options(false, false),
+            &analysis(false, false),
+        );
+
+        let Command::Stats(args) = parse(&["stats"]) else {
+            panic!("stats")
+        };
+        same(&args.input.read_options(), &ReadOptions::default());
+        same(&args.analysis.options(true, false), &analysis(true, false));
+
+        let Command::Synth(args) = parse(&["synth", "--from", "seeds"]) else {
+            panic!("synth")
+        };
+        same(&args.options(), &SynthOptions::default());
+        same(&args.fields.read_options(), &ReadOptions::default());
+
+        let Command::Bench(args) = parse(&["bench"]) else {
+            panic!("bench")
+        };
+        same(&args.fields.read_options(), &ReadOptions::default());
+
+        let Command::Eval(args) = parse(&["eval", "--gold", "gold.tsv", "pred.tsv"]) else {
+            panic!("eval")
+        };
+        same(&args.fields.names(), &FieldNames::default());
+        assert!(args.fields.corpus_only().is_empty());
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 }

@@ -16,6 +16,7 @@ use std::path::Path;
 
 /// The figures.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Scores {
     /// Documents scored (the gold ids).
     pub n_docs: usize,

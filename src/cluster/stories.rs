@@ -19,6 +19,7 @@ use serde::Serialize;
 /// and Arabic) and the topic level on topic-level ones (wikiref220, ECB+ topics); see the
 /// README and `examples/story_quality.rs`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct StoryOptions {
     /// Two clusters merge into one story only if the mean cosine over their pairs of
     /// articles reaches this (or the corpus's mean cosine over all pairs, when that is
@@ -123,6 +124,7 @@ impl Default for StoryOptions {
 /// The options that decide stories and topics from a fitted [`StoryModel`]: where its merges
 /// are cut. Sweeping them needs no new fit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct StoryCut {
     /// See [`StoryOptions::threshold`].
     pub threshold: f64,
@@ -166,6 +168,7 @@ pub struct StoryModel {
 
 /// Each document's story and topic keys at one cut.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StoryDecision {
     /// Story key of each document.
     pub labels: Vec<u32>,
@@ -176,6 +179,7 @@ pub struct StoryDecision {
 /// The result of story clustering: each document's story key (the smallest id rank of its
 /// members), with the units, model and graph it was computed from.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct StoryClusters {
     /// Story key of each document.
     pub labels: Vec<u32>,

@@ -79,6 +79,7 @@ impl DiagnosticKind {
 
 /// One problem with one record or file.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Warning (record kept) or skipped (record dropped).
     pub severity: Severity,

@@ -86,6 +86,7 @@ impl Document {
 
 /// The documents read from the inputs, in input order, plus what went wrong on the way.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct Corpus {
     /// The readable documents, in input order (files of a directory in path order).
     pub documents: Vec<Document>,

@@ -19,8 +19,10 @@ use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 /// The record format of an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum InputFormat {
     /// From the extension, else from the content.
     #[default]
@@ -38,6 +40,7 @@ pub enum InputFormat {
 /// Names of the fields of JSONL and CSV records. In JSON, a name with dots is also a path
 /// into nested objects (`meta.published`, `authors.0`) when no key has the whole name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct FieldNames {
     /// The document id (generated from the content when missing).
     pub id: String,
@@ -79,6 +82,7 @@ impl FieldNames {
 
 /// How to read inputs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ReadOptions {
     /// Record format; `Auto` decides per input.
     pub format: InputFormat,

@@ -14,8 +14,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// How candidate pairs are checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Verify {
     /// Exact Jaccard of the shingle sets: no false positives.
     Exact,
@@ -25,6 +27,7 @@ pub enum Verify {
 
 /// Options of near-duplicate detection.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct DedupOptions {
     /// Pairs with Jaccard at or above this are near-duplicates.
     pub threshold: f64,
@@ -153,6 +156,7 @@ impl ShingleSets {
 
 /// A verified near-duplicate pair (document indices, `a < b`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SimilarPair {
     /// First document (index in the corpus).
     pub a: u32,
@@ -164,6 +168,7 @@ pub struct SimilarPair {
 
 /// A group of near-duplicates.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct DuplicateGroup {
     /// The document that stands for the group: earliest date, then longest text, then
     /// smallest id.
@@ -174,6 +179,7 @@ pub struct DuplicateGroup {
 
 /// The groups, ordered by their canonical document's id.
 #[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
 pub struct DuplicateGroups {
     /// The groups.
     pub groups: Vec<DuplicateGroup>,
@@ -188,6 +194,7 @@ impl DuplicateGroups {
 
 /// Everything near-duplicate detection found.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Dedup {
     /// Shingle sets.
     pub shingles: ShingleSets,
@@ -407,6 +414,7 @@ fn group(
 
 /// Why two documents match.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// Exact Jaccard of the shingle sets.
     pub exact_jaccard: f64,

@@ -11,6 +11,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 /// Bands and rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct LshParams {
     /// Number of bands.
     pub bands: usize,
@@ -19,6 +20,11 @@ pub struct LshParams {
 }
 
 impl LshParams {
+    /// `bands` bands of `rows` rows (`DedupOptions::check` tests them against the signature).
+    pub fn new(bands: usize, rows: usize) -> LshParams {
+        LshParams { bands, rows }
+    }
+
     /// Probability that a pair of Jaccard `s` shares a band.
     pub fn candidate_probability(&self, s: f64) -> f64 {
         1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
@@ -74,6 +80,7 @@ pub fn band_key(slots: &[u32]) -> u64 {
 
 /// Candidate pairs and what the banding saw.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Candidates {
     /// Pairs `(a, b)` of document indices, `a < b`, sorted, without repeats.
     pub pairs: Vec<(u32, u32)>,

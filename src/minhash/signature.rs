@@ -5,8 +5,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// How signatures are computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Scheme {
     /// `num_perm` independent hash functions (multiply-add-shift on the 64-bit shingle
     /// hash), the minimum of each over the set: the accuracy reference.
@@ -19,6 +21,7 @@ pub enum Scheme {
 
 /// Parameters of a signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct MinHashParams {
     /// The scheme.
     pub scheme: Scheme,

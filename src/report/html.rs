@@ -18,8 +18,10 @@ const PALETTE: [&str; TIMELINE_STORIES] = [
 const OTHER: &str = "#c7c7c7";
 
 /// The language of the report's interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum UiLang {
     /// Arabic when most articles are in Arabic, else English.
     #[default]

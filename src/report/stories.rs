@@ -7,8 +7,10 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Output formats of `cluster`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum StoryFormat {
     /// A table for a terminal.
     Table,

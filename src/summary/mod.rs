@@ -19,6 +19,7 @@ pub use topics::{attach_topics, Topic};
 
 /// How summaries are made.
 #[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct SummaryOptions {
     /// Label terms per story.
     pub label_terms: usize,
@@ -37,6 +38,7 @@ impl Default for SummaryOptions {
 
 /// One article of a story.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct StoryMember {
     /// Its id.
     pub id: String,
@@ -58,6 +60,7 @@ pub struct StoryMember {
 
 /// A near-duplicate group inside a story.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct StoryDuplicates {
     /// The canonical article.
     pub canonical: String,
@@ -77,6 +80,7 @@ pub struct StoryDuplicates {
 
 /// A republished copy.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct DuplicateCopy {
     /// Its id.
     pub id: String,
@@ -94,6 +98,7 @@ pub struct DuplicateCopy {
 
 /// The article that published first: the earliest date, ties to the smallest id.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Publisher {
     /// Its id.
     pub id: String,
@@ -134,6 +139,7 @@ impl Publisher {
 
 /// A source and how many articles it has (in a story or a corpus).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct SourceCount {
     /// The source's name.
     pub name: String,
@@ -143,6 +149,7 @@ pub struct SourceCount {
 
 /// One story.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Story {
     /// 1-based, in the order stories are listed.
     pub id: usize,
@@ -180,6 +187,7 @@ pub struct Story {
 
 /// All stories: by size, then most recent, singletons last.
 #[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
 pub struct Stories {
     /// The stories.
     pub stories: Vec<Story>,

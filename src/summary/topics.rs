@@ -9,6 +9,7 @@ use serde::Serialize;
 /// A topic: related stories (Trump–Putin relations, say, holding the secret calls and the
 /// Riyadh summit).
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Topic {
     /// 1-based, in the order topics are listed.
     pub id: usize,

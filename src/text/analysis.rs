@@ -21,6 +21,7 @@ use serde::Serialize;
 
 /// Options of text analysis.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct AnalysisOptions {
     /// Normalisation rules.
     pub normalize: NormalizeOptions,
@@ -87,6 +88,7 @@ pub fn is_bigram(term: u64) -> bool {
 
 /// What analysis learned about one document.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct AnalyzedDocument {
     /// Its language.
     pub lang: Lang,
@@ -135,6 +137,7 @@ impl AnalyzedDocument {
 
 /// The analysis of a corpus: one entry per document, in corpus order.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct AnalyzedCorpus {
     /// One per document of the corpus, same order.
     pub documents: Vec<AnalyzedDocument>,

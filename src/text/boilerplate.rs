@@ -12,6 +12,7 @@ use std::ops::Range;
 
 /// Thresholds of boilerplate detection.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct BoilerplateOptions {
     /// A line found in at least this many documents of one source is boilerplate.
     pub source_min_docs: usize,

@@ -27,6 +27,7 @@ pub enum HeadlineSource {
 
 /// Limits of headline extraction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct HeadlineOptions {
     /// Title lines have at least this many words...
     pub min_words: usize,

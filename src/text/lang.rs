@@ -20,18 +20,20 @@ macro_rules! languages {
         /// Languages with stop words (and a Snowball stemmer where `rust-stemmers` has one).
         /// Every other language is `und` and analysed without either.
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize,
         )]
+        #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+        #[non_exhaustive]
         pub enum Lang {
             $(
                 $(#[$doc])*
                 #[serde(rename = $code)]
-                #[value(name = $code)]
+                #[cfg_attr(feature = "cli", value(name = $code))]
                 $variant,
             )*
             /// Anything else: no stop words, no stemming.
             #[serde(rename = "und")]
-            #[value(name = "und")]
+            #[cfg_attr(feature = "cli", value(name = "und"))]
             Undetermined,
         }
 

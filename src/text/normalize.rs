@@ -9,6 +9,7 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Which normalisation rules apply. All are on by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct NormalizeOptions {
     /// Unicode NFKC (presentation forms, ligatures, full-width letters → plain letters).
     pub nfkc: bool,

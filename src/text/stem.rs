@@ -5,18 +5,10 @@ use super::Lang;
 use rust_stemmers::{Algorithm, Stemmer as Snowball};
 
 /// Which stemmer to use for Arabic. Other languages use Snowball where it has them.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    serde::Serialize,
-    schemars::JsonSchema,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum ArabicStemmer {
     /// Light10 (Larkey, Ballesteros & Connell 2007): strips a leading و, the article forms and
     /// ten suffixes. It works on normalised text.

@@ -4,7 +4,5 @@ mod neighbours;
 pub(crate) use neighbours::neighbour_graph_reporting;
 mod vectors;
 
-pub use neighbours::{
-    brute_force_neighbours, neighbour_graph, neighbour_pairs, NeighbourGraph, TimeWindow,
-};
+pub use neighbours::{neighbour_graph, neighbour_pairs, NeighbourGraph, TimeWindow};
 pub use vectors::{background_similarity, Narrowed, SparseVector, TfIdf, TfIdfOptions, Vocabulary};

@@ -12,18 +12,25 @@
 use super::SparseVector;
 use rayon::prelude::*;
 
-/// Each document's neighbours (cosine ≥ the threshold), symmetric, by index.
+/// Each document's neighbours (cosine ≥ the threshold), symmetric, by index. The fields are
+/// private: `offsets` and `edges` must stay one consistent adjacency list (built only by
+/// [`NeighbourGraph::from_pairs`]), which [`NeighbourGraph::neighbours`] slices unchecked.
 #[derive(Debug, Clone, Default)]
 pub struct NeighbourGraph {
     /// The threshold used.
-    pub threshold: f32,
+    threshold: f32,
     /// `offsets[i]..offsets[i + 1]` indexes document `i`'s neighbours in `edges`.
-    pub offsets: Vec<usize>,
+    offsets: Vec<usize>,
     /// (neighbour, cosine), neighbours ascending.
-    pub edges: Vec<(u32, f32)>,
+    edges: Vec<(u32, f32)>,
 }
 
 impl NeighbourGraph {
+    /// The threshold used.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
     /// Document `i`'s neighbours.
     pub fn neighbours(&self, i: usize) -> &[(u32, f32)] {
         &self.edges[self.offsets[i]..self.offsets[i + 1]]
@@ -434,7 +441,8 @@ pub(crate) fn neighbour_graph_reporting(
 }
 
 /// The reference: every pair's dot product, for tests.
-pub fn brute_force_neighbours(vectors: &[SparseVector], threshold: f32) -> Vec<(u32, u32, f32)> {
+#[cfg(test)]
+fn brute_force_neighbours(vectors: &[SparseVector], threshold: f32) -> Vec<(u32, u32, f32)> {
     let mut out = Vec::new();
     for a in 0..vectors.len() {
         for b in a + 1..vectors.len() {

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// How terms are weighted.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct TfIdfOptions {
     /// Terms in fewer documents are dropped.
     pub min_df: usize,
