@@ -795,9 +795,11 @@ fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
         args.output.is_none().then_some("the corpus (no --output)"),
     )?;
     check_outputs(&args.from, &outputs)?;
-    let corpus = read_corpus_observed(&args.from, &args.fields.read_options(), observer)?;
+    let read_options = args.fields.read_options();
+    let corpus = read_corpus_observed(&args.from, &read_options, observer)?;
     report_diagnostics(&corpus, None, quiet)?;
     ensure_documents(&corpus)?;
+    check_named_fields(&corpus, &read_options.fields)?;
     let options = args.options();
     // Streamed: the corpus may be far larger than memory.
     let write = |w: &mut dyn Write| {
@@ -828,8 +830,10 @@ fn bench(args: BenchArgs, observer: &Observer) -> Result<()> {
     if scales.is_empty() {
         return Err(usage("--scale needs at least one scale above 0"));
     }
-    let corpus = read_corpus_observed(&inputs, &args.fields.read_options(), &Interruption)?;
+    let read_options = args.fields.read_options();
+    let corpus = read_corpus_observed(&inputs, &read_options, &Interruption)?;
     ensure_documents(&corpus)?;
+    check_named_fields(&corpus, &read_options.fields)?;
     // Every scale is a corpus held in memory: refuse before allocating what cannot be.
     const MAX_ARTICLES: usize = 20_000_000;
     let largest = scales.iter().max().copied().unwrap_or(1);

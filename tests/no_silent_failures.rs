@@ -143,3 +143,51 @@ fn eval_refuses_a_story_file() {
     let v: serde_json::Value = serde_json::from_str(&scores).unwrap();
     assert!(v["bcubed_f1"].as_f64().unwrap() > 0.0);
 }
+
+/// `synth` and `bench` read a corpus with the same field options, and refuse a named field
+/// that no record has in the same way.
+#[test]
+fn synth_and_bench_refuse_a_named_field_in_no_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus(dir.path());
+    let out = dir.path().join("synth.jsonl");
+    let out = out.to_str().unwrap();
+    let synth = [
+        "synth",
+        "--from",
+        &input,
+        "--text-field",
+        "body",
+        "--date-field",
+        "pub",
+        "-o",
+        out,
+    ];
+    fails_naming_fields(&synth, "--date-field");
+    assert!(!std::path::Path::new(out).exists());
+    let bench = [
+        "bench",
+        &input,
+        "--text-field",
+        "body",
+        "--date-field",
+        "pub",
+        "--scale",
+        "1",
+        "--threads",
+        "1",
+    ];
+    fails_naming_fields(&bench, "--date-field");
+    // The field that is there is taken.
+    ok(storyclust(&[
+        "synth",
+        "--from",
+        &input,
+        "--text-field",
+        "body",
+        "--date-field",
+        "published",
+        "-o",
+        out,
+    ]));
+}

@@ -318,9 +318,9 @@ fn floor_char_boundary(s: &str, at: usize) -> usize {
     end
 }
 
-/// The language most of a corpus's surely-told Latin-script documents are in (English on
-/// a tie with it, else the first in [`Lang::ALL`]; English when there are none), for the
-/// Latin-script documents that could not be told.
+/// The language most of a corpus's surely-told Latin-script documents are in, for the
+/// Latin-script documents that could not be told. English when there are none or on any tie
+/// (no language stands out, and English is the commonest language of Latin-script news).
 pub fn latin_majority<'a>(detections: impl IntoIterator<Item = &'a Detection>) -> Lang {
     let mut counts = vec![0usize; Lang::ALL.len()];
     for d in detections {
@@ -329,7 +329,7 @@ pub fn latin_majority<'a>(detections: impl IntoIterator<Item = &'a Detection>) -
         }
     }
     let best = counts.iter().copied().max().unwrap_or(0);
-    if best == 0 || counts[Lang::English as usize] == best {
+    if best == 0 || counts.iter().filter(|&&c| c == best).count() > 1 {
         return Lang::English;
     }
     Lang::ALL[counts
@@ -396,6 +396,9 @@ mod tests {
         assert_eq!(latin_majority(&fr), Lang::French);
         let tie = [d(Lang::French, false), d(Lang::English, false)];
         assert_eq!(latin_majority(&tie), Lang::English);
+        // A tie between two other languages is no majority either.
+        let other_tie = [d(Lang::German, false), d(Lang::Spanish, false)];
+        assert_eq!(latin_majority(&other_tie), Lang::English);
         let none = [d(Lang::English, true)];
         assert_eq!(latin_majority(&none), Lang::English);
     }
