@@ -174,14 +174,7 @@ pub fn corpus_stats(
             }
         }
     }
-    let mut sources: Vec<SourceCount> = sources
-        .into_iter()
-        .map(|(s, n)| SourceCount {
-            name: s.to_string(),
-            count: n,
-        })
-        .collect();
-    sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    let sources = SourceCount::ranked(sources);
 
     CorpusStats {
         schema_version: super::SchemaVersion,

@@ -147,6 +147,21 @@ pub struct SourceCount {
     pub count: usize,
 }
 
+impl SourceCount {
+    /// The counts as listed: most articles first, then by name.
+    pub fn ranked<'a>(counts: impl IntoIterator<Item = (&'a str, usize)>) -> Vec<SourceCount> {
+        let mut sources: Vec<SourceCount> = counts
+            .into_iter()
+            .map(|(name, count)| SourceCount {
+                name: name.to_string(),
+                count,
+            })
+            .collect();
+        sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        sources
+    }
+}
+
 /// One story.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -496,15 +511,7 @@ fn source_counts(documents: &[Document], scored: &[(u32, f64)]) -> Vec<SourceCou
             *sources.entry(s).or_insert(0) += 1;
         }
     }
-    let mut sources: Vec<SourceCount> = sources
-        .into_iter()
-        .map(|(s, n)| SourceCount {
-            name: s.to_string(),
-            count: n,
-        })
-        .collect();
-    sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    sources
+    SourceCount::ranked(sources)
 }
 
 /// The earliest and latest member dates.
