@@ -8,7 +8,7 @@ use crate::text::{
     crosses_punctuation, display_form, sentences, term_hash, AnalysisOptions, AnalyzedCorpus,
     AnalyzedDocument, Analyzer, Lang, Normalizer, StopWords, TermForms,
 };
-use crate::tfidf::SparseVector;
+use crate::tfidf::{SparseVector, TermIndex};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -588,41 +588,30 @@ fn label_terms(
     k: usize,
 ) -> Vec<Vec<String>> {
     let vocabulary = &clusters.model.vocabulary;
-    let per_story: Vec<AHashMap<u64, f64>> = groups
+    let index = vocabulary.index();
+    let per_story: Vec<Vec<(u32, f64)>> = groups
         .par_iter()
-        .map(|members| {
-            let mut tf: AHashMap<u64, f64> = AHashMap::new();
-            for &d in members {
-                for t in &analyzed.documents[d as usize].terms {
-                    if vocabulary.id(t.term).is_some() {
-                        *tf.entry(t.term).or_insert(0.0) += 1.0 + f64::from(t.count).ln();
-                    }
-                }
-            }
-            tf
-        })
+        .map(|members| story_term_weights(analyzed, &index, members))
         .collect();
-    let mut total: AHashMap<u64, f64> = AHashMap::new();
+    // Summed story by story, and the mean in term order (ids follow term-hash order): a
+    // hash order would change the last bits, and so ties, per run.
+    let mut total = vec![0.0f64; vocabulary.len()];
     for tf in &per_story {
-        for (&t, &w) in tf {
-            *total.entry(t).or_insert(0.0) += w;
+        for &(id, w) in tf {
+            total[id as usize] += w;
         }
     }
-    // Summed in term order: a hash order would change the last bits, and so ties, per run.
-    let mut in_order: Vec<(u64, f64)> = total.iter().map(|(&t, &w)| (t, w)).collect();
-    in_order.sort_unstable_by_key(|&(t, _)| t);
-    let mean = in_order.iter().map(|&(_, w)| w).sum::<f64>() / groups.len().max(1) as f64;
+    let mean = total.iter().sum::<f64>() / groups.len().max(1) as f64;
     groups
         .par_iter()
         .zip(per_story)
         .map(|(members, tf)| {
             let mut scored: Vec<(u64, f64)> = tf
                 .iter()
-                .map(|(&t, &w)| {
-                    let idf = vocabulary
-                        .id(t)
-                        .map_or(1.0, |id| f64::from(vocabulary.idf[id as usize]));
-                    (t, w * (1.0 + mean / total[&t]).ln() * idf)
+                .map(|&(id, w)| {
+                    let idf = f64::from(vocabulary.idf[id as usize]);
+                    let weight = w * (1.0 + mean / total[id as usize]).ln() * idf;
+                    (vocabulary.terms[id as usize], weight)
                 })
                 .collect();
             scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -635,6 +624,26 @@ fn label_terms(
             diverse_label(shown, term_forms.analyzer(lang), k)
         })
         .collect()
+}
+
+/// A story's weight of each term of the vocabulary (1 + ln count, summed over its
+/// members), by term id in id order.
+fn story_term_weights(
+    analyzed: &AnalyzedCorpus,
+    vocabulary: &TermIndex,
+    members: &[u32],
+) -> Vec<(u32, f64)> {
+    let mut tf: AHashMap<u32, f64> = AHashMap::new();
+    for &d in members {
+        for t in &analyzed.documents[d as usize].terms {
+            if let Some(id) = vocabulary.id(t.term) {
+                *tf.entry(id).or_insert(0.0) += 1.0 + f64::from(t.count).ln();
+            }
+        }
+    }
+    let mut weights: Vec<(u32, f64)> = tf.into_iter().collect();
+    weights.sort_unstable_by_key(|&(id, _)| id);
+    weights
 }
 
 /// The written forms of each candidate term (display forms with their counts), from the

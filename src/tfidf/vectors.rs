@@ -84,6 +84,13 @@ impl Vocabulary {
         self.terms.binary_search(&term).ok().map(|i| i as u32)
     }
 
+    /// An index for many [`Vocabulary::id`] lookups: one probe of a bucket table and a
+    /// scan of a bucket of about one term, instead of a binary search whose last steps
+    /// each miss the cache (a vocabulary is hundreds of thousands of terms).
+    pub fn index(&self) -> TermIndex<'_> {
+        TermIndex::new(&self.terms)
+    }
+
     /// Number of terms.
     pub fn len(&self) -> usize {
         self.terms.len()
@@ -158,6 +165,42 @@ impl SparseVector {
     }
 }
 
+/// Sorted term hashes bucketed by their top bits, for lookups by hash. Term hashes are
+/// uniform, so a table of about one bucket per term leaves about one term per bucket.
+#[derive(Debug, Clone)]
+pub struct TermIndex<'v> {
+    terms: &'v [u64],
+    /// `starts[b]..starts[b + 1]` are the positions of the terms in bucket `b`.
+    starts: Vec<u32>,
+    shift: u32,
+}
+
+impl<'v> TermIndex<'v> {
+    /// Indexes `terms`, which are sorted.
+    fn new(terms: &'v [u64]) -> TermIndex<'v> {
+        let bits = terms.len().max(2).next_power_of_two().trailing_zeros().min(24);
+        let shift = 64 - bits;
+        let mut starts = vec![0u32; (1usize << bits) + 1];
+        for &t in terms {
+            starts[(t >> shift) as usize + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        TermIndex { terms, starts, shift }
+    }
+
+    /// The id (position) of a term hash, if the vocabulary has it.
+    pub fn id(&self, term: u64) -> Option<u32> {
+        let b = (term >> self.shift) as usize;
+        let (from, to) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+        self.terms[from..to]
+            .iter()
+            .position(|&t| t == term)
+            .map(|i| (from + i) as u32)
+    }
+}
+
 /// The TF-IDF model of a corpus: its vocabulary and one vector per document.
 #[derive(Debug, Clone, Default)]
 pub struct TfIdf {
@@ -214,6 +257,7 @@ impl TfIdf {
                 .map(|&(_, d)| (((1 + n) as f64 / (1 + d) as f64).ln() + 1.0) as f32)
                 .collect(),
         };
+        let index = vocabulary.index();
         let vectors = which
             .par_iter()
             .map(|&d| {
@@ -221,7 +265,7 @@ impl TfIdf {
                 let mut v = SparseVector::default();
                 // Terms are sorted by hash, and ids follow hash order, so ids come sorted.
                 for t in &a.terms {
-                    if let Some(id) = vocabulary.id(t.term) {
+                    if let Some(id) = index.id(t.term) {
                         let count =
                             t.count as f64 + (options.title_weight - 1.0) * t.title_count as f64;
                         let tf = if options.sublinear_tf {
@@ -365,6 +409,28 @@ mod tests {
     use super::*;
     use crate::corpus::Document;
     use crate::text::{analyze, AnalysisOptions};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The bucket index finds what a binary search finds, in vocabularies of every size.
+        #[test]
+        fn the_term_index_finds_what_a_binary_search_finds(
+            vocabulary in proptest::collection::btree_set(any::<u64>(), 0..3000),
+            others in proptest::collection::vec(any::<u64>(), 0..200),
+        ) {
+            let n = vocabulary.len();
+            let vocabulary = Vocabulary {
+                terms: vocabulary.into_iter().collect(),
+                df: vec![1; n],
+                idf: vec![1.0; n],
+            };
+            let index = vocabulary.index();
+            let probes = vocabulary.terms.iter().chain(&others);
+            let walked: Vec<Option<u32>> = probes.clone().map(|&t| index.id(t)).collect();
+            let searched: Vec<Option<u32>> = probes.map(|&t| vocabulary.id(t)).collect();
+            prop_assert_eq!(walked, searched);
+        }
+    }
 
     #[test]
     fn common_terms_leave_story_vectors_and_the_rest_is_normalised_again() {
