@@ -292,9 +292,12 @@ pub fn summarize(
         .par_iter()
         .map(|members| rank_members(members, clusters))
         .collect();
+    let index = clusters.model.vocabulary.index();
     let mut candidates: Vec<Vec<Candidate<'_>>> = ranked
         .par_iter()
-        .map(|(_, scored)| sentence_candidates(documents, analyzed, scored, clusters, &context))
+        .map(|(_, scored)| {
+            sentence_candidates(documents, analyzed, scored, clusters, &index, &context)
+        })
         .collect();
     scan_corpus(&mut candidates, &mut labels, documents, analyzed, &groups);
     let builder = StoryBuilder {
@@ -1091,6 +1094,7 @@ fn sentence_candidates<'d>(
     analyzed: &'d AnalyzedCorpus,
     scored: &[(u32, f64)],
     clusters: &StoryClusters,
+    index: &TermIndex,
     context: &SentenceContext,
 ) -> Vec<Candidate<'d>> {
     let vocabulary = &clusters.model.vocabulary;
@@ -1113,7 +1117,7 @@ fn sentence_candidates<'d>(
             let mut tf: AHashMap<u32, f32> = AHashMap::new();
             for word in normalized.split(' ') {
                 let term = analyzer.filter_token(word, &mut buf);
-                if let Some(id) = term.and_then(|t| vocabulary.id(term_hash(t))) {
+                if let Some(id) = term.and_then(|t| index.id(term_hash(t))) {
                     *tf.entry(id).or_insert(0.0) += 1.0;
                 }
             }
