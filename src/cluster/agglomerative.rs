@@ -66,12 +66,9 @@ pub fn relative_average_linkage(
             continue;
         }
         let keep = state.merge(&c);
-        let mut neighbours: Vec<(u32, u128)> = state.links[keep as usize]
-            .iter()
-            .map(|(&o, &s)| (o, s))
-            .collect();
-        neighbours.sort_unstable();
-        for (other, sum) in neighbours {
+        // In any order: candidates are totally ordered by mean and keys, so the heap pops
+        // the same sequence however they were pushed.
+        for (&other, &sum) in &state.links[keep as usize] {
             state.push(&mut heap, keep, other, sum);
         }
         if heap.len() > heap_limit {
