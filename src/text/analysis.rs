@@ -537,6 +537,20 @@ impl<'a> TermCounter<'a> {
         spans: &[Span],
         is_title: bool,
     ) {
+        self.add_wanted(analyzer, raw, normalized, spans, is_title, |_| true);
+    }
+
+    /// [`TermCounter::add`] counting only the terms for which `wanted` holds: a term's
+    /// count and form depend on its own occurrences alone, so they are what `add` gives.
+    fn add_wanted(
+        &mut self,
+        analyzer: &Analyzer,
+        raw: &'a str,
+        normalized: &str,
+        spans: &[Span],
+        is_title: bool,
+        wanted: impl Fn(u64) -> bool,
+    ) {
         // The previous kept term of this text, for bigrams: its hash and where it starts.
         let mut previous: Option<(u64, u32)> = None;
         for (word, &(a, b)) in words(normalized).zip(spans) {
@@ -544,11 +558,15 @@ impl<'a> TermCounter<'a> {
                 continue;
             };
             let hash = term_hash(term);
-            self.count(hash, &raw[a as usize..b as usize], is_title);
+            if wanted(hash) {
+                self.count(hash, &raw[a as usize..b as usize], is_title);
+            }
             if self.bigrams {
                 if let Some((first, start)) = previous {
                     let pair = bigram_hash(first, hash);
-                    self.count(pair, &raw[start as usize..b as usize], is_title);
+                    if wanted(pair) {
+                        self.count(pair, &raw[start as usize..b as usize], is_title);
+                    }
                 }
                 previous = Some((hash, a));
             }
@@ -635,12 +653,11 @@ impl TermForms {
             analyzer
                 .normalizer()
                 .normalize_with_spans(text, &mut normalized, &mut spans);
-            counter.add(analyzer, text, &normalized, &spans, false);
+            counter.add_wanted(analyzer, text, &normalized, &spans, false, &wanted);
         }
         let mut forms: Vec<(u64, &'d str, u32)> = counter
             .entries
             .into_iter()
-            .filter(|e| wanted(e.term))
             .map(|e| (e.term, e.form, e.count))
             .collect();
         forms.sort_unstable_by_key(|f| f.0);
