@@ -9,7 +9,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rayon::prelude::*;
 use storyclust::corpus::Document;
-use storyclust::minhash::{band_key, jaccard, MinHashParams, Signatures};
+use crate::lsh::band_key_of;
+use storyclust::minhash::{jaccard, MinHashParams, Signatures};
 
 /// A contiguous buffer (Arrow's, through the buffer protocol) read in place.
 fn buffer_bytes(buffer: &PyBuffer<u8>) -> PyResult<&[u8]> {
@@ -224,7 +225,7 @@ pub(crate) fn arrow_band_keys<'py>(
             .collect();
         let keys: Vec<u64> = slots
             .par_chunks_exact(num_perm)
-            .flat_map_iter(|row| (0..bands).map(move |b| band_key(&row[b * rows..(b + 1) * rows])))
+            .flat_map_iter(|row| (0..bands).map(move |b| band_key_of(&row[b * rows..(b + 1) * rows])))
             .collect();
         le_bytes(&keys, u64::to_le_bytes)
     });

@@ -7,18 +7,21 @@
 #![allow(clippy::field_reassign_with_default)]
 
 mod arrow;
+mod bandtable;
+mod lsh;
+mod pyints;
 
-use ahash::AHashMap;
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
+use pyints::{list_chunks, list_hashes_into};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use storyclust::corpus::{Document, Timestamp};
 use storyclust::minhash::{
-    band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
+    find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
     Signer, Verify, EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
@@ -72,7 +75,7 @@ pub(crate) fn scheme(name: &str) -> PyResult<Scheme> {
     }
 }
 
-fn unit(name: &str, v: f64) -> PyResult<f64> {
+pub(crate) fn unit(name: &str, v: f64) -> PyResult<f64> {
     if v > 0.0 && v <= 1.0 {
         Ok(v)
     } else {
@@ -82,7 +85,7 @@ fn unit(name: &str, v: f64) -> PyResult<f64> {
     }
 }
 
-fn lsh_params(
+pub(crate) fn lsh_params(
     num_perm: usize,
     bands: Option<usize>,
     rows: Option<usize>,
@@ -303,49 +306,6 @@ fn hashes_into(obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<()> {
     Ok(())
 }
 
-/// The ints of a list, read by index without a reference count or type dispatch per item
-/// (most of a per-record loop's time was spent turning Python ints into u64).
-fn list_hashes_into(list: &Bound<'_, PyList>, out: &mut Vec<u64>) -> PyResult<()> {
-    out.reserve(list.len());
-    // The length is read again each turn: an int subclass's `__index__` (the slow path)
-    // may run Python code that changes the list.
-    let mut i = 0;
-    while i < list.len() {
-        // SAFETY: `i` is below the length and the GIL is held; the borrowed item is read
-        // before any Python code can run.
-        let item = unsafe { ffi::PyList_GET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t) };
-        match exact_int(item) {
-            Some(v) => out.push(v),
-            None => out.push(list.get_item(i)?.extract::<u64>()?),
-        }
-        i += 1;
-    }
-    Ok(())
-}
-
-/// An exact int in 0..2⁶⁴ read without `PyLong_AsUnsignedLongLong`'s byte-array detour;
-/// `None` for anything else (the caller's checked path says what is wrong).
-fn exact_int(item: *mut ffi::PyObject) -> Option<u64> {
-    // SAFETY: `item` is a live object and the GIL is held; for an exact int these calls
-    // run no Python code.
-    unsafe {
-        if ffi::PyLong_CheckExact(item) == 0 {
-            return None;
-        }
-        let mut overflow = 0;
-        let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
-        match overflow {
-            0 if v >= 0 => Some(v as u64),
-            // At or above 2⁶³: fits when it has at most 64 bits.
-            1 if ffi::_PyLong_NumBits(item) <= 64 => Some(ffi::PyLong_AsUnsignedLongLongMask(item)),
-            _ => {
-                ffi::PyErr_Clear();
-                None
-            }
-        }
-    }
-}
-
 /// Signs sets of hashes read from Python: a worker thread signs each chunk while this
 /// thread (holding the GIL) reads the next, so reading ints and hashing overlap.
 fn sign_python_sets(
@@ -448,17 +408,38 @@ struct MinHash {
 }
 
 impl MinHash {
+    /// Sets at least this large are signed with the GIL released: below it, releasing and
+    /// taking back the GIL costs more than it lets other threads do.
+    const GIL_FREE_MIN: usize = 1 << 14;
+
     fn absorb(&mut self, py: Python<'_>, hashes: &[u64]) {
-        if hashes.is_empty() {
-            return;
-        }
         let (signer, slots) = (&self.signer, &mut self.slots);
-        // Small sets cost less than releasing and taking back the GIL.
-        if hashes.len() < 64 {
+        if hashes.len() < Self::GIL_FREE_MIN {
             signer.sign_into(hashes, slots);
         } else {
             py.allow_threads(|| signer.sign_into(hashes, slots));
         }
+    }
+
+    /// Adds the ints of a list. A small list is signed chunk by chunk from a stack buffer as
+    /// it is read (the slot-wise minimum of the chunks' signatures is the set's), with no
+    /// copy of the list; a large one is read whole and signed without the GIL.
+    fn absorb_list(&mut self, py: Python<'_>, list: &Bound<'_, PyList>) -> PyResult<()> {
+        const CHUNK: usize = 512;
+        if list.len() >= Self::GIL_FREE_MIN {
+            let mut all = Vec::new();
+            list_hashes_into(list, &mut all)?;
+            self.absorb(py, &all);
+            return Ok(());
+        }
+        // A bad item after the first chunk must leave the MinHash as it was.
+        let before = (list.len() > CHUNK).then(|| self.slots.clone());
+        let (signer, slots) = (&self.signer, &mut self.slots);
+        let read = list_chunks::<CHUNK>(list, |chunk| signer.sign_into(chunk, slots));
+        if let (Err(_), Some(before)) = (&read, before) {
+            self.slots = before;
+        }
+        read
     }
 
     fn same_params(&self, other: &MinHash) -> PyResult<()> {
@@ -575,6 +556,9 @@ impl MinHash {
 
     /// Adds already hashed items (64-bit integers, such as `storyclust.shingles(text)`).
     fn update_hashes(&mut self, py: Python<'_>, hashes: &Bound<'_, PyAny>) -> PyResult<()> {
+        if let Ok(list) = hashes.downcast::<PyList>() {
+            return self.absorb_list(py, list);
+        }
         let mut all = Vec::new();
         hashes_into(hashes, &mut all)?;
         self.absorb(py, &all);
@@ -654,151 +638,6 @@ impl MinHash {
     }
 }
 
-/// The banding index under `storyclust.LSH`: integer handles only; the Python class maps
-/// keys to handles.
-#[pyclass(module = "storyclust._storyclust")]
-struct LshIndex {
-    #[pyo3(get)]
-    bands: usize,
-    #[pyo3(get)]
-    rows: usize,
-    #[pyo3(get)]
-    num_perm: usize,
-    /// One table per band: band key → handles, in insertion order.
-    tables: Vec<AHashMap<u64, Bucket>>,
-    /// Each handle's band keys, for removal.
-    keys: AHashMap<u64, Box<[u64]>>,
-}
-
-/// The handles of one bucket. Most buckets hold one, kept inline: no allocation per band.
-#[derive(Clone)]
-enum Bucket {
-    One(u64),
-    Many(Vec<u64>),
-}
-
-impl Bucket {
-    fn push(&mut self, handle: u64) {
-        match self {
-            Bucket::One(first) => *self = Bucket::Many(vec![*first, handle]),
-            Bucket::Many(all) => all.push(handle),
-        }
-    }
-
-    fn handles(&self) -> &[u64] {
-        match self {
-            Bucket::One(h) => std::slice::from_ref(h),
-            Bucket::Many(all) => all,
-        }
-    }
-
-    /// Removes `handle`; true when nothing is left.
-    fn remove(&mut self, handle: u64) -> bool {
-        match self {
-            Bucket::One(h) => *h == handle,
-            Bucket::Many(all) => {
-                all.retain(|&h| h != handle);
-                if let [only] = all[..] {
-                    *self = Bucket::One(only);
-                }
-                false
-            }
-        }
-    }
-}
-
-impl LshIndex {
-    fn band_keys(&self, m: &MinHash) -> PyResult<Vec<u64>> {
-        if m.num_perm != self.num_perm {
-            return Err(PyValueError::new_err(format!(
-                "the MinHash has num_perm {}, the index {}",
-                m.num_perm, self.num_perm
-            )));
-        }
-        Ok((0..self.bands)
-            .map(|b| band_key(&m.slots[b * self.rows..(b + 1) * self.rows]))
-            .collect())
-    }
-}
-
-#[pymethods]
-impl LshIndex {
-    #[new]
-    #[pyo3(signature = (threshold=0.8, num_perm=128, bands=None, rows=None))]
-    fn new(
-        threshold: f64,
-        num_perm: usize,
-        bands: Option<usize>,
-        rows: Option<usize>,
-    ) -> PyResult<LshIndex> {
-        let threshold = unit("threshold", threshold)?;
-        if num_perm == 0 {
-            return Err(PyValueError::new_err("num_perm must be at least 1"));
-        }
-        // Chosen as the library chooses for `dedup`, so the same threshold bands alike.
-        let p = lsh_params(num_perm, bands, rows)?
-            .unwrap_or_else(|| LshParams::optimal(threshold, num_perm, LshParams::RECALL_WEIGHTS));
-        Ok(LshIndex {
-            bands: p.bands,
-            rows: p.rows,
-            num_perm,
-            tables: vec![Default::default(); p.bands],
-            keys: Default::default(),
-        })
-    }
-
-    fn insert(&mut self, handle: u64, minhash: &MinHash) -> PyResult<()> {
-        if self.keys.contains_key(&handle) {
-            return Err(PyValueError::new_err("the key is in the index already"));
-        }
-        let keys = self.band_keys(minhash)?;
-        for (table, &k) in self.tables.iter_mut().zip(&keys) {
-            table
-                .entry(k)
-                .and_modify(|b| b.push(handle))
-                .or_insert(Bucket::One(handle));
-        }
-        self.keys.insert(handle, keys.into_boxed_slice());
-        Ok(())
-    }
-
-    /// Handles sharing at least one band with `minhash`, in insertion order of first sight.
-    fn query(&self, minhash: &MinHash) -> PyResult<Vec<u64>> {
-        if minhash.is_empty() {
-            return Ok(Vec::new());
-        }
-        let keys = self.band_keys(minhash)?;
-        let mut found: Vec<u64> = keys
-            .iter()
-            .zip(&self.tables)
-            .filter_map(|(k, table)| table.get(k))
-            .flat_map(Bucket::handles)
-            .copied()
-            .collect();
-        // Handles grow with insertion, so sorting them is insertion order.
-        found.sort_unstable();
-        found.dedup();
-        Ok(found)
-    }
-
-    fn remove(&mut self, handle: u64) -> PyResult<()> {
-        let keys = self
-            .keys
-            .remove(&handle)
-            .ok_or_else(|| PyValueError::new_err("the key is not in the index"))?;
-        for (table, k) in self.tables.iter_mut().zip(keys.iter()) {
-            if table.get_mut(k).is_some_and(|b| b.remove(handle)) {
-                table.remove(k);
-            }
-        }
-        Ok(())
-    }
-
-    fn __len__(&self) -> usize {
-        self.keys.len()
-    }
-}
-
 #[pymodule]
 fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dedup, m)?)?;
@@ -811,7 +650,10 @@ fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(arrow::arrow_verify, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::arrow_cluster, m)?)?;
     m.add_class::<MinHash>()?;
-    m.add_class::<LshIndex>()?;
+    m.add_class::<lsh::Lsh>()?;
+    m.add_function(wrap_pyfunction!(lsh::_band_key, m)?)?;
+    m.add_function(wrap_pyfunction!(pyints::_int_reader, m)?)?;
+    pyints::init(m.py())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

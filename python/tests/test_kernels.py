@@ -218,3 +218,57 @@ def test_cluster_kernel_is_deterministic_and_checks_input(corpus):
         storyclust.arrow_cluster(pa.table({"id": ["a", "a"], "text": ["x", "y"]}))
     with pytest.raises(ValueError, match="unreadable date"):
         storyclust.arrow_cluster(pa.table({"id": ["a"], "text": ["x"], "date": ["soon"]}))
+
+
+def test_ints_read_in_place_equal_the_c_api():
+    # Lists take the in-place reader (on CPython), tuples the C API: every bit length,
+    # each digit boundary and the edges of the range give the same signature.
+    assert storyclust._storyclust._int_reader() in ("in place", "C API")
+    rng = random.Random(3)
+    values = [0, 1, 2**30 - 1, 2**30, 2**60 - 1, 2**60, 2**63, 2**64 - 1]
+    values += [rng.getrandbits(bits) for bits in range(1, 65) for _ in range(20)]
+    for start in range(0, len(values), 16):
+        part = values[start : start + 16]
+        by_list, by_tuple = storyclust.MinHash(num_perm=64), storyclust.MinHash(num_perm=64)
+        by_list.update_hashes(part)
+        by_tuple.update_hashes(tuple(part))
+        assert by_list.digest() == by_tuple.digest() == classic_reference(part, 64, 1)
+
+
+class _Index(int):
+    """An int subclass: read through the checked path."""
+
+
+def test_chunked_and_gil_free_paths_give_the_same_signature():
+    rng = random.Random(4)
+    # Below one chunk, several chunks, and above the size signed without the GIL.
+    for n in (100, 513, 5000, 20000):
+        hashes = [rng.getrandbits(64) for _ in range(n)]
+        whole = storyclust.MinHash(num_perm=32, seed=2)
+        whole.update_hashes(hashes)
+        assert whole.digest() == storyclust.signatures([array.array("Q", hashes)], 32, 2, "classic")[0]
+        parts = storyclust.MinHash(num_perm=32, seed=2)
+        for i in range(0, n, 700):
+            parts.update_hashes(hashes[i : i + 700])
+        assert parts == whole
+    mixed = [_Index(5), 7, True, 2**64 - 1]
+    m = storyclust.MinHash(num_perm=16)
+    m.update_hashes(mixed)
+    assert m.digest() == classic_reference([5, 7, 1, 2**64 - 1], 16, 1)
+
+
+def test_a_bad_hash_leaves_the_minhash_unchanged():
+    for n in (10, 600, 20000):  # one chunk, several chunks, the GIL-free path
+        m = storyclust.MinHash(num_perm=16)
+        m.update_hashes([1, 2, 3])
+        before = m.digest()
+        with pytest.raises((OverflowError, TypeError)):
+            m.update_hashes(list(range(n)) + [-1])
+        assert m.digest() == before
+
+
+def test_band_keys_are_the_library_band_keys(corpus):
+    sigs = storyclust.arrow_signatures(pa.array([r["text"] for r in corpus][:20]), num_perm=64, scheme="classic")
+    keys = storyclust.arrow_band_keys(sigs, bands=8, rows=8).to_pylist()
+    for sig, row in zip(sigs.to_pylist(), keys):
+        assert row == [storyclust._storyclust._band_key(sig[b * 8 : (b + 1) * 8]) for b in range(8)]
