@@ -52,7 +52,9 @@ impl BandTable {
         {
             let p = self.slots.as_ptr().wrapping_add(self.home(band, key));
             // SAFETY: prefetching has no effect on memory and never faults.
-            unsafe { std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0) };
+            unsafe {
+                std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
+            };
         }
     }
 

@@ -11,18 +11,18 @@ mod bandtable;
 mod lsh;
 mod pyints;
 
+use pyints::{list_chunks, list_hashes_into};
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
-use pyints::{list_chunks, list_hashes_into};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use storyclust::corpus::{Document, Timestamp};
 use storyclust::minhash::{
-    find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
-    Signer, Verify, EMPTY,
+    find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme, Signer, Verify,
+    EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
 use storyclust::progress::NoObserver;
@@ -308,10 +308,12 @@ fn hashes_into(obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<()> {
 
 /// Signs sets of hashes read from Python: a worker thread signs each chunk while this
 /// thread (holding the GIL) reads the next, so reading ints and hashing overlap.
+/// With `bins`, the fast scheme's rows are left undensified (for `MinHash`).
 fn sign_python_sets(
     py: Python<'_>,
     sets: &Bound<'_, PyAny>,
     params: MinHashParams,
+    bins: bool,
 ) -> PyResult<Vec<u32>> {
     const CHUNK: usize = 256;
     let signer = Signer::new(params);
@@ -328,7 +330,10 @@ fn sign_python_sets(
                 out[start..]
                     .par_chunks_mut(k)
                     .zip(views.par_iter())
-                    .for_each(|(row, set)| signer.sign_into(set, row));
+                    .for_each(|(row, set)| match bins {
+                        true => signer.fast_bins_into(set, row),
+                        false => signer.sign_into(set, row),
+                    });
             }
             out
         });
@@ -369,17 +374,17 @@ fn signatures<'py>(
     params.scheme = self::scheme(scheme)?;
     params.num_perm = num_perm.max(1);
     params.seed = seed;
-    let flat = sign_python_sets(py, sets, params)?;
+    let flat = sign_python_sets(py, sets, params, false)?;
     PyList::new(py, flat.chunks_exact(params.num_perm))
 }
 
-/// The classic hash functions of (`num_perm`, `seed`), made once per process: a per-record
-/// loop makes a `MinHash` per record.
-fn classic_signer(num_perm: usize, seed: u64) -> Arc<Signer> {
+/// The hash functions of (`num_perm`, `seed`, `scheme`), made once per process: a
+/// per-record loop makes a `MinHash` per record.
+fn shared_signer(num_perm: usize, seed: u64, scheme: Scheme) -> Arc<Signer> {
     static SIGNERS: Mutex<Vec<Arc<Signer>>> = Mutex::new(Vec::new());
     let mut signers = SIGNERS.lock().unwrap_or_else(|e| e.into_inner());
     let mut params = MinHashParams::default();
-    params.scheme = Scheme::Classic;
+    params.scheme = scheme;
     params.num_perm = num_perm;
     params.seed = seed;
     if let Some(s) = signers.iter().find(|s| s.params() == params) {
@@ -394,8 +399,9 @@ fn classic_signer(num_perm: usize, seed: u64) -> Arc<Signer> {
     signer
 }
 
-/// A MinHash signature built incrementally: the classic scheme, whose signature of a union
-/// is the slot-wise minimum of the parts' signatures.
+/// A MinHash signature built incrementally. Classic: the signature of a union is the
+/// slot-wise minimum of the parts' signatures. Fast (one hash per item): the same holds for
+/// the bins, and the signature is the densified bins.
 #[pyclass(module = "storyclust._storyclust")]
 #[derive(Clone)]
 struct MinHash {
@@ -403,7 +409,10 @@ struct MinHash {
     num_perm: usize,
     #[pyo3(get)]
     seed: u64,
+    /// The signature.
     slots: Vec<u32>,
+    /// Fast scheme: the bins before densification (empty for classic).
+    bins: Vec<u32>,
     signer: Arc<Signer>,
 }
 
@@ -412,13 +421,52 @@ impl MinHash {
     /// taking back the GIL costs more than it lets other threads do.
     const GIL_FREE_MIN: usize = 1 << 14;
 
-    fn absorb(&mut self, py: Python<'_>, hashes: &[u64]) {
-        let (signer, slots) = (&self.signer, &mut self.slots);
-        if hashes.len() < Self::GIL_FREE_MIN {
-            signer.sign_into(hashes, slots);
+    fn is_fast(&self) -> bool {
+        self.signer.params().scheme == Scheme::Fast
+    }
+
+    /// What updates fold into: the bins (fast) or the signature (classic).
+    fn state(&self) -> &[u32] {
+        if self.is_fast() {
+            &self.bins
         } else {
-            py.allow_threads(|| signer.sign_into(hashes, slots));
+            &self.slots
         }
+    }
+
+    /// Folds `set` into the signature (classic) or the bins (fast), chunk by chunk.
+    fn sign_part(signer: &Signer, set: &[u64], state: &mut [u32]) {
+        if signer.params().scheme == Scheme::Fast {
+            signer.fast_bins_into(set, state)
+        } else {
+            signer.sign_into(set, state)
+        }
+    }
+
+    /// Splits the borrows: the signer and the state updates fold into.
+    fn parts(&mut self) -> (&Signer, &mut Vec<u32>) {
+        if self.signer.params().scheme == Scheme::Fast {
+            (&self.signer, &mut self.bins)
+        } else {
+            (&self.signer, &mut self.slots)
+        }
+    }
+
+    /// After the state changed: the fast scheme's signature is its bins densified.
+    fn finish(&mut self) {
+        if self.is_fast() {
+            self.signer.densify(&self.bins, &mut self.slots);
+        }
+    }
+
+    fn absorb(&mut self, py: Python<'_>, hashes: &[u64]) {
+        let (signer, state) = self.parts();
+        if hashes.len() < Self::GIL_FREE_MIN {
+            Self::sign_part(signer, hashes, state);
+        } else {
+            py.allow_threads(|| Self::sign_part(signer, hashes, state));
+        }
+        self.finish();
     }
 
     /// Adds the ints of a list. A small list is signed chunk by chunk from a stack buffer as
@@ -433,22 +481,31 @@ impl MinHash {
             return Ok(());
         }
         // A bad item after the first chunk must leave the MinHash as it was.
-        let before = (list.len() > CHUNK).then(|| self.slots.clone());
-        let (signer, slots) = (&self.signer, &mut self.slots);
-        let read = list_chunks::<CHUNK>(list, |chunk| signer.sign_into(chunk, slots));
+        let before = (list.len() > CHUNK).then(|| self.state().to_vec());
+        let (signer, state) = self.parts();
+        let read = list_chunks::<CHUNK>(list, |chunk| Self::sign_part(signer, chunk, state));
         if let (Err(_), Some(before)) = (&read, before) {
-            self.slots = before;
+            *state = before;
         }
+        self.finish();
         read
     }
 
     fn same_params(&self, other: &MinHash) -> PyResult<()> {
-        if (self.num_perm, self.seed) != (other.num_perm, other.seed) {
+        if self.signer.params() != other.signer.params() {
             return Err(PyValueError::new_err(
-                "MinHashes differ in num_perm or seed and cannot be compared",
+                "MinHashes differ in num_perm, seed or scheme and cannot be compared",
             ));
         }
         Ok(())
+    }
+
+    fn scheme_name(&self) -> &'static str {
+        if self.is_fast() {
+            "fast"
+        } else {
+            "classic"
+        }
     }
 }
 
@@ -513,36 +570,54 @@ fn exact_str_hash(item: *mut ffi::PyObject) -> Option<u64> {
 #[pymethods]
 impl MinHash {
     #[new]
-    #[pyo3(signature = (num_perm=128, seed=1))]
-    fn new(num_perm: usize, seed: u64) -> PyResult<MinHash> {
+    #[pyo3(signature = (num_perm=128, seed=1, scheme="classic"))]
+    fn new(num_perm: usize, seed: u64, scheme: &str) -> PyResult<MinHash> {
         if num_perm == 0 {
             return Err(PyValueError::new_err("num_perm must be at least 1"));
         }
+        let scheme = self::scheme(scheme)?;
         Ok(MinHash {
             num_perm,
             seed,
             slots: vec![EMPTY; num_perm],
-            signer: classic_signer(num_perm, seed),
+            bins: match scheme == Scheme::Fast {
+                true => vec![EMPTY; num_perm],
+                false => Vec::new(),
+            },
+            signer: shared_signer(num_perm, seed, scheme),
         })
+    }
+
+    /// "classic" or "fast".
+    #[getter]
+    fn scheme(&self) -> &'static str {
+        self.scheme_name()
     }
 
     /// MinHashes of many sets of 64-bit hashes in one call (datasketch's `MinHash.bulk`):
     /// the same values as a `MinHash` per set, signed in parallel.
     #[staticmethod]
-    #[pyo3(signature = (sets, num_perm=128, seed=1))]
+    #[pyo3(signature = (sets, num_perm=128, seed=1, scheme="classic"))]
     fn bulk(
         py: Python<'_>,
         sets: &Bound<'_, PyAny>,
         num_perm: usize,
         seed: u64,
+        scheme: &str,
     ) -> PyResult<Vec<MinHash>> {
-        let empty = MinHash::new(num_perm, seed)?;
-        let flat = sign_python_sets(py, sets, empty.signer.params())?;
+        let empty = MinHash::new(num_perm, seed, scheme)?;
+        let fast = empty.is_fast();
+        let flat = sign_python_sets(py, sets, empty.signer.params(), fast)?;
         Ok(flat
             .chunks_exact(num_perm)
-            .map(|row| MinHash {
-                slots: row.to_vec(),
-                ..empty.clone()
+            .map(|row| {
+                let mut m = empty.clone();
+                match fast {
+                    true => m.bins.copy_from_slice(row),
+                    false => m.slots.copy_from_slice(row),
+                }
+                m.finish();
+                m
             })
             .collect())
     }
@@ -583,9 +658,12 @@ impl MinHash {
     /// Merges another MinHash into this one (the signature of the union).
     fn merge(&mut self, other: &MinHash) -> PyResult<()> {
         self.same_params(other)?;
-        for (slot, &v) in self.slots.iter_mut().zip(&other.slots) {
+        let theirs = other.state().to_vec();
+        let (_, state) = self.parts();
+        for (slot, v) in state.iter_mut().zip(theirs) {
             *slot = (*slot).min(v);
         }
+        self.finish();
         Ok(())
     }
 
@@ -613,28 +691,36 @@ impl MinHash {
     }
 
     // Pickling (Ray, Spark and multiprocessing ship MinHashes between processes).
-    fn __getnewargs__(&self) -> (usize, u64) {
-        (self.num_perm, self.seed)
+    fn __getnewargs__(&self) -> (usize, u64, &'static str) {
+        (self.num_perm, self.seed, self.scheme_name())
     }
 
+    /// The signature (classic) or the bins (fast): what later updates fold into.
     fn __getstate__(&self) -> Vec<u32> {
-        self.slots.clone()
+        self.state().to_vec()
     }
 
     fn __setstate__(&mut self, state: Vec<u32>) -> PyResult<()> {
         if state.len() != self.num_perm {
             return Err(PyValueError::new_err("state does not match num_perm"));
         }
-        self.slots = state;
+        *self.parts().1 = state;
+        self.finish();
         Ok(())
     }
 
     fn __eq__(&self, other: &MinHash) -> bool {
-        (self.num_perm, self.seed) == (other.num_perm, other.seed) && self.slots == other.slots
+        self.signer.params() == other.signer.params() && self.state() == other.state()
     }
 
     fn __repr__(&self) -> String {
-        format!("MinHash(num_perm={}, seed={})", self.num_perm, self.seed)
+        match self.is_fast() {
+            true => format!(
+                "MinHash(num_perm={}, seed={}, scheme='fast')",
+                self.num_perm, self.seed
+            ),
+            false => format!("MinHash(num_perm={}, seed={})", self.num_perm, self.seed),
+        }
     }
 }
 

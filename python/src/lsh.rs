@@ -2,12 +2,12 @@
 //! handle, a vector for handle → key) so an insert or a query is one call into Rust and a
 //! query's list of keys is built once, with no Python-level mapping per call.
 
+use crate::bandtable::BandTable;
 use crate::{lsh_params, unit, MinHash};
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use pyo3::{PyTraverseError, PyVisit};
-use crate::bandtable::BandTable;
 use storyclust::minhash::{band_key, LshParams};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -101,7 +101,9 @@ impl Buckets {
     fn remove(&mut self, keys: &[u64], handle: u32) {
         for (b, &k) in keys.iter().enumerate() {
             let band = b as u32;
-            let Some(v) = self.table.get(band, k) else { continue };
+            let Some(v) = self.table.get(band, k) else {
+                continue;
+            };
             if v & MANY == 0 {
                 if v == handle {
                     self.table.remove(band, k);
@@ -209,7 +211,12 @@ impl Lsh {
         })
     }
 
-    fn insert(&mut self, py: Python<'_>, key: &Bound<'_, PyAny>, minhash: &MinHash) -> PyResult<()> {
+    fn insert(
+        &mut self,
+        py: Python<'_>,
+        key: &Bound<'_, PyAny>,
+        minhash: &MinHash,
+    ) -> PyResult<()> {
         self.check(minhash)?;
         let handles = self.handles.bind(py);
         if handles.contains(key)? {
@@ -220,7 +227,9 @@ impl Lsh {
         }
         let handle = self.entries.len() as u32;
         if handle & MANY != 0 {
-            return Err(PyValueError::new_err("the index takes 2**31 insertions at most"));
+            return Err(PyValueError::new_err(
+                "the index takes 2**31 insertions at most",
+            ));
         }
         handles.set_item(key, handle)?;
         let (buckets, band_keys) = (&mut self.buckets, &mut self.band_keys);

@@ -33,7 +33,11 @@ fn layout() -> Layout {
 /// reader agrees with the C API on ints at every digit boundary; the C API otherwise.
 pub(crate) fn init(py: Python<'_>) -> PyResult<()> {
     let sys = py.import("sys")?;
-    let cpython = sys.getattr("implementation")?.getattr("name")?.extract::<String>()? == "cpython";
+    let cpython = sys
+        .getattr("implementation")?
+        .getattr("name")?
+        .extract::<String>()?
+        == "cpython";
     let info = sys.getattr("int_info")?;
     let digits_30 = info.getattr("bits_per_digit")?.extract::<u32>()? == 30
         && info.getattr("sizeof_digit")?.extract::<u32>()? == 4;
@@ -42,7 +46,11 @@ pub(crate) fn init(py: Python<'_>) -> PyResult<()> {
     if !(cpython && digits_30 && major == 3) {
         return Ok(());
     }
-    let candidate = if minor >= 12 { Layout::Tagged } else { Layout::SignedSize };
+    let candidate = if minor >= 12 {
+        Layout::Tagged
+    } else {
+        Layout::SignedSize
+    };
     if self_test(py, candidate)? {
         LAYOUT.store(candidate as u8, Ordering::Relaxed);
     }
@@ -168,7 +176,7 @@ pub(crate) fn list_chunks<const N: usize>(
 /// `push`; the index of the first item not read.
 #[inline(always)]
 fn quick_run(list: &Bound<'_, PyList>, start: usize, mut push: impl FnMut(u64)) -> usize {
-    const AHEAD: usize = 8;
+    const AHEAD: usize = 24;
     let layout = layout();
     let n = list.len();
     let ptr = list.as_ptr();

@@ -438,6 +438,9 @@ def _row_indexes(values: Any, name: str) -> memoryview:
     array = _one_array(values) if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
     if len(array) == 0:
         return memoryview(b"")
+    if array.type == pa.uint32() and not array.null_count:
+        # Already the kernels' type: the range is checked against the rows in Rust.
+        return _bytes(array.buffers()[1])[array.offset * 4 : (array.offset + len(array)) * 4]
     if not pa.types.is_integer(array.type):
         raise TypeError(f"{name} must hold integer row indexes, not {array.type}")
     if array.null_count:

@@ -272,3 +272,49 @@ def test_band_keys_are_the_library_band_keys(corpus):
     keys = storyclust.arrow_band_keys(sigs, bands=8, rows=8).to_pylist()
     for sig, row in zip(sigs.to_pylist(), keys):
         assert row == [storyclust._storyclust._band_key(sig[b * 8 : (b + 1) * 8]) for b in range(8)]
+
+
+def test_fast_minhash_equals_the_fast_signatures():
+    # The fast scheme per record: bins folded update by update, densified on the way out,
+    # so parts, merges, bulk and pickles all give the batch signature of the whole set.
+    import pickle
+
+    rng = random.Random(6)
+    sets = [[rng.getrandbits(64) for _ in range(rng.randint(0, 400))] for _ in range(30)] + [[7], list(range(1000))]
+    for num_perm, seed in [(128, 1), (37, 9)]:
+        expected = storyclust.signatures(sets, num_perm, seed, "fast")
+        bulk = storyclust.MinHash.bulk(sets, num_perm=num_perm, seed=seed, scheme="fast")
+        assert [m.digest() for m in bulk] == expected
+        for s, want, b in zip(sets, expected, bulk):
+            m = storyclust.MinHash(num_perm=num_perm, seed=seed, scheme="fast")
+            m.update_hashes(s)
+            assert m.digest() == want and m == b and m.scheme == "fast"
+            half, rest = storyclust.MinHash(num_perm, seed, "fast"), storyclust.MinHash(num_perm, seed, "fast")
+            half.update_hashes(s[: len(s) // 2])
+            rest.update_hashes(tuple(s[len(s) // 2 :]))
+            half.merge(rest)
+            assert half.digest() == want
+            back = pickle.loads(pickle.dumps(half))
+            assert back == half and back.digest() == want and back.scheme == "fast"
+            assert m.is_empty() == (not s)
+    with pytest.raises(ValueError):
+        storyclust.MinHash(scheme="fast").jaccard(storyclust.MinHash())
+    with pytest.raises(ValueError):
+        storyclust.MinHash(scheme="other")
+
+
+def test_fast_minhash_in_lsh_finds_the_arrow_band_keys(corpus):
+    values = texts(corpus)
+    sigs = storyclust.arrow_signatures(pa.array(values), num_perm=128)  # the fast scheme
+    keys = storyclust.arrow_band_keys(sigs, bands=16, rows=8).to_pylist()
+    index = storyclust.LSH(num_perm=128, bands=16, rows=8)
+    minhashes = []
+    for i, text in enumerate(values):
+        m = storyclust.MinHash(num_perm=128, scheme="fast")
+        m.update_hashes(storyclust.shingles(text))
+        assert m.digest() == sigs[i].as_py()
+        minhashes.append(m)
+        index.insert(i, m)
+    for i, m in enumerate(minhashes):
+        if not m.is_empty():
+            assert index.query(m) == [j for j, other in enumerate(keys) if any(a == b for a, b in zip(keys[i], other))]
