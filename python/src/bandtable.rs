@@ -1,7 +1,7 @@
 //! One open-addressing table for the buckets of every band: (band, band key) → u32, in
-//! 16-byte slots probed linearly. A lookup is one cache line in the common case, and an
-//! insert or a query can prefetch all its bands' slots before probing any, so their cache
-//! misses (most of an LSH call's time) overlap instead of following one another.
+//! 16-byte slots probed linearly. A lookup is one cache line in the common case (a cache
+//! miss on the table is most of an LSH call's time), and a new table is one zeroed
+//! allocation.
 
 /// A slot: the band key, then the band (high half) and the value plus one (low half); all
 /// zero when vacant, so a new table is one zeroed allocation (fresh zero pages, no fill).
@@ -43,19 +43,6 @@ impl BandTable {
     #[inline]
     fn home(&self, band: u32, key: u64) -> usize {
         (key ^ u64::from(band).wrapping_mul(0x9E37_79B9_7F4A_7C15)) as usize & self.mask()
-    }
-
-    /// Asks the CPU to load the home slot of (`band`, `key`) now.
-    #[inline]
-    pub(crate) fn prefetch(&self, band: u32, key: u64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let p = self.slots.as_ptr().wrapping_add(self.home(band, key));
-            // SAFETY: prefetching has no effect on memory and never faults.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
-            };
-        }
     }
 
     /// The slot holding (`band`, `key`), or the vacant slot where it would go.

@@ -52,15 +52,8 @@ impl Buckets {
         }
     }
 
-    fn prefetch(&self, keys: &[u64]) {
-        for (b, &k) in keys.iter().enumerate() {
-            self.table.prefetch(b as u32, k);
-        }
-    }
-
     /// Adds `handle` to the bucket of each band's key.
     fn insert(&mut self, keys: &[u64], handle: u32) {
-        self.prefetch(keys);
         for (b, &k) in keys.iter().enumerate() {
             let Buckets { table, lists, free } = self;
             let value = table.get_or_insert(b as u32, k, handle);
@@ -88,7 +81,6 @@ impl Buckets {
 
     /// The handles in the buckets of each band's key, appended to `out`.
     fn get_into(&self, keys: &[u64], out: &mut Vec<u32>) {
-        self.prefetch(keys);
         for (b, &k) in keys.iter().enumerate() {
             match self.table.get(b as u32, k) {
                 None => {}

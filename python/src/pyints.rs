@@ -176,18 +176,14 @@ pub(crate) fn list_chunks<const N: usize>(
 /// `push`; the index of the first item not read.
 #[inline(always)]
 fn quick_run(list: &Bound<'_, PyList>, start: usize, mut push: impl FnMut(u64)) -> usize {
-    const AHEAD: usize = 24;
     let layout = layout();
     let n = list.len();
     let ptr = list.as_ptr();
     let mut i = start;
     while i < n {
-        // SAFETY: indexes are below the length and the GIL is held; nothing here runs
-        // Python code, so the list cannot change; prefetching never faults.
+        // SAFETY: the index is below the length and the GIL is held; nothing here runs
+        // Python code, so the list cannot change.
         let v = unsafe {
-            if i + AHEAD < n {
-                prefetch_object(ffi::PyList_GET_ITEM(ptr, (i + AHEAD) as ffi::Py_ssize_t));
-            }
             let item = ffi::PyList_GET_ITEM(ptr, i as ffi::Py_ssize_t);
             if layout != Layout::Api && ffi::PyLong_CheckExact(item) != 0 {
                 in_place(item, layout)
@@ -202,23 +198,6 @@ fn quick_run(list: &Bound<'_, PyList>, start: usize, mut push: impl FnMut(u64)) 
         i += 1;
     }
     i
-}
-
-/// Asks the CPU for an object's first 64 bytes: reading an int is mostly waiting for its
-/// object (an int over 2⁶⁰ may span two cache lines), and a list's pointers say where the
-/// next ones are.
-#[inline(always)]
-fn prefetch_object(p: *mut ffi::PyObject) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        let p = p as *const i8;
-        // SAFETY: prefetching reads nothing and never faults.
-        unsafe {
-            _mm_prefetch(p, _MM_HINT_T0);
-            _mm_prefetch(p.wrapping_add(32), _MM_HINT_T0);
-        }
-    }
 }
 
 /// The ints of a list appended to `out`.
