@@ -739,6 +739,7 @@ fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<lsh::Lsh>()?;
     m.add_function(wrap_pyfunction!(lsh::_band_key, m)?)?;
     m.add_function(wrap_pyfunction!(pyints::_int_reader, m)?)?;
+    m.add_function(wrap_pyfunction!(pyints::_use_int_reader, m)?)?;
     pyints::init(m.py())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

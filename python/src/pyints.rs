@@ -214,3 +214,13 @@ pub(crate) fn _int_reader() -> &'static str {
         _ => "in place",
     }
 }
+
+/// Chooses the reader (for tests of both): "C API", or "in place" where import would.
+#[pyfunction]
+pub(crate) fn _use_int_reader(py: Python<'_>, name: &str) -> PyResult<&'static str> {
+    LAYOUT.store(Layout::Api as u8, Ordering::Relaxed);
+    if name == "in place" {
+        init(py)?;
+    }
+    Ok(_int_reader())
+}

@@ -220,10 +220,20 @@ def test_cluster_kernel_is_deterministic_and_checks_input(corpus):
         storyclust.arrow_cluster(pa.table({"id": ["a"], "text": ["x"], "date": ["soon"]}))
 
 
-def test_ints_read_in_place_equal_the_c_api():
-    # Lists take the in-place reader (on CPython), tuples the C API: every bit length,
-    # each digit boundary and the edges of the range give the same signature.
-    assert storyclust._storyclust._int_reader() in ("in place", "C API")
+@pytest.fixture(params=["in place", "C API"])
+def int_reader(request):
+    native = storyclust._storyclust._int_reader()
+    chosen = storyclust._storyclust._use_int_reader(request.param)
+    if chosen != request.param:
+        pytest.skip(f"this interpreter reads ints through the {chosen}")
+    yield chosen
+    storyclust._storyclust._use_int_reader(native)
+
+
+def test_ints_read_in_place_equal_the_c_api(int_reader):
+    # Lists take the chosen reader, tuples pyo3's checked conversion: every bit length,
+    # each digit boundary and the edges of the range give the same signature, and
+    # anything else is refused the same way.
     rng = random.Random(3)
     values = [0, 1, 2**30 - 1, 2**30, 2**60 - 1, 2**60, 2**63, 2**64 - 1]
     values += [rng.getrandbits(bits) for bits in range(1, 65) for _ in range(20)]
@@ -233,6 +243,12 @@ def test_ints_read_in_place_equal_the_c_api():
         by_list.update_hashes(part)
         by_tuple.update_hashes(tuple(part))
         assert by_list.digest() == by_tuple.digest() == classic_reference(part, 64, 1)
+    for bad in ([1, -1], [2**64], [2**90], [-(2**70)], [1, "x"], [1.5]):
+        with pytest.raises((OverflowError, TypeError)):
+            storyclust.MinHash().update_hashes(bad)
+    m = storyclust.MinHash(num_perm=16)
+    m.update_hashes([_Index(5), 7, True, 2**64 - 1])
+    assert m.digest() == classic_reference([5, 7, 1, 2**64 - 1], 16, 1)
 
 
 class _Index(int):
@@ -318,3 +334,13 @@ def test_fast_minhash_in_lsh_finds_the_arrow_band_keys(corpus):
     for i, m in enumerate(minhashes):
         if not m.is_empty():
             assert index.query(m) == [j for j, other in enumerate(keys) if any(a == b for a, b in zip(keys[i], other))]
+
+
+def test_str_tokens_above_the_gil_threshold_equal_the_parts():
+    tokens = [f"w{i}" for i in range(20000)]  # above the size signed without the GIL
+    for scheme in ("classic", "fast"):
+        whole, parts = storyclust.MinHash(num_perm=32, scheme=scheme), storyclust.MinHash(num_perm=32, scheme=scheme)
+        whole.update(tokens)
+        for i in range(0, len(tokens), 1000):
+            parts.update(tokens[i : i + 1000])
+        assert whole == parts and whole.digest() == parts.digest()
