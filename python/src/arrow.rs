@@ -138,10 +138,11 @@ fn le_bytes_of<T: Copy, const N: usize>(values: &[T], to: fn(T) -> [u8; N]) -> C
     Cow::Owned(le_bytes(values, to))
 }
 
-fn text_documents(texts: &[&str]) -> Vec<Document> {
-    texts
-        .iter()
-        .map(|t| Document::new(String::new(), *t))
+/// The given rows of a text column as documents, checked as UTF-8 and copied in parallel
+/// (18 MB of SaudiNewsNet text for 5000 rows: the check is not free).
+fn text_documents(column: &Varlen<'_>, rows: &[usize]) -> PyResult<Vec<Document>> {
+    rows.par_iter()
+        .map(|&i| Ok(Document::new(String::new(), column.string(i)?)))
         .collect()
 }
 
@@ -163,11 +164,7 @@ fn sets_of<'a>(
         }
     };
     if is_text {
-        let texts: Vec<&str> = rows
-            .iter()
-            .map(|&i| column.string(i))
-            .collect::<PyResult<_>>()?;
-        let sets = per_text_shingles(&text_documents(&texts), ngram);
+        let sets = per_text_shingles(&text_documents(&column, rows)?, ngram);
         Ok(sets.into_iter().map(Cow::Owned).collect())
     } else {
         column.sets(rows)

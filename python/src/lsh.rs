@@ -141,7 +141,7 @@ type Entry = Option<PyObject>;
 /// An LSH index over `MinHash` signatures: `insert(key, minhash)`, `query(minhash)` (keys
 /// sharing a band: candidates, in insertion order), `remove(key)`. Bands and rows are chosen
 /// for `threshold` unless given.
-#[pyclass(module = "storyclust._storyclust", name = "LSH")]
+#[pyclass(module = "storyclust._storyclust", name = "LSH", subclass)]
 pub(crate) struct Lsh {
     #[pyo3(get)]
     threshold: f64,

@@ -200,3 +200,15 @@ def test_lsh_errors_and_repr():
         index.query(MinHash(num_perm=64))
     assert index.query(m) == [("a", 1)] and len(index) == 1
     assert repr(index).startswith("LSH(threshold=0.5, num_perm=32")
+
+
+def test_lsh_can_be_subclassed():
+    class Tagged(LSH):
+        def tagged_query(self, m):
+            return [("hit", k) for k in self.query(m)]
+
+    index = Tagged(threshold=0.5, num_perm=32)
+    m = MinHash(num_perm=32)
+    m.update(["a", "b"])
+    index.insert("k", m)
+    assert index.tagged_query(m) == [("hit", "k")] and isinstance(index, LSH)
