@@ -211,7 +211,7 @@ impl Signer {
     /// The fast scheme's signature from its bins: optimal densification, where an empty bin
     /// takes the value of the first non-empty bin that its own hash sequence probes. Values
     /// are copied from the bins as filled by the shingles only, which is what keeps the
-    /// estimator unbiased. All bins empty: `row` is left as it is.
+    /// estimator unbiased. All bins empty: the row is all empty too.
     pub fn densify(&self, bins: &[u32], row: &mut [u32]) {
         let k = bins.len() as u64;
         let seed = splitmix64(self.params.seed);
@@ -422,6 +422,31 @@ mod tests {
             assert_eq!(s.estimate(2, 2), 0.0);
             assert!(!s.row(0).contains(&EMPTY), "densified: {scheme:?}");
         }
+    }
+
+    #[test]
+    fn fast_bins_folded_part_by_part_then_densified_equal_the_whole_signature() {
+        let params = MinHashParams {
+            scheme: Scheme::Fast,
+            ..MinHashParams::default()
+        };
+        let signer = Signer::new(params);
+        let k = params.num_perm;
+        for n in [1usize, 7, 60, 400] {
+            let set: Vec<u64> = (0..n as u64).map(|i| splitmix64(i ^ 77)).collect();
+            let mut whole = vec![EMPTY; k];
+            signer.sign_into(&set, &mut whole);
+            let mut bins = vec![EMPTY; k];
+            for part in set.chunks(3) {
+                signer.fast_bins_into(part, &mut bins);
+            }
+            let mut row = vec![0; k];
+            signer.densify(&bins, &mut row);
+            assert_eq!(row, whole, "{n} items");
+        }
+        let mut row = vec![0; k];
+        signer.densify(&vec![EMPTY; k], &mut row);
+        assert!(row.iter().all(|&v| v == EMPTY));
     }
 
     #[test]
