@@ -7,8 +7,11 @@
 #![allow(clippy::field_reassign_with_default)]
 
 mod arrow;
+mod bandtable;
+mod lsh;
+mod pyints;
 
-use ahash::AHashMap;
+use pyints::{list_chunks, list_hashes_into};
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
@@ -18,8 +21,8 @@ use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use storyclust::corpus::{Document, Timestamp};
 use storyclust::minhash::{
-    band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme,
-    Signer, Verify, EMPTY,
+    find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme, Signer, Verify,
+    EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
 use storyclust::progress::NoObserver;
@@ -72,7 +75,7 @@ pub(crate) fn scheme(name: &str) -> PyResult<Scheme> {
     }
 }
 
-fn unit(name: &str, v: f64) -> PyResult<f64> {
+pub(crate) fn unit(name: &str, v: f64) -> PyResult<f64> {
     if v > 0.0 && v <= 1.0 {
         Ok(v)
     } else {
@@ -82,7 +85,7 @@ fn unit(name: &str, v: f64) -> PyResult<f64> {
     }
 }
 
-fn lsh_params(
+pub(crate) fn lsh_params(
     num_perm: usize,
     bands: Option<usize>,
     rows: Option<usize>,
@@ -303,55 +306,14 @@ fn hashes_into(obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<()> {
     Ok(())
 }
 
-/// The ints of a list, read by index without a reference count or type dispatch per item
-/// (most of a per-record loop's time was spent turning Python ints into u64).
-fn list_hashes_into(list: &Bound<'_, PyList>, out: &mut Vec<u64>) -> PyResult<()> {
-    out.reserve(list.len());
-    // The length is read again each turn: an int subclass's `__index__` (the slow path)
-    // may run Python code that changes the list.
-    let mut i = 0;
-    while i < list.len() {
-        // SAFETY: `i` is below the length and the GIL is held; the borrowed item is read
-        // before any Python code can run.
-        let item = unsafe { ffi::PyList_GET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t) };
-        match exact_int(item) {
-            Some(v) => out.push(v),
-            None => out.push(list.get_item(i)?.extract::<u64>()?),
-        }
-        i += 1;
-    }
-    Ok(())
-}
-
-/// An exact int in 0..2⁶⁴ read without `PyLong_AsUnsignedLongLong`'s byte-array detour;
-/// `None` for anything else (the caller's checked path says what is wrong).
-fn exact_int(item: *mut ffi::PyObject) -> Option<u64> {
-    // SAFETY: `item` is a live object and the GIL is held; for an exact int these calls
-    // run no Python code.
-    unsafe {
-        if ffi::PyLong_CheckExact(item) == 0 {
-            return None;
-        }
-        let mut overflow = 0;
-        let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
-        match overflow {
-            0 if v >= 0 => Some(v as u64),
-            // At or above 2⁶³: fits when it has at most 64 bits.
-            1 if ffi::_PyLong_NumBits(item) <= 64 => Some(ffi::PyLong_AsUnsignedLongLongMask(item)),
-            _ => {
-                ffi::PyErr_Clear();
-                None
-            }
-        }
-    }
-}
-
 /// Signs sets of hashes read from Python: a worker thread signs each chunk while this
 /// thread (holding the GIL) reads the next, so reading ints and hashing overlap.
+/// With `bins`, the fast scheme's rows are left undensified (for `MinHash`).
 fn sign_python_sets(
     py: Python<'_>,
     sets: &Bound<'_, PyAny>,
     params: MinHashParams,
+    bins: bool,
 ) -> PyResult<Vec<u32>> {
     const CHUNK: usize = 256;
     let signer = Signer::new(params);
@@ -368,7 +330,10 @@ fn sign_python_sets(
                 out[start..]
                     .par_chunks_mut(k)
                     .zip(views.par_iter())
-                    .for_each(|(row, set)| signer.sign_into(set, row));
+                    .for_each(|(row, set)| match bins {
+                        true => signer.fast_bins_into(set, row),
+                        false => signer.sign_into(set, row),
+                    });
             }
             out
         });
@@ -409,17 +374,17 @@ fn signatures<'py>(
     params.scheme = self::scheme(scheme)?;
     params.num_perm = num_perm.max(1);
     params.seed = seed;
-    let flat = sign_python_sets(py, sets, params)?;
+    let flat = sign_python_sets(py, sets, params, false)?;
     PyList::new(py, flat.chunks_exact(params.num_perm))
 }
 
-/// The classic hash functions of (`num_perm`, `seed`), made once per process: a per-record
-/// loop makes a `MinHash` per record.
-fn classic_signer(num_perm: usize, seed: u64) -> Arc<Signer> {
+/// The hash functions of (`num_perm`, `seed`, `scheme`), made once per process: a
+/// per-record loop makes a `MinHash` per record.
+fn shared_signer(num_perm: usize, seed: u64, scheme: Scheme) -> Arc<Signer> {
     static SIGNERS: Mutex<Vec<Arc<Signer>>> = Mutex::new(Vec::new());
     let mut signers = SIGNERS.lock().unwrap_or_else(|e| e.into_inner());
     let mut params = MinHashParams::default();
-    params.scheme = Scheme::Classic;
+    params.scheme = scheme;
     params.num_perm = num_perm;
     params.seed = seed;
     if let Some(s) = signers.iter().find(|s| s.params() == params) {
@@ -434,8 +399,9 @@ fn classic_signer(num_perm: usize, seed: u64) -> Arc<Signer> {
     signer
 }
 
-/// A MinHash signature built incrementally: the classic scheme, whose signature of a union
-/// is the slot-wise minimum of the parts' signatures.
+/// A MinHash signature built incrementally. Classic: the signature of a union is the
+/// slot-wise minimum of the parts' signatures. Fast (one hash per item): the same holds for
+/// the bins, and the signature is the densified bins.
 #[pyclass(module = "storyclust._storyclust")]
 #[derive(Clone)]
 struct MinHash {
@@ -443,31 +409,103 @@ struct MinHash {
     num_perm: usize,
     #[pyo3(get)]
     seed: u64,
+    /// The signature.
     slots: Vec<u32>,
+    /// Fast scheme: the bins before densification (empty for classic).
+    bins: Vec<u32>,
     signer: Arc<Signer>,
 }
 
 impl MinHash {
-    fn absorb(&mut self, py: Python<'_>, hashes: &[u64]) {
-        if hashes.is_empty() {
-            return;
-        }
-        let (signer, slots) = (&self.signer, &mut self.slots);
-        // Small sets cost less than releasing and taking back the GIL.
-        if hashes.len() < 64 {
-            signer.sign_into(hashes, slots);
+    /// Sets at least this large are signed with the GIL released: below it, releasing and
+    /// taking back the GIL costs more than it lets other threads do.
+    const GIL_FREE_MIN: usize = 1 << 14;
+
+    fn is_fast(&self) -> bool {
+        self.signer.params().scheme == Scheme::Fast
+    }
+
+    /// What updates fold into: the bins (fast) or the signature (classic).
+    fn state(&self) -> &[u32] {
+        if self.is_fast() {
+            &self.bins
         } else {
-            py.allow_threads(|| signer.sign_into(hashes, slots));
+            &self.slots
         }
     }
 
+    /// Folds `set` into the signature (classic) or the bins (fast), chunk by chunk.
+    fn sign_part(signer: &Signer, set: &[u64], state: &mut [u32]) {
+        if signer.params().scheme == Scheme::Fast {
+            signer.fast_bins_into(set, state)
+        } else {
+            signer.sign_into(set, state)
+        }
+    }
+
+    /// Splits the borrows: the signer and the state updates fold into.
+    fn parts(&mut self) -> (&Signer, &mut Vec<u32>) {
+        if self.signer.params().scheme == Scheme::Fast {
+            (&self.signer, &mut self.bins)
+        } else {
+            (&self.signer, &mut self.slots)
+        }
+    }
+
+    /// After the state changed: the fast scheme's signature is its bins densified.
+    fn finish(&mut self) {
+        if self.is_fast() {
+            self.signer.densify(&self.bins, &mut self.slots);
+        }
+    }
+
+    fn absorb(&mut self, py: Python<'_>, hashes: &[u64]) {
+        let (signer, state) = self.parts();
+        if hashes.len() < Self::GIL_FREE_MIN {
+            Self::sign_part(signer, hashes, state);
+        } else {
+            py.allow_threads(|| Self::sign_part(signer, hashes, state));
+        }
+        self.finish();
+    }
+
+    /// Adds the ints of a list. A small list is signed chunk by chunk from a stack buffer as
+    /// it is read (the slot-wise minimum of the chunks' signatures is the set's), with no
+    /// copy of the list; a large one is read whole and signed without the GIL.
+    fn absorb_list(&mut self, py: Python<'_>, list: &Bound<'_, PyList>) -> PyResult<()> {
+        const CHUNK: usize = 512;
+        if list.len() >= Self::GIL_FREE_MIN {
+            let mut all = Vec::new();
+            list_hashes_into(list, &mut all)?;
+            self.absorb(py, &all);
+            return Ok(());
+        }
+        // A bad item after the first chunk must leave the MinHash as it was.
+        let before = (list.len() > CHUNK).then(|| self.state().to_vec());
+        let (signer, state) = self.parts();
+        let read = list_chunks::<CHUNK>(list, |chunk| Self::sign_part(signer, chunk, state));
+        if let (Err(_), Some(before)) = (&read, before) {
+            *state = before;
+        }
+        self.finish();
+        read
+    }
+
     fn same_params(&self, other: &MinHash) -> PyResult<()> {
-        if (self.num_perm, self.seed) != (other.num_perm, other.seed) {
+        if self.signer.params() != other.signer.params() {
             return Err(PyValueError::new_err(
-                "MinHashes differ in num_perm or seed and cannot be compared",
+                "MinHashes differ in num_perm, seed or scheme and cannot be compared",
             ));
         }
         Ok(())
+    }
+
+    fn scheme_name(&self) -> &'static str {
+        if self.is_fast() {
+            "fast"
+        } else {
+            "classic"
+        }
     }
 }
 
@@ -532,36 +570,54 @@ fn exact_str_hash(item: *mut ffi::PyObject) -> Option<u64> {
 #[pymethods]
 impl MinHash {
     #[new]
-    #[pyo3(signature = (num_perm=128, seed=1))]
-    fn new(num_perm: usize, seed: u64) -> PyResult<MinHash> {
+    #[pyo3(signature = (num_perm=128, seed=1, scheme="classic"))]
+    fn new(num_perm: usize, seed: u64, scheme: &str) -> PyResult<MinHash> {
         if num_perm == 0 {
             return Err(PyValueError::new_err("num_perm must be at least 1"));
         }
+        let scheme = self::scheme(scheme)?;
         Ok(MinHash {
             num_perm,
             seed,
             slots: vec![EMPTY; num_perm],
-            signer: classic_signer(num_perm, seed),
+            bins: match scheme == Scheme::Fast {
+                true => vec![EMPTY; num_perm],
+                false => Vec::new(),
+            },
+            signer: shared_signer(num_perm, seed, scheme),
         })
+    }
+
+    /// "classic" or "fast".
+    #[getter]
+    fn scheme(&self) -> &'static str {
+        self.scheme_name()
     }
 
     /// MinHashes of many sets of 64-bit hashes in one call (datasketch's `MinHash.bulk`):
     /// the same values as a `MinHash` per set, signed in parallel.
     #[staticmethod]
-    #[pyo3(signature = (sets, num_perm=128, seed=1))]
+    #[pyo3(signature = (sets, num_perm=128, seed=1, scheme="classic"))]
     fn bulk(
         py: Python<'_>,
         sets: &Bound<'_, PyAny>,
         num_perm: usize,
         seed: u64,
+        scheme: &str,
     ) -> PyResult<Vec<MinHash>> {
-        let empty = MinHash::new(num_perm, seed)?;
-        let flat = sign_python_sets(py, sets, empty.signer.params())?;
+        let empty = MinHash::new(num_perm, seed, scheme)?;
+        let fast = empty.is_fast();
+        let flat = sign_python_sets(py, sets, empty.signer.params(), fast)?;
         Ok(flat
             .chunks_exact(num_perm)
-            .map(|row| MinHash {
-                slots: row.to_vec(),
-                ..empty.clone()
+            .map(|row| {
+                let mut m = empty.clone();
+                match fast {
+                    true => m.bins.copy_from_slice(row),
+                    false => m.slots.copy_from_slice(row),
+                }
+                m.finish();
+                m
             })
             .collect())
     }
@@ -575,6 +631,9 @@ impl MinHash {
 
     /// Adds already hashed items (64-bit integers, such as `storyclust.shingles(text)`).
     fn update_hashes(&mut self, py: Python<'_>, hashes: &Bound<'_, PyAny>) -> PyResult<()> {
+        if let Ok(list) = hashes.downcast::<PyList>() {
+            return self.absorb_list(py, list);
+        }
         let mut all = Vec::new();
         hashes_into(hashes, &mut all)?;
         self.absorb(py, &all);
@@ -599,9 +658,12 @@ impl MinHash {
     /// Merges another MinHash into this one (the signature of the union).
     fn merge(&mut self, other: &MinHash) -> PyResult<()> {
         self.same_params(other)?;
-        for (slot, &v) in self.slots.iter_mut().zip(&other.slots) {
+        let theirs = other.state().to_vec();
+        let (_, state) = self.parts();
+        for (slot, v) in state.iter_mut().zip(theirs) {
             *slot = (*slot).min(v);
         }
+        self.finish();
         Ok(())
     }
 
@@ -629,173 +691,36 @@ impl MinHash {
     }
 
     // Pickling (Ray, Spark and multiprocessing ship MinHashes between processes).
-    fn __getnewargs__(&self) -> (usize, u64) {
-        (self.num_perm, self.seed)
+    fn __getnewargs__(&self) -> (usize, u64, &'static str) {
+        (self.num_perm, self.seed, self.scheme_name())
     }
 
+    /// The signature (classic) or the bins (fast): what later updates fold into.
     fn __getstate__(&self) -> Vec<u32> {
-        self.slots.clone()
+        self.state().to_vec()
     }
 
     fn __setstate__(&mut self, state: Vec<u32>) -> PyResult<()> {
         if state.len() != self.num_perm {
             return Err(PyValueError::new_err("state does not match num_perm"));
         }
-        self.slots = state;
+        *self.parts().1 = state;
+        self.finish();
         Ok(())
     }
 
     fn __eq__(&self, other: &MinHash) -> bool {
-        (self.num_perm, self.seed) == (other.num_perm, other.seed) && self.slots == other.slots
+        self.signer.params() == other.signer.params() && self.state() == other.state()
     }
 
     fn __repr__(&self) -> String {
-        format!("MinHash(num_perm={}, seed={})", self.num_perm, self.seed)
-    }
-}
-
-/// The banding index under `storyclust.LSH`: integer handles only; the Python class maps
-/// keys to handles.
-#[pyclass(module = "storyclust._storyclust")]
-struct LshIndex {
-    #[pyo3(get)]
-    bands: usize,
-    #[pyo3(get)]
-    rows: usize,
-    #[pyo3(get)]
-    num_perm: usize,
-    /// One table per band: band key → handles, in insertion order.
-    tables: Vec<AHashMap<u64, Bucket>>,
-    /// Each handle's band keys, for removal.
-    keys: AHashMap<u64, Box<[u64]>>,
-}
-
-/// The handles of one bucket. Most buckets hold one, kept inline: no allocation per band.
-#[derive(Clone)]
-enum Bucket {
-    One(u64),
-    Many(Vec<u64>),
-}
-
-impl Bucket {
-    fn push(&mut self, handle: u64) {
-        match self {
-            Bucket::One(first) => *self = Bucket::Many(vec![*first, handle]),
-            Bucket::Many(all) => all.push(handle),
+        match self.is_fast() {
+            true => format!(
+                "MinHash(num_perm={}, seed={}, scheme='fast')",
+                self.num_perm, self.seed
+            ),
+            false => format!("MinHash(num_perm={}, seed={})", self.num_perm, self.seed),
         }
-    }
-
-    fn handles(&self) -> &[u64] {
-        match self {
-            Bucket::One(h) => std::slice::from_ref(h),
-            Bucket::Many(all) => all,
-        }
-    }
-
-    /// Removes `handle`; true when nothing is left.
-    fn remove(&mut self, handle: u64) -> bool {
-        match self {
-            Bucket::One(h) => *h == handle,
-            Bucket::Many(all) => {
-                all.retain(|&h| h != handle);
-                if let [only] = all[..] {
-                    *self = Bucket::One(only);
-                }
-                false
-            }
-        }
-    }
-}
-
-impl LshIndex {
-    fn band_keys(&self, m: &MinHash) -> PyResult<Vec<u64>> {
-        if m.num_perm != self.num_perm {
-            return Err(PyValueError::new_err(format!(
-                "the MinHash has num_perm {}, the index {}",
-                m.num_perm, self.num_perm
-            )));
-        }
-        Ok((0..self.bands)
-            .map(|b| band_key(&m.slots[b * self.rows..(b + 1) * self.rows]))
-            .collect())
-    }
-}
-
-#[pymethods]
-impl LshIndex {
-    #[new]
-    #[pyo3(signature = (threshold=0.8, num_perm=128, bands=None, rows=None))]
-    fn new(
-        threshold: f64,
-        num_perm: usize,
-        bands: Option<usize>,
-        rows: Option<usize>,
-    ) -> PyResult<LshIndex> {
-        let threshold = unit("threshold", threshold)?;
-        if num_perm == 0 {
-            return Err(PyValueError::new_err("num_perm must be at least 1"));
-        }
-        // Chosen as the library chooses for `dedup`, so the same threshold bands alike.
-        let p = lsh_params(num_perm, bands, rows)?
-            .unwrap_or_else(|| LshParams::optimal(threshold, num_perm, LshParams::RECALL_WEIGHTS));
-        Ok(LshIndex {
-            bands: p.bands,
-            rows: p.rows,
-            num_perm,
-            tables: vec![Default::default(); p.bands],
-            keys: Default::default(),
-        })
-    }
-
-    fn insert(&mut self, handle: u64, minhash: &MinHash) -> PyResult<()> {
-        if self.keys.contains_key(&handle) {
-            return Err(PyValueError::new_err("the key is in the index already"));
-        }
-        let keys = self.band_keys(minhash)?;
-        for (table, &k) in self.tables.iter_mut().zip(&keys) {
-            table
-                .entry(k)
-                .and_modify(|b| b.push(handle))
-                .or_insert(Bucket::One(handle));
-        }
-        self.keys.insert(handle, keys.into_boxed_slice());
-        Ok(())
-    }
-
-    /// Handles sharing at least one band with `minhash`, in insertion order of first sight.
-    fn query(&self, minhash: &MinHash) -> PyResult<Vec<u64>> {
-        if minhash.is_empty() {
-            return Ok(Vec::new());
-        }
-        let keys = self.band_keys(minhash)?;
-        let mut found: Vec<u64> = keys
-            .iter()
-            .zip(&self.tables)
-            .filter_map(|(k, table)| table.get(k))
-            .flat_map(Bucket::handles)
-            .copied()
-            .collect();
-        // Handles grow with insertion, so sorting them is insertion order.
-        found.sort_unstable();
-        found.dedup();
-        Ok(found)
-    }
-
-    fn remove(&mut self, handle: u64) -> PyResult<()> {
-        let keys = self
-            .keys
-            .remove(&handle)
-            .ok_or_else(|| PyValueError::new_err("the key is not in the index"))?;
-        for (table, k) in self.tables.iter_mut().zip(keys.iter()) {
-            if table.get_mut(k).is_some_and(|b| b.remove(handle)) {
-                table.remove(k);
-            }
-        }
-        Ok(())
-    }
-
-    fn __len__(&self) -> usize {
-        self.keys.len()
     }
 }
 
@@ -811,7 +736,11 @@ fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(arrow::arrow_verify, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::arrow_cluster, m)?)?;
     m.add_class::<MinHash>()?;
-    m.add_class::<LshIndex>()?;
+    m.add_class::<lsh::Lsh>()?;
+    m.add_function(wrap_pyfunction!(lsh::_band_key, m)?)?;
+    m.add_function(wrap_pyfunction!(pyints::_int_reader, m)?)?;
+    m.add_function(wrap_pyfunction!(pyints::_use_int_reader, m)?)?;
+    pyints::init(m.py())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

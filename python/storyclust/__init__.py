@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Hashable, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import _storyclust
-from ._storyclust import MinHash, __version__
+from ._storyclust import LSH, MinHash, __version__
 
 __all__ = [
     "DuplicateGroup",
@@ -438,6 +438,9 @@ def _row_indexes(values: Any, name: str) -> memoryview:
     array = _one_array(values) if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
     if len(array) == 0:
         return memoryview(b"")
+    if array.type == pa.uint32() and not array.null_count:
+        # Already the kernels' type: the range is checked against the rows in Rust.
+        return _bytes(array.buffers()[1])[array.offset * 4 : (array.offset + len(array)) * 4]
     if not pa.types.is_integer(array.type):
         raise TypeError(f"{name} must hold integer row indexes, not {array.type}")
     if array.null_count:
@@ -501,59 +504,3 @@ def arrow_cluster(
     n = batch.num_rows
     column = lambda raw: pa.Array.from_buffers(pa.uint32(), n, [None, pa.py_buffer(raw)])
     return pa.table({"story": column(story), "topic": column(topic)})
-
-
-class LSH:
-    """An LSH index over :class:`MinHash` signatures: ``insert(key, minhash)``,
-    ``query(minhash)`` (keys sharing a band: candidates, in insertion order),
-    ``remove(key)``. Bands and rows are chosen for ``threshold`` unless given."""
-
-    def __init__(self, threshold: float = 0.8, num_perm: int = 128, bands: Optional[int] = None, rows: Optional[int] = None):
-        self._index = _storyclust.LshIndex(threshold, num_perm, bands, rows)
-        self.threshold = threshold
-        self._handle: Dict[Hashable, int] = {}
-        self._key: Dict[int, Hashable] = {}
-        self._next = 0
-
-    @property
-    def num_perm(self) -> int:
-        return self._index.num_perm
-
-    @property
-    def bands(self) -> int:
-        return self._index.bands
-
-    @property
-    def rows(self) -> int:
-        return self._index.rows
-
-    def insert(self, key: Hashable, minhash: MinHash) -> None:
-        if key in self._handle:
-            raise ValueError(f"key {key!r} is in the index already")
-        handle = self._next
-        self._index.insert(handle, minhash)
-        self._next += 1
-        self._handle[key] = handle
-        self._key[handle] = key
-
-    def query(self, minhash: MinHash) -> List[Hashable]:
-        return [self._key[h] for h in self._index.query(minhash)]
-
-    def remove(self, key: Hashable) -> None:
-        handle = self._handle.pop(key, None)
-        if handle is None:
-            raise KeyError(key)
-        del self._key[handle]
-        self._index.remove(handle)
-
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self._handle
-
-    def __len__(self) -> int:
-        return len(self._handle)
-
-    def keys(self) -> List[Hashable]:
-        return list(self._handle)
-
-    def __repr__(self) -> str:
-        return f"LSH(threshold={self.threshold}, num_perm={self.num_perm}, bands={self.bands}, rows={self.rows})"

@@ -218,3 +218,129 @@ def test_cluster_kernel_is_deterministic_and_checks_input(corpus):
         storyclust.arrow_cluster(pa.table({"id": ["a", "a"], "text": ["x", "y"]}))
     with pytest.raises(ValueError, match="unreadable date"):
         storyclust.arrow_cluster(pa.table({"id": ["a"], "text": ["x"], "date": ["soon"]}))
+
+
+@pytest.fixture(params=["in place", "C API"])
+def int_reader(request):
+    native = storyclust._storyclust._int_reader()
+    chosen = storyclust._storyclust._use_int_reader(request.param)
+    if chosen != request.param:
+        pytest.skip(f"this interpreter reads ints through the {chosen}")
+    yield chosen
+    storyclust._storyclust._use_int_reader(native)
+
+
+def test_ints_read_in_place_equal_the_c_api(int_reader):
+    # Lists take the chosen reader, tuples pyo3's checked conversion: every bit length,
+    # each digit boundary and the edges of the range give the same signature, and
+    # anything else is refused the same way.
+    rng = random.Random(3)
+    values = [0, 1, 2**30 - 1, 2**30, 2**60 - 1, 2**60, 2**63, 2**64 - 1]
+    values += [rng.getrandbits(bits) for bits in range(1, 65) for _ in range(20)]
+    for start in range(0, len(values), 16):
+        part = values[start : start + 16]
+        by_list, by_tuple = storyclust.MinHash(num_perm=64), storyclust.MinHash(num_perm=64)
+        by_list.update_hashes(part)
+        by_tuple.update_hashes(tuple(part))
+        assert by_list.digest() == by_tuple.digest() == classic_reference(part, 64, 1)
+    for bad in ([1, -1], [2**64], [2**90], [-(2**70)], [1, "x"], [1.5]):
+        with pytest.raises((OverflowError, TypeError)):
+            storyclust.MinHash().update_hashes(bad)
+    m = storyclust.MinHash(num_perm=16)
+    m.update_hashes([_Index(5), 7, True, 2**64 - 1])
+    assert m.digest() == classic_reference([5, 7, 1, 2**64 - 1], 16, 1)
+
+
+class _Index(int):
+    """An int subclass: read through the checked path."""
+
+
+def test_chunked_and_gil_free_paths_give_the_same_signature():
+    rng = random.Random(4)
+    # Below one chunk, several chunks, and above the size signed without the GIL.
+    for n in (100, 513, 5000, 20000):
+        hashes = [rng.getrandbits(64) for _ in range(n)]
+        whole = storyclust.MinHash(num_perm=32, seed=2)
+        whole.update_hashes(hashes)
+        assert whole.digest() == storyclust.signatures([array.array("Q", hashes)], 32, 2, "classic")[0]
+        parts = storyclust.MinHash(num_perm=32, seed=2)
+        for i in range(0, n, 700):
+            parts.update_hashes(hashes[i : i + 700])
+        assert parts == whole
+    mixed = [_Index(5), 7, True, 2**64 - 1]
+    m = storyclust.MinHash(num_perm=16)
+    m.update_hashes(mixed)
+    assert m.digest() == classic_reference([5, 7, 1, 2**64 - 1], 16, 1)
+
+
+def test_a_bad_hash_leaves_the_minhash_unchanged():
+    for n in (10, 600, 20000):  # one chunk, several chunks, the GIL-free path
+        m = storyclust.MinHash(num_perm=16)
+        m.update_hashes([1, 2, 3])
+        before = m.digest()
+        with pytest.raises((OverflowError, TypeError)):
+            m.update_hashes(list(range(n)) + [-1])
+        assert m.digest() == before
+
+
+def test_band_keys_are_the_library_band_keys(corpus):
+    sigs = storyclust.arrow_signatures(pa.array([r["text"] for r in corpus][:20]), num_perm=64, scheme="classic")
+    keys = storyclust.arrow_band_keys(sigs, bands=8, rows=8).to_pylist()
+    for sig, row in zip(sigs.to_pylist(), keys):
+        assert row == [storyclust._storyclust._band_key(sig[b * 8 : (b + 1) * 8]) for b in range(8)]
+
+
+def test_fast_minhash_equals_the_fast_signatures():
+    # The fast scheme per record: bins folded update by update, densified on the way out,
+    # so parts, merges, bulk and pickles all give the batch signature of the whole set.
+    import pickle
+
+    rng = random.Random(6)
+    sets = [[rng.getrandbits(64) for _ in range(rng.randint(0, 400))] for _ in range(30)] + [[7], list(range(1000))]
+    for num_perm, seed in [(128, 1), (37, 9)]:
+        expected = storyclust.signatures(sets, num_perm, seed, "fast")
+        bulk = storyclust.MinHash.bulk(sets, num_perm=num_perm, seed=seed, scheme="fast")
+        assert [m.digest() for m in bulk] == expected
+        for s, want, b in zip(sets, expected, bulk):
+            m = storyclust.MinHash(num_perm=num_perm, seed=seed, scheme="fast")
+            m.update_hashes(s)
+            assert m.digest() == want and m == b and m.scheme == "fast"
+            half, rest = storyclust.MinHash(num_perm, seed, "fast"), storyclust.MinHash(num_perm, seed, "fast")
+            half.update_hashes(s[: len(s) // 2])
+            rest.update_hashes(tuple(s[len(s) // 2 :]))
+            half.merge(rest)
+            assert half.digest() == want
+            back = pickle.loads(pickle.dumps(half))
+            assert back == half and back.digest() == want and back.scheme == "fast"
+            assert m.is_empty() == (not s)
+    with pytest.raises(ValueError):
+        storyclust.MinHash(scheme="fast").jaccard(storyclust.MinHash())
+    with pytest.raises(ValueError):
+        storyclust.MinHash(scheme="other")
+
+
+def test_fast_minhash_in_lsh_finds_the_arrow_band_keys(corpus):
+    values = texts(corpus)
+    sigs = storyclust.arrow_signatures(pa.array(values), num_perm=128)  # the fast scheme
+    keys = storyclust.arrow_band_keys(sigs, bands=16, rows=8).to_pylist()
+    index = storyclust.LSH(num_perm=128, bands=16, rows=8)
+    minhashes = []
+    for i, text in enumerate(values):
+        m = storyclust.MinHash(num_perm=128, scheme="fast")
+        m.update_hashes(storyclust.shingles(text))
+        assert m.digest() == sigs[i].as_py()
+        minhashes.append(m)
+        index.insert(i, m)
+    for i, m in enumerate(minhashes):
+        if not m.is_empty():
+            assert index.query(m) == [j for j, other in enumerate(keys) if any(a == b for a, b in zip(keys[i], other))]
+
+
+def test_str_tokens_above_the_gil_threshold_equal_the_parts():
+    tokens = [f"w{i}" for i in range(20000)]  # above the size signed without the GIL
+    for scheme in ("classic", "fast"):
+        whole, parts = storyclust.MinHash(num_perm=32, scheme=scheme), storyclust.MinHash(num_perm=32, scheme=scheme)
+        whole.update(tokens)
+        for i in range(0, len(tokens), 1000):
+            parts.update(tokens[i : i + 1000])
+        assert whole == parts and whole.digest() == parts.digest()

@@ -150,3 +150,65 @@ def test_pickle_round_trip():
     assert back == m and back.num_perm == 32 and back.seed == 4
     back.update(["d"])
     assert back != m
+
+
+def _band_keys(m, bands, rows):
+    d = m.digest()
+    return [storyclust._storyclust._band_key(d[b * rows : (b + 1) * rows]) for b in range(bands)]
+
+
+def test_lsh_matches_a_brute_force_model_through_inserts_and_removals():
+    # Few distinct tokens, so many buckets hold several keys and the table's probe runs
+    # and backward shifts on removal are exercised.
+    rng = random.Random(11)
+    bands, rows = 32, 2
+    index = LSH(num_perm=64, bands=bands, rows=rows)
+    live = {}
+    for step in range(3000):
+        if live and rng.random() < 0.3:
+            key = rng.choice(sorted(live, key=str))
+            index.remove(key)
+            del live[key]
+        else:
+            key = (step, "k") if step % 2 else step
+            m = MinHash(num_perm=64)
+            m.update([f"t{rng.randrange(12)}" for _ in range(rng.randint(1, 4))])
+            index.insert(key, m)
+            live[key] = m
+        if step % 97 == 0 or step > 2950:
+            probe = live[rng.choice(list(live))] if live else MinHash(num_perm=64)
+            want_keys = _band_keys(probe, bands, rows)
+            order = list(live)  # insertion order, as the index reports
+            want = [k for k in order if any(a == b for a, b in zip(want_keys, _band_keys(live[k], bands, rows)))]
+            assert index.query(probe) == (want if not probe.is_empty() else [])
+    assert len(index) == len(live) and index.keys() == list(live)
+    assert all(k in index for k in live)
+
+
+def test_lsh_errors_and_repr():
+    index = LSH(threshold=0.5, num_perm=32)
+    m = MinHash(num_perm=32)
+    m.update(["a"])
+    index.insert(("a", 1), m)
+    with pytest.raises(ValueError, match="already"):
+        index.insert(("a", 1), m)
+    with pytest.raises(TypeError):
+        index.insert(["unhashable"], m)
+    with pytest.raises(KeyError):
+        index.remove("missing")
+    with pytest.raises(ValueError):
+        index.query(MinHash(num_perm=64))
+    assert index.query(m) == [("a", 1)] and len(index) == 1
+    assert repr(index).startswith("LSH(threshold=0.5, num_perm=32")
+
+
+def test_lsh_can_be_subclassed():
+    class Tagged(LSH):
+        def tagged_query(self, m):
+            return [("hit", k) for k in self.query(m)]
+
+    index = Tagged(threshold=0.5, num_perm=32)
+    m = MinHash(num_perm=32)
+    m.update(["a", "b"])
+    index.insert("k", m)
+    assert index.tagged_query(m) == [("hit", "k")] and isinstance(index, LSH)

@@ -182,7 +182,19 @@ impl Signer {
     }
 
     fn sign_fast(&self, set: &[u64], row: &mut [u32]) {
-        let k = row.len() as u64;
+        self.fast_bins_into(set, row);
+        if row.contains(&EMPTY) {
+            let filled = row.to_vec();
+            self.densify(&filled, row);
+        }
+    }
+
+    /// The fast scheme before densification: each bin keeps the minimum of what it held and
+    /// the set's values in it, so bins of `s` become the bins of `s ∪ set` (for signatures
+    /// built up incrementally; [`Signer::densify`] then gives [`Signer::sign_into`]'s row).
+    pub fn fast_bins_into(&self, set: &[u64], bins: &mut [u32]) {
+        debug_assert_eq!(bins.len(), self.params.num_perm);
+        let k = bins.len() as u64;
         let seed = splitmix64(self.params.seed);
         for &x in set {
             let h = splitmix64(x ^ seed);
@@ -190,29 +202,36 @@ impl Signer {
             // the value.
             let bin = (((h >> 32) * k) >> 32) as usize;
             let value = h as u32;
-            if value < row[bin] {
-                row[bin] = value;
+            if value < bins[bin] {
+                bins[bin] = value;
             }
         }
-        // Optimal densification: an empty bin takes the value of the first non-empty bin
-        // that its own hash sequence probes. Values are copied from the bins as filled by the
-        // shingles only, which is what keeps the estimator unbiased.
-        if row.contains(&EMPTY) {
-            let filled: Vec<u32> = row.to_vec();
-            for (i, slot) in row.iter_mut().enumerate() {
-                if filled[i] != EMPTY {
-                    continue;
+    }
+
+    /// The fast scheme's signature from its bins: optimal densification, where an empty bin
+    /// takes the value of the first non-empty bin that its own hash sequence probes. Values
+    /// are copied from the bins as filled by the shingles only, which is what keeps the
+    /// estimator unbiased. All bins empty: the row is all empty too.
+    pub fn densify(&self, bins: &[u32], row: &mut [u32]) {
+        let k = bins.len() as u64;
+        let seed = splitmix64(self.params.seed);
+        row.copy_from_slice(bins);
+        if !bins.contains(&EMPTY) || bins.iter().all(|&v| v == EMPTY) {
+            return;
+        }
+        for (i, slot) in row.iter_mut().enumerate() {
+            if bins[i] != EMPTY {
+                continue;
+            }
+            let mut attempt = 0u64;
+            loop {
+                let probe = splitmix64(seed ^ ((i as u64) << 32) ^ attempt);
+                let j = (((probe >> 32) * k) >> 32) as usize;
+                if bins[j] != EMPTY {
+                    *slot = bins[j];
+                    break;
                 }
-                let mut attempt = 0u64;
-                loop {
-                    let probe = splitmix64(seed ^ ((i as u64) << 32) ^ attempt);
-                    let j = (((probe >> 32) * k) >> 32) as usize;
-                    if filled[j] != EMPTY {
-                        *slot = filled[j];
-                        break;
-                    }
-                    attempt += 1;
-                }
+                attempt += 1;
             }
         }
     }
@@ -403,6 +422,31 @@ mod tests {
             assert_eq!(s.estimate(2, 2), 0.0);
             assert!(!s.row(0).contains(&EMPTY), "densified: {scheme:?}");
         }
+    }
+
+    #[test]
+    fn fast_bins_folded_part_by_part_then_densified_equal_the_whole_signature() {
+        let params = MinHashParams {
+            scheme: Scheme::Fast,
+            ..MinHashParams::default()
+        };
+        let signer = Signer::new(params);
+        let k = params.num_perm;
+        for n in [1usize, 7, 60, 400] {
+            let set: Vec<u64> = (0..n as u64).map(|i| splitmix64(i ^ 77)).collect();
+            let mut whole = vec![EMPTY; k];
+            signer.sign_into(&set, &mut whole);
+            let mut bins = vec![EMPTY; k];
+            for part in set.chunks(3) {
+                signer.fast_bins_into(part, &mut bins);
+            }
+            let mut row = vec![0; k];
+            signer.densify(&bins, &mut row);
+            assert_eq!(row, whole, "{n} items");
+        }
+        let mut row = vec![0; k];
+        signer.densify(&vec![EMPTY; k], &mut row);
+        assert!(row.iter().all(|&v| v == EMPTY));
     }
 
     #[test]
