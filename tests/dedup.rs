@@ -272,7 +272,9 @@ proptest! {
         let analyzed = analyze(&docs, &AnalysisOptions::default());
         for exact in [false, true] {
             let mut options = DedupOptions::default();
-            options.exact = exact;
+            if exact {
+                options.method = storyclust::minhash::Method::ExactJoin;
+            }
             options.threshold = 1.0;
             let found = find_duplicates(&docs, &analyzed, &options);
             let group_of = |i: usize| found.groups.groups.iter().position(|g| g.canonical as usize == i || g.members.iter().any(|&(m, _)| m as usize == i));

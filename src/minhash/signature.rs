@@ -19,6 +19,16 @@ pub enum Scheme {
     Fast,
 }
 
+impl Scheme {
+    /// The scheme's name in outputs and on the command line: `classic`, `fast`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Classic => "classic",
+            Scheme::Fast => "fast",
+        }
+    }
+}
+
 /// Parameters of a signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[non_exhaustive]

@@ -1,7 +1,7 @@
 //! The editors' report: one self-contained HTML page (inline CSS, inline SVG, a little
 //! JavaScript; nothing from the network), rendered from `templates/report.html`.
 
-use super::Accounting;
+use super::ClusterRecord;
 use crate::summary::{Stories, Story};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -194,13 +194,13 @@ fn day(t: Option<crate::corpus::Timestamp>) -> Option<String> {
 }
 
 /// Renders the report. `title` names the corpus (its inputs).
-pub fn render_html<P: Serialize>(
+pub fn render_html(
     stories: &Stories,
-    parameters: &P,
-    accounting: &Accounting,
+    record: &ClusterRecord,
     title: &str,
     ui_lang: UiLang,
 ) -> Result<String, minijinja::Error> {
+    let accounting = &record.accounting;
     let colours: BTreeMap<usize, &'static str> = stories
         .stories
         .iter()
@@ -253,7 +253,7 @@ pub fn render_html<P: Serialize>(
             first_date: day(first),
             last_date: day(last),
         },
-        parameters: serde_json::to_string_pretty(parameters).unwrap_or_default(),
+        parameters: serde_json::to_string_pretty(&record.parameters).unwrap_or_default(),
         chart: size_chart(&multi, &colours),
         timeline: timeline(stories, &colours),
         stories: multi
