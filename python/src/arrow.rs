@@ -191,7 +191,7 @@ pub(crate) fn arrow_signatures<'py>(
         let sets = sets_of(&column, is_text, ngram.max(1), None)?;
         let signatures = Signatures::compute(&sets, params);
         Ok(le_bytes(
-            signatures.matrix.as_slice().expect("standard layout"),
+            signatures.matrix().as_slice().expect("standard layout"),
             u32::to_le_bytes,
         ))
     })?;

@@ -324,7 +324,7 @@ pub enum GroupsLine<'a> {
     /// The first line.
     Header(GroupsHeader<'a>),
     /// Every other line.
-    Group(GroupLine),
+    Group(Box<GroupLine>),
 }
 
 impl DedupOutputs<'_> {
@@ -341,10 +341,10 @@ impl DedupOutputs<'_> {
         serde_json::to_writer(&mut *out, &header)?;
         out.write_all(b"\n")?;
         for g in &dedup.groups.groups {
-            let line = GroupsLine::Group(GroupLine {
+            let line = GroupsLine::Group(Box::new(GroupLine {
                 group: StoryDuplicates::of(g, documents, analyzed),
                 size: g.members.len() + 1,
-            });
+            }));
             serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
         }
