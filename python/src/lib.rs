@@ -18,8 +18,8 @@ use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use storyclust::corpus::{Document, Timestamp};
 use storyclust::minhash::{
-    band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, Method, MinHashParams, Scheme,
-    Signer, Verify, EMPTY,
+    band_key, find_duplicates_taking_tokens, DedupOptions, LshParams, Method, MinHashParams,
+    Scheme, Signer, Verify, EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
 use storyclust::progress::NoObserver;

@@ -193,7 +193,8 @@ fn day(t: Option<crate::corpus::Timestamp>) -> Option<String> {
     t.map(|t| t.date_string())
 }
 
-/// Renders the report. `title` names the corpus (its inputs).
+/// Renders the report of `stories` with `record`'s parameters and accounting. `title` names
+/// the corpus (its inputs).
 pub fn render_html(
     stories: &Stories,
     record: &ClusterRecord,
