@@ -184,3 +184,58 @@ impl DedupAccounting {
         account_line(self.read, ("checked", self.checked), &self.skipped)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Diagnostic, DiagnosticKind, Document, Origin};
+    use crate::progress::{PipelineObserver, Stage};
+    use std::sync::Arc;
+
+    /// Two documents read, three records skipped (two broken, one binary), one warning.
+    fn corpus() -> Corpus {
+        let mut corpus = Corpus::default();
+        corpus.documents = vec![Document::new("a", "one"), Document::new("b", "two")];
+        let origin = || Origin::line(Arc::new("x.jsonl".into()), 1);
+        for kind in [
+            DiagnosticKind::BrokenJson,
+            DiagnosticKind::BinaryFile,
+            DiagnosticKind::BrokenJson,
+        ] {
+            corpus
+                .diagnostics
+                .push(Diagnostic::skipped(kind, origin(), "bad"));
+        }
+        let warning = Diagnostic::warning(DiagnosticKind::InvalidUtf8, origin(), "lossy");
+        corpus.diagnostics.push(warning);
+        corpus
+    }
+
+    #[test]
+    fn dedup_accounting_counts_skips_by_reason_and_says_checked() {
+        let a = DedupAccounting::of(&corpus());
+        assert_eq!((a.seen, a.read, a.checked), (5, 2, 2));
+        assert_eq!(a.skipped.get("broken_json"), Some(&2));
+        assert_eq!(
+            a.skipped.len(),
+            2,
+            "warnings are not skips: {:?}",
+            a.skipped
+        );
+        let line = a.line();
+        assert!(line.starts_with("read 2, checked 2, skipped 3 ("), "{line}");
+    }
+
+    #[test]
+    fn a_record_keeps_the_stages_timed_so_far_in_order() {
+        let timings = Timings::new();
+        timings.stage_finished(Stage::Read, 0.5);
+        timings.stage_finished(Stage::Scan, 0.25);
+        let record = RunRecord::new((), Accounting::default(), &timings);
+        timings.stage_finished(Stage::Analyse, 1.0);
+        let stages: Vec<&str> = record.timings.iter().map(|s| s.stage).collect();
+        assert_eq!(stages, ["read", "scan"]);
+        assert_eq!(record.timings_line(), "read 0.50, scan 0.25");
+        assert_eq!(record.accounting.line(), "read 0, clustered 0, skipped 0");
+    }
+}
