@@ -194,8 +194,10 @@ mod tests {
 
     /// Two documents read, three records skipped (two broken, one binary), one warning.
     fn corpus() -> Corpus {
-        let mut corpus = Corpus::default();
-        corpus.documents = vec![Document::new("a", "one"), Document::new("b", "two")];
+        let mut corpus = Corpus {
+            documents: vec![Document::new("a", "one"), Document::new("b", "two")],
+            ..Corpus::default()
+        };
         let origin = || Origin::line(Arc::new("x.jsonl".into()), 1);
         for kind in [
             DiagnosticKind::BrokenJson,
