@@ -92,9 +92,9 @@ fn write_pairs_and_vectors(
     }
     let (mut indptr, mut indices, mut data) = (vec![0u64], Vec::new(), Vec::new());
     for v in &model.vectors {
-        indices.extend(v.ids.iter().flat_map(|i| i.to_le_bytes()));
-        data.extend(v.weights.iter().flat_map(|w| w.to_le_bytes()));
-        indptr.push(indptr.last().unwrap() + v.ids.len() as u64);
+        indices.extend(v.ids().iter().flat_map(|i| i.to_le_bytes()));
+        data.extend(v.weights().iter().flat_map(|w| w.to_le_bytes()));
+        indptr.push(indptr.last().unwrap() + v.ids().len() as u64);
     }
     let indptr: Vec<u8> = indptr.iter().flat_map(|i| i.to_le_bytes()).collect();
     std::fs::write(out.join("vectors.indptr.bin"), indptr).unwrap();

@@ -484,23 +484,9 @@ fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
 }
 
 fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
-    use storyclust::report;
+    use storyclust::report::{DedupOutputs, DedupRecord};
     let options = args.near.options()?;
-    let outputs = [
-        ("--pairs", args.pairs.as_ref()),
-        ("--groups", args.groups.as_ref()),
-        ("--output", args.output.as_ref()),
-        ("--errors", args.input.errors.as_ref()),
-    ];
-    // The summary for people goes to stdout only while no machine output does.
-    let machine_on_stdout = outputs.iter().any(|(_, p)| is_stdout(*p));
-    let printed = match (&args.explain, args.json) {
-        (Some(_), _) => Some("--explain"),
-        (None, true) => Some("--json"),
-        (None, false) => None,
-    };
-    check_stdout(&outputs, printed)?;
-    check_outputs(&args.input.inputs(), &outputs)?;
+    let machine_on_stdout = check_dedup_outputs(&args)?;
     let timings = Timings::new();
     let observer = (observer, &timings);
     // JSON records kept as read are written back unchanged by `-o` in JSON Lines.
@@ -520,75 +506,106 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         &options,
         &observer,
     );
-    let docs = &corpus.documents;
-    let summary = report::dedup_summary(
-        docs,
-        &found,
-        &options,
-        &timings,
-        account(&corpus, docs.len(), docs.len()),
-    );
-    let parameters = &summary.parameters;
-    if let Some(path) = &args.pairs {
-        write_atomic(path, |w| report::write_pairs(w, docs, &found))?;
-    }
-    if let Some(path) = &args.groups {
-        write_atomic(path, |w| {
-            report::write_groups(w, docs, &analyzed, &found, parameters)
-        })?;
-    }
-    if let Some(path) = &args.output {
-        let kept: Vec<&storyclust::corpus::Document> = report::kept_documents(docs, &found)
-            .into_iter()
-            .map(|i| &docs[i])
-            .collect();
-        let format = output_format.expect("set with the output");
-        let fields = args.input.fields.names();
-        storyclust::corpus::write_documents(path, &kept, &fields, format)?;
-    }
+    let record = DedupRecord::of_dedup(&corpus, &options, &timings);
+    let outputs = DedupOutputs::new(&corpus.documents, &analyzed, &found, &record);
+    write_dedup_files(&args, &outputs, output_format)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if let Some(ids) = &args.explain {
-        let index = |id: &str| {
-            docs.iter()
-                .position(|d| d.id == id)
-                .with_context(|| format!("no document has the id {id:?} (ids are case-sensitive)"))
-        };
-        let (a, b) = (index(&ids[0])?, index(&ids[1])?);
-        let explanation = storyclust::minhash::explain(&found, a, b);
-        let normalizer = storyclust::text::Normalizer::new(analysis_options.normalize);
-        let passages = report::shared_passages(
-            docs,
-            &analyzed,
-            &found,
-            &normalizer,
-            options.ngram,
-            (a, b),
-            3,
-        );
-        write!(
-            out,
-            "{}",
-            report::explanation_text(
-                (&ids[0], &ids[1]),
-                &explanation,
-                options.threshold,
-                &passages
-            )
-        )?;
+        let text = explain_pair(&outputs, (&ids[0], &ids[1]), &analysis_options, &options)?;
+        write!(out, "{text}")?;
     } else if args.json {
-        serde_json::to_writer_pretty(&mut out, &summary)?;
+        serde_json::to_writer_pretty(&mut out, &outputs.summary())?;
         writeln!(out)?;
     } else if !machine_on_stdout {
-        write!(out, "{}", summary.to_text())?;
+        write!(out, "{}", outputs.summary().to_text())?;
     } else if !quiet {
-        eprint!("{}", summary.to_text());
+        eprint!("{}", outputs.summary().to_text());
     }
     if !quiet {
-        eprintln!("{}", summary.accounting.line());
+        eprintln!("{}", record.accounting.line());
     }
     std::mem::forget((corpus, analyzed, found));
     Ok(())
+}
+
+/// Refuses outputs that clash (see [`check_stdout`] and [`check_outputs`]); whether a
+/// machine output goes to standard output, where the summary for people then is not printed.
+fn check_dedup_outputs(args: &DedupArgs) -> Result<bool> {
+    let outputs = [
+        ("--pairs", args.pairs.as_ref()),
+        ("--groups", args.groups.as_ref()),
+        ("--output", args.output.as_ref()),
+        ("--errors", args.input.errors.as_ref()),
+    ];
+    let printed = match (&args.explain, args.json) {
+        (Some(_), _) => Some("--explain"),
+        (None, true) => Some("--json"),
+        (None, false) => None,
+    };
+    check_stdout(&outputs, printed)?;
+    check_outputs(&args.input.inputs(), &outputs)?;
+    Ok(outputs.iter().any(|(_, p)| is_stdout(*p)))
+}
+
+/// `--pairs`, `--groups` and `--output` (in `format`), each written whole or not at all.
+fn write_dedup_files(
+    args: &DedupArgs,
+    outputs: &storyclust::report::DedupOutputs,
+    format: Option<storyclust::corpus::InputFormat>,
+) -> Result<()> {
+    if let Some(path) = &args.pairs {
+        write_atomic(path, |w| outputs.write_pairs(w))?;
+    }
+    if let Some(path) = &args.groups {
+        write_atomic(path, |w| outputs.write_groups(w))?;
+    }
+    if let (Some(path), Some(format)) = (&args.output, format) {
+        let docs = outputs.documents();
+        let kept: Vec<&storyclust::corpus::Document> = outputs
+            .kept_documents()
+            .into_iter()
+            .map(|i| &docs[i])
+            .collect();
+        let fields = args.input.fields.names();
+        storyclust::corpus::write_documents(path, &kept, &fields, format)?;
+    }
+    Ok(())
+}
+
+/// `--explain A B`: why two documents match or do not, for a person to read.
+fn explain_pair(
+    outputs: &storyclust::report::DedupOutputs,
+    ids: (&str, &str),
+    analysis: &storyclust::text::AnalysisOptions,
+    options: &storyclust::minhash::DedupOptions,
+) -> Result<String> {
+    use storyclust::report;
+    let docs = outputs.documents();
+    let index = |id: &str| {
+        docs.iter()
+            .position(|d| d.id == id)
+            .with_context(|| format!("no document has the id {id:?} (ids are case-sensitive)"))
+    };
+    let (a, b) = (index(ids.0)?, index(ids.1)?);
+    let found = outputs.found();
+    let explanation = storyclust::minhash::explain(found, a, b);
+    let normalizer = storyclust::text::Normalizer::new(analysis.normalize);
+    let passages = report::shared_passages(
+        docs,
+        outputs.analyzed(),
+        found,
+        &normalizer,
+        options.ngram,
+        (a, b),
+        3,
+    );
+    Ok(report::explanation_text(
+        ids,
+        &explanation,
+        options.threshold,
+        &passages,
+    ))
 }
 
 /// The format of the first input, for outputs written "in the input's format".
@@ -616,27 +633,7 @@ fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
 }
 
 fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
-    use storyclust::pipeline::{run_stories, StoryRun};
-    use storyclust::report::{self, Accounting};
-    let mut inputs = args.input.inputs();
-    inputs.extend(args.gold.clone());
-    let outputs = [
-        ("--output", args.output.as_ref()),
-        ("--assignments", args.assignments.as_ref()),
-        ("--errors", args.input.errors.as_ref()),
-    ];
-    let printed = args.output.is_none().then_some("the stories (no --output)");
-    check_stdout(&outputs, printed)?;
-    check_outputs(&inputs, &outputs)?;
-    // An explicit --format wins; else the output's extension (`-o stories.json`) names it.
-    let format = args
-        .format
-        .or_else(|| {
-            args.output
-                .as_deref()
-                .and_then(report::StoryFormat::from_path)
-        })
-        .unwrap_or(report::StoryFormat::Table);
+    check_cluster_outputs(&args)?;
     // The gold file is checked before the work it would score.
     let gold = args
         .gold
@@ -646,109 +643,101 @@ fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let timings = Timings::new();
     let observer = (observer, &timings);
     let corpus = read(&args.input, &observer, quiet)?;
-    let docs = &corpus.documents;
     let options = args.pipeline_options();
-    let run = run_stories(docs, &options, &observer)?;
-    let StoryRun {
-        analyzed,
-        duplicates,
-        clusters,
-        stories,
-        ..
-    } = run;
-    let accounting = Accounting {
-        stories: stories.stories.iter().filter(|s| s.size > 1).count(),
-        singletons: stories.stories.iter().filter(|s| s.size == 1).count(),
-        ..account(
-            &corpus,
-            docs.len(),
-            stories.stories.iter().map(|s| s.size).sum(),
-        )
-    };
-    let parameters = report::ClusterParameters::new(
-        &options.analysis,
-        &options.dedup,
-        &options.stories,
-        options.summary,
-    );
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100);
-    let title = args
+    let run = storyclust::pipeline::run_stories(&corpus.documents, &options, &observer)?;
+    let record = run.record(&corpus, &options, &timings);
+    write_cluster_outputs(&args, &corpus, &run.stories, &record)?;
+    if !quiet {
+        eprintln!("{}", record.accounting.line());
+        eprintln!("seconds: {}", record.timings_line());
+    }
+    if let Some(gold) = gold {
+        score_stories(&gold, &corpus, &run.stories, args.level.into())?;
+    }
+    std::mem::forget((corpus, run));
+    Ok(())
+}
+
+/// Refuses outputs that clash with one another, with an input or with the stories printed.
+fn check_cluster_outputs(args: &ClusterArgs) -> Result<()> {
+    let mut inputs = args.input.inputs();
+    inputs.extend(args.gold.clone());
+    let outputs = [
+        ("--output", args.output.as_ref()),
+        ("--assignments", args.assignments.as_ref()),
+        ("--errors", args.input.errors.as_ref()),
+    ];
+    let printed = args.output.is_none().then_some("the stories (no --output)");
+    check_stdout(&outputs, printed)?;
+    check_outputs(&inputs, &outputs)
+}
+
+/// The stories' layout: an explicit --format wins, else the output's extension
+/// (`-o stories.json`) names it; the table fits `COLUMNS`; the inputs title the page.
+fn story_layout(args: &ClusterArgs) -> storyclust::report::StoryLayout {
+    use storyclust::report::{StoryFormat, StoryLayout};
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(StoryFormat::from_path))
+        .unwrap_or(StoryFormat::Table);
+    let mut layout = StoryLayout::new(format);
+    if let Some(width) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        layout.width = width;
+    }
+    let inputs: Vec<String> = args
         .input
         .inputs()
         .iter()
         .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let write = |w: &mut dyn Write| {
-        report::write_stories(
-            w,
-            &stories,
-            format,
-            &parameters,
-            &accounting,
-            width,
-            &title,
-            args.ui_lang,
-        )
-    };
+        .collect();
+    layout.title = inputs.join(", ");
+    layout.ui_lang = args.ui_lang;
+    layout
+}
+
+/// The stories (to `--output` or standard output) and `--assignments`.
+fn write_cluster_outputs(
+    args: &ClusterArgs,
+    corpus: &Corpus,
+    stories: &storyclust::summary::Stories,
+    record: &storyclust::report::ClusterRecord,
+) -> Result<()> {
+    use storyclust::report;
+    let layout = story_layout(args);
+    let write = |w: &mut dyn Write| report::write_stories(w, stories, record, &layout);
     match &args.output {
         Some(path) => write_atomic(path, write)?,
         None => write(&mut std::io::stdout().lock())?,
     }
-    let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
     if let Some(path) = &args.assignments {
+        let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
         write_atomic(path, |w| {
-            report::write_assignments(w, &ids, &stories, args.level.into())
+            report::write_assignments(w, &ids, stories, args.level.into())
         })?;
     }
-    if !quiet {
-        eprintln!("{}", accounting.line());
-        let stages: Vec<String> = timings
-            .stages()
-            .iter()
-            .map(|(stage, t)| format!("{} {t:.2}", stage.name()))
-            .collect();
-        eprintln!("seconds: {}", stages.join(", "));
-    }
-    if let Some(gold) = gold {
-        let story = stories.assignments_at(args.level.into(), docs.len());
-        let prediction: Vec<(String, Option<String>)> = ids
-            .iter()
-            .zip(story)
-            .map(|(id, s)| (id.to_string(), Some(s.to_string())))
-            .collect();
-        let scores = storyclust::cluster::score(&gold, &prediction);
-        eprint!("{}", scores.to_text());
-        let report = report::EvalReport::new(report::EvalScores::Clustering(scores));
-        eprintln!("{}", serde_json::to_string(&report)?);
-    }
-    std::mem::forget((corpus, analyzed, duplicates, clusters, stories));
     Ok(())
 }
 
-/// Where every record went: `read`, placed (`clustered`), or skipped with a reason.
-fn account(corpus: &Corpus, read: usize, clustered: usize) -> storyclust::report::Accounting {
-    storyclust::report::Accounting {
-        seen: read + corpus.diagnostics.skipped(),
-        read,
-        clustered,
-        skipped: skipped_by_reason(corpus),
-        stories: 0,
-        singletons: 0,
-    }
-}
-
-fn skipped_by_reason(corpus: &Corpus) -> std::collections::BTreeMap<&'static str, usize> {
-    let mut map = std::collections::BTreeMap::new();
-    for d in &corpus.diagnostics.items {
-        if d.severity == storyclust::corpus::Severity::Skipped {
-            *map.entry(d.kind.name()).or_insert(0) += 1;
-        }
-    }
-    map
+/// `--gold`: the stories at `level` scored against the gold clustering, on stderr.
+fn score_stories(
+    gold: &[(String, String)],
+    corpus: &Corpus,
+    stories: &storyclust::summary::Stories,
+    level: storyclust::summary::Level,
+) -> Result<()> {
+    use storyclust::report::{EvalReport, EvalScores};
+    let docs = &corpus.documents;
+    let story = stories.assignments_at(level, docs.len());
+    let prediction: Vec<(String, Option<String>)> = docs
+        .iter()
+        .zip(story)
+        .map(|(d, s)| (d.id.clone(), Some(s.to_string())))
+        .collect();
+    let scores = storyclust::cluster::score(gold, &prediction);
+    eprint!("{}", scores.to_text());
+    let report = EvalReport::new(EvalScores::Clustering(scores));
+    eprintln!("{}", serde_json::to_string(&report)?);
+    Ok(())
 }
 
 fn eval(args: EvalArgs) -> Result<()> {

@@ -2,10 +2,11 @@
 //! that `cluster`, `bench` and library users share.
 
 use crate::cluster::{StoryClusters, StoryModel, StoryOptions};
-use crate::corpus::Document;
+use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::minhash::{find_duplicates_taking_tokens, Dedup, DedupOptions};
-use crate::progress::{PipelineObserver, Stage, StageClock};
+use crate::progress::{PipelineObserver, Stage, StageClock, Timings};
+use crate::report::{Accounting, ClusterParameters, ClusterRecord, RunRecord};
 use crate::summary::{summarize, Stories, SummaryOptions};
 use crate::text::{analyze_observed, AnalysisOptions, AnalyzedCorpus};
 
@@ -65,6 +66,26 @@ pub struct StoryRun {
     pub clusters: StoryClusters,
     /// The summarised stories.
     pub stories: Stories,
+}
+
+impl StoryRun {
+    /// The run's record for its outputs: the accounting of `corpus` (whose documents it ran
+    /// on), the parameters of `options`, and the stages `timings` saw.
+    pub fn record(
+        &self,
+        corpus: &Corpus,
+        options: &PipelineOptions,
+        timings: &Timings,
+    ) -> ClusterRecord {
+        let parameters = ClusterParameters::new(
+            &options.analysis,
+            &options.dedup,
+            &options.stories,
+            options.summary,
+        );
+        let accounting = Accounting::of_stories(corpus, &self.stories);
+        RunRecord::new(parameters, accounting, timings)
+    }
 }
 
 /// Runs every stage on `documents`, once the options pass [`PipelineOptions::check`],

@@ -1,10 +1,8 @@
 //! One observer of the pipeline, in the shape of ripgrep's `Sink`: the library tells it when
 //! each [`Stage`] starts, how far it got and how long it took, and asks it whether to stop.
-//! Progress bars ([`TerminalProgress`]), timings ([`Timings`]) and `bench` are observers;
+//! Progress bars (`TerminalProgress`, with the default `cli` feature), timings ([`Timings`]) and `bench` are observers;
 //! [`NoObserver`] is the default.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -234,70 +232,85 @@ impl PipelineObserver for Timings {
     }
 }
 
-/// Progress bars on standard error, one per stage, drawn only when enabled and standard
-/// error is a terminal. Rates are whole units per second.
-pub struct TerminalProgress {
-    shown: bool,
-    bar: Mutex<Option<ProgressBar>>,
-}
+#[cfg(feature = "cli")]
+pub use terminal::TerminalProgress;
 
-impl TerminalProgress {
-    /// Bars when `enabled` (not `--quiet`) and standard error is a terminal.
-    pub fn new(enabled: bool) -> TerminalProgress {
-        TerminalProgress {
-            shown: enabled && std::io::stderr().is_terminal(),
-            bar: Mutex::new(None),
-        }
+/// Progress bars drawn with indicatif: only the command-line tool needs them, so the engine
+/// built without the `cli` feature does not pull indicatif in.
+#[cfg(feature = "cli")]
+mod terminal {
+    use super::{PipelineObserver, Stage};
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    use std::sync::Mutex;
+
+    /// Progress bars on standard error, one per stage, drawn only when enabled and standard
+    /// error is a terminal. Rates are whole units per second.
+    pub struct TerminalProgress {
+        shown: bool,
+        bar: Mutex<Option<ProgressBar>>,
     }
 
-    fn template(stage: Stage, total: Option<u64>) -> &'static str {
-        match (stage.counts_bytes(), total) {
-            (true, _) => "{msg:>12} {spinner} {bytes} ({binary_bytes_per_sec})",
-            (false, Some(_)) => "{msg:>12} [{bar:30}] {human_pos}/{human_len} ({rate}/s, {eta})",
-            (false, None) => "{msg:>12} {spinner} {elapsed}",
+    impl TerminalProgress {
+        /// Bars when `enabled` (not `--quiet`) and standard error is a terminal.
+        pub fn new(enabled: bool) -> TerminalProgress {
+            TerminalProgress {
+                shown: enabled && std::io::stderr().is_terminal(),
+                bar: Mutex::new(None),
+            }
         }
-    }
-}
 
-impl PipelineObserver for TerminalProgress {
-    fn stage_started(&self, stage: Stage, total: Option<u64>) {
-        if !self.shown {
-            return;
-        }
-        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
-        // indicatif's own per_sec shows fractions: the rate is rounded to a whole number.
-        let style = ProgressStyle::with_template(Self::template(stage, total)).map(|s| {
-            s.with_key(
-                "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{}", state.per_sec().round() as u64);
-                },
-            )
-        });
-        if let Ok(style) = style {
-            bar.set_style(style);
-        }
-        bar.set_message(stage.name());
-        bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        if let Ok(mut slot) = self.bar.lock() {
-            if let Some(old) = slot.replace(bar) {
-                old.finish_and_clear();
+        fn template(stage: Stage, total: Option<u64>) -> &'static str {
+            match (stage.counts_bytes(), total) {
+                (true, _) => "{msg:>12} {spinner} {bytes} ({binary_bytes_per_sec})",
+                (false, Some(_)) => {
+                    "{msg:>12} [{bar:30}] {human_pos}/{human_len} ({rate}/s, {eta})"
+                }
+                (false, None) => "{msg:>12} {spinner} {elapsed}",
             }
         }
     }
 
-    fn progress(&self, _stage: Stage, done: u64) {
-        if let Ok(slot) = self.bar.lock() {
-            if let Some(bar) = slot.as_ref() {
-                bar.inc(done);
+    impl PipelineObserver for TerminalProgress {
+        fn stage_started(&self, stage: Stage, total: Option<u64>) {
+            if !self.shown {
+                return;
+            }
+            let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+            // indicatif's own per_sec shows fractions: the rate is rounded to a whole number.
+            let style = ProgressStyle::with_template(Self::template(stage, total)).map(|s| {
+                s.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{}", state.per_sec().round() as u64);
+                    },
+                )
+            });
+            if let Ok(style) = style {
+                bar.set_style(style);
+            }
+            bar.set_message(stage.name());
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            if let Ok(mut slot) = self.bar.lock() {
+                if let Some(old) = slot.replace(bar) {
+                    old.finish_and_clear();
+                }
             }
         }
-    }
 
-    fn stage_finished(&self, _stage: Stage, _seconds: f64) {
-        if let Ok(mut slot) = self.bar.lock() {
-            if let Some(bar) = slot.take() {
-                bar.finish_and_clear();
+        fn progress(&self, _stage: Stage, done: u64) {
+            if let Ok(slot) = self.bar.lock() {
+                if let Some(bar) = slot.as_ref() {
+                    bar.inc(done);
+                }
+            }
+        }
+
+        fn stage_finished(&self, _stage: Stage, _seconds: f64) {
+            if let Ok(mut slot) = self.bar.lock() {
+                if let Some(bar) = slot.take() {
+                    bar.finish_and_clear();
+                }
             }
         }
     }

@@ -431,3 +431,32 @@ fn story_options_the_library_refuses_are_usage_errors() {
     assert!(stderr.contains("stories.topic_threshold"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn csv_cohesion_is_written_as_the_json_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv_path, json_path) = (dir.path().join("s.csv"), dir.path().join("s.json"));
+    for path in [&csv_path, &json_path] {
+        ok(storyclust(&[
+            "cluster",
+            "seeds",
+            "-o",
+            path.to_str().unwrap(),
+        ]));
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "cohesion")
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let stories = json["stories"].as_array().unwrap();
+    assert_eq!(rows.len(), stories.len());
+    for (row, story) in rows.iter().zip(stories) {
+        assert_eq!(row[column], story["cohesion"].to_string());
+    }
+}

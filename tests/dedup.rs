@@ -36,12 +36,11 @@ fn the_seeds_are_not_near_duplicates_of_each_other() {
     assert_eq!(v["pairs"], 0);
     assert_eq!(v["groups"], 0);
     assert_eq!(v["accounting"]["read"], 5);
-    assert_eq!(v["accounting"]["clustered"], 5);
+    // dedup checks documents; it does not cluster them.
+    assert_eq!(v["accounting"]["checked"], 5);
+    assert!(v["accounting"].get("clustered").is_none());
     let stderr = String::from_utf8_lossy(&storyclust(&["dedup", "seeds"]).stderr).to_string();
-    assert!(
-        stderr.contains("read 5, clustered 5, skipped 0"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("read 5, checked 5, skipped 0"), "{stderr}");
 }
 
 /// A JSONL corpus of the seeds and edited copies of them: an exact copy, a copy with a
@@ -272,7 +271,9 @@ proptest! {
         let analyzed = analyze(&docs, &AnalysisOptions::default());
         for exact in [false, true] {
             let mut options = DedupOptions::default();
-            options.exact = exact;
+            if exact {
+                options.method = storyclust::minhash::Method::ExactJoin;
+            }
             options.threshold = 1.0;
             let found = find_duplicates(&docs, &analyzed, &options);
             let group_of = |i: usize| found.groups.groups.iter().position(|g| g.canonical as usize == i || g.members.iter().any(|&(m, _)| m as usize == i));
@@ -285,5 +286,78 @@ proptest! {
                 prop_assert!(group_of(copy).is_some() && group_of(copy) == group_of(original));
             }
         }
+    }
+}
+
+/// One seed article three times, each from its own source, at its own time and address.
+fn copies_corpus(dir: &Path) -> PathBuf {
+    let corpus = read_corpus(&["seeds"], &ReadOptions::default()).unwrap();
+    let body = &corpus.documents[0].body;
+    let lines: Vec<serde_json::Value> = [
+        ("b-late", "site-b", "2025-02-10T18:38:00Z", "Wire copy"),
+        ("a-wire", "wire", "2025-02-10T18:28:00Z", "Original"),
+        ("c-later", "site-c", "2025-02-11T07:00:00Z", "Late copy"),
+    ]
+    .iter()
+    .map(|(id, source, date, title)| {
+        serde_json::json!({
+            "id": id, "title": title, "text": body, "source": source, "date": date,
+            "url": format!("https://{source}.example/{id}"),
+        })
+    })
+    .collect();
+    let path = dir.join("copies.jsonl");
+    common::write_jsonl(&path, &lines);
+    path
+}
+
+#[test]
+fn groups_carry_links_headlines_times_and_the_first_publisher() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copies_corpus(dir.path());
+    let pairs = dir.path().join("pairs.tsv");
+    for exact in [false, true] {
+        let mut args = vec!["dedup", corpus.to_str().unwrap(), "--groups", "-"];
+        args.extend(["--pairs", pairs.to_str().unwrap()]);
+        if exact {
+            args.push("--exact");
+        }
+        let text = ok(storyclust(&args));
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let parameters = &lines[0]["parameters"];
+        assert!(parameters.get("method").is_none(), "{parameters}");
+        assert_eq!(parameters["exact"], exact);
+        let scheme = if exact {
+            serde_json::Value::Null
+        } else {
+            "fast".into()
+        };
+        assert_eq!(parameters["scheme"], scheme);
+        let group = &lines[1];
+        assert_eq!(group["canonical"], "a-wire");
+        assert_eq!(group["url"], "https://wire.example/a-wire");
+        assert_eq!(group["headline"], "Original");
+        let first = &group["first_publisher"];
+        assert_eq!(first["source"], "wire");
+        assert_eq!(first["date"], "2025-02-10T18:28:00Z");
+        assert_eq!(first["url"], "https://wire.example/a-wire");
+        let copies = group["copies"].as_array().unwrap();
+        assert_eq!(copies.len(), 2);
+        assert_eq!(copies[0]["id"], "b-late");
+        assert_eq!(copies[0]["headline"], "Wire copy");
+        assert_eq!(copies[0]["date"], "2025-02-10T18:38:00Z");
+        assert_eq!(copies[0]["url"], "https://site-b.example/b-late");
+        assert_eq!(group["size"], 3);
+        // The pairs file writes a Jaccard as the groups do: the shortest decimal.
+        let tsv = std::fs::read_to_string(&pairs).unwrap();
+        let row = tsv
+            .lines()
+            .find(|l| l.starts_with("a-wire\tb-late\t"))
+            .unwrap();
+        let cell = row.rsplit('\t').next().unwrap();
+        assert_eq!(cell, copies[0]["jaccard"].to_string(), "{tsv}");
     }
 }

@@ -152,7 +152,7 @@ fn every_stage_is_seen_once_in_order_with_the_right_totals() {
 #[test]
 fn the_exact_join_replaces_minhash_lsh_and_verification() {
     let mut options = PipelineOptions::default();
-    options.dedup.exact = true;
+    options.dedup.method = storyclust::minhash::Method::ExactJoin;
     let observer = Recorder::default();
     let exact = run(&options, &observer);
     let started = observer.started();

@@ -21,8 +21,8 @@ use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 use storyclust::corpus::{Document, Timestamp};
 use storyclust::minhash::{
-    find_duplicates_taking_tokens, DedupOptions, LshParams, MinHashParams, Scheme, Signer, Verify,
-    EMPTY,
+    find_duplicates_taking_tokens, DedupOptions, LshParams, Method, MinHashParams, Scheme, Signer,
+    Verify, EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
 use storyclust::progress::NoObserver;
@@ -126,11 +126,12 @@ fn dedup_options(
     let mut options = DedupOptions::default();
     options.threshold = threshold;
     options.ngram = ngram;
-    options.minhash.scheme = scheme(scheme_name)?;
-    options.minhash.num_perm = num_perm;
-    options.minhash.seed = seed;
-    options.lsh = lsh_params(num_perm, bands, rows)?;
-    options.verify = match verify {
+    let mut minhash = MinHashParams::default();
+    minhash.scheme = scheme(scheme_name)?;
+    minhash.num_perm = num_perm;
+    minhash.seed = seed;
+    let lsh = lsh_params(num_perm, bands, rows)?;
+    let verify = match verify {
         "exact" => Verify::Exact,
         "estimate" => Verify::Estimate,
         _ => {
@@ -139,9 +140,17 @@ fn dedup_options(
             )))
         }
     };
-    // As the CLI: a cap below 2 would link nothing.
-    options.bucket_cap = bucket_cap.max(2);
-    options.exact = exact;
+    options.method = if exact {
+        Method::ExactJoin
+    } else {
+        Method::MinHashLsh {
+            minhash,
+            lsh,
+            verify,
+            // As the CLI: a cap below 2 would link nothing.
+            bucket_cap: bucket_cap.max(2),
+        }
+    };
     Ok(options)
 }
 

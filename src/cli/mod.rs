@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use storyclust::cluster::StoryOptions;
 use storyclust::corpus::{FieldNames, InputFormat, ReadOptions};
-use storyclust::minhash::{DedupOptions, LshParams, Scheme, Verify};
+use storyclust::minhash::{DedupOptions, LshParams, Method, MinHashParams, Scheme, Verify};
 use storyclust::pipeline::PipelineOptions;
 use storyclust::report::{StoryFormat, UiLang};
 use storyclust::summary::{Level, SummaryOptions};
@@ -17,6 +17,21 @@ use storyclust::text::{AnalysisOptions, ArabicStemmer, Lang};
 /// The library's near-duplicate defaults.
 fn dedup_default() -> DedupOptions {
     DedupOptions::default()
+}
+
+/// The library's default signature.
+fn minhash_default() -> MinHashParams {
+    MinHashParams::default()
+}
+
+/// The library's default MinHash verification and bucket cap.
+fn lsh_default() -> (Verify, usize) {
+    match Method::default() {
+        Method::MinHashLsh {
+            verify, bucket_cap, ..
+        } => (verify, bucket_cap),
+        _ => unreachable!("the default method is MinHash + LSH"),
+    }
 }
 
 /// A library default that is `usize` where the option's parser takes `u16`: a default too
@@ -355,13 +370,13 @@ pub struct NearDuplicateArgs {
     #[arg(long, value_name = "N", default_value_t = small(dedup_default().ngram), value_parser = clap::value_parser!(u16).range(1..=32))]
     pub ngram: u16,
     /// MinHash signature length.
-    #[arg(long, value_name = "N", default_value_t = small(dedup_default().minhash.num_perm), value_parser = clap::value_parser!(u16).range(1..=4096))]
+    #[arg(long, value_name = "N", default_value_t = small(minhash_default().num_perm), value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub num_perm: u16,
     /// MinHash scheme.
-    #[arg(long, value_enum, default_value_t = dedup_default().minhash.scheme)]
+    #[arg(long, value_enum, default_value_t = minhash_default().scheme)]
     pub scheme: Scheme,
     /// Seed of the MinHash hash functions.
-    #[arg(long, default_value_t = dedup_default().minhash.seed)]
+    #[arg(long, default_value_t = minhash_default().seed)]
     pub seed: u64,
     /// LSH bands (with --rows; default: chosen for the threshold).
     #[arg(long, requires = "rows", value_parser = clap::value_parser!(u16).range(1..))]
@@ -370,13 +385,13 @@ pub struct NearDuplicateArgs {
     #[arg(long, requires = "bands", value_parser = clap::value_parser!(u16).range(1..))]
     pub rows: Option<u16>,
     /// How candidate pairs are verified.
-    #[arg(long, value_enum, default_value_t = dedup_default().verify)]
+    #[arg(long, value_enum, default_value_t = lsh_default().0)]
     pub verify: Verify,
     /// Find every pair with an exhaustive exact join instead of MinHash + LSH.
     #[arg(long, conflicts_with_all = ["scheme", "bands", "rows", "verify"])]
     pub exact: bool,
     /// LSH buckets larger than this link each member to the first one only.
-    #[arg(long, value_name = "N", default_value_t = dedup_default().bucket_cap)]
+    #[arg(long, value_name = "N", default_value_t = lsh_default().1)]
     pub bucket_cap: usize,
 }
 
@@ -386,16 +401,23 @@ impl NearDuplicateArgs {
         let mut options = DedupOptions::default();
         options.threshold = self.threshold;
         options.ngram = self.ngram.into();
-        options.minhash.scheme = self.scheme;
-        options.minhash.num_perm = self.num_perm.into();
-        options.minhash.seed = self.seed;
-        options.lsh = match (self.bands, self.rows) {
-            (Some(b), Some(r)) => Some(LshParams::new(b.into(), r.into())),
-            _ => None,
+        options.method = if self.exact {
+            Method::ExactJoin
+        } else {
+            let mut minhash = MinHashParams::default();
+            minhash.scheme = self.scheme;
+            minhash.num_perm = self.num_perm.into();
+            minhash.seed = self.seed;
+            Method::MinHashLsh {
+                minhash,
+                lsh: match (self.bands, self.rows) {
+                    (Some(b), Some(r)) => Some(LshParams::new(b.into(), r.into())),
+                    _ => None,
+                },
+                verify: self.verify,
+                bucket_cap: self.bucket_cap.max(2),
+            }
         };
-        options.verify = self.verify;
-        options.bucket_cap = self.bucket_cap.max(2);
-        options.exact = self.exact;
         options.check()?;
         Ok(options)
     }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// How candidate pairs are checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[non_exhaustive]
@@ -25,6 +25,69 @@ pub enum Verify {
     Estimate,
 }
 
+impl Verify {
+    /// The name in outputs and on the command line: `exact`, `estimate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verify::Exact => "exact",
+            Verify::Estimate => "estimate",
+        }
+    }
+}
+
+/// How candidate pairs are found: MinHash signatures and LSH bands, or an exhaustive exact
+/// join. The options that only MinHash and LSH use live in their variant, so the join cannot
+/// be given one it would ignore.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Method {
+    /// Signatures, LSH candidates, then verification of each candidate.
+    MinHashLsh {
+        /// Signature scheme, length and seed.
+        minhash: MinHashParams,
+        /// Bands and rows; chosen for the threshold when `None`.
+        lsh: Option<LshParams>,
+        /// How candidates are verified.
+        verify: Verify,
+        /// Buckets larger than this link to their first member only.
+        bucket_cap: usize,
+    },
+    /// Every pair above the threshold by an exhaustive exact join (no signatures).
+    ExactJoin,
+}
+
+impl Default for Method {
+    /// MinHash + LSH with the default signature, bands and rows chosen for the threshold,
+    /// exact verification, and buckets capped at 1000.
+    fn default() -> Self {
+        Method::MinHashLsh {
+            minhash: MinHashParams::default(),
+            lsh: None,
+            verify: Verify::Exact,
+            bucket_cap: 1000,
+        }
+    }
+}
+
+impl Method {
+    /// The signature parameters (`None` for the exact join).
+    pub fn minhash(&self) -> Option<MinHashParams> {
+        match self {
+            Method::MinHashLsh { minhash, .. } => Some(*minhash),
+            Method::ExactJoin => None,
+        }
+    }
+
+    /// How pairs are verified: the exact join is exact.
+    pub fn verify(&self) -> Verify {
+        match self {
+            Method::MinHashLsh { verify, .. } => *verify,
+            Method::ExactJoin => Verify::Exact,
+        }
+    }
+}
+
 /// Options of near-duplicate detection.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
@@ -33,16 +96,8 @@ pub struct DedupOptions {
     pub threshold: f64,
     /// Words per shingle.
     pub ngram: usize,
-    /// Signature scheme, length and seed.
-    pub minhash: MinHashParams,
-    /// Bands and rows; chosen for the threshold when `None`.
-    pub lsh: Option<LshParams>,
-    /// How candidates are verified.
-    pub verify: Verify,
-    /// Buckets larger than this link to their first member only.
-    pub bucket_cap: usize,
-    /// Skip MinHash and LSH: find every pair by the exact join.
-    pub exact: bool,
+    /// How candidate pairs are found and verified.
+    pub method: Method,
 }
 
 impl Default for DedupOptions {
@@ -50,18 +105,14 @@ impl Default for DedupOptions {
         DedupOptions {
             threshold: 0.8,
             ngram: 3,
-            minhash: MinHashParams::default(),
-            lsh: None,
-            verify: Verify::Exact,
-            bucket_cap: 1000,
-            exact: false,
+            method: Method::default(),
         }
     }
 }
 
 impl DedupOptions {
-    /// Checks that the options can work together: thresholds in range, bands × rows within
-    /// the signature, and no MinHash option given to the exact join, which would ignore it.
+    /// Checks that the options can work together: thresholds in range, and for MinHash a
+    /// signature of at least one slot, bands × rows within it, and buckets that hold a pair.
     pub fn check(&self) -> Result<()> {
         ensure(self.threshold > 0.0, "dedup.threshold", || {
             format!(
@@ -73,52 +124,50 @@ impl DedupOptions {
         ensure(self.ngram >= 1, "dedup.ngram", || {
             "a shingle needs at least one word".into()
         })?;
-        let perms = self.minhash.num_perm;
-        ensure(perms >= 1, "dedup.minhash.num_perm", || {
-            "must be at least 1".into()
-        })?;
-        ensure(self.bucket_cap >= 2, "dedup.bucket_cap", || {
-            format!("{} cannot hold a pair; use 2 or more", self.bucket_cap)
-        })?;
-        if let Some(lsh) = self.lsh {
-            ensure(lsh.bands >= 1 && lsh.rows >= 1, "dedup.lsh", || {
-                "bands and rows must be at least 1".into()
-            })?;
-            ensure(
-                lsh.bands.saturating_mul(lsh.rows) <= perms,
-                "dedup.lsh",
-                || {
-                    format!(
-                        "{} bands × {} rows need {} signature slots but num_perm is {perms}; \
-                     lower them or raise num_perm",
-                        lsh.bands,
-                        lsh.rows,
-                        lsh.bands.saturating_mul(lsh.rows)
-                    )
-                },
-            )?;
+        match &self.method {
+            Method::MinHashLsh {
+                minhash,
+                lsh,
+                bucket_cap,
+                ..
+            } => check_minhash_lsh(minhash.num_perm, *lsh, *bucket_cap),
+            Method::ExactJoin => Ok(()),
         }
-        if self.exact {
-            ensure(self.lsh.is_none(), "dedup.lsh", || {
-                "the exact join finds every pair without LSH; drop bands and rows".into()
-            })?;
-            ensure(self.verify == Verify::Exact, "dedup.verify", || {
-                "the exact join verifies exactly; an estimate has no signatures to use".into()
-            })?;
-        }
-        Ok(())
     }
 
-    /// The bands and rows in force.
-    pub fn lsh_params(&self) -> LshParams {
-        self.lsh.unwrap_or_else(|| {
-            LshParams::optimal(
-                self.threshold,
-                self.minhash.num_perm,
-                LshParams::RECALL_WEIGHTS,
-            )
-        })
+    /// The bands and rows in force (`None` for the exact join).
+    pub fn lsh_params(&self) -> Option<LshParams> {
+        match &self.method {
+            Method::MinHashLsh { minhash, lsh, .. } => Some(lsh.unwrap_or_else(|| {
+                LshParams::optimal(self.threshold, minhash.num_perm, LshParams::RECALL_WEIGHTS)
+            })),
+            Method::ExactJoin => None,
+        }
     }
+}
+
+/// The checks of [`Method::MinHashLsh`]'s options.
+fn check_minhash_lsh(perms: usize, lsh: Option<LshParams>, bucket_cap: usize) -> Result<()> {
+    ensure(perms >= 1, "dedup.minhash.num_perm", || {
+        "must be at least 1".into()
+    })?;
+    ensure(bucket_cap >= 2, "dedup.bucket_cap", || {
+        format!("{bucket_cap} cannot hold a pair; use 2 or more")
+    })?;
+    let Some(lsh) = lsh else {
+        return Ok(());
+    };
+    ensure(lsh.bands >= 1 && lsh.rows >= 1, "dedup.lsh", || {
+        "bands and rows must be at least 1".into()
+    })?;
+    let slots = lsh.bands.saturating_mul(lsh.rows);
+    ensure(slots <= perms, "dedup.lsh", || {
+        format!(
+            "{} bands × {} rows need {slots} signature slots but num_perm is {perms}; \
+             lower them or raise num_perm",
+            lsh.bands, lsh.rows
+        )
+    })
 }
 
 /// Each document's set of shingle hashes (sorted, no repeats), boilerplate excluded.
@@ -277,7 +326,22 @@ fn duplicates_of_shingles(
     clock.advance(documents.len() as u64);
     clock.finish();
     let order = id_order(documents);
-    let found = if options.exact {
+    let found = if let Method::MinHashLsh {
+        minhash,
+        verify,
+        bucket_cap,
+        ..
+    } = options.method
+    {
+        let params = options.lsh_params().expect("MinHash has bands and rows");
+        let lsh = MinHashLsh {
+            minhash,
+            params,
+            verify,
+            bucket_cap,
+        };
+        by_minhash(&shingles, &order, options.threshold, lsh, observer)
+    } else {
         let clock = StageClock::start(observer, Stage::ExactJoin, None);
         let pairs: Vec<SimilarPair> = exact_join(&shingles.sets, options.threshold)
             .into_iter()
@@ -291,8 +355,6 @@ fn duplicates_of_shingles(
             candidates: 0,
             capped_buckets: 0,
         }
-    } else {
-        by_minhash(&shingles, &order, options, observer)
     };
     let clock = StageClock::start(observer, Stage::Groups, None);
     let groups = group(documents, &shingles, &found.pairs, &order);
@@ -312,36 +374,46 @@ fn duplicates_of_shingles(
 /// Candidate pairs per progress report.
 const PAIR_BATCH: usize = 4096;
 
+/// [`Method::MinHashLsh`] with its bands and rows settled.
+#[derive(Clone, Copy)]
+struct MinHashLsh {
+    minhash: MinHashParams,
+    params: LshParams,
+    verify: Verify,
+    bucket_cap: usize,
+}
+
 /// Signatures, LSH candidates, and the candidates that pass verification.
 fn by_minhash(
     shingles: &ShingleSets,
     order: &[u32],
-    options: &DedupOptions,
+    threshold: f64,
+    lsh: MinHashLsh,
     observer: &dyn PipelineObserver,
 ) -> Found {
     let sets = &shingles.sets;
     let clock = StageClock::start(observer, Stage::Minhash, Some(sets.len() as u64));
-    let signatures = Signatures::compute_reporting(sets, options.minhash, |n| clock.advance(n));
+    let signatures = Signatures::compute_reporting(sets, lsh.minhash, |n| clock.advance(n));
     clock.finish();
     let clock = StageClock::start(observer, Stage::Lsh, None);
-    let params = options.lsh_params();
+    let params = lsh.params;
     let include: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
-    let found = candidates(&signatures, params, &include, order, options.bucket_cap);
+    let found = candidates(&signatures, params, &include, order, lsh.bucket_cap);
     clock.finish();
     let clock = StageClock::start(observer, Stage::Verify, Some(found.pairs.len() as u64));
     let verify = |&(a, b): &(u32, u32)| {
         let (x, y) = (&sets[a as usize], &sets[b as usize]);
-        let jaccard = match options.verify {
+        let jaccard = match lsh.verify {
             Verify::Exact => {
                 let o = overlap(x, y);
-                if !passes(o, x.len(), y.len(), options.threshold) {
+                if !passes(o, x.len(), y.len(), threshold) {
                     return None;
                 }
                 o as f64 / (x.len() + y.len() - o) as f64
             }
             Verify::Estimate => {
                 let e = signatures.estimate(a as usize, b as usize);
-                if e < options.threshold {
+                if e < threshold {
                     return None;
                 }
                 e
@@ -451,40 +523,50 @@ mod tests {
         }
     }
 
+    /// MinHash + LSH with these bands and rows, the rest default.
+    fn with_lsh(bands: usize, rows: usize) -> DedupOptions {
+        let mut options = DedupOptions::default();
+        if let Method::MinHashLsh { lsh, .. } = &mut options.method {
+            *lsh = Some(LshParams { bands, rows });
+        }
+        options
+    }
+
     #[test]
     fn check_accepts_the_defaults_and_names_the_field_that_cannot_work() {
         let d = DedupOptions::default();
         assert_eq!(invalid_field(&d), None);
-        let wide = DedupOptions {
-            lsh: Some(LshParams {
-                bands: 20,
-                rows: 10,
-            }),
+        assert_eq!(invalid_field(&with_lsh(20, 10)), Some("dedup.lsh"));
+        assert_eq!(invalid_field(&with_lsh(16, 8)), None);
+        assert_eq!(invalid_field(&with_lsh(0, 8)), Some("dedup.lsh"));
+        let mut tiny_buckets = d.clone();
+        if let Method::MinHashLsh { bucket_cap, .. } = &mut tiny_buckets.method {
+            *bucket_cap = 1;
+        }
+        assert_eq!(invalid_field(&tiny_buckets), Some("dedup.bucket_cap"));
+        let mut no_slots = d.clone();
+        if let Method::MinHashLsh { minhash, .. } = &mut no_slots.method {
+            minhash.num_perm = 0;
+        }
+        assert_eq!(invalid_field(&no_slots), Some("dedup.minhash.num_perm"));
+        let exact = DedupOptions {
+            method: Method::ExactJoin,
             ..d.clone()
         };
-        assert_eq!(invalid_field(&wide), Some("dedup.lsh"));
-        let fits = DedupOptions {
-            lsh: Some(LshParams { bands: 16, rows: 8 }),
-            ..d.clone()
-        };
-        assert_eq!(invalid_field(&fits), None);
-        let exact_with_bands = DedupOptions {
-            exact: true,
-            ..fits
-        };
-        assert_eq!(invalid_field(&exact_with_bands), Some("dedup.lsh"));
-        let exact_estimate = DedupOptions {
-            exact: true,
-            verify: Verify::Estimate,
-            ..d.clone()
-        };
-        assert_eq!(invalid_field(&exact_estimate), Some("dedup.verify"));
+        assert_eq!(invalid_field(&exact), None);
+        assert_eq!(exact.lsh_params(), None);
+        assert_eq!(exact.method.verify(), Verify::Exact);
         for t in [0.0, 1.5, f64::NAN] {
             let bad = DedupOptions {
                 threshold: t,
                 ..d.clone()
             };
             assert_eq!(invalid_field(&bad), Some("dedup.threshold"), "{t}");
+            let bad_exact = DedupOptions {
+                threshold: t,
+                ..exact.clone()
+            };
+            assert_eq!(invalid_field(&bad_exact), Some("dedup.threshold"), "{t}");
         }
         let no_words = DedupOptions { ngram: 0, ..d };
         assert_eq!(invalid_field(&no_words), Some("dedup.ngram"));

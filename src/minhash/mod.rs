@@ -10,7 +10,7 @@ mod verify;
 
 pub use dedup::{
     explain, find_duplicates, find_duplicates_taking_tokens, id_order, Dedup, DedupOptions,
-    DuplicateGroup, DuplicateGroups, Explanation, ShingleSets, SimilarPair, Verify,
+    DuplicateGroup, DuplicateGroups, Explanation, Method, ShingleSets, SimilarPair, Verify,
 };
 pub use join::exact_join;
 pub use lsh::{band_key, candidates, shared_bands, Candidates, LshParams};

@@ -19,6 +19,16 @@ pub enum Scheme {
     Fast,
 }
 
+impl Scheme {
+    /// The scheme's name in outputs and on the command line: `classic`, `fast`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Classic => "classic",
+            Scheme::Fast => "fast",
+        }
+    }
+}
+
 /// Parameters of a signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -44,16 +54,27 @@ impl Default for MinHashParams {
 /// The value of a slot no shingle reached (only in signatures of empty sets).
 pub const EMPTY: u32 = u32::MAX;
 
-/// One signature per document: a documents × `num_perm` matrix.
+/// One signature per document: a documents × `num_perm` matrix. Only [`Signatures::compute`]
+/// makes one, so the matrix always has `params.num_perm` columns made with `params`.
 #[derive(Debug, Clone)]
 pub struct Signatures {
     /// How they were made.
-    pub params: MinHashParams,
+    pub(crate) params: MinHashParams,
     /// Row `i` is document `i`'s signature.
-    pub matrix: Array2<u32>,
+    pub(crate) matrix: Array2<u32>,
 }
 
 impl Signatures {
+    /// How they were made.
+    pub fn params(&self) -> MinHashParams {
+        self.params
+    }
+
+    /// The documents × `num_perm` matrix: row `i` is document `i`'s signature.
+    pub fn matrix(&self) -> &Array2<u32> {
+        &self.matrix
+    }
+
     /// Signs every set (each a slice of shingle hashes; repeats do not matter), in parallel.
     pub fn compute<S: AsRef<[u64]> + Sync>(sets: &[S], params: MinHashParams) -> Signatures {
         Signatures::compute_reporting(sets, params, |_| {})

@@ -1,8 +1,9 @@
 //! `storyclust dedup`: the summary, the pairs and groups files, and explanations.
 
+use super::{DedupAccounting, DedupRecord, StageSeconds};
 use crate::corpus::{tsv_escape, Document};
-use crate::minhash::{Dedup, DedupOptions, Explanation};
-use crate::progress::Timings;
+use crate::minhash::{Dedup, DedupOptions, Explanation, Method, Scheme, Verify};
+use crate::summary::StoryDuplicates;
 use crate::text::{content_tokens_with_spans, AnalyzedCorpus, Normalizer, Span};
 use ahash::{AHashMap, AHashSet};
 use serde::Serialize;
@@ -18,8 +19,10 @@ pub struct DedupParameters {
     pub threshold: f64,
     /// Words per shingle.
     pub ngram: usize,
-    /// `exact` (exhaustive join) or the MinHash scheme.
-    pub method: String,
+    /// Whether every pair was found by the exact join (`--exact`) instead of MinHash + LSH.
+    pub exact: bool,
+    /// The MinHash scheme (MinHash only).
+    pub scheme: Option<Scheme>,
     /// Signature length (MinHash only).
     pub num_perm: Option<usize>,
     /// Bands (MinHash only).
@@ -30,33 +33,27 @@ pub struct DedupParameters {
     pub seed: Option<u64>,
     /// The shingle hash.
     pub hash: &'static str,
-    /// How candidates were verified.
-    pub verify: String,
+    /// How candidates were verified (`exact` for the exact join).
+    pub verify: Verify,
 }
 
 impl DedupParameters {
     /// The parameters of `dedup` run with `options`.
-    pub fn new(dedup: &Dedup, options: &DedupOptions) -> DedupParameters {
-        let minhash = !options.exact;
+    pub fn new(options: &DedupOptions) -> DedupParameters {
+        let minhash = options.method.minhash();
+        let lsh = options.lsh_params();
         DedupParameters {
             version: env!("CARGO_PKG_VERSION"),
             threshold: options.threshold,
             ngram: options.ngram,
-            method: if minhash {
-                format!("{:?}", options.minhash.scheme).to_lowercase()
-            } else {
-                "exact".into()
-            },
-            num_perm: minhash.then_some(options.minhash.num_perm),
-            bands: dedup.lsh.map(|p| p.bands),
-            rows: dedup.lsh.map(|p| p.rows),
-            seed: minhash.then_some(options.minhash.seed),
+            exact: matches!(options.method, Method::ExactJoin),
+            scheme: minhash.map(|m| m.scheme),
+            num_perm: minhash.map(|m| m.num_perm),
+            bands: lsh.map(|p| p.bands),
+            rows: lsh.map(|p| p.rows),
+            seed: minhash.map(|m| m.seed),
             hash: "xxh3-64 tokens, xxh3-64 of token hashes for shingles",
-            verify: if minhash {
-                format!("{:?}", options.verify).to_lowercase()
-            } else {
-                "exact".into()
-            },
+            verify: options.method.verify(),
         }
     }
 }
@@ -70,15 +67,6 @@ pub struct SourcePair {
     pub b: String,
     /// Near-duplicate pairs with one document from each.
     pub pairs: usize,
-}
-
-/// The time one stage took.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct StageSeconds {
-    /// The stage.
-    pub stage: &'static str,
-    /// Wall-clock seconds.
-    pub seconds: f64,
 }
 
 /// What a `dedup` run found, for people and for `--json`.
@@ -109,18 +97,79 @@ pub struct DedupSummary {
     /// Seconds per stage.
     pub seconds: Vec<StageSeconds>,
     /// Where every record went.
-    pub accounting: super::Accounting,
+    pub accounting: DedupAccounting,
 }
 
-/// Summarises a run; `timings` are its stages' (see [`Timings`]), `accounting` tells where
-/// every record went.
-pub fn dedup_summary(
-    documents: &[Document],
-    dedup: &Dedup,
-    options: &DedupOptions,
-    timings: &Timings,
-    accounting: super::Accounting,
-) -> DedupSummary {
+/// What the outputs of a `dedup` run are made from: the documents, their analysis, what
+/// was found, and the run's record. Every `dedup` output is written through it.
+#[derive(Clone, Copy)]
+pub struct DedupOutputs<'a> {
+    documents: &'a [Document],
+    analyzed: &'a AnalyzedCorpus,
+    found: &'a Dedup,
+    record: &'a DedupRecord,
+}
+
+impl<'a> DedupOutputs<'a> {
+    /// The outputs of `found` over `documents` (analysed as `analyzed`), run as `record` says.
+    pub fn new(
+        documents: &'a [Document],
+        analyzed: &'a AnalyzedCorpus,
+        found: &'a Dedup,
+        record: &'a DedupRecord,
+    ) -> DedupOutputs<'a> {
+        DedupOutputs {
+            documents,
+            analyzed,
+            found,
+            record,
+        }
+    }
+
+    /// The run's record.
+    pub fn record(&self) -> &'a DedupRecord {
+        self.record
+    }
+
+    /// The documents.
+    pub fn documents(&self) -> &'a [Document] {
+        self.documents
+    }
+
+    /// Their analysis.
+    pub fn analyzed(&self) -> &'a AnalyzedCorpus {
+        self.analyzed
+    }
+
+    /// What was found.
+    pub fn found(&self) -> &'a Dedup {
+        self.found
+    }
+
+    /// Summarises the run, for people and for `--json`.
+    pub fn summary(&self) -> DedupSummary {
+        let (documents, dedup) = (self.documents, self.found);
+        let in_groups = dedup.groups.documents();
+        DedupSummary {
+            schema_version: super::SchemaVersion,
+            documents: documents.len(),
+            without_shingles: dedup.shingles.sets.iter().filter(|s| s.is_empty()).count(),
+            candidates: dedup.candidates,
+            pairs: dedup.pairs.len(),
+            groups: dedup.groups.groups.len(),
+            documents_in_groups: in_groups,
+            duplicates_removed: in_groups - dedup.groups.groups.len(),
+            capped_buckets: dedup.capped_buckets,
+            source_pairs: source_pairs(documents, dedup, 10),
+            parameters: self.record.parameters.clone(),
+            seconds: self.record.timings.clone(),
+            accounting: self.record.accounting.clone(),
+        }
+    }
+}
+
+/// The `limit` pairs of sources that share the most near-duplicate pairs.
+fn source_pairs(documents: &[Document], dedup: &Dedup, limit: usize) -> Vec<SourcePair> {
     let mut by_sources: AHashMap<(&str, &str), usize> = AHashMap::new();
     for p in &dedup.pairs {
         let sa = documents[p.a as usize].source.as_deref().unwrap_or("");
@@ -141,31 +190,8 @@ pub fn dedup_summary(
             .cmp(&x.pairs)
             .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
     });
-    source_pairs.truncate(10);
-    let in_groups = dedup.groups.documents();
-    let seconds: Vec<StageSeconds> = timings
-        .stages()
-        .into_iter()
-        .map(|(stage, seconds)| StageSeconds {
-            stage: stage.name(),
-            seconds,
-        })
-        .collect();
-    DedupSummary {
-        schema_version: super::SchemaVersion,
-        documents: documents.len(),
-        without_shingles: dedup.shingles.sets.iter().filter(|s| s.is_empty()).count(),
-        candidates: dedup.candidates,
-        pairs: dedup.pairs.len(),
-        groups: dedup.groups.groups.len(),
-        documents_in_groups: in_groups,
-        duplicates_removed: in_groups - dedup.groups.groups.len(),
-        capped_buckets: dedup.capped_buckets,
-        source_pairs,
-        parameters: DedupParameters::new(dedup, options),
-        seconds,
-        accounting,
-    }
+    source_pairs.truncate(limit);
+    source_pairs
 }
 
 impl DedupSummary {
@@ -189,12 +215,12 @@ impl DedupSummary {
         let _ = writeln!(s, "groups               {}", self.groups);
         let _ = writeln!(s, "documents in groups  {}", self.documents_in_groups);
         let _ = writeln!(s, "duplicates removed   {}", self.duplicates_removed);
-        match (p.bands, p.rows) {
-            (Some(b), Some(r)) => {
+        match (p.scheme, p.bands, p.rows) {
+            (Some(scheme), Some(b), Some(r)) => {
                 let _ = writeln!(
                     s,
                     "method               {} MinHash, {} permutations, {b} bands × {r} rows, {}-word shingles, {} verification",
-                    p.method, p.num_perm.unwrap_or(0), p.ngram, p.verify
+                    scheme.name(), p.num_perm.unwrap_or(0), p.ngram, p.verify.name()
                 );
                 let _ = writeln!(
                     s,
@@ -239,61 +265,47 @@ impl DedupSummary {
     }
 }
 
-/// Writes the pairs as TSV: the header `id_a<TAB>id_b<TAB>jaccard`, then one pair per line
-/// with `id_a < id_b`, sorted. (The parameters are in the JSON outputs: a `#` line on top
-/// would break TSV readers.)
-pub fn write_pairs(out: &mut dyn Write, documents: &[Document], dedup: &Dedup) -> io::Result<()> {
-    let mut rows: Vec<(&str, &str, f64)> = dedup
-        .pairs
-        .iter()
-        .map(|p| {
-            let (a, b) = (
-                documents[p.a as usize].id.as_str(),
-                documents[p.b as usize].id.as_str(),
-            );
-            if a < b {
-                (a, b, p.jaccard)
-            } else {
-                (b, a, p.jaccard)
-            }
-        })
-        .collect();
-    rows.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
-    writeln!(out, "id_a\tid_b\tjaccard")?;
-    for (a, b, j) in rows {
-        writeln!(out, "{}\t{}\t{j:.6}", tsv_escape(a), tsv_escape(b))?;
+impl DedupOutputs<'_> {
+    /// Writes the pairs as TSV: the header `id_a<TAB>id_b<TAB>jaccard`, then one pair per line
+    /// with `id_a < id_b`, sorted. (The parameters are in the JSON outputs: a `#` line on top
+    /// would break TSV readers.)
+    pub fn write_pairs(&self, out: &mut dyn Write) -> io::Result<()> {
+        let (documents, dedup) = (self.documents, self.found);
+        let mut rows: Vec<(&str, &str, f64)> = dedup
+            .pairs
+            .iter()
+            .map(|p| {
+                let (a, b) = (
+                    documents[p.a as usize].id.as_str(),
+                    documents[p.b as usize].id.as_str(),
+                );
+                if a < b {
+                    (a, b, p.jaccard)
+                } else {
+                    (b, a, p.jaccard)
+                }
+            })
+            .collect();
+        rows.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        writeln!(out, "id_a\tid_b\tjaccard")?;
+        for (a, b, j) in rows {
+            let j = super::decimal(j);
+            writeln!(out, "{}\t{}\t{j}", tsv_escape(a), tsv_escape(b))?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
-/// A copy of a group's canonical document.
+/// A group of near-duplicates: the canonical document and its copies, each with its
+/// headline, time and address, and the group's first publisher (as in `cluster`'s
+/// `duplicate_groups`).
 #[derive(Serialize, schemars::JsonSchema)]
-pub struct GroupCopy<'a> {
-    /// Its id.
-    pub id: &'a str,
-    /// Its source.
-    pub source: Option<&'a str>,
-    /// Its date.
-    pub date: Option<crate::corpus::Timestamp>,
-    /// Its Jaccard to the canonical document.
-    pub jaccard: f64,
-}
-
-/// A group of near-duplicates: the canonical document and its copies.
-#[derive(Serialize, schemars::JsonSchema)]
-pub struct GroupLine<'a> {
-    /// The canonical document's id (earliest date, then longest text, then smallest id).
-    pub canonical: &'a str,
-    /// Its source.
-    pub source: Option<&'a str>,
-    /// Its date.
-    pub date: Option<crate::corpus::Timestamp>,
-    /// Its headline.
-    pub headline: &'a str,
+pub struct GroupLine {
+    /// The group.
+    #[serde(flatten)]
+    pub group: StoryDuplicates,
     /// Documents in the group: the canonical one and its copies.
     pub size: usize,
-    /// The other documents, the same name as in `cluster`'s `duplicate_groups`.
-    pub copies: Vec<GroupCopy<'a>>,
 }
 
 /// The first line of `--groups`: the schema's version and the run's parameters.
@@ -312,64 +324,48 @@ pub enum GroupsLine<'a> {
     /// The first line.
     Header(GroupsHeader<'a>),
     /// Every other line.
-    Group(GroupLine<'a>),
+    Group(Box<GroupLine>),
 }
 
-/// Writes the groups as JSON Lines: a first line `{"schema_version": …, "parameters": …}`,
-/// then one group per line (`canonical`, its `source`, `date` and `headline`, `size`, and
-/// `copies` with `id`, `source`, `date` and `jaccard` to the canonical document).
-pub fn write_groups(
-    out: &mut dyn Write,
-    documents: &[Document],
-    analyzed: &AnalyzedCorpus,
-    dedup: &Dedup,
-    parameters: &DedupParameters,
-) -> io::Result<()> {
-    let header = GroupsLine::Header(GroupsHeader {
-        schema_version: super::SchemaVersion,
-        parameters,
-    });
-    serde_json::to_writer(&mut *out, &header)?;
-    out.write_all(b"\n")?;
-    for g in &dedup.groups.groups {
-        let c = &documents[g.canonical as usize];
-        let line = GroupsLine::Group(GroupLine {
-            canonical: &c.id,
-            source: c.source.as_deref(),
-            date: c.date,
-            headline: &analyzed.documents[g.canonical as usize].headline,
-            size: g.members.len() + 1,
-            copies: g
-                .members
-                .iter()
-                .map(|&(m, jaccard)| {
-                    let d = &documents[m as usize];
-                    GroupCopy {
-                        id: &d.id,
-                        source: d.source.as_deref(),
-                        date: d.date,
-                        jaccard,
-                    }
-                })
-                .collect(),
+impl DedupOutputs<'_> {
+    /// Writes the groups as JSON Lines: a first line `{"schema_version": …, "parameters": …}`,
+    /// then one group per line: `canonical` with its `source`, `headline`, `date` and `url`,
+    /// `copies` with the same and their `jaccard` to the canonical document, the
+    /// `first_publisher` (earliest time) and the `size`.
+    pub fn write_groups(&self, out: &mut dyn Write) -> io::Result<()> {
+        let (documents, analyzed, dedup) = (self.documents, self.analyzed, self.found);
+        let header = GroupsLine::Header(GroupsHeader {
+            schema_version: super::SchemaVersion,
+            parameters: &self.record.parameters,
         });
-        serde_json::to_writer(&mut *out, &line)?;
+        serde_json::to_writer(&mut *out, &header)?;
         out.write_all(b"\n")?;
+        for g in &dedup.groups.groups {
+            let line = GroupsLine::Group(Box::new(GroupLine {
+                group: StoryDuplicates::of(g, documents, analyzed),
+                size: g.members.len() + 1,
+            }));
+            serde_json::to_writer(&mut *out, &line)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
-/// The indices of the documents `--output` keeps: everything but non-canonical members.
-pub fn kept_documents(documents: &[Document], dedup: &Dedup) -> Vec<usize> {
-    let dropped: AHashSet<u32> = dedup
-        .groups
-        .groups
-        .iter()
-        .flat_map(|g| g.members.iter().map(|&(m, _)| m))
-        .collect();
-    (0..documents.len())
-        .filter(|i| !dropped.contains(&(*i as u32)))
-        .collect()
+impl DedupOutputs<'_> {
+    /// The indices of the documents `--output` keeps: everything but non-canonical members.
+    pub fn kept_documents(&self) -> Vec<usize> {
+        let (documents, dedup) = (self.documents, self.found);
+        let dropped: AHashSet<u32> = dedup
+            .groups
+            .groups
+            .iter()
+            .flat_map(|g| g.members.iter().map(|&(m, _)| m))
+            .collect();
+        (0..documents.len())
+            .filter(|i| !dropped.contains(&(*i as u32)))
+            .collect()
+    }
 }
 
 /// The longest passages of `a` whose shingles also occur in `b`, longest first, as raw text

@@ -1,7 +1,7 @@
 //! The editors' report: one self-contained HTML page (inline CSS, inline SVG, a little
 //! JavaScript; nothing from the network), rendered from `templates/report.html`.
 
-use super::Accounting;
+use super::ClusterRecord;
 use crate::summary::{Stories, Story};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -193,14 +193,15 @@ fn day(t: Option<crate::corpus::Timestamp>) -> Option<String> {
     t.map(|t| t.date_string())
 }
 
-/// Renders the report. `title` names the corpus (its inputs).
-pub fn render_html<P: Serialize>(
+/// Renders the report of `stories` with `record`'s parameters and accounting. `title` names
+/// the corpus (its inputs).
+pub fn render_html(
     stories: &Stories,
-    parameters: &P,
-    accounting: &Accounting,
+    record: &ClusterRecord,
     title: &str,
     ui_lang: UiLang,
 ) -> Result<String, minijinja::Error> {
+    let accounting = &record.accounting;
     let colours: BTreeMap<usize, &'static str> = stories
         .stories
         .iter()
@@ -253,7 +254,7 @@ pub fn render_html<P: Serialize>(
             first_date: day(first),
             last_date: day(last),
         },
-        parameters: serde_json::to_string_pretty(parameters).unwrap_or_default(),
+        parameters: serde_json::to_string_pretty(&record.parameters).unwrap_or_default(),
         chart: size_chart(&multi, &colours),
         timeline: timeline(stories, &colours),
         stories: multi

@@ -2,21 +2,24 @@
 
 mod dedup;
 mod html;
+mod record;
 mod schema;
 mod stats;
 mod stories;
 
 pub use dedup::{
-    dedup_summary, explanation_text, kept_documents, shared_passages, write_groups, write_pairs,
-    DedupParameters, DedupSummary, GroupCopy, GroupLine, GroupsHeader, GroupsLine, SourcePair,
-    StageSeconds,
+    explanation_text, shared_passages, DedupOutputs, DedupParameters, DedupSummary, GroupLine,
+    GroupsHeader, GroupsLine, SourcePair,
 };
 pub use html::{render_html, UiLang};
+pub use record::{
+    Accounting, ClusterRecord, DedupAccounting, DedupRecord, RunRecord, StageSeconds,
+};
 pub use schema::{schema_text, schemas, SchemaVersion, SCHEMA_VERSION};
 pub use stats::{corpus_stats, CorpusStats, LineCount};
 pub use stories::{
-    write_assignments, write_stories, Accounting, AnalysisParameters, ClusterParameters,
-    NearDuplicateParameters, StoryFormat, StoryLine, StoryReport,
+    write_assignments, write_stories, AnalysisParameters, ClusterParameters,
+    NearDuplicateParameters, StoryFormat, StoryLayout, StoryLine, StoryReport,
 };
 
 use serde::Serialize;
@@ -66,4 +69,11 @@ impl EvalReport {
 pub(crate) fn is_web_url(url: &str) -> bool {
     let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// A number in a TSV or CSV cell written as the JSON outputs write it: the shortest decimal
+/// that reads back as the same value (`0.9336492890995262`, a cohesion `0.561` stored as f32).
+/// Numbers here are finite; a non-finite one would read `null`, as in JSON.
+pub(crate) fn decimal<T: Serialize>(x: T) -> String {
+    serde_json::to_string(&x).unwrap_or_default()
 }

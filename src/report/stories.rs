@@ -1,5 +1,6 @@
 //! Rendering stories: a terminal table, JSON, JSON Lines, CSV, Markdown, and assignments.
 
+use super::{Accounting, ClusterRecord};
 use crate::corpus::{csv_cell, markdown_text, terminal_safe, tsv_escape};
 use crate::summary::{Level, Stories, Story};
 use serde::Serialize;
@@ -42,44 +43,6 @@ impl StoryFormat {
     }
 }
 
-/// What a run read and where every document went.
-#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
-pub struct Accounting {
-    /// Records seen: documents read plus records skipped.
-    pub seen: usize,
-    /// Documents read.
-    pub read: usize,
-    /// Documents placed in a story (every document read).
-    pub clustered: usize,
-    /// Records skipped, by reason.
-    pub skipped: std::collections::BTreeMap<&'static str, usize>,
-    /// Stories with more than one article.
-    pub stories: usize,
-    /// Articles alone in their story.
-    pub singletons: usize,
-}
-
-impl Accounting {
-    /// The one-line account: `read N, clustered N, skipped K (reasons…)`.
-    pub fn line(&self) -> String {
-        let skipped: usize = self.skipped.values().sum();
-        let reasons: Vec<String> = self
-            .skipped
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect();
-        let reasons = if reasons.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", reasons.join(", "))
-        };
-        format!(
-            "read {}, clustered {}, skipped {skipped}{reasons}",
-            self.read, self.clustered
-        )
-    }
-}
-
 /// The parameters of a `cluster` run, recorded in its JSON and HTML outputs.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ClusterParameters {
@@ -102,12 +65,15 @@ pub struct NearDuplicateParameters {
     pub threshold: f64,
     /// Words per shingle.
     pub ngram: usize,
-    /// MinHash scheme.
-    pub scheme: crate::minhash::Scheme,
-    /// Signature length.
-    pub num_perm: usize,
-    /// Hash seed.
-    pub seed: u64,
+    /// MinHash scheme (absent with the exact join).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<crate::minhash::Scheme>,
+    /// Signature length (absent with the exact join).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub num_perm: Option<usize>,
+    /// Hash seed (absent with the exact join).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// How text was analysed in a `cluster` run.
@@ -135,9 +101,9 @@ impl ClusterParameters {
             near_duplicates: NearDuplicateParameters {
                 threshold: dedup.threshold,
                 ngram: dedup.ngram,
-                scheme: dedup.minhash.scheme,
-                num_perm: dedup.minhash.num_perm,
-                seed: dedup.minhash.seed,
+                scheme: dedup.method.minhash().map(|m| m.scheme),
+                num_perm: dedup.method.minhash().map(|m| m.num_perm),
+                seed: dedup.method.minhash().map(|m| m.seed),
             },
             analysis: AnalysisParameters {
                 lang: analysis.lang.map(|l| l.code()),
@@ -174,22 +140,44 @@ pub struct StoryLine<'a> {
     pub story: &'a Story,
 }
 
-/// Writes stories in `format`. `parameters` are recorded in JSON and HTML output; `width`
-/// wraps the table; `title` (the inputs) heads the HTML page, in `ui_lang`.
-#[allow(clippy::too_many_arguments)]
+/// How stories are laid out: the format, and what the table and the HTML page need.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StoryLayout {
+    /// The format.
+    pub format: StoryFormat,
+    /// Characters per line of the table.
+    pub width: usize,
+    /// What heads the HTML page (the inputs).
+    pub title: String,
+    /// The language of the HTML page's interface.
+    pub ui_lang: super::UiLang,
+}
+
+impl StoryLayout {
+    /// `format` at 100 columns, untitled, the interface's language told by the corpus.
+    pub fn new(format: StoryFormat) -> StoryLayout {
+        StoryLayout {
+            format,
+            width: 100,
+            title: String::new(),
+            ui_lang: super::UiLang::default(),
+        }
+    }
+}
+
+/// Writes stories as `layout` says; `record`'s parameters and accounting go into the JSON,
+/// HTML, Markdown and table outputs.
 pub fn write_stories(
     out: &mut dyn Write,
     stories: &Stories,
-    format: StoryFormat,
-    parameters: &ClusterParameters,
-    accounting: &Accounting,
-    width: usize,
-    title: &str,
-    ui_lang: super::UiLang,
+    record: &ClusterRecord,
+    layout: &StoryLayout,
 ) -> io::Result<()> {
-    match format {
+    let accounting = &record.accounting;
+    match layout.format {
         StoryFormat::Html => {
-            let page = super::html::render_html(stories, parameters, accounting, title, ui_lang)
+            let page = super::html::render_html(stories, record, &layout.title, layout.ui_lang)
                 .map_err(io::Error::other)?;
             out.write_all(page.as_bytes())
         }
@@ -198,7 +186,7 @@ pub fn write_stories(
                 &mut *out,
                 &StoryReport {
                     schema_version: super::SchemaVersion,
-                    parameters,
+                    parameters: &record.parameters,
                     accounting,
                     topics: &stories.topics,
                     stories: &stories.stories,
@@ -267,7 +255,7 @@ pub fn write_stories(
                     cell(&sources.join("; ")),
                     s.first_date.map(|d| d.to_string()).unwrap_or_default(),
                     s.last_date.map(|d| d.to_string()).unwrap_or_default(),
-                    format!("{:.3}", s.cohesion),
+                    super::decimal(s.cohesion),
                     members,
                     serde_json::to_string(&member_dates)?,
                     serde_json::to_string(&member_urls)?,
@@ -280,7 +268,7 @@ pub fn write_stories(
         }
         StoryFormat::Md => out.write_all(terminal_safe(&markdown(stories, accounting)).as_bytes()),
         StoryFormat::Table => {
-            out.write_all(terminal_safe(&table(stories, accounting, width)).as_bytes())
+            out.write_all(terminal_safe(&table(stories, accounting, layout.width)).as_bytes())
         }
     }
 }

@@ -78,6 +78,43 @@ pub struct StoryDuplicates {
     pub first_publisher: Option<Publisher>,
 }
 
+impl StoryDuplicates {
+    /// A near-duplicate group of `documents` (analysed as `analyzed`) with its articles'
+    /// headlines, times and addresses and its first publisher: what stories and
+    /// `dedup --groups` show of it.
+    pub fn of(
+        group: &crate::minhash::DuplicateGroup,
+        documents: &[Document],
+        analyzed: &AnalyzedCorpus,
+    ) -> StoryDuplicates {
+        let copy = |m: u32, jaccard: f64| DuplicateCopy {
+            id: documents[m as usize].id.clone(),
+            source: documents[m as usize].source.clone(),
+            headline: analyzed.documents[m as usize].headline.clone(),
+            date: documents[m as usize].date,
+            url: documents[m as usize].url.clone(),
+            jaccard,
+        };
+        let c = &documents[group.canonical as usize];
+        let members = group.members.iter().map(|m| m.0);
+        StoryDuplicates {
+            canonical: c.id.clone(),
+            source: c.source.clone(),
+            headline: analyzed.documents[group.canonical as usize]
+                .headline
+                .clone(),
+            date: c.date,
+            url: c.url.clone(),
+            copies: group.members.iter().map(|&(m, j)| copy(m, j)).collect(),
+            first_publisher: Publisher::earliest(
+                std::iter::once(group.canonical).chain(members),
+                documents,
+                analyzed,
+            ),
+        }
+    }
+}
+
 /// A republished copy.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -458,34 +495,10 @@ impl StoryBuilder<'_> {
 
     /// The near-duplicate groups among the members, by canonical id.
     fn duplicate_groups(&self, scored: &[(u32, f64)]) -> Vec<StoryDuplicates> {
-        let (documents, a) = (self.documents, self.analyzed);
-        let copy = |m: u32, jaccard: f64| DuplicateCopy {
-            id: documents[m as usize].id.clone(),
-            source: documents[m as usize].source.clone(),
-            headline: a.documents[m as usize].headline.clone(),
-            date: documents[m as usize].date,
-            url: documents[m as usize].url.clone(),
-            jaccard,
-        };
         let mut groups: Vec<StoryDuplicates> = scored
             .iter()
             .filter_map(|(d, _)| self.duplicates_of.get(d))
-            .map(|g| {
-                let c = &documents[g.canonical as usize];
-                StoryDuplicates {
-                    canonical: c.id.clone(),
-                    source: c.source.clone(),
-                    headline: a.documents[g.canonical as usize].headline.clone(),
-                    date: c.date,
-                    url: c.url.clone(),
-                    copies: g.members.iter().map(|&(m, j)| copy(m, j)).collect(),
-                    first_publisher: Publisher::earliest(
-                        std::iter::once(g.canonical).chain(g.members.iter().map(|m| m.0)),
-                        documents,
-                        a,
-                    ),
-                }
-            })
+            .map(|g| StoryDuplicates::of(g, self.documents, self.analyzed))
             .collect();
         groups.sort_by(|a, b| a.canonical.cmp(&b.canonical));
         groups

@@ -67,18 +67,34 @@ impl Default for TfIdfOptions {
     }
 }
 
-/// The terms kept, with their document frequencies and idf.
+/// The terms kept, with their document frequencies and idf: three columns of one length,
+/// the terms sorted (a term's id is its position). Made by [`TfIdf`] only.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     /// Term hashes, sorted: a term's id is its position.
-    pub terms: Vec<u64>,
+    pub(crate) terms: Vec<u64>,
     /// Document frequency of each term.
-    pub df: Vec<u32>,
+    pub(crate) df: Vec<u32>,
     /// Smoothed idf: ln((1 + n) / (1 + df)) + 1.
-    pub idf: Vec<f32>,
+    pub(crate) idf: Vec<f32>,
 }
 
 impl Vocabulary {
+    /// Term hashes, sorted: a term's id is its position.
+    pub fn terms(&self) -> &[u64] {
+        &self.terms
+    }
+
+    /// Document frequency of each term, by id.
+    pub fn df(&self) -> &[u32] {
+        &self.df
+    }
+
+    /// Smoothed idf of each term, by id: ln((1 + n) / (1 + df)) + 1.
+    pub fn idf(&self) -> &[f32] {
+        &self.idf
+    }
+
     /// The id of a term hash, if the term is kept.
     pub fn id(&self, term: u64) -> Option<u32> {
         self.terms.binary_search(&term).ok().map(|i| i as u32)
@@ -102,16 +118,59 @@ impl Vocabulary {
     }
 }
 
-/// An L2-normalised sparse vector: term ids ascending, with weights.
+/// A sparse vector (L2-normalised when it is a document's): term ids strictly ascending, one
+/// weight each. [`SparseVector::new`] checks both for vectors made outside the library.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SparseVector {
     /// Term ids, ascending.
-    pub ids: Vec<u32>,
+    pub(crate) ids: Vec<u32>,
     /// Weights, same order.
-    pub weights: Vec<f32>,
+    pub(crate) weights: Vec<f32>,
 }
 
 impl SparseVector {
+    /// A vector of `ids` (strictly ascending) with `weights` (one per id, finite).
+    ///
+    /// ```
+    /// use storyclust::tfidf::SparseVector;
+    ///
+    /// let v = SparseVector::new(vec![1, 4], vec![0.6, 0.8])?;
+    /// assert!((v.dot(&v) - 1.0).abs() < 1e-6);
+    /// assert!(SparseVector::new(vec![4, 1], vec![0.6, 0.8]).is_err());
+    /// # Ok::<(), storyclust::Error>(())
+    /// ```
+    pub fn new(ids: Vec<u32>, weights: Vec<f32>) -> Result<SparseVector> {
+        ensure(ids.len() == weights.len(), "sparse_vector.weights", || {
+            format!("{} ids but {} weights", ids.len(), weights.len())
+        })?;
+        ensure(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "sparse_vector.ids",
+            || "ids must be strictly ascending".into(),
+        )?;
+        ensure(
+            weights.iter().all(|w| w.is_finite()),
+            "sparse_vector.weights",
+            || "weights must be finite".into(),
+        )?;
+        Ok(SparseVector { ids, weights })
+    }
+
+    /// Term ids, strictly ascending.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    /// Weights, one per id, in the same order.
+    pub fn weights(&self) -> &[f32] {
+        &self.weights
+    }
+
+    /// `(id, weight)` pairs, ids ascending.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.ids.iter().copied().zip(self.weights.iter().copied())
+    }
+
     /// Dot product (cosine, for normalised vectors).
     pub fn dot(&self, other: &SparseVector) -> f32 {
         let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
@@ -178,7 +237,12 @@ pub struct TermIndex<'v> {
 impl<'v> TermIndex<'v> {
     /// Indexes `terms`, which are sorted.
     fn new(terms: &'v [u64]) -> TermIndex<'v> {
-        let bits = terms.len().max(2).next_power_of_two().trailing_zeros().min(24);
+        let bits = terms
+            .len()
+            .max(2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .min(24);
         let shift = 64 - bits;
         let mut starts = vec![0u32; (1usize << bits) + 1];
         for &t in terms {
@@ -187,7 +251,11 @@ impl<'v> TermIndex<'v> {
         for b in 1..starts.len() {
             starts[b] += starts[b - 1];
         }
-        TermIndex { terms, starts, shift }
+        TermIndex {
+            terms,
+            starts,
+            shift,
+        }
     }
 
     /// The id (position) of a term hash, if the vocabulary has it.
