@@ -273,7 +273,10 @@ impl<'a> Sink<'a> {
     }
 
     pub(crate) fn report(&mut self, diagnostic: Diagnostic) -> Result<()> {
-        if self.strict && diagnostic.severity == Severity::Skipped {
+        // Trailing garbage loses no record, but it is damage: `--strict` stops there too.
+        let fatal = diagnostic.severity == Severity::Skipped
+            || diagnostic.kind == DiagnosticKind::TrailingGarbage;
+        if self.strict && fatal {
             return Err(Error::Strict {
                 origin: diagnostic.origin.to_string(),
                 message: diagnostic.message,
@@ -602,7 +605,7 @@ pub(crate) fn stream_failed(
         return Diagnostic::warning(
             DiagnosticKind::TrailingGarbage,
             origin,
-            format!("{error}; ignored, as gzip -dc does (every record before it was read)"),
+            format!("{error}; ignored, as gzip -dc does (every record before it was read; --strict makes it fatal)"),
         );
     }
     Diagnostic::skipped(
