@@ -10,6 +10,7 @@
 use super::escape::tsv_unescape;
 use super::fields::Field;
 use super::input::{overlong_record, record_cap, stream_failed, with_warning, Sink};
+use super::fields::parts_present;
 use super::records::{build_document, decode_lossy, join_texts, RawRecord};
 use super::{Diagnostic, DiagnosticKind, Origin, ReadOptions};
 use crate::error::{Error, Result};
@@ -283,7 +284,11 @@ pub(crate) fn read_delimited(
     .into_iter()
     .filter_map(|(f, present)| present.then_some(f))
     .collect();
-    sink.corpus.fields.note_header(&headers, &found);
+    let named = options.fields.text.iter();
+    let parts: Vec<Option<()>> = named.map(|t| headers.contains(t).then_some(())).collect();
+    sink.corpus
+        .fields
+        .note_header(&headers, &found, parts_present(&parts));
     loop {
         let (line, fields) = match records.next(&mut buf) {
             Ok(Next::End) => return Ok(()),
@@ -346,6 +351,8 @@ pub(crate) fn read_delimited(
             date: field(columns.date),
             source: field(columns.source),
             url: field(columns.url),
+            // The header row tells which text columns there are.
+            text_parts: 0,
         };
         let parsed = build_document(raw, origin, options);
         sink.accept(with_warning(parsed, warning))?;
