@@ -24,7 +24,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicI32, Ordering};
-use storyclust::corpus::{read_corpus_observed, write_atomic, Corpus};
+use storyclust::corpus::{read_corpus_observed, write_atomic, Corpus, InputFormat};
 use storyclust::progress::{PipelineObserver, TerminalProgress, Timings};
 
 fn main() -> ExitCode {
@@ -285,19 +285,11 @@ fn identity(path: &Path) -> Identity {
     }
 }
 
-/// Whether writing `output` would overwrite a file that `input` reads: the same file, or
-/// a file that the walk of an input folder reads (hidden entries are passed over).
-fn overwrites_input(output: &Path, input: &Path) -> bool {
+/// Whether writing `output` would overwrite a file that `input` reads, or be read by the
+/// next run: the same file, or a file that the walk of an input folder reads.
+fn overwrites_input(output: &Path, input: &Path, format: InputFormat) -> bool {
     if input.is_dir() {
-        let (Ok(dir), Ok(file)) = (std::fs::canonicalize(input), std::fs::canonicalize(output))
-        else {
-            return false;
-        };
-        return file.strip_prefix(&dir).is_ok_and(|inside| {
-            inside
-                .components()
-                .all(|c| !c.as_os_str().to_string_lossy().starts_with('.'))
-        });
+        return storyclust::corpus::folder_reads(input, output, format);
     }
     identity(output) == identity(input)
 }
@@ -325,7 +317,11 @@ fn check_stdout(outputs: &[(&str, Option<&PathBuf>)], stdout: Option<&str>) -> R
 }
 
 /// Refuses, before any work, outputs that would destroy an input or one another.
-fn check_outputs(inputs: &[PathBuf], outputs: &[(&str, Option<&PathBuf>)]) -> Result<()> {
+fn check_outputs(
+    inputs: &[PathBuf],
+    outputs: &[(&str, Option<&PathBuf>)],
+    format: InputFormat,
+) -> Result<()> {
     let outputs: Vec<(&str, &PathBuf)> = outputs
         .iter()
         .filter_map(|&(flag, path)| Some((flag, path?)))
@@ -345,8 +341,16 @@ fn check_outputs(inputs: &[PathBuf], outputs: &[(&str, Option<&PathBuf>)]) -> Re
         let inputs = inputs.iter().filter(|p| p.as_os_str() != "-");
         if let Some(input) = inputs
             .into_iter()
-            .find(|input| overwrites_input(path, input))
+            .find(|input| overwrites_input(path, input, format))
         {
+            if !path.exists() {
+                return Err(usage(format!(
+                    "{flag} {} is inside the input folder {}, where the next run would read \
+                     it as input; write the output outside the folder",
+                    path.display(),
+                    input.display()
+                )));
+            }
             return Err(usage(format!(
                 "{flag} {} would overwrite the input {}; write the output elsewhere",
                 path.display(),
@@ -459,7 +463,7 @@ fn report_diagnostics(corpus: &Corpus, errors: Option<&Path>, quiet: bool) -> Re
 fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let outputs = [("--errors", args.input.errors.as_ref())];
     check_stdout(&outputs, Some("the statistics"))?;
-    check_outputs(&args.input.inputs(), &outputs)?;
+    check_outputs(&args.input.inputs(), &outputs, args.input.fields.input_format)?;
     let corpus = read(&args.input, observer, quiet)?;
     let options = args.analysis.options(true, false);
     let analyzed = storyclust::text::analyze_observed(&corpus.documents, &options, observer);
@@ -500,7 +504,7 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         (None, false) => None,
     };
     check_stdout(&outputs, printed)?;
-    check_outputs(&args.input.inputs(), &outputs)?;
+    check_outputs(&args.input.inputs(), &outputs, args.input.fields.input_format)?;
     let timings = Timings::new();
     let observer = (observer, &timings);
     // JSON records kept as read are written back unchanged by `-o` in JSON Lines.
@@ -627,7 +631,7 @@ fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
     ];
     let printed = args.output.is_none().then_some("the stories (no --output)");
     check_stdout(&outputs, printed)?;
-    check_outputs(&inputs, &outputs)?;
+    check_outputs(&inputs, &outputs, args.input.fields.input_format)?;
     // An explicit --format wins; else the output's extension (`-o stories.json`) names it.
     let format = args
         .format
@@ -794,7 +798,7 @@ fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
         &outputs,
         args.output.is_none().then_some("the corpus (no --output)"),
     )?;
-    check_outputs(&args.from, &outputs)?;
+    check_outputs(&args.from, &outputs, args.fields.input_format)?;
     let read_options = args.fields.read_options();
     let corpus = read_corpus_observed(&args.from, &read_options, observer)?;
     report_diagnostics(&corpus, None, quiet)?;

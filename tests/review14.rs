@@ -40,3 +40,40 @@ fn each_joined_text_field_must_be_in_some_record() {
     ok(storyclust(&["stats", &jsonl, "-q", "--text-field", "body,lede"]));
     ok(storyclust(&["stats", &csv, "-q", "--text-field", "title,body"]));
 }
+
+/// An output inside an input folder, new or not, is refused when the folder walk would read
+/// it on the next run; a hidden name or an extension the walk skips is let through.
+#[test]
+fn an_output_inside_an_input_folder_is_refused_when_a_rerun_would_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    std::fs::create_dir(&folder).unwrap();
+    articles(&folder);
+    let folder = folder.display().to_string();
+    for (command, output, extra) in [
+        ("dedup", "out.jsonl", None),
+        ("cluster", "sub/stories.json", None),
+        ("cluster", "stories.tsv.gz", None),
+        ("cluster", "report.html", Some("jsonl")),
+    ] {
+        let sub = Path::new(&folder).join("sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        let path = Path::new(&folder).join(output).display().to_string();
+        let mut args = vec![command, folder.as_str(), "-q", "--text-field", "body", "-o"];
+        args.push(&path);
+        if let Some(format) = extra {
+            args.extend(["--input-format", format]);
+        }
+        let out = storyclust(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("inside the input folder"), "{stderr}");
+        assert!(stderr.contains("outside the folder"), "{stderr}");
+        assert!(!Path::new(&path).exists(), "{path}");
+    }
+    for output in ["report.html", ".out.jsonl"] {
+        let path = Path::new(&folder).join(output).display().to_string();
+        ok(storyclust(&["cluster", &folder, "-q", "--text-field", "body", "-o", &path]));
+        assert!(Path::new(&path).exists());
+    }
+}

@@ -92,6 +92,37 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
     flush(&mut batch, sink)
 }
 
+/// Whether reading the folder `dir` would read `file`, which may not exist yet (an output
+/// about to be written): it lies inside the folder, under no hidden entry, and the walk
+/// takes it by its extension, or by any name when `format` is explicit.
+pub fn folder_reads(dir: &Path, file: &Path, format: InputFormat) -> bool {
+    let Ok(dir) = std::fs::canonicalize(dir) else {
+        return false;
+    };
+    let Some(file) = resolved(file) else {
+        return false;
+    };
+    let Ok(inside) = file.strip_prefix(&dir) else {
+        return false;
+    };
+    let hidden = inside
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    !hidden && (format != InputFormat::Auto || format_from_extension(&file).is_some())
+}
+
+/// The canonical path of `path`, or of its folder joined with its name when it is not there.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(path) = std::fs::canonicalize(path) {
+        return Some(path);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+}
+
 /// Folders nested deeper than this are skipped (and reported): deeper trees are almost
 /// always link farms or mistakes, and paths grow past what the system accepts.
 const MAX_DEPTH: usize = 64;
