@@ -77,3 +77,41 @@ fn an_output_inside_an_input_folder_is_refused_when_a_rerun_would_read_it() {
         assert!(Path::new(&path).exists());
     }
 }
+
+const ARABIC: &str = "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في مدينة الرياض بسعة خمسمائة سرير لخدمة سكان الأحياء الشمالية، وقال المتحدث باسم الوزارة إن المستشفى سيضم أقساما للطوارئ والأطفال والقلب";
+
+/// The chart tooltips of the Arabic interface are in Arabic, chosen or by default.
+#[test]
+fn arabic_report_tooltips_are_arabic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ar.jsonl");
+    let mut lines: Vec<serde_json::Value> = (0..3)
+        .map(|i| json!({"id": format!("a{i}"), "text": format!("{ARABIC} {i}"), "date": format!("2015-08-1{i}")}))
+        .collect();
+    lines.push(json!({"id": "b", "text": "ارتفعت أسعار النفط للمرة الثالثة على التوالي مع تراجع المخزونات الأمريكية وتوقعات الطلب في آسيا", "date": "2015-08-12"}));
+    write_jsonl(&path, &lines);
+    let input = path.display().to_string();
+    for extra in [&[][..], &["--ui-lang", "ar"]] {
+        let mut args = vec!["-q", "cluster", input.as_str(), "--format", "html"];
+        args.extend(extra);
+        let page = ok(storyclust(&args));
+        let tooltips: Vec<&str> = page
+            .split("<title>")
+            .skip(2)
+            .map(|rest| rest.split("</title>").next().unwrap())
+            .collect();
+        assert!(tooltips.len() >= 4, "{tooltips:?}");
+        for english in ["articles", "of story", "in all"] {
+            assert!(
+                tooltips.iter().all(|t| !t.contains(english)),
+                "{english}: {tooltips:?}"
+            );
+        }
+        for arabic in ["3 مقالات ·", "مقالات من القصة #1", "مقالات في المجموع"] {
+            assert!(tooltips.iter().any(|t| t.contains(arabic)), "{arabic}: {tooltips:?}");
+        }
+    }
+    // The English interface keeps English tooltips.
+    let page = ok(storyclust(&["-q", "cluster", &input, "--format", "html", "--ui-lang", "en"]));
+    assert!(page.contains(" articles of story #1</title>") && page.contains(" articles in all</title>"));
+}
