@@ -507,13 +507,13 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
     check_outputs(&args.input.inputs(), &outputs, args.input.fields.input_format)?;
     let timings = Timings::new();
     let observer = (observer, &timings);
-    // JSON records kept as read are written back unchanged by `-o` in JSON Lines.
+    // Records kept as read are written back unchanged by `-o` (JSON Lines, CSV, TSV).
     let output_format = args
         .output
         .as_ref()
         .map(|path| storyclust::corpus::output_format(path, first_input_format(&args.input)));
     let mut read_options = args.input.read_options();
-    read_options.keep_raw = output_format == Some(storyclust::corpus::InputFormat::Jsonl);
+    read_options.keep_raw = output_format.is_some();
     let corpus = read_with(&args.input, read_options, &observer, quiet)?;
     let analysis_options = args.analysis.options(false, false);
     let mut analyzed =

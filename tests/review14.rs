@@ -115,3 +115,57 @@ fn arabic_report_tooltips_are_arabic() {
     let page = ok(storyclust(&["-q", "cluster", &input, "--format", "html", "--ui-lang", "en"]));
     assert!(page.contains(" articles of story #1</title>") && page.contains(" articles in all</title>"));
 }
+
+/// `dedup -o out.csv` (and `.tsv`) from CSV (TSV) input writes the header and the kept rows
+/// byte for byte, as `-o out.jsonl` does for JSON Lines: extra columns, quoting, a BOM and
+/// CRLF line ends kept.
+#[test]
+fn dedup_writes_csv_and_tsv_rows_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Heavy rain fell on Riyadh today and the streets flooded, so schools closed \"\"early\"\" and drivers waited";
+    let rows = [
+        "\u{FEFF}id,title,text,author,extra\r\n".to_string(),
+        format!("a,\"Rain, again\",\"{text}\",x1,\"two\r\nlines\"\r\n"),
+        format!("b,\"Rain, again\",\"{text}\",x2,\r\n"),
+        "c,Oil,Oil prices fell for a third day as traders weighed inventories,x3,2015-08-11\r\n"
+            .to_string(),
+    ];
+    let tsv_rows = [
+        "id\ttext\tz\n".to_string(),
+        "a\tsome text here about heavy rain in riyadh today and floods\t\\\\t x\n".into(),
+        "b\tsome text here about heavy rain in riyadh today and floods\t2\n".into(),
+        "c\tother words entirely different here\t3\n".into(),
+    ];
+    for (name, rows) in [("in.csv", &rows), ("in.tsv", &tsv_rows)] {
+        let input = dir.path().join(name);
+        std::fs::write(&input, rows.concat()).unwrap();
+        let output = dir.path().join(format!("out.{}", &name[3..]));
+        let args = [
+            "dedup",
+            input.to_str().unwrap(),
+            "-q",
+            "-o",
+            output.to_str().unwrap(),
+        ];
+        ok(storyclust(&args));
+        let expected = [rows[0].as_str(), &rows[1], &rows[3]].concat();
+        assert_eq!(std::fs::read_to_string(&output).unwrap(), expected, "{name}");
+    }
+    // CSV files with different headers cannot share one header row: the kept documents are
+    // written under the fields' names, none lost.
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "text,id\nMarkets rallied in Riyadh as oil rose,z\n").unwrap();
+    let output = dir.path().join("mixed.csv");
+    let input = dir.path().join("in.csv");
+    ok(storyclust(&[
+        "dedup",
+        input.to_str().unwrap(),
+        other.to_str().unwrap(),
+        "-q",
+        "-o",
+        output.to_str().unwrap(),
+    ]));
+    let written = std::fs::read_to_string(&output).unwrap();
+    assert!(written.starts_with("id,title,text,source,date,url\n"), "{written}");
+    assert_eq!(csv::Reader::from_reader(written.as_bytes()).records().count(), 3);
+}

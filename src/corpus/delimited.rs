@@ -11,8 +11,8 @@ use super::escape::tsv_unescape;
 use super::fields::Field;
 use super::input::{overlong_record, record_cap, stream_failed, with_warning, Sink};
 use super::fields::parts_present;
-use super::records::{build_document, decode_lossy, join_texts, RawRecord};
-use super::{Diagnostic, DiagnosticKind, Origin, ReadOptions};
+use super::records::{build_document, decode_lossy, join_texts, Parsed, RawRecord};
+use super::{Diagnostic, DiagnosticKind, InputFormat, Origin, ReadOptions, Verbatim};
 use crate::error::{Error, Result};
 use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
@@ -50,6 +50,8 @@ struct Records<R> {
     line: u64,
     /// An error met while looking past a line's end, returned by the next read.
     failed: Option<io::Error>,
+    /// How the last line read ended (empty at the end of the stream).
+    last_end: &'static [u8],
 }
 
 /// How a physical line ended.
@@ -121,6 +123,10 @@ impl<R: Read> Records<R> {
         if !matches!(end, LineEnd::Eof) {
             self.line += 1;
         }
+        self.last_end = match end {
+            LineEnd::Break(bytes) => bytes,
+            _ => b"",
+        };
         if streamed > 0 {
             return Ok(LineEnd::TooLong(streamed + (buf.len() - start) as u64));
         }
@@ -255,6 +261,7 @@ pub(crate) fn read_delimited(
         cap: record_cap(options),
         line: 1,
         failed: None,
+        last_end: b"",
     };
     let mut buf = Vec::new();
     let header_error = |message: String| Error::Format {
@@ -271,6 +278,15 @@ pub(crate) fn read_delimited(
             )))
         }
         Err(e) => return Err(header_error(e.to_string())),
+    };
+    // The header row as read, for rows written back unchanged (`keep_raw`).
+    let mut header_row = String::from_utf8_lossy(&buf).into_owned();
+    header_row.push_str(std::str::from_utf8(records.last_end).unwrap_or("\n"));
+    let header_row: Arc<str> = header_row.into();
+    let format = if delimiter == b'\t' {
+        InputFormat::Tsv
+    } else {
+        InputFormat::Csv
     };
     let columns = columns(&headers, options, &file)?;
     let found: Vec<Field> = [
@@ -354,7 +370,14 @@ pub(crate) fn read_delimited(
             // The header row tells which text columns there are.
             text_parts: 0,
         };
-        let parsed = build_document(raw, origin, options);
+        let mut parsed = build_document(raw, origin, options);
+        if let (Parsed::Document(doc, _, _), true) = (&mut parsed, options.keep_raw) {
+            doc.raw = Some(Verbatim::Row {
+                format,
+                header: header_row.clone(),
+                row: String::from_utf8_lossy(&buf).into(),
+            });
+        }
         sink.accept(with_warning(parsed, warning))?;
     }
 }

@@ -92,8 +92,8 @@ pub struct ReadOptions {
     pub strict: bool,
     /// Longer titles and texts are truncated (with a warning).
     pub max_text_bytes: usize,
-    /// Keep each JSON record's text as read in [`super::Document::raw`], to write it back
-    /// unchanged (`dedup -o`).
+    /// Keep each JSON record's or CSV/TSV row's text as read in [`super::Document::raw`], to
+    /// write it back unchanged (`dedup -o`).
     pub keep_raw: bool,
     /// The time zone of dates written without an offset (`None`: UTC).
     pub timezone: Option<jiff::tz::TimeZone>,
@@ -653,7 +653,7 @@ fn parse_json_line(bytes: &[u8], origin: Origin, offset: u64, options: &ReadOpti
     let first_line = origin.line == Some(1);
     let mut parsed = build_document(raw, origin, options);
     if let (Parsed::Document(doc, _, _), true) = (&mut parsed, options.keep_raw) {
-        doc.raw = Some(text.as_ref().into());
+        doc.raw = Some(super::Verbatim::Json(text.as_ref().into()));
     }
     match &mut parsed {
         Parsed::Skipped(d) => {
