@@ -570,23 +570,20 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
             (a, b),
             3,
         );
-        write!(
-            out,
-            "{}",
-            report::explanation_text(
-                (&ids[0], &ids[1]),
-                &explanation,
-                options.threshold,
-                &passages
-            )
-        )?;
+        let text = report::explanation_text(
+            (&ids[0], &ids[1]),
+            &explanation,
+            options.threshold,
+            &passages,
+        );
+        write!(out, "{}", storyclust::corpus::terminal_safe(&text))?;
     } else if args.json {
         serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)?;
     } else if !machine_on_stdout {
-        write!(out, "{}", summary.to_text())?;
+        write!(out, "{}", storyclust::corpus::terminal_safe(&summary.to_text()))?;
     } else if !quiet {
-        eprint!("{}", summary.to_text());
+        eprint!("{}", storyclust::corpus::terminal_safe(&summary.to_text()));
     }
     if !quiet {
         eprintln!("{}", summary.accounting.line());
