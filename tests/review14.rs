@@ -169,3 +169,79 @@ fn dedup_writes_csv_and_tsv_rows_back_unchanged() {
     assert!(written.starts_with("id,title,text,source,date,url\n"), "{written}");
     assert_eq!(csv::Reader::from_reader(written.as_bytes()).records().count(), 3);
 }
+
+/// Bidi controls in ids and titles are escaped in what goes to a terminal, kept in machine
+/// outputs.
+#[test]
+fn bidi_controls_are_neutralised_on_the_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bidi.jsonl");
+    let text = "Heavy rain fell on Riyadh today and the streets flooded while schools closed early";
+    write_jsonl(
+        &path,
+        &[
+            json!({"id": "evil\u{202E}gnp.exe", "title": "Rain \u{2067}isolate", "source": "s\u{202B}rc", "text": text}),
+            json!({"id": "twin", "title": "Rain", "source": "s\u{202B}rc", "text": text}),
+            json!({"id": "other", "text": "Oil prices fell for a third day as traders weighed inventories"}),
+        ],
+    );
+    let input = path.display().to_string();
+    let bidi = ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'];
+    for args in [
+        &["cluster", &input][..],
+        &["cluster", &input, "--format", "md"],
+        &["stats", &input, "--list", "10"],
+        &["dedup", &input],
+        &["dedup", &input, "--explain", "evil\u{202E}gnp.exe", "twin"],
+    ] {
+        let out = storyclust(args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+        assert!(!text.contains(bidi), "{args:?}: {text}");
+        assert!(text.contains("\\u{202e}") || args[0] != "cluster", "{args:?}: {text}");
+    }
+    let json = ok(storyclust(&["cluster", &input, "-q", "--format", "json"]));
+    assert!(json.contains("evil\u{202E}gnp.exe"), "{json}");
+}
+
+/// Negative whole numbers reach the options' range checks, as negative fractions do.
+#[test]
+fn negative_whole_number_options_reach_the_range_check() {
+    for args in [
+        &["cluster", "seeds", "--window", "-1"][..],
+        &["dedup", "seeds", "--bands", "-2", "--rows", "4"],
+        &["dedup", "seeds", "--ngram", "-3"],
+        &["cluster", "seeds", "--threads", "-1"],
+        &["cluster", "seeds", "--refine", "-1"],
+        &["stats", "seeds", "--top-terms", "-5"],
+        &["synth", "--from", "seeds", "--copies", "-1"],
+    ] {
+        let out = storyclust(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains("unexpected argument"), "{args:?}: {stderr}");
+        assert!(stderr.contains("is below the least value"), "{args:?}: {stderr}");
+    }
+}
+
+/// Empty or blank standard input holds no document: zero read, and a message that says so.
+#[test]
+fn empty_standard_input_is_no_document() {
+    for input in ["", "  \n\n \t\n"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_storyclust"))
+            .args(["cluster", "-", "--format", "json"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{input:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{input:?}");
+        assert!(stderr.contains("standard input is empty"), "{stderr}");
+        assert!(stderr.contains("no document was read"), "{stderr}");
+    }
+}

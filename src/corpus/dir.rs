@@ -259,6 +259,15 @@ pub(crate) fn read_text_document(
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Nothing but blanks is no document, as a blank line is no JSON record; said, though,
+    // since a whole file (or standard input) was given.
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        let what = match id {
+            None => "standard input is empty (or blank): it holds no document",
+            Some(_) => "the file is empty (or blank): it holds no document",
+        };
+        return Parsed::Skipped(Diagnostic::skipped(DiagnosticKind::MissingText, origin, what));
+    }
     let (text, warning) = decode_lossy(bytes, &origin, 0);
     let raw = RawRecord {
         id,
