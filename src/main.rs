@@ -30,7 +30,12 @@ use storyclust::progress::{PipelineObserver, TerminalProgress, Timings};
 fn main() -> ExitCode {
     handle_signals();
     let cli = Cli::parse();
-    match run(cli) {
+    #[cfg(target_os = "linux")]
+    let closed_stdout = cli::stdout::ClosedStdout::watch();
+    let result = run(cli);
+    #[cfg(target_os = "linux")]
+    let result = result.and_then(|()| closed_stdout.map_or(Ok(()), |c| c.check()));
+    match result {
         // A signal came after the last check: the run is reported as interrupted all the same.
         _ if STOP_SIGNAL.load(Ordering::SeqCst) != 0 => {
             exit_interrupted(STOP_SIGNAL.load(Ordering::SeqCst))
@@ -42,7 +47,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let message = format!("error: {e:#}");
+            let message = format!("error: {}", cli::stdout::error_message(&e));
             eprintln!("{}", storyclust::corpus::terminal_safe(&message));
             ExitCode::from(if is_usage_error(&e) { 2 } else { 1 })
         }

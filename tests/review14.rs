@@ -245,3 +245,63 @@ fn empty_standard_input_is_no_document() {
         assert!(stderr.contains("no document was read"), "{stderr}");
     }
 }
+
+fn sh(script: &str) -> std::process::Output {
+    std::process::Command::new("bash")
+        .args(["-c", &format!("set -o pipefail; {script}")])
+        .env("BIN", env!("CARGO_BIN_EXE_storyclust"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// `| head` ends quietly with exit 0; a closed or full standard output is an error that says
+/// so; a closed one that nothing is written to is no error.
+#[test]
+fn standard_output_write_errors() {
+    for command in [
+        "cluster seeds -q",
+        "cluster seeds -q --format json",
+        "stats seeds",
+        "dedup seeds -q --pairs -",
+        // Megabytes: `head` goes away while the writes go on (EPIPE).
+        "synth --from seeds --copies 300",
+    ] {
+        let out = sh(&format!("\"$BIN\" {command} | head -c 1 >/dev/null"));
+        assert!(out.status.success(), "{command} | head");
+        assert!(out.stderr.is_empty(), "{command} | head: {}", String::from_utf8_lossy(&out.stderr));
+        for (redirect, cause) in [(">&-", "it is closed"), ("> /dev/full", "No space left")] {
+            let out = sh(&format!("\"$BIN\" {command} {redirect}"));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{command} {redirect}: {stderr}");
+            assert!(stderr.contains("cannot write to standard output"), "{command} {redirect}: {stderr}");
+            assert!(stderr.contains(cause), "{command} {redirect}: {stderr}");
+        }
+        let out = sh(&format!("\"$BIN\" {command} > /dev/null"));
+        assert!(out.status.success(), "{command} > /dev/null");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = sh(&format!("\"$BIN\" cluster seeds -q -o {}/s.json >&-", dir.path().display()));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Each cause is said once: no `error: error:`, no `cannot read x: … : …` twice over.
+#[test]
+fn error_messages_say_each_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.jsonl").display().to_string();
+    let unwritable = dir.path().join("no/such/folder/out.json").display().to_string();
+    for args in [
+        &["cluster", missing.as_str()][..],
+        &["cluster", "seeds", "-q", "-o", &unwritable],
+        &["eval", "--gold", &missing, &missing],
+        &["stats", &missing, "--errors", &unwritable],
+    ] {
+        let out = storyclust(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_lowercase();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error: error"), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches("no such file or directory").count(), 1, "{args:?}: {stderr}");
+    }
+}

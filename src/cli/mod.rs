@@ -1,5 +1,7 @@
 //! Command-line options. The binary only parses options and calls the library.
 
+pub mod stdout;
+
 use clap::{Args, Parser, Subcommand};
 use std::ops::{Bound, RangeBounds};
 use std::path::PathBuf;
