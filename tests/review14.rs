@@ -305,3 +305,45 @@ fn error_messages_say_each_cause_once() {
         assert_eq!(stderr.matches("no such file or directory").count(), 1, "{args:?}: {stderr}");
     }
 }
+
+/// README and code agree: `synth --gold`'s header, the exit code of a text field that no
+/// record has, and the overlong-record limit (which no longer depends on where a read chunk
+/// ends, and names no made-up offset for CSV rows).
+#[test]
+fn readme_matches_the_code() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.tsv");
+    ok(storyclust(&["synth", "--from", "seeds", "--copies", "1", "--gold", gold.to_str().unwrap()]));
+    let header = std::fs::read_to_string(&gold).unwrap();
+    assert_eq!(header.lines().next(), Some("id\tcluster"));
+    assert!(readme.contains("the header row `id<TAB>cluster`"));
+    assert!(!readme.contains("`id<TAB>original`"));
+
+    let input = articles(dir.path());
+    let out = storyclust(&["stats", &input, "--text-field", "txet"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no document was read"));
+    assert!(readme.contains("that is the \"no document was read\" error (exit code 1"));
+
+    // --max-text-bytes 1000: the limit is 4 × 1000 + 1 MiB = 1,052,576 bytes.
+    let line = json!({"id": "big", "text": "a".repeat(1_100_000)}).to_string();
+    let jsonl = dir.path().join("big.jsonl");
+    std::fs::write(&jsonl, format!("{{\"id\":\"x\",\"text\":\"hello there\"}}\n{line}\n")).unwrap();
+    let csv = dir.path().join("big.csv");
+    std::fs::write(&csv, format!("id,text\nx,hello there\nbig,{}\n", "a".repeat(1_100_000)))
+        .unwrap();
+    for (path, message) in [
+        (&jsonl, format!("record of {} bytes at byte offset 32 is over the limit of 1052576 bytes", line.len())),
+        (&csv, "record of 1100004 bytes is over the limit of 1052576 bytes".to_string()),
+    ] {
+        let errors = dir.path().join("errors.jsonl");
+        let args = ["stats", path.to_str().unwrap(), "--max-text-bytes", "1000", "--errors", errors.to_str().unwrap()];
+        ok(storyclust(&args));
+        let report = std::fs::read_to_string(&errors).unwrap();
+        assert!(report.contains("\"kind\":\"overlong\""), "{report}");
+        assert!(report.contains(&message), "{report}");
+    }
+    assert!(readme.contains("4 × `--max-text-bytes` + 1 MiB (33 MiB by default"));
+}

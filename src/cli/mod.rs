@@ -121,7 +121,8 @@ pub struct SynthArgs {
     /// Write the corpus to FILE (JSON Lines) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Write `id<TAB>original` for every article to FILE (a gold file for `eval`).
+    /// Write a gold file for `eval` to FILE: a header row `id<TAB>cluster`, then each
+    /// article's id and its original's id.
     #[arg(long, value_name = "FILE")]
     pub gold: Option<PathBuf>,
     #[command(flatten)]

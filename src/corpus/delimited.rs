@@ -320,7 +320,7 @@ pub(crate) fn read_delimited(
             }
             Ok(Next::Overlong { line, bytes }) => {
                 sink.add_bytes(bytes);
-                sink.report(overlong_record(&file, line, 0, bytes, records.cap))?;
+                sink.report(overlong_record(&file, line, None, bytes, records.cap))?;
                 continue;
             }
             Err(e) => return sink.report(stream_failed(&file, records.line, 0, &e)),

@@ -26,7 +26,7 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
                 let file = Arc::new(path.clone());
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
                 if size > cap as u64 {
-                    let mut d = overlong_record(&file, 1, 0, size, cap);
+                    let mut d = overlong_record(&file, 1, Some(0), size, cap);
                     d.origin = Origin::file(file);
                     return Parsed::Skipped(d);
                 }

@@ -231,7 +231,7 @@ fn read_text_stream(
         let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
         let size = bytes.len() as u64 + rest;
         sink.add_bytes(size);
-        let mut d = overlong_record(&file, 1, 0, size, cap);
+        let mut d = overlong_record(&file, 1, Some(0), size, cap);
         d.origin = Origin::file(file);
         return sink.report(d);
     }
@@ -526,7 +526,7 @@ fn read_jsonl(
                     bytes,
                 } => {
                     sink.add_bytes(bytes);
-                    sink.report(overlong_record(&file, line, offset, bytes, cap))?;
+                    sink.report(overlong_record(&file, line, Some(offset), bytes, cap))?;
                     continue;
                 }
                 Piece::Failed {
@@ -551,12 +551,20 @@ fn parse_chunk(
     sink: &mut Sink,
 ) -> Result<()> {
     let mut spans = Vec::new();
+    let cap = record_cap(options);
     let flush = |spans: &mut Vec<(u64, usize, usize)>, sink: &mut Sink| -> Result<()> {
         let parsed: Vec<Parsed> = spans
             .par_iter()
             .map(|&(i, start, end)| {
-                let origin = Origin::line(file.clone(), chunk.first_line + i);
+                let line = chunk.first_line + i;
                 let offset = chunk.offset + start as u64;
+                // A line over the cap that a chunk happened to hold whole is skipped all
+                // the same: the limit does not depend on where chunks end.
+                if end - start > cap {
+                    let bytes = (end - start) as u64;
+                    return Parsed::Skipped(overlong_record(file, line, Some(offset), bytes, cap));
+                }
+                let origin = Origin::line(file.clone(), line);
                 parse_json_line(&chunk.bytes[start..end], origin, offset, options)
             })
             .collect();
@@ -578,15 +586,16 @@ fn parse_chunk(
 pub(crate) fn overlong_record(
     file: &Arc<PathBuf>,
     line: u64,
-    offset: u64,
+    offset: Option<u64>,
     bytes: u64,
     cap: usize,
 ) -> Diagnostic {
+    let at = offset.map_or(String::new(), |o| format!(" at byte offset {o}"));
     Diagnostic::skipped(
         DiagnosticKind::Overlong,
         Origin::line(file.clone(), line),
         format!(
-            "record of {bytes} bytes at byte offset {offset} is over the limit of {cap} bytes \
+            "record of {bytes} bytes{at} is over the limit of {cap} bytes \
              (4 × --max-text-bytes + 1 MiB); skipped unread (raise --max-text-bytes to read it)"
         ),
     )
