@@ -468,7 +468,11 @@ fn report_diagnostics(corpus: &Corpus, errors: Option<&Path>, quiet: bool) -> Re
 fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let outputs = [("--errors", args.input.errors.as_ref())];
     check_stdout(&outputs, Some("the statistics"))?;
-    check_outputs(&args.input.inputs(), &outputs, args.input.fields.input_format)?;
+    check_outputs(
+        &args.input.inputs(),
+        &outputs,
+        args.input.fields.input_format,
+    )?;
     let corpus = read(&args.input, observer, quiet)?;
     let options = args.analysis.options(true, false);
     let analyzed = storyclust::text::analyze_observed(&corpus.documents, &options, observer);
@@ -509,7 +513,11 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         (None, false) => None,
     };
     check_stdout(&outputs, printed)?;
-    check_outputs(&args.input.inputs(), &outputs, args.input.fields.input_format)?;
+    check_outputs(
+        &args.input.inputs(),
+        &outputs,
+        args.input.fields.input_format,
+    )?;
     let timings = Timings::new();
     let observer = (observer, &timings);
     // Records kept as read are written back unchanged by `-o` (JSON Lines, CSV, TSV).
@@ -586,7 +594,11 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         serde_json::to_writer_pretty(&mut out, &summary)?;
         writeln!(out)?;
     } else if !machine_on_stdout {
-        write!(out, "{}", storyclust::corpus::terminal_safe(&summary.to_text()))?;
+        write!(
+            out,
+            "{}",
+            storyclust::corpus::terminal_safe(&summary.to_text())
+        )?;
     } else if !quiet {
         eprint!("{}", storyclust::corpus::terminal_safe(&summary.to_text()));
     }

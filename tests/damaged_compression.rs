@@ -188,10 +188,17 @@ fn damaged_compressed_files_keep_every_record_decoded_before_the_damage() {
             let reference = intact_lines(&format.reference(&case.bytes), &records);
             let corpus = read(&path, false);
             let got = corpus.as_ref().map_or(0, |c| intact_documents(c, &records));
-            assert!(got >= reference, "{what}: {got} records, the decoder gives {reference}");
+            assert!(
+                got >= reference,
+                "{what}: {got} records, the decoder gives {reference}"
+            );
             if let Some(tool) = format.system_tool(&path) {
                 let tool = intact_lines(&tool, &records);
-                assert!(got >= tool, "{what}: {got} records, {} -dc gives {tool}", format.tool());
+                assert!(
+                    got >= tool,
+                    "{what}: {got} records, {} -dc gives {tool}",
+                    format.tool()
+                );
             }
             let Ok(corpus) = corpus else {
                 assert_eq!(reference, 0, "{what}: fails though records were decoded");
@@ -216,8 +223,14 @@ fn damaged_compressed_files_keep_every_record_decoded_before_the_damage() {
                 assert_eq!(corpus.documents.len(), records.len() * copies, "{what}");
                 assert_eq!(damage[0].kind, DiagnosticKind::TrailingGarbage, "{what}");
                 assert_eq!(damage[0].severity, Severity::Warning, "{what}");
-                assert_eq!(corpus.diagnostics.items.len(), 1 + (copies - 1) * records.len());
-                assert_eq!(damage[0].origin.line, Some((records.len() * copies) as u64 + 1));
+                assert_eq!(
+                    corpus.diagnostics.items.len(),
+                    1 + (copies - 1) * records.len()
+                );
+                assert_eq!(
+                    damage[0].origin.line,
+                    Some((records.len() * copies) as u64 + 1)
+                );
             } else if case.name.starts_with("cut") {
                 // A clean prefix: exactly the complete lines decoded, then the cut record.
                 assert_eq!(corpus.documents.len(), reference, "{what}");

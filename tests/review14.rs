@@ -32,13 +32,31 @@ fn each_joined_text_field_must_be_in_some_record() {
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{input} {fields}: {stderr}");
             assert!(stderr.contains("--text-field"), "{stderr}");
-            assert!(stderr.contains(&format!("{missing:?} is in no record")), "{stderr}");
-            assert!(stderr.contains("`body`") && stderr.contains("`title`"), "{stderr}");
+            assert!(
+                stderr.contains(&format!("{missing:?} is in no record")),
+                "{stderr}"
+            );
+            assert!(
+                stderr.contains("`body`") && stderr.contains("`title`"),
+                "{stderr}"
+            );
         }
     }
     // A name that some records have (`lede`, in one of two) is fine, in paths too.
-    ok(storyclust(&["stats", &jsonl, "-q", "--text-field", "body,lede"]));
-    ok(storyclust(&["stats", &csv, "-q", "--text-field", "title,body"]));
+    ok(storyclust(&[
+        "stats",
+        &jsonl,
+        "-q",
+        "--text-field",
+        "body,lede",
+    ]));
+    ok(storyclust(&[
+        "stats",
+        &csv,
+        "-q",
+        "--text-field",
+        "title,body",
+    ]));
 }
 
 /// An output inside an input folder, new or not, is refused when the folder walk would read
@@ -73,7 +91,15 @@ fn an_output_inside_an_input_folder_is_refused_when_a_rerun_would_read_it() {
     }
     for output in ["report.html", ".out.jsonl"] {
         let path = Path::new(&folder).join(output).display().to_string();
-        ok(storyclust(&["cluster", &folder, "-q", "--text-field", "body", "-o", &path]));
+        ok(storyclust(&[
+            "cluster",
+            &folder,
+            "-q",
+            "--text-field",
+            "body",
+            "-o",
+            &path,
+        ]));
         assert!(Path::new(&path).exists());
     }
 }
@@ -107,13 +133,27 @@ fn arabic_report_tooltips_are_arabic() {
                 "{english}: {tooltips:?}"
             );
         }
-        for arabic in ["3 مقالات ·", "مقالات من القصة #1", "مقالات في المجموع"] {
-            assert!(tooltips.iter().any(|t| t.contains(arabic)), "{arabic}: {tooltips:?}");
+        for arabic in ["3 مقالات ·", "مقالات من القصة #1", "مقالات في المجموع"]
+        {
+            assert!(
+                tooltips.iter().any(|t| t.contains(arabic)),
+                "{arabic}: {tooltips:?}"
+            );
         }
     }
     // The English interface keeps English tooltips.
-    let page = ok(storyclust(&["-q", "cluster", &input, "--format", "html", "--ui-lang", "en"]));
-    assert!(page.contains(" articles of story #1</title>") && page.contains(" articles in all</title>"));
+    let page = ok(storyclust(&[
+        "-q",
+        "cluster",
+        &input,
+        "--format",
+        "html",
+        "--ui-lang",
+        "en",
+    ]));
+    assert!(
+        page.contains(" articles of story #1</title>") && page.contains(" articles in all</title>")
+    );
 }
 
 /// `dedup -o out.csv` (and `.tsv`) from CSV (TSV) input writes the header and the kept rows
@@ -149,7 +189,11 @@ fn dedup_writes_csv_and_tsv_rows_back_unchanged() {
         ];
         ok(storyclust(&args));
         let expected = [rows[0].as_str(), &rows[1], &rows[3]].concat();
-        assert_eq!(std::fs::read_to_string(&output).unwrap(), expected, "{name}");
+        assert_eq!(
+            std::fs::read_to_string(&output).unwrap(),
+            expected,
+            "{name}"
+        );
     }
     // CSV files with different headers cannot share one header row: the kept documents are
     // written under the fields' names, none lost.
@@ -166,8 +210,16 @@ fn dedup_writes_csv_and_tsv_rows_back_unchanged() {
         output.to_str().unwrap(),
     ]));
     let written = std::fs::read_to_string(&output).unwrap();
-    assert!(written.starts_with("id,title,text,source,date,url\n"), "{written}");
-    assert_eq!(csv::Reader::from_reader(written.as_bytes()).records().count(), 3);
+    assert!(
+        written.starts_with("id,title,text,source,date,url\n"),
+        "{written}"
+    );
+    assert_eq!(
+        csv::Reader::from_reader(written.as_bytes())
+            .records()
+            .count(),
+        3
+    );
 }
 
 /// Bidi controls in ids and titles are escaped in what goes to a terminal, kept in machine
@@ -186,7 +238,10 @@ fn bidi_controls_are_neutralised_on_the_terminal_only() {
         ],
     );
     let input = path.display().to_string();
-    let bidi = ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'];
+    let bidi = [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}',
+    ];
     for args in [
         &["cluster", &input][..],
         &["cluster", &input, "--format", "md"],
@@ -198,7 +253,10 @@ fn bidi_controls_are_neutralised_on_the_terminal_only() {
         assert!(out.status.success(), "{args:?}");
         let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
         assert!(!text.contains(bidi), "{args:?}: {text}");
-        assert!(text.contains("\\u{202e}") || args[0] != "cluster", "{args:?}: {text}");
+        assert!(
+            text.contains("\\u{202e}") || args[0] != "cluster",
+            "{args:?}: {text}"
+        );
     }
     let json = ok(storyclust(&["cluster", &input, "-q", "--format", "json"]));
     assert!(json.contains("evil\u{202E}gnp.exe"), "{json}");
@@ -219,8 +277,14 @@ fn negative_whole_number_options_reach_the_range_check() {
         let out = storyclust(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(!stderr.contains("unexpected argument"), "{args:?}: {stderr}");
-        assert!(stderr.contains("is below the least value"), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("unexpected argument"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("is below the least value"),
+            "{args:?}: {stderr}"
+        );
     }
 }
 
@@ -236,7 +300,12 @@ fn empty_standard_input_is_no_document() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{input:?}: {stderr}");
@@ -269,20 +338,34 @@ fn standard_output_write_errors() {
     ] {
         let out = sh(&format!("\"$BIN\" {command} | head -c 1 >/dev/null"));
         assert!(out.status.success(), "{command} | head");
-        assert!(out.stderr.is_empty(), "{command} | head: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.stderr.is_empty(),
+            "{command} | head: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         for (redirect, cause) in [(">&-", "it is closed"), ("> /dev/full", "No space left")] {
             let out = sh(&format!("\"$BIN\" {command} {redirect}"));
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(1), "{command} {redirect}: {stderr}");
-            assert!(stderr.contains("cannot write to standard output"), "{command} {redirect}: {stderr}");
+            assert!(
+                stderr.contains("cannot write to standard output"),
+                "{command} {redirect}: {stderr}"
+            );
             assert!(stderr.contains(cause), "{command} {redirect}: {stderr}");
         }
         let out = sh(&format!("\"$BIN\" {command} > /dev/null"));
         assert!(out.status.success(), "{command} > /dev/null");
     }
     let dir = tempfile::tempdir().unwrap();
-    let out = sh(&format!("\"$BIN\" cluster seeds -q -o {}/s.json >&-", dir.path().display()));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sh(&format!(
+        "\"$BIN\" cluster seeds -q -o {}/s.json >&-",
+        dir.path().display()
+    ));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Each cause is said once: no `error: error:`, no `cannot read x: … : …` twice over.
@@ -290,7 +373,11 @@ fn standard_output_write_errors() {
 fn error_messages_say_each_cause_once() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.jsonl").display().to_string();
-    let unwritable = dir.path().join("no/such/folder/out.json").display().to_string();
+    let unwritable = dir
+        .path()
+        .join("no/such/folder/out.json")
+        .display()
+        .to_string();
     for args in [
         &["cluster", missing.as_str()][..],
         &["cluster", "seeds", "-q", "-o", &unwritable],
@@ -302,7 +389,11 @@ fn error_messages_say_each_cause_once() {
         assert!(!out.status.success(), "{args:?}");
         assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
         assert!(!stderr.contains("error: error"), "{args:?}: {stderr}");
-        assert_eq!(stderr.matches("no such file or directory").count(), 1, "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.matches("no such file or directory").count(),
+            1,
+            "{args:?}: {stderr}"
+        );
     }
 }
 
@@ -311,11 +402,19 @@ fn error_messages_say_each_cause_once() {
 /// ends, and names no made-up offset for CSV rows).
 #[test]
 fn readme_matches_the_code() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let gold = dir.path().join("gold.tsv");
-    ok(storyclust(&["synth", "--from", "seeds", "--copies", "1", "--gold", gold.to_str().unwrap()]));
+    ok(storyclust(&[
+        "synth",
+        "--from",
+        "seeds",
+        "--copies",
+        "1",
+        "--gold",
+        gold.to_str().unwrap(),
+    ]));
     let header = std::fs::read_to_string(&gold).unwrap();
     assert_eq!(header.lines().next(), Some("id\tcluster"));
     assert!(readme.contains("the header row `id<TAB>cluster`"));
@@ -330,16 +429,39 @@ fn readme_matches_the_code() {
     // --max-text-bytes 1000: the limit is 4 × 1000 + 1 MiB = 1,052,576 bytes.
     let line = json!({"id": "big", "text": "a".repeat(1_100_000)}).to_string();
     let jsonl = dir.path().join("big.jsonl");
-    std::fs::write(&jsonl, format!("{{\"id\":\"x\",\"text\":\"hello there\"}}\n{line}\n")).unwrap();
+    std::fs::write(
+        &jsonl,
+        format!("{{\"id\":\"x\",\"text\":\"hello there\"}}\n{line}\n"),
+    )
+    .unwrap();
     let csv = dir.path().join("big.csv");
-    std::fs::write(&csv, format!("id,text\nx,hello there\nbig,{}\n", "a".repeat(1_100_000)))
-        .unwrap();
+    std::fs::write(
+        &csv,
+        format!("id,text\nx,hello there\nbig,{}\n", "a".repeat(1_100_000)),
+    )
+    .unwrap();
     for (path, message) in [
-        (&jsonl, format!("record of {} bytes at byte offset 32 is over the limit of 1052576 bytes", line.len())),
-        (&csv, "record of 1100004 bytes is over the limit of 1052576 bytes".to_string()),
+        (
+            &jsonl,
+            format!(
+                "record of {} bytes at byte offset 32 is over the limit of 1052576 bytes",
+                line.len()
+            ),
+        ),
+        (
+            &csv,
+            "record of 1100004 bytes is over the limit of 1052576 bytes".to_string(),
+        ),
     ] {
         let errors = dir.path().join("errors.jsonl");
-        let args = ["stats", path.to_str().unwrap(), "--max-text-bytes", "1000", "--errors", errors.to_str().unwrap()];
+        let args = [
+            "stats",
+            path.to_str().unwrap(),
+            "--max-text-bytes",
+            "1000",
+            "--errors",
+            errors.to_str().unwrap(),
+        ];
         ok(storyclust(&args));
         let report = std::fs::read_to_string(&errors).unwrap();
         assert!(report.contains("\"kind\":\"overlong\""), "{report}");

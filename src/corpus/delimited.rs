@@ -8,9 +8,9 @@
 //! No record is buffered beyond [`record_cap`] bytes.
 
 use super::escape::tsv_unescape;
+use super::fields::parts_present;
 use super::fields::Field;
 use super::input::{overlong_record, record_cap, stream_failed, with_warning, Sink};
-use super::fields::parts_present;
 use super::records::{build_document, decode_lossy, join_texts, Parsed, RawRecord};
 use super::{Diagnostic, DiagnosticKind, InputFormat, Origin, ReadOptions, Verbatim};
 use crate::error::{Error, Result};

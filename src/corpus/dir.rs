@@ -266,7 +266,11 @@ pub(crate) fn read_text_document(
             None => "standard input is empty (or blank): it holds no document",
             Some(_) => "the file is empty (or blank): it holds no document",
         };
-        return Parsed::Skipped(Diagnostic::skipped(DiagnosticKind::MissingText, origin, what));
+        return Parsed::Skipped(Diagnostic::skipped(
+            DiagnosticKind::MissingText,
+            origin,
+            what,
+        ));
     }
     let (text, warning) = decode_lossy(bytes, &origin, 0);
     let raw = RawRecord {

@@ -101,7 +101,10 @@ pub fn write_documents(
 fn common_header(documents: &[&Document], format: InputFormat) -> Option<Arc<str>> {
     let mut common: Option<&Arc<str>> = None;
     for d in documents {
-        let Some(Verbatim::Row { format: f, header, .. }) = &d.raw else {
+        let Some(Verbatim::Row {
+            format: f, header, ..
+        }) = &d.raw
+        else {
             return None;
         };
         if *f != format || common.is_some_and(|c| c != header) {
