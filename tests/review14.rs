@@ -315,6 +315,7 @@ fn empty_standard_input_is_no_document() {
     }
 }
 
+#[cfg(target_os = "linux")]
 fn sh(script: &str) -> std::process::Output {
     std::process::Command::new("bash")
         .args(["-c", &format!("set -o pipefail; {script}")])
