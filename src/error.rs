@@ -20,7 +20,8 @@ pub enum Error {
     },
     /// An output file could not be written.
     #[error(
-        "cannot write {path}: {source}{}",
+        "cannot write {}: {source}{}",
+        output_name(path),
         hint(source, "the folder exists and is writable")
     )]
     Write {
@@ -74,6 +75,15 @@ pub(crate) fn ensure_within(field: &'static str, value: f64, low: f64, high: f64
     ensure((low..=high).contains(&value), field, || {
         format!("{value} is not in [{low}, {high}]")
     })
+}
+
+/// An output's path as a message names it: `-` is standard output.
+fn output_name(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "to standard output".into()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Advice about the path, only for errors that the path can cause (not, say, out of memory).

@@ -24,13 +24,18 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicI32, Ordering};
-use storyclust::corpus::{read_corpus_observed, write_atomic, Corpus};
+use storyclust::corpus::{read_corpus_observed, write_atomic, Corpus, InputFormat};
 use storyclust::progress::{PipelineObserver, TerminalProgress, Timings};
 
 fn main() -> ExitCode {
     handle_signals();
     let cli = Cli::parse();
-    match run(cli) {
+    #[cfg(target_os = "linux")]
+    let closed_stdout = cli::stdout::ClosedStdout::watch();
+    let result = run(cli);
+    #[cfg(target_os = "linux")]
+    let result = result.and_then(|()| closed_stdout.map_or(Ok(()), |c| c.check()));
+    match result {
         // A signal came after the last check: the run is reported as interrupted all the same.
         _ if STOP_SIGNAL.load(Ordering::SeqCst) != 0 => {
             exit_interrupted(STOP_SIGNAL.load(Ordering::SeqCst))
@@ -42,7 +47,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let message = format!("error: {e:#}");
+            let message = format!("error: {}", cli::stdout::error_message(&e));
             eprintln!("{}", storyclust::corpus::terminal_safe(&message));
             ExitCode::from(if is_usage_error(&e) { 2 } else { 1 })
         }
@@ -285,19 +290,11 @@ fn identity(path: &Path) -> Identity {
     }
 }
 
-/// Whether writing `output` would overwrite a file that `input` reads: the same file, or
-/// a file that the walk of an input folder reads (hidden entries are passed over).
-fn overwrites_input(output: &Path, input: &Path) -> bool {
+/// Whether writing `output` would overwrite a file that `input` reads, or be read by the
+/// next run: the same file, or a file that the walk of an input folder reads.
+fn overwrites_input(output: &Path, input: &Path, format: InputFormat) -> bool {
     if input.is_dir() {
-        let (Ok(dir), Ok(file)) = (std::fs::canonicalize(input), std::fs::canonicalize(output))
-        else {
-            return false;
-        };
-        return file.strip_prefix(&dir).is_ok_and(|inside| {
-            inside
-                .components()
-                .all(|c| !c.as_os_str().to_string_lossy().starts_with('.'))
-        });
+        return storyclust::corpus::folder_reads(input, output, format);
     }
     identity(output) == identity(input)
 }
@@ -325,7 +322,11 @@ fn check_stdout(outputs: &[(&str, Option<&PathBuf>)], stdout: Option<&str>) -> R
 }
 
 /// Refuses, before any work, outputs that would destroy an input or one another.
-fn check_outputs(inputs: &[PathBuf], outputs: &[(&str, Option<&PathBuf>)]) -> Result<()> {
+fn check_outputs(
+    inputs: &[PathBuf],
+    outputs: &[(&str, Option<&PathBuf>)],
+    format: InputFormat,
+) -> Result<()> {
     let outputs: Vec<(&str, &PathBuf)> = outputs
         .iter()
         .filter_map(|&(flag, path)| Some((flag, path?)))
@@ -345,8 +346,16 @@ fn check_outputs(inputs: &[PathBuf], outputs: &[(&str, Option<&PathBuf>)]) -> Re
         let inputs = inputs.iter().filter(|p| p.as_os_str() != "-");
         if let Some(input) = inputs
             .into_iter()
-            .find(|input| overwrites_input(path, input))
+            .find(|input| overwrites_input(path, input, format))
         {
+            if !path.exists() {
+                return Err(usage(format!(
+                    "{flag} {} is inside the input folder {}, where the next run would read \
+                     it as input; write the output outside the folder",
+                    path.display(),
+                    input.display()
+                )));
+            }
             return Err(usage(format!(
                 "{flag} {} would overwrite the input {}; write the output elsewhere",
                 path.display(),
@@ -459,7 +468,11 @@ fn report_diagnostics(corpus: &Corpus, errors: Option<&Path>, quiet: bool) -> Re
 fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let outputs = [("--errors", args.input.errors.as_ref())];
     check_stdout(&outputs, Some("the statistics"))?;
-    check_outputs(&args.input.inputs(), &outputs)?;
+    check_outputs(
+        &args.input.inputs(),
+        &outputs,
+        args.input.fields.input_format,
+    )?;
     let corpus = read(&args.input, observer, quiet)?;
     let options = args.analysis.options(true, false);
     let analyzed = storyclust::text::analyze_observed(&corpus.documents, &options, observer);
@@ -489,13 +502,13 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let machine_on_stdout = check_dedup_outputs(&args)?;
     let timings = Timings::new();
     let observer = (observer, &timings);
-    // JSON records kept as read are written back unchanged by `-o` in JSON Lines.
+    // Records kept as read are written back unchanged by `-o` (JSON Lines, CSV, TSV).
     let output_format = args
         .output
         .as_ref()
         .map(|path| storyclust::corpus::output_format(path, first_input_format(&args.input)));
     let mut read_options = args.input.read_options();
-    read_options.keep_raw = output_format == Some(storyclust::corpus::InputFormat::Jsonl);
+    read_options.keep_raw = output_format.is_some();
     let corpus = read_with(&args.input, read_options, &observer, quiet)?;
     let analysis_options = args.analysis.options(false, false);
     let mut analyzed =
@@ -513,14 +526,16 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let mut out = stdout.lock();
     if let Some(ids) = &args.explain {
         let text = explain_pair(&outputs, (&ids[0], &ids[1]), &analysis_options, &options)?;
-        write!(out, "{text}")?;
+        write!(out, "{}", storyclust::corpus::terminal_safe(&text))?;
     } else if args.json {
         serde_json::to_writer_pretty(&mut out, &outputs.summary())?;
         writeln!(out)?;
     } else if !machine_on_stdout {
-        write!(out, "{}", outputs.summary().to_text())?;
+        let text = outputs.summary().to_text();
+        write!(out, "{}", storyclust::corpus::terminal_safe(&text))?;
     } else if !quiet {
-        eprint!("{}", outputs.summary().to_text());
+        let text = outputs.summary().to_text();
+        eprint!("{}", storyclust::corpus::terminal_safe(&text));
     }
     if !quiet {
         eprintln!("{}", record.accounting.line());
@@ -544,7 +559,11 @@ fn check_dedup_outputs(args: &DedupArgs) -> Result<bool> {
         (None, false) => None,
     };
     check_stdout(&outputs, printed)?;
-    check_outputs(&args.input.inputs(), &outputs)?;
+    check_outputs(
+        &args.input.inputs(),
+        &outputs,
+        args.input.fields.input_format,
+    )?;
     Ok(outputs.iter().any(|(_, p)| is_stdout(*p)))
 }
 
@@ -669,7 +688,7 @@ fn check_cluster_outputs(args: &ClusterArgs) -> Result<()> {
     ];
     let printed = args.output.is_none().then_some("the stories (no --output)");
     check_stdout(&outputs, printed)?;
-    check_outputs(&inputs, &outputs)
+    check_outputs(&inputs, &outputs, args.input.fields.input_format)
 }
 
 /// The stories' layout: an explicit --format wins, else the output's extension
@@ -765,7 +784,7 @@ fn eval(args: EvalArgs) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if !args.json {
-        write!(out, "{text}")?;
+        write!(out, "{}", storyclust::corpus::terminal_safe(&text))?;
     }
     serde_json::to_writer(&mut out, &EvalReport::new(json))?;
     writeln!(out)?;
@@ -783,7 +802,7 @@ fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
         &outputs,
         args.output.is_none().then_some("the corpus (no --output)"),
     )?;
-    check_outputs(&args.from, &outputs)?;
+    check_outputs(&args.from, &outputs, args.fields.input_format)?;
     let read_options = args.fields.read_options();
     let corpus = read_corpus_observed(&args.from, &read_options, observer)?;
     report_diagnostics(&corpus, None, quiet)?;

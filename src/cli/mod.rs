@@ -1,6 +1,9 @@
 //! Command-line options. The binary only parses options and calls the library.
 
+pub mod stdout;
+
 use clap::{Args, Parser, Subcommand};
+use std::ops::{Bound, RangeBounds};
 use std::path::PathBuf;
 use storyclust::cluster::StoryOptions;
 use storyclust::corpus::{FieldNames, InputFormat, ReadOptions};
@@ -45,7 +48,7 @@ fn small(n: usize) -> u16 {
 #[command(name = "storyclust", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Worker threads (default: one per core; at most 256).
-    #[arg(long, global = true, value_name = "N", value_parser = thread_count)]
+    #[arg(long, global = true, value_name = "N", value_parser = thread_count, allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// No progress bars, no warnings on standard error (errors are still printed).
     #[arg(long, short, global = true)]
@@ -103,10 +106,10 @@ pub struct BenchArgs {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Corpus scales: k holds the input and k − 1 synthetic variants of each article.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8", value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub scale: Vec<usize>,
     /// Thread counts to run with (each at most 256).
-    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = thread_count)]
+    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = thread_count, allow_negative_numbers = true)]
     pub threads: Vec<usize>,
     /// Print one JSON array of runs.
     #[arg(long)]
@@ -122,10 +125,10 @@ pub struct SynthArgs {
     #[arg(long, value_name = "INPUT", required = true, num_args = 1..)]
     pub from: Vec<PathBuf>,
     /// Variants per original (the originals are written too); at most 10000.
-    #[arg(long, value_name = "N", default_value_t = SynthOptions::default().copies, value_parser = copies)]
+    #[arg(long, value_name = "N", default_value_t = SynthOptions::default().copies, value_parser = copies, allow_negative_numbers = true)]
     pub copies: usize,
     /// Seed of every random choice.
-    #[arg(long, default_value_t = SynthOptions::default().seed)]
+    #[arg(long, default_value_t = SynthOptions::default().seed, value_parser = whole::<u64>(0..), allow_negative_numbers = true)]
     pub seed: u64,
     /// Fraction of words edited in each variant.
     #[arg(long, value_name = "RATE", default_value_t = SynthOptions::default().edit_rate, value_parser = ratio, allow_negative_numbers = true)]
@@ -133,7 +136,8 @@ pub struct SynthArgs {
     /// Write the corpus to FILE (JSON Lines) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Write `id<TAB>original` for every article to FILE (a gold file for `eval`).
+    /// Write a gold file for `eval` to FILE: a header row `id<TAB>cluster`, then each
+    /// article's id and its original's id.
     #[arg(long, value_name = "FILE")]
     pub gold: Option<PathBuf>,
     #[command(flatten)]
@@ -202,11 +206,11 @@ pub struct ClusterArgs {
     #[arg(long, value_enum, default_value_t = LevelArg::library_default())]
     pub level: LevelArg,
     /// Rounds of centroid reassignment after merging.
-    #[arg(long, value_name = "N", default_value_t = StoryOptions::default().refine_rounds)]
+    #[arg(long, value_name = "N", default_value_t = StoryOptions::default().refine_rounds, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub refine: usize,
     /// Articles more than this many days apart are not linked directly (when both are dated);
     /// 0 turns the window off.
-    #[arg(long, value_name = "DAYS", default_value_t = StoryOptions::default().window_days.unwrap_or(0))]
+    #[arg(long, value_name = "DAYS", default_value_t = StoryOptions::default().window_days.unwrap_or(0), value_parser = whole::<u32>(0..), allow_negative_numbers = true)]
     pub window: u32,
     /// Near-duplicates at or above this Jaccard always end in the same story.
     #[arg(long, value_name = "J", default_value_t = dedup_default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
@@ -230,10 +234,10 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "GOLD.tsv")]
     pub gold: Option<PathBuf>,
     /// Label terms per story.
-    #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().label_terms)]
+    #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().label_terms, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub label_terms: usize,
     /// Key sentences per story.
-    #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().key_sentences)]
+    #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().key_sentences, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub key_sentences: usize,
 }
 
@@ -293,13 +297,36 @@ pub struct EvalArgs {
     pub fields: FieldArgs,
 }
 
+/// A parser of whole numbers in `range` that names a number out of it as such: with
+/// `allow_negative_numbers`, `--window -1` reaches it (and is told that -1 is below 0)
+/// instead of being taken for an unknown option.
+fn whole<T: TryFrom<i128>>(
+    range: impl RangeBounds<i128> + Clone + Send + Sync + 'static,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |s| {
+        let n: i128 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?} is not a whole number"))?;
+        if let Bound::Included(&min) = range.start_bound() {
+            if n < min {
+                return Err(format!("{n} is below the least value, {min}"));
+            }
+        }
+        if let Bound::Included(&max) = range.end_bound() {
+            if n > max {
+                return Err(format!("{n} is over the greatest value, {max}"));
+            }
+        }
+        T::try_from(n).map_err(|_| format!("{n} is too large"))
+    }
+}
+
 /// More threads than this only cost memory and start-up time (and 100 000 look like a hang).
 const MAX_THREADS: usize = 256;
 
 fn thread_count(s: &str) -> Result<usize, String> {
-    let n: usize = s
-        .parse()
-        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    let n: usize = whole(0..)(s)?;
     match n {
         0 => Ok(1),
         n if n <= MAX_THREADS => Ok(n),
@@ -311,9 +338,7 @@ fn thread_count(s: &str) -> Result<usize, String> {
 
 fn copies(s: &str) -> Result<usize, String> {
     const MAX: usize = 10_000;
-    let n: usize = s
-        .parse()
-        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    let n: usize = whole(0..)(s)?;
     if n <= MAX {
         Ok(n)
     } else {
@@ -367,22 +392,22 @@ pub struct NearDuplicateArgs {
     #[arg(long, default_value_t = dedup_default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
     pub threshold: f64,
     /// Words per shingle.
-    #[arg(long, value_name = "N", default_value_t = small(dedup_default().ngram), value_parser = clap::value_parser!(u16).range(1..=32))]
+    #[arg(long, value_name = "N", default_value_t = small(dedup_default().ngram), value_parser = whole::<u16>(1..=32), allow_negative_numbers = true)]
     pub ngram: u16,
     /// MinHash signature length.
-    #[arg(long, value_name = "N", default_value_t = small(minhash_default().num_perm), value_parser = clap::value_parser!(u16).range(1..=4096))]
+    #[arg(long, value_name = "N", default_value_t = small(minhash_default().num_perm), value_parser = whole::<u16>(1..=4096), allow_negative_numbers = true)]
     pub num_perm: u16,
     /// MinHash scheme.
     #[arg(long, value_enum, default_value_t = minhash_default().scheme)]
     pub scheme: Scheme,
     /// Seed of the MinHash hash functions.
-    #[arg(long, default_value_t = minhash_default().seed)]
+    #[arg(long, default_value_t = minhash_default().seed, value_parser = whole::<u64>(0..), allow_negative_numbers = true)]
     pub seed: u64,
     /// LSH bands (with --rows; default: chosen for the threshold).
-    #[arg(long, requires = "rows", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, requires = "rows", value_parser = whole::<u16>(1..), allow_negative_numbers = true)]
     pub bands: Option<u16>,
     /// LSH rows per band (with --bands).
-    #[arg(long, requires = "bands", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, requires = "bands", value_parser = whole::<u16>(1..), allow_negative_numbers = true)]
     pub rows: Option<u16>,
     /// How candidate pairs are verified.
     #[arg(long, value_enum, default_value_t = lsh_default().0)]
@@ -391,7 +416,7 @@ pub struct NearDuplicateArgs {
     #[arg(long, conflicts_with_all = ["scheme", "bands", "rows", "verify"])]
     pub exact: bool,
     /// LSH buckets larger than this link each member to the first one only.
-    #[arg(long, value_name = "N", default_value_t = lsh_default().1)]
+    #[arg(long, value_name = "N", default_value_t = lsh_default().1, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub bucket_cap: usize,
 }
 
@@ -443,10 +468,10 @@ pub struct StatsArgs {
     #[arg(long)]
     pub json: bool,
     /// List at most this many documents (id, headline, language…).
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub list: usize,
     /// Show this many top terms.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub top_terms: usize,
 }
 
@@ -464,7 +489,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub strict: bool,
     /// Titles and texts longer than this are truncated (with a warning).
-    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes)]
+    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub max_text_bytes: usize,
     /// Write every warning and skipped record as JSON Lines to FILE.
     #[arg(long, value_name = "FILE")]
@@ -591,10 +616,10 @@ pub struct AnalysisArgs {
     #[arg(long, value_enum, default_value_t = AnalysisOptions::default().arabic_stemmer)]
     pub stemmer: ArabicStemmer,
     /// A short line in at least N documents of one source is boilerplate.
-    #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.source_min_docs)]
+    #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.source_min_docs, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub boilerplate_source_docs: usize,
     /// A short line in at least N documents of the corpus (and 0.5 % of them) is boilerplate.
-    #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.corpus_min_docs)]
+    #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.corpus_min_docs, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub boilerplate_corpus_docs: usize,
 }
 

@@ -8,10 +8,11 @@
 //! No record is buffered beyond [`record_cap`] bytes.
 
 use super::escape::tsv_unescape;
+use super::fields::parts_present;
 use super::fields::Field;
 use super::input::{overlong_record, record_cap, stream_failed, with_warning, Sink};
-use super::records::{build_document, decode_lossy, join_texts, RawRecord};
-use super::{Diagnostic, DiagnosticKind, Origin, ReadOptions};
+use super::records::{build_document, decode_lossy, join_texts, Parsed, RawRecord};
+use super::{Diagnostic, DiagnosticKind, InputFormat, Origin, ReadOptions, Verbatim};
 use crate::error::{Error, Result};
 use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
@@ -49,6 +50,8 @@ struct Records<R> {
     line: u64,
     /// An error met while looking past a line's end, returned by the next read.
     failed: Option<io::Error>,
+    /// How the last line read ended (empty at the end of the stream).
+    last_end: &'static [u8],
 }
 
 /// How a physical line ended.
@@ -120,6 +123,10 @@ impl<R: Read> Records<R> {
         if !matches!(end, LineEnd::Eof) {
             self.line += 1;
         }
+        self.last_end = match end {
+            LineEnd::Break(bytes) => bytes,
+            _ => b"",
+        };
         if streamed > 0 {
             return Ok(LineEnd::TooLong(streamed + (buf.len() - start) as u64));
         }
@@ -254,6 +261,7 @@ pub(crate) fn read_delimited(
         cap: record_cap(options),
         line: 1,
         failed: None,
+        last_end: b"",
     };
     let mut buf = Vec::new();
     let header_error = |message: String| Error::Format {
@@ -271,6 +279,15 @@ pub(crate) fn read_delimited(
         }
         Err(e) => return Err(header_error(e.to_string())),
     };
+    // The header row as read, for rows written back unchanged (`keep_raw`).
+    let mut header_row = String::from_utf8_lossy(&buf).into_owned();
+    header_row.push_str(std::str::from_utf8(records.last_end).unwrap_or("\n"));
+    let header_row: Arc<str> = header_row.into();
+    let format = if delimiter == b'\t' {
+        InputFormat::Tsv
+    } else {
+        InputFormat::Csv
+    };
     let columns = columns(&headers, options, &file)?;
     let found: Vec<Field> = [
         (Field::Id, columns.id.is_some()),
@@ -283,7 +300,11 @@ pub(crate) fn read_delimited(
     .into_iter()
     .filter_map(|(f, present)| present.then_some(f))
     .collect();
-    sink.corpus.fields.note_header(&headers, &found);
+    let named = options.fields.text.iter();
+    let parts: Vec<Option<()>> = named.map(|t| headers.contains(t).then_some(())).collect();
+    sink.corpus
+        .fields
+        .note_header(&headers, &found, parts_present(&parts));
     loop {
         let (line, fields) = match records.next(&mut buf) {
             Ok(Next::End) => return Ok(()),
@@ -299,7 +320,7 @@ pub(crate) fn read_delimited(
             }
             Ok(Next::Overlong { line, bytes }) => {
                 sink.add_bytes(bytes);
-                sink.report(overlong_record(&file, line, 0, bytes, records.cap))?;
+                sink.report(overlong_record(&file, line, None, bytes, records.cap))?;
                 continue;
             }
             Err(e) => return sink.report(stream_failed(&file, records.line, 0, &e)),
@@ -346,8 +367,17 @@ pub(crate) fn read_delimited(
             date: field(columns.date),
             source: field(columns.source),
             url: field(columns.url),
+            // The header row tells which text columns there are.
+            text_parts: 0,
         };
-        let parsed = build_document(raw, origin, options);
+        let mut parsed = build_document(raw, origin, options);
+        if let (Parsed::Document(doc, _, _), true) = (&mut parsed, options.keep_raw) {
+            doc.raw = Some(Verbatim::Row {
+                format,
+                header: header_row.clone(),
+                row: String::from_utf8_lossy(&buf).into(),
+            });
+        }
         sink.accept(with_warning(parsed, warning))?;
     }
 }

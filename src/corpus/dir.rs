@@ -26,7 +26,7 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
                 let file = Arc::new(path.clone());
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
                 if size > cap as u64 {
-                    let mut d = overlong_record(&file, 1, 0, size, cap);
+                    let mut d = overlong_record(&file, 1, Some(0), size, cap);
                     d.origin = Origin::file(file);
                     return Parsed::Skipped(d);
                 }
@@ -90,6 +90,37 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
         }
     }
     flush(&mut batch, sink)
+}
+
+/// Whether reading the folder `dir` would read `file`, which may not exist yet (an output
+/// about to be written): it lies inside the folder, under no hidden entry, and the walk
+/// takes it by its extension, or by any name when `format` is explicit.
+pub fn folder_reads(dir: &Path, file: &Path, format: InputFormat) -> bool {
+    let Ok(dir) = std::fs::canonicalize(dir) else {
+        return false;
+    };
+    let Some(file) = resolved(file) else {
+        return false;
+    };
+    let Ok(inside) = file.strip_prefix(&dir) else {
+        return false;
+    };
+    let hidden = inside
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    !hidden && (format != InputFormat::Auto || format_from_extension(&file).is_some())
+}
+
+/// The canonical path of `path`, or of its folder joined with its name when it is not there.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(path) = std::fs::canonicalize(path) {
+        return Some(path);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
 }
 
 /// Folders nested deeper than this are skipped (and reported): deeper trees are almost
@@ -228,6 +259,19 @@ pub(crate) fn read_text_document(
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Nothing but blanks is no document, as a blank line is no JSON record; said, though,
+    // since a whole file (or standard input) was given.
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        let what = match id {
+            None => "standard input is empty (or blank): it holds no document",
+            Some(_) => "the file is empty (or blank): it holds no document",
+        };
+        return Parsed::Skipped(Diagnostic::skipped(
+            DiagnosticKind::MissingText,
+            origin,
+            what,
+        ));
+    }
     let (text, warning) = decode_lossy(bytes, &origin, 0);
     let raw = RawRecord {
         id,

@@ -57,10 +57,27 @@ pub struct Document {
     pub date: Option<Timestamp>,
     /// Where the document was read from.
     pub origin: Origin,
-    /// The JSON record exactly as read (all its fields, nested ones too), kept only when
+    /// The record exactly as read (all its fields, nested ones too), kept only when
     /// [`super::ReadOptions::keep_raw`] asks, so that `dedup -o` writes it back unchanged.
     #[serde(skip)]
-    pub raw: Option<Box<str>>,
+    pub raw: Option<Verbatim>,
+}
+
+/// A record as it was read, to be written back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verbatim {
+    /// A JSON Lines record, without its line end.
+    Json(Box<str>),
+    /// A CSV or TSV row.
+    Row {
+        /// [`super::InputFormat::Csv`] or [`super::InputFormat::Tsv`].
+        format: super::InputFormat,
+        /// The header row of the row's file, with its line end (shared by the file's rows).
+        header: Arc<str>,
+        /// The row, without its line end.
+        row: Box<str>,
+    },
 }
 
 impl Document {

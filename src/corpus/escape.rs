@@ -5,7 +5,9 @@
 //!   itself (`\\`); nothing else is escaped, so ordinary ids are written as they are.
 //! - CSV reports: RFC 4180 quoting, and a cell that a spreadsheet would run as a formula
 //!   (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`.
-//! - Terminals (tables, warnings, Markdown): control characters are shown as `\u{1b}`.
+//! - Terminals (tables, summaries, warnings, Markdown): control characters, and the bidi
+//!   embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), are shown as
+//!   `\u{1b}`, `\u{202e}`.
 //! - Markdown: `<`, `>` and `&` become entities, so no raw HTML gets through.
 
 use std::borrow::Cow;
@@ -69,12 +71,17 @@ pub fn csv_cell(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// Control characters, and the bidi controls that reorder text past their own: an
+/// embedding, override or isolate left open in an id or a title would reverse the rest of
+/// the terminal's line. The marks (LRM, RLM, ALM) only touch their neighbours, and Arabic
+/// text uses them: they are kept.
 fn is_control(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Text for a terminal: control characters (ESC, BEL, C1…) other than line feed and tab
-/// written as `\u{…}` escapes.
+/// Text for a terminal: control characters (ESC, BEL, C1…) other than line feed and tab,
+/// and bidi embeddings, overrides and isolates, written as `\u{…}` escapes.
 pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     if !text.contains(is_control) {
         return text.into();
@@ -124,6 +131,10 @@ mod tests {
     #[test]
     fn neutralises_terminal_csv_and_markdown_tricks() {
         assert_eq!(terminal_safe("a\x1b[31mb\x07\n"), "a\\u{1b}[31mb\\u{7}\n");
+        assert_eq!(
+            terminal_safe("id\u{202E}cba\u{2067}x\u{200F}"),
+            "id\\u{202e}cba\\u{2067}x\u{200F}"
+        );
         assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
         assert_eq!(csv_cell("plain"), "plain");
         assert_eq!(markdown_text("<img src=x>|a"), "&lt;img src=x&gt;\\|a");

@@ -57,7 +57,18 @@ impl Field {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Seen {
     mask: u8,
+    text_parts: u64,
     names: Option<Vec<String>>,
+}
+
+/// Bit `i` set when the `i`-th of several text fields is present (the first 64 are told).
+pub(crate) fn parts_present<T>(texts: &[Option<T>]) -> u64 {
+    texts
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(_, t)| t.is_some())
+        .fold(0, |m, (i, _)| m | 1 << i)
 }
 
 impl Seen {
@@ -75,7 +86,11 @@ impl Seen {
             .iter()
             .filter(|(_, v)| v.is_some())
             .fold(0, |m, (f, _)| m | f.bit());
-        Seen { mask, names }
+        Seen {
+            mask,
+            text_parts: raw.text_parts,
+            names,
+        }
     }
 
     /// Keeps `names` as the sample of the record's field names.
@@ -89,19 +104,22 @@ impl Seen {
 #[derive(Debug, Clone, Default)]
 pub struct FieldsSeen {
     mask: u8,
+    text_parts: u64,
     names: BTreeSet<String>,
 }
 
 impl FieldsSeen {
     pub(crate) fn note(&mut self, seen: Seen) {
         self.mask |= seen.mask;
+        self.text_parts |= seen.text_parts;
         self.names.extend(seen.names.into_iter().flatten());
     }
 
     /// Notes a CSV/TSV header: every record has its columns (`found`: the configured fields
-    /// among them).
-    pub(crate) fn note_header(&mut self, headers: &[String], found: &[Field]) {
+    /// among them; `text_parts`: the text fields among them, as [`parts_present`]).
+    pub(crate) fn note_header(&mut self, headers: &[String], found: &[Field], text_parts: u64) {
         self.names.extend(headers.iter().cloned());
+        self.text_parts |= text_parts;
         self.mask |= found.iter().fold(0, |m, f| m | f.bit());
     }
 
@@ -124,13 +142,13 @@ pub fn check_fields(corpus: &Corpus, names: &FieldNames, fields: &[Field]) -> Re
     if seen.mask == 0 && seen.names.is_empty() {
         return Ok(());
     }
-    let missing: Vec<&Field> = fields.iter().filter(|f| !seen.found(**f)).collect();
-    let Some(first) = missing.first() else {
+    let missing = missing_fields(seen, names, fields);
+    let Some((first, name)) = missing.first() else {
         return Ok(());
     };
     let others: Vec<String> = missing[1..]
         .iter()
-        .map(|f| format!(", nor {} {:?}", f.option(), f.name(names)))
+        .map(|(f, name)| format!(", nor {} {name:?}", f.option()))
         .collect();
     let have = if seen.names.is_empty() {
         "the records' fields could not be listed".to_string()
@@ -140,10 +158,25 @@ pub fn check_fields(corpus: &Corpus, names: &FieldNames, fields: &[Field]) -> Re
     };
     Err(Error::InvalidOption {
         field: first.option(),
-        why: format!(
-            "{:?} is in no record{}; {have}",
-            first.name(names),
-            others.concat()
-        ),
+        why: format!("{name:?} is in no record{}; {have}", others.concat()),
     })
+}
+
+/// The named fields that no record held, with their names; of several text fields, each
+/// one that no record held.
+fn missing_fields(seen: &FieldsSeen, names: &FieldNames, fields: &[Field]) -> Vec<(Field, String)> {
+    let mut missing = Vec::new();
+    for &field in fields {
+        if !seen.found(field) {
+            missing.push((field, field.name(names)));
+        } else if field == Field::Text && names.text.len() > 1 {
+            let absent = names.text.iter().take(64).enumerate();
+            missing.extend(
+                absent
+                    .filter(|(i, _)| seen.text_parts & 1 << i == 0)
+                    .map(|(_, name)| (field, name.clone())),
+            );
+        }
+    }
+    missing
 }

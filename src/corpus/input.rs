@@ -92,8 +92,8 @@ pub struct ReadOptions {
     pub strict: bool,
     /// Longer titles and texts are truncated (with a warning).
     pub max_text_bytes: usize,
-    /// Keep each JSON record's text as read in [`super::Document::raw`], to write it back
-    /// unchanged (`dedup -o`).
+    /// Keep each JSON record's or CSV/TSV row's text as read in [`super::Document::raw`], to
+    /// write it back unchanged (`dedup -o`).
     pub keep_raw: bool,
     /// The time zone of dates written without an offset (`None`: UTC).
     pub timezone: Option<jiff::tz::TimeZone>,
@@ -231,7 +231,7 @@ fn read_text_stream(
         let rest = io::copy(&mut reader, &mut io::sink()).unwrap_or(0);
         let size = bytes.len() as u64 + rest;
         sink.add_bytes(size);
-        let mut d = overlong_record(&file, 1, 0, size, cap);
+        let mut d = overlong_record(&file, 1, Some(0), size, cap);
         d.origin = Origin::file(file);
         return sink.report(d);
     }
@@ -273,7 +273,10 @@ impl<'a> Sink<'a> {
     }
 
     pub(crate) fn report(&mut self, diagnostic: Diagnostic) -> Result<()> {
-        if self.strict && diagnostic.severity == Severity::Skipped {
+        // Trailing garbage loses no record, but it is damage: `--strict` stops there too.
+        let fatal = diagnostic.severity == Severity::Skipped
+            || diagnostic.kind == DiagnosticKind::TrailingGarbage;
+        if self.strict && fatal {
             return Err(Error::Strict {
                 origin: diagnostic.origin.to_string(),
                 message: diagnostic.message,
@@ -523,7 +526,7 @@ fn read_jsonl(
                     bytes,
                 } => {
                     sink.add_bytes(bytes);
-                    sink.report(overlong_record(&file, line, offset, bytes, cap))?;
+                    sink.report(overlong_record(&file, line, Some(offset), bytes, cap))?;
                     continue;
                 }
                 Piece::Failed {
@@ -548,12 +551,20 @@ fn parse_chunk(
     sink: &mut Sink,
 ) -> Result<()> {
     let mut spans = Vec::new();
+    let cap = record_cap(options);
     let flush = |spans: &mut Vec<(u64, usize, usize)>, sink: &mut Sink| -> Result<()> {
         let parsed: Vec<Parsed> = spans
             .par_iter()
             .map(|&(i, start, end)| {
-                let origin = Origin::line(file.clone(), chunk.first_line + i);
+                let line = chunk.first_line + i;
                 let offset = chunk.offset + start as u64;
+                // A line over the cap that a chunk happened to hold whole is skipped all
+                // the same: the limit does not depend on where chunks end.
+                if end - start > cap {
+                    let bytes = (end - start) as u64;
+                    return Parsed::Skipped(overlong_record(file, line, Some(offset), bytes, cap));
+                }
+                let origin = Origin::line(file.clone(), line);
                 parse_json_line(&chunk.bytes[start..end], origin, offset, options)
             })
             .collect();
@@ -575,15 +586,16 @@ fn parse_chunk(
 pub(crate) fn overlong_record(
     file: &Arc<PathBuf>,
     line: u64,
-    offset: u64,
+    offset: Option<u64>,
     bytes: u64,
     cap: usize,
 ) -> Diagnostic {
+    let at = offset.map_or(String::new(), |o| format!(" at byte offset {o}"));
     Diagnostic::skipped(
         DiagnosticKind::Overlong,
         Origin::line(file.clone(), line),
         format!(
-            "record of {bytes} bytes at byte offset {offset} is over the limit of {cap} bytes \
+            "record of {bytes} bytes{at} is over the limit of {cap} bytes \
              (4 × --max-text-bytes + 1 MiB); skipped unread (raise --max-text-bytes to read it)"
         ),
     )
@@ -602,7 +614,7 @@ pub(crate) fn stream_failed(
         return Diagnostic::warning(
             DiagnosticKind::TrailingGarbage,
             origin,
-            format!("{error}; ignored, as gzip -dc does (every record before it was read)"),
+            format!("{error}; ignored, as gzip -dc does (every record before it was read; --strict makes it fatal)"),
         );
     }
     Diagnostic::skipped(
@@ -650,7 +662,7 @@ fn parse_json_line(bytes: &[u8], origin: Origin, offset: u64, options: &ReadOpti
     let first_line = origin.line == Some(1);
     let mut parsed = build_document(raw, origin, options);
     if let (Parsed::Document(doc, _, _), true) = (&mut parsed, options.keep_raw) {
-        doc.raw = Some(text.as_ref().into());
+        doc.raw = Some(super::Verbatim::Json(text.as_ref().into()));
     }
     match &mut parsed {
         Parsed::Skipped(d) => {

@@ -20,7 +20,8 @@ mod writer;
 pub use atomic::{outputs_in_progress, remove_unfinished_outputs, write_atomic};
 pub use date::Timestamp;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
-pub use document::{Corpus, Document, Origin};
+pub use dir::folder_reads;
+pub use document::{Corpus, Document, Origin, Verbatim};
 pub use escape::{
     csv_cell, markdown_text, terminal_safe, tsv_escape, tsv_unescape, tsv_unescape_str,
 };

@@ -1,6 +1,6 @@
 //! Turning one record (a JSON line, a CSV row, a text file) into a [`Document`].
 
-use super::fields::Seen;
+use super::fields::{parts_present, Seen};
 use super::{Diagnostic, DiagnosticKind, Document, FieldNames, Origin, ReadOptions, Timestamp};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -15,6 +15,8 @@ pub(crate) struct RawRecord {
     pub date: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// Which of the text fields the record held: bit `i` for the `i`-th name.
+    pub text_parts: u64,
 }
 
 /// What became of one record.
@@ -265,6 +267,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 FieldValue::Other(kind) => return Err(de::Error::custom(wrong_type(&key, kind))),
             };
         }
+        record.text_parts = parts_present(&texts);
         record.text = join_texts(texts);
         Ok(record)
     }
@@ -306,9 +309,10 @@ fn record_from_paths(line: &str, f: &FieldNames) -> Result<RawRecord, JsonError>
             ))
         }
     };
-    let texts = f.text.iter().map(|t| get(t)).collect::<Result<_, _>>()?;
+    let texts: Vec<_> = f.text.iter().map(|t| get(t)).collect::<Result<_, _>>()?;
     Ok(RawRecord {
         id: get(&f.id)?,
+        text_parts: parts_present(&texts),
         text: join_texts(texts),
         title: get(&f.title)?,
         date: get(&f.date)?,

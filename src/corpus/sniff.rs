@@ -1,11 +1,9 @@
 //! Opening inputs: decompression by magic bytes (else extension), and the record format by
 //! extension or content.
 
-use super::compressed::{GzipMembers, ZstdFrames};
+use super::compressed::{Bzip2, Gzip, Members, Xz, Zstd};
 use super::InputFormat;
 use crate::error::{Error, Result};
-use bzip2::read::MultiBzDecoder;
-use liblzma::read::XzDecoder;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
@@ -121,10 +119,10 @@ pub(crate) fn open(path: &Path) -> Result<Box<dyn Read + Send>> {
     let raw: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(raw));
     Ok(match compression {
         Compression::None => Box::new(BufReader::with_capacity(1 << 20, raw)),
-        Compression::Gzip => Box::new(GzipMembers::new(raw)),
-        Compression::Zstd => Box::new(ZstdFrames::new(raw)),
-        Compression::Bzip2 => Box::new(MultiBzDecoder::new(raw)),
-        Compression::Xz => Box::new(XzDecoder::new_multi_decoder(raw)),
+        Compression::Gzip => Box::new(Members::<_, Gzip<_>>::new(raw)),
+        Compression::Zstd => Box::new(Members::<_, Zstd<_>>::new(raw)),
+        Compression::Bzip2 => Box::new(Members::<_, Bzip2<_>>::new(raw)),
+        Compression::Xz => Box::new(Members::<_, Xz<_>>::new(raw)),
     })
 }
 

@@ -1,8 +1,9 @@
 //! Writing documents back out, as JSON Lines, CSV or TSV.
 
-use super::{write_atomic, Document, FieldNames, InputFormat};
+use super::{write_atomic, Document, FieldNames, InputFormat, Verbatim};
 use crate::error::Result;
 use std::path::Path;
+use std::sync::Arc;
 
 /// An output path's extension, lower-cased: the one rule by which every output that has a
 /// choice of formats (`dedup --output`, `cluster --output`) takes its format from its name.
@@ -27,16 +28,20 @@ pub fn output_format(path: &Path, fallback: InputFormat) -> InputFormat {
 /// Writes documents atomically with the given field names: JSON Lines for `Jsonl` (and
 /// `Text`/`Auto`), a header row and one row per document for CSV (RFC 4180 quoting) and TSV
 /// (backslash escapes). Dates are written
-/// in RFC 3339 (UTC); absent fields are written empty. In JSON Lines, a document read with its
-/// record kept ([`Document::raw`]) is written as that record, unchanged: every field, nested
-/// ones too, and dates as they were. Several text fields are written as one, under the first
-/// name.
+/// in RFC 3339 (UTC); absent fields are written empty. A document read with its record kept
+/// ([`Document::raw`]) is written as that record, unchanged: every field, nested ones too,
+/// and dates as they were; in JSON Lines each such record, in CSV and TSV when every row
+/// was read from that format under one same header row (which is written first). Several
+/// text fields are otherwise written as one, under the first name.
 pub fn write_documents(
     path: &Path,
     documents: &[&Document],
     fields: &FieldNames,
     format: InputFormat,
 ) -> Result<()> {
+    if let Some(header) = common_header(documents, format) {
+        return write_atomic(path, |out| write_rows_verbatim(out, &header, documents));
+    }
     let text_name = fields.text.first().map_or("text", String::as_str);
     let names = [
         fields.id.as_str(),
@@ -66,7 +71,7 @@ pub fn write_documents(
         }
         _ => {
             for d in documents {
-                if let Some(raw) = &d.raw {
+                if let Some(Verbatim::Json(raw)) = &d.raw {
                     out.write_all(raw.as_bytes())?;
                     out.write_all(b"\n")?;
                     continue;
@@ -89,6 +94,48 @@ pub fn write_documents(
             Ok(())
         }
     })
+}
+
+/// The header row that every document's row was read under, when all were read as rows of
+/// `format` under one same header.
+fn common_header(documents: &[&Document], format: InputFormat) -> Option<Arc<str>> {
+    let mut common: Option<&Arc<str>> = None;
+    for d in documents {
+        let Some(Verbatim::Row {
+            format: f, header, ..
+        }) = &d.raw
+        else {
+            return None;
+        };
+        if *f != format || common.is_some_and(|c| c != header) {
+            return None;
+        }
+        common = Some(header);
+    }
+    common.cloned()
+}
+
+/// The header row, then each document's row as read, each ended as the header row is.
+fn write_rows_verbatim(
+    out: &mut dyn std::io::Write,
+    header: &str,
+    documents: &[&Document],
+) -> std::io::Result<()> {
+    let end = ["\r\n", "\r", "\n"]
+        .into_iter()
+        .find(|end| header.ends_with(end))
+        .unwrap_or("\n");
+    out.write_all(header.as_bytes())?;
+    if !header.ends_with(end) {
+        out.write_all(end.as_bytes())?;
+    }
+    for d in documents {
+        if let Some(Verbatim::Row { row, .. }) = &d.raw {
+            out.write_all(row.as_bytes())?;
+            out.write_all(end.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// The fields of a document in the order of the header.

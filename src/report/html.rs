@@ -40,6 +40,9 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("stories_title", "Stories", "القصص"),
     ("overview", "Overview", "نظرة عامة"),
     ("articles", "articles", "مقالات"),
+    // Chart tooltips: "12 articles of story #3", "40 articles in all".
+    ("articles_of_story", "articles of story", "مقالات من القصة"),
+    ("articles_in_all", "articles in all", "مقالات في المجموع"),
     ("multi", "stories of 2+ articles", "قصص من مقالين فأكثر"),
     ("singles", "single articles", "مقالات منفردة"),
     ("dup_groups", "near-duplicate groups", "مجموعات شبه مكررة"),
@@ -235,11 +238,11 @@ pub fn render_html(
         UiLang::Auto => UiLang::En,
         l => l,
     };
+    let t = words(ui_lang);
     let context = Context {
         title: title.to_string(),
         lang: if lang == "und" { "en" } else { lang },
         ui_lang: if ui_lang == UiLang::Ar { "ar" } else { "en" },
-        t: words(ui_lang),
         accounting: accounting.line(),
         overview: Overview {
             documents: accounting.read,
@@ -255,8 +258,8 @@ pub fn render_html(
             last_date: day(last),
         },
         parameters: serde_json::to_string_pretty(&record.parameters).unwrap_or_default(),
-        chart: size_chart(&multi, &colours),
-        timeline: timeline(stories, &colours),
+        chart: size_chart(&multi, &colours, &t),
+        timeline: timeline(stories, &colours, &t),
         stories: multi
             .iter()
             .map(|s| make_card(s, colours.get(&s.id).copied(), stories))
@@ -268,6 +271,7 @@ pub fn render_html(
             .filter(|t| t.stories.len() > 1)
             .collect(),
         sources: sources.into_iter().collect(),
+        t,
     };
     let mut env = minijinja::Environment::new();
     // The page is large for big corpora: no indentation from the template's own blocks.
@@ -306,7 +310,7 @@ fn make_card<'s>(s: &'s Story, colour: Option<&'static str>, all: &'s Stories) -
 }
 
 /// Horizontal bars: the largest stories by size.
-fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>) -> Chart {
+fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>, t: &Words) -> Chart {
     let shown: Vec<&&Story> = multi.iter().take(CHART_STORIES).collect();
     // Bars are labelled with their headlines, shortened to fit the left margin.
     let (width, row, left) = (640.0, 18.0, 230.0);
@@ -322,7 +326,7 @@ fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>) -> Char
             height: row - 5.0,
             label: crate::text::shorten(&s.headline, 36),
             value: s.size,
-            title: format!("#{} · {} articles · {}", s.id, s.size, s.headline),
+            title: format!("#{} · {} {} · {}", s.id, s.size, t["articles"], s.headline),
             colour: colours.get(&s.id).copied().unwrap_or("#6b8fb8"),
         })
         .collect();
@@ -335,7 +339,11 @@ fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>) -> Char
 
 /// Articles per day: the largest stories stacked in colour on their own scale (next to a
 /// whole corpus they would be invisible), and all articles in a grey strip below.
-fn timeline(stories: &Stories, colours: &BTreeMap<usize, &'static str>) -> Option<Timeline> {
+fn timeline(
+    stories: &Stories,
+    colours: &BTreeMap<usize, &'static str>,
+    t: &Words,
+) -> Option<Timeline> {
     // day → (slot → count) for the coloured stories; day → count for all
     let mut days: BTreeMap<i64, BTreeMap<usize, usize>> = BTreeMap::new();
     let mut totals: BTreeMap<i64, usize> = BTreeMap::new();
@@ -388,7 +396,7 @@ fn timeline(stories: &Stories, colours: &BTreeMap<usize, &'static str>) -> Optio
                 height: h,
                 label: String::new(),
                 value: n,
-                title: format!("{}: {n} articles of story #{id}", date(d)),
+                title: format!("{}: {n} {} #{id}", date(d), t["articles_of_story"]),
                 colour,
             });
         }
@@ -405,7 +413,7 @@ fn timeline(stories: &Stories, colours: &BTreeMap<usize, &'static str>) -> Optio
                 height: h,
                 label: String::new(),
                 value: n,
-                title: format!("{}: {n} articles in all", date(d)),
+                title: format!("{}: {n} {}", date(d), t["articles_in_all"]),
                 colour: OTHER,
             }
         })
