@@ -52,7 +52,7 @@ fn assert_valid(name: &str, value: &Value, what: &str) {
         .take(5)
         .collect();
     assert!(errors.is_empty(), "{what} against {name}: {errors:#?}");
-    assert_eq!(value["schema_version"], 1, "{what}: schema_version");
+    assert_eq!(value["schema_version"], 2, "{what}: schema_version");
 }
 
 fn lines(text: &str) -> Vec<Value> {
@@ -320,7 +320,7 @@ fn cluster_takes_its_format_from_the_output_extension() {
     }
     let read = |n: &str| std::fs::read_to_string(dir.path().join(n)).unwrap();
     let json: Value = serde_json::from_str(&read("s.json")).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert!(json["stories"].is_array());
     assert!(lines(&read("s.jsonl"))
         .iter()

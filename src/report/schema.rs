@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 /// The version of the output schemas: raised whenever a field is renamed, removed or
 /// changes its meaning (adding a field keeps it).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The `schema_version` field: always [`SCHEMA_VERSION`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
