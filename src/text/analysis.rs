@@ -477,7 +477,14 @@ fn finish(
                     &mut title_normalized,
                     &mut title_spans,
                 );
-                counter.add(analyzer, title, &title_normalized, &title_spans, true);
+                counter.add(
+                    analyzer,
+                    title,
+                    &title_normalized,
+                    &title_spans,
+                    true,
+                    |_| true,
+                );
             }
             // Lines are normalised again here rather than kept from the first pass: holding
             // every document's normalised text and spans at once made the peak of analysis.
@@ -489,7 +496,7 @@ fn finish(
                     .normalizer()
                     .normalize_with_spans(text, &mut normalized, &mut spans);
                 let is_headline = Some(i) == headline_line;
-                counter.add(analyzer, text, &normalized, &spans, is_headline);
+                counter.add(analyzer, text, &normalized, &spans, is_headline, |_| true);
             }
             counter.finish()
         }
@@ -529,20 +536,9 @@ struct Entry<'a> {
 impl<'a> TermCounter<'a> {
     /// Adds the words of one normalised text; `spans` locate each word in `raw`.
     /// `is_title`: the words count as title words (the title field, or the headline line).
+    /// Only the terms for which `wanted` holds are counted: a term's count and form depend
+    /// on its own occurrences alone, so they do not change with what else is counted.
     fn add(
-        &mut self,
-        analyzer: &Analyzer,
-        raw: &'a str,
-        normalized: &str,
-        spans: &[Span],
-        is_title: bool,
-    ) {
-        self.add_wanted(analyzer, raw, normalized, spans, is_title, |_| true);
-    }
-
-    /// [`TermCounter::add`] counting only the terms for which `wanted` holds: a term's
-    /// count and form depend on its own occurrences alone, so they are what `add` gives.
-    fn add_wanted(
         &mut self,
         analyzer: &Analyzer,
         raw: &'a str,
@@ -653,7 +649,7 @@ impl TermForms {
             analyzer
                 .normalizer()
                 .normalize_with_spans(text, &mut normalized, &mut spans);
-            counter.add_wanted(analyzer, text, &normalized, &spans, false, &wanted);
+            counter.add(analyzer, text, &normalized, &spans, false, &wanted);
         }
         let mut forms: Vec<(u64, &'d str, u32)> = counter
             .entries
