@@ -26,15 +26,13 @@ fn corpus() -> Vec<Document> {
         o
     })
     .into_iter()
-    .map(|a| Document {
-        id: a.id,
-        title: a.title,
-        body: a.text,
-        source: Some(a.source),
-        url: None,
-        date: a.date.as_deref().and_then(Timestamp::parse),
-        origin: origin.clone(),
-        raw: None,
+    .map(|a| {
+        let mut doc = Document::new(a.id, a.text);
+        doc.title = a.title;
+        doc.source = Some(a.source);
+        doc.date = a.date.as_deref().and_then(Timestamp::parse);
+        doc.origin = origin.clone();
+        doc
     })
     .collect()
 }

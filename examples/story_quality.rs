@@ -66,7 +66,8 @@ fn load(dir: &Path) -> Vec<Set> {
                 .expect("corpus")
                 .documents;
             let analyzed = analyze(&docs, &options.analysis);
-            let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default());
+            let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())
+                .expect("the default options pass their check");
             Set {
                 name,
                 docs,

@@ -75,9 +75,10 @@ pub fn check_headline(input: &[u8]) {
     let docs: Vec<Document> = [first, second]
         .iter()
         .enumerate()
-        .map(|(i, body)| Document {
-            source: Some("site".into()),
-            ..Document::new(format!("d{i}"), body.to_string())
+        .map(|(i, body)| {
+            let mut doc = Document::new(format!("d{i}"), body.to_string());
+            doc.source = Some("site".into());
+            doc
         })
         .collect();
     let analyzed = analyze(&docs, &AnalysisOptions::default());

@@ -55,11 +55,22 @@ pub struct Run {
 
 /// `bench --json`: every run.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct BenchReport {
     /// The version of this output's schema (`schemas/bench.schema.json`).
     pub schema_version: crate::report::SchemaVersion,
     /// The runs, by scale then thread count.
     pub runs: Vec<Run>,
+}
+
+impl BenchReport {
+    /// The report of `runs` (what [`bench`] returns).
+    pub fn new(runs: Vec<Run>) -> BenchReport {
+        BenchReport {
+            schema_version: crate::report::SchemaVersion,
+            runs,
+        }
+    }
 }
 
 /// Every output's schema, by file stem (see [`crate::report::schemas`]): the report's and

@@ -518,7 +518,7 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         &mut analyzed,
         &options,
         &observer,
-    );
+    )?;
     let record = DedupRecord::of_dedup(&corpus, &options, &timings);
     let outputs = DedupOutputs::new(&corpus.documents, &analyzed, &found, &record);
     write_dedup_files(&args, &outputs, output_format)?;
@@ -856,10 +856,7 @@ fn bench(args: BenchArgs, observer: &Observer) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        let report = storyclust::bench::BenchReport {
-            schema_version: storyclust::report::SchemaVersion,
-            runs,
-        };
+        let report = storyclust::bench::BenchReport::new(runs);
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
     } else {

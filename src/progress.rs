@@ -8,6 +8,7 @@ use std::time::Instant;
 
 /// The stages of the pipeline, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Stage {
     /// Reading and parsing inputs (counted in bytes).
     Read,

@@ -37,10 +37,9 @@ cities of the country on Tuesday. According to the minister, the works will begi
 and last several years.";
 
 fn doc(id: &str, title: Option<&str>, body: &str) -> Document {
-    Document {
-        title: title.map(String::from),
-        ..Document::new(id, body)
-    }
+    let mut doc = Document::new(id, body);
+    doc.title = title.map(String::from);
+    doc
 }
 
 fn languages(docs: &[Document]) -> Vec<String> {

@@ -6,7 +6,10 @@ use common::{ok, storyclust};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use storyclust::corpus::{read_corpus, ReadOptions};
-use storyclust::minhash::{exact_join, find_duplicates, jaccard, DedupOptions, ShingleSets};
+use storyclust::minhash::{
+    exact_join, find_duplicates, jaccard, DedupOptions, LshParams, Method, MinHashParams,
+    ShingleSets,
+};
 use storyclust::text::{analyze, AnalysisOptions};
 
 #[test]
@@ -97,7 +100,7 @@ fn wire_copies_group_by_family_and_lsh_finds_what_the_exact_join_finds() {
             o.threshold = threshold;
             o
         };
-        let found = find_duplicates(&corpus.documents, &analyzed, &options);
+        let found = find_duplicates(&corpus.documents, &analyzed, &options).unwrap();
         let exact = exact_join(&found.shingles.sets, threshold);
         let lsh: Vec<(u32, u32)> = found.pairs.iter().map(|p| (p.a, p.b)).collect();
         let truth: Vec<(u32, u32)> = exact.iter().map(|p| (p.0, p.1)).collect();
@@ -121,7 +124,8 @@ fn wire_copies_group_by_family_and_lsh_finds_what_the_exact_join_finds() {
         let mut o = DedupOptions::default();
         o.threshold = 0.5;
         o
-    });
+    })
+    .unwrap();
     // Every family is one group of four at 0.5, its canonical the longest text of the
     // earliest date (the edited copy, which has the extra lines).
     assert_eq!(loose.groups.groups.len(), 5);
@@ -275,7 +279,7 @@ proptest! {
                 options.method = storyclust::minhash::Method::ExactJoin;
             }
             options.threshold = 1.0;
-            let found = find_duplicates(&docs, &analyzed, &options);
+            let found = find_duplicates(&docs, &analyzed, &options).unwrap();
             let group_of = |i: usize| found.groups.groups.iter().position(|g| g.canonical as usize == i || g.members.iter().any(|&(m, _)| m as usize == i));
             for (k, &c) in copies.iter().enumerate() {
                 let original = c % texts.len();
@@ -360,4 +364,40 @@ fn groups_carry_links_headlines_times_and_the_first_publisher() {
         let cell = row.rsplit('\t').next().unwrap();
         assert_eq!(cell, copies[0]["jaccard"].to_string(), "{tsv}");
     }
+}
+
+/// The library's entry point refuses options that cannot work together, as the CLI does,
+/// instead of panicking on a slice (bands × rows beyond the signature) or running with a
+/// threshold outside (0, 1].
+#[test]
+fn find_duplicates_checks_its_options() {
+    let docs = vec![
+        storyclust::corpus::Document::new("a", "one two three four five six"),
+        storyclust::corpus::Document::new("b", "one two three four five six"),
+    ];
+    let analyzed = storyclust::text::analyze(&docs, &storyclust::text::AnalysisOptions::default());
+    let field = |o: &DedupOptions| match find_duplicates(&docs, &analyzed, o) {
+        Err(storyclust::Error::InvalidOption { field, .. }) => field,
+        other => panic!("expected an invalid option, got {other:?}"),
+    };
+    let mut wide = DedupOptions::default();
+    if let Method::MinHashLsh { lsh, .. } = &mut wide.method {
+        *lsh = Some(LshParams::new(32, 8));
+    }
+    assert_eq!(field(&wide), "dedup.lsh");
+    let mut high = DedupOptions::default();
+    high.threshold = 1.5;
+    assert_eq!(field(&high), "dedup.threshold");
+    let mut long = DedupOptions::default();
+    if let Method::MinHashLsh { minhash, .. } = &mut long.method {
+        minhash.num_perm = MinHashParams::MAX_NUM_PERM + 1;
+    }
+    assert_eq!(field(&long), "dedup.minhash.num_perm");
+    assert_eq!(
+        find_duplicates(&docs, &analyzed, &DedupOptions::default())
+            .unwrap()
+            .pairs
+            .len(),
+        1
+    );
 }

@@ -186,9 +186,10 @@ fn dedup(
         threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap,
     )?;
     let docs = documents(records)?;
-    Ok(py.allow_threads(|| {
+    py.allow_threads(|| {
         let mut analyzed = analyze(&docs, &dedup_analysis());
-        let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options, &NoObserver);
+        let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options, &NoObserver)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         let pairs = found.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
         let groups = found
             .groups
@@ -196,8 +197,8 @@ fn dedup(
             .iter()
             .map(|g| (g.canonical, g.members.clone()))
             .collect();
-        (pairs, groups)
-    }))
+        Ok((pairs, groups))
+    })
 }
 
 /// `cluster`'s options: threshold, duplicate_threshold, topic_threshold, window_days,

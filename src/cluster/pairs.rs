@@ -25,6 +25,7 @@ pub struct JudgedPair {
 
 /// The figures.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct PairScores {
     /// Share of same-story pairs put in one cluster (higher is better).
     pub same_joined: f64,

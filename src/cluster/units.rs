@@ -10,6 +10,7 @@ use crate::minhash::DuplicateGroups;
 
 /// Documents grouped into units.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Units {
     /// Each unit's representative document (a group's canonical one), ascending.
     pub representatives: Vec<u32>,

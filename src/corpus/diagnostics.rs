@@ -8,6 +8,7 @@ use std::fmt;
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Severity {
     /// The record was read, perhaps altered (renamed, decoded lossily, truncated).
     Warning,
@@ -20,6 +21,7 @@ pub enum Severity {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DiagnosticKind {
     /// A file could not be opened or read.
     Unreadable,

@@ -41,6 +41,7 @@ impl fmt::Display for Origin {
 
 /// One article.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Document {
     /// Unique within a corpus (duplicates are renamed when read, with a warning).
     pub id: String,

@@ -148,9 +148,17 @@ impl DedupOptions {
 
 /// The checks of [`Method::MinHashLsh`]'s options.
 fn check_minhash_lsh(perms: usize, lsh: Option<LshParams>, bucket_cap: usize) -> Result<()> {
-    ensure(perms >= 1, "dedup.minhash.num_perm", || {
-        "must be at least 1".into()
-    })?;
+    ensure(
+        (1..=MinHashParams::MAX_NUM_PERM).contains(&perms),
+        "dedup.minhash.num_perm",
+        || {
+            format!(
+                "{perms} is not in 1..={}: a signature needs a slot, and longer ones cost \
+                 more than the documents they stand for",
+                MinHashParams::MAX_NUM_PERM
+            )
+        },
+    )?;
     ensure(bucket_cap >= 2, "dedup.bucket_cap", || {
         format!("{bucket_cap} cannot hold a pair; use 2 or more")
     })?;
@@ -274,18 +282,20 @@ pub fn id_order(documents: &[Document]) -> Vec<u32> {
     rank
 }
 
-/// Finds near-duplicates among analysed documents.
+/// Finds near-duplicates among analysed documents, after checking the options
+/// ([`DedupOptions::check`]: an [`crate::Error::InvalidOption`] names the one at fault).
 pub fn find_duplicates(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
     options: &DedupOptions,
-) -> Dedup {
-    duplicates_of_shingles(
+) -> Result<Dedup> {
+    options.check()?;
+    Ok(duplicates_of_shingles(
         documents,
         |ngram| ShingleSets::from_analysis(analyzed, ngram),
         options,
         &NoObserver,
-    )
+    ))
 }
 
 /// [`find_duplicates`], taking the token lists out of `analyzed` (see
@@ -296,13 +306,14 @@ pub fn find_duplicates_taking_tokens(
     analyzed: &mut AnalyzedCorpus,
     options: &DedupOptions,
     observer: &dyn PipelineObserver,
-) -> Dedup {
-    duplicates_of_shingles(
+) -> Result<Dedup> {
+    options.check()?;
+    Ok(duplicates_of_shingles(
         documents,
         |ngram| ShingleSets::take_from_analysis(analyzed, ngram),
         options,
         observer,
-    )
+    ))
 }
 
 /// Verified pairs with the figures of how they were found.

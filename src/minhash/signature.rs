@@ -41,6 +41,12 @@ pub struct MinHashParams {
     pub seed: u64,
 }
 
+impl MinHashParams {
+    /// The longest signature a run may ask for: beyond it a signature costs more than the
+    /// document it stands for, and the search for the best bands and rows grows long.
+    pub const MAX_NUM_PERM: usize = 4096;
+}
+
 impl Default for MinHashParams {
     fn default() -> Self {
         MinHashParams {

@@ -71,6 +71,7 @@ pub struct SourcePair {
 
 /// What a `dedup` run found, for people and for `--json`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct DedupSummary {
     /// The version of this output's schema (`schemas/dedup.schema.json`).
     pub schema_version: super::SchemaVersion,

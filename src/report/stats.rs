@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 
 /// A summary of a corpus.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct CorpusStats {
     /// The version of this output's schema (`schemas/stats.schema.json`).
     pub schema_version: super::SchemaVersion,

@@ -45,6 +45,7 @@ impl StoryFormat {
 
 /// The parameters of a `cluster` run, recorded in its JSON and HTML outputs.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct ClusterParameters {
     /// storyclust's version.
     pub version: &'static str,

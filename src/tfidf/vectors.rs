@@ -271,6 +271,7 @@ impl<'v> TermIndex<'v> {
 
 /// The TF-IDF model of a corpus: its vocabulary and one vector per document.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct TfIdf {
     /// The vocabulary.
     pub vocabulary: Vocabulary,
