@@ -130,7 +130,7 @@ impl DedupOptions {
                 lsh,
                 bucket_cap,
                 ..
-            } => check_minhash_lsh(minhash.num_perm, *lsh, *bucket_cap),
+            } => check_minhash_lsh(minhash, *lsh, *bucket_cap),
             Method::ExactJoin => Ok(()),
         }
     }
@@ -147,35 +147,16 @@ impl DedupOptions {
 }
 
 /// The checks of [`Method::MinHashLsh`]'s options.
-fn check_minhash_lsh(perms: usize, lsh: Option<LshParams>, bucket_cap: usize) -> Result<()> {
-    ensure(
-        (1..=MinHashParams::MAX_NUM_PERM).contains(&perms),
-        "dedup.minhash.num_perm",
-        || {
-            format!(
-                "{perms} is not in 1..={}: a signature needs a slot, and longer ones cost \
-                 more than the documents they stand for",
-                MinHashParams::MAX_NUM_PERM
-            )
-        },
-    )?;
+fn check_minhash_lsh(
+    minhash: &MinHashParams,
+    lsh: Option<LshParams>,
+    bucket_cap: usize,
+) -> Result<()> {
+    minhash.check()?;
     ensure(bucket_cap >= 2, "dedup.bucket_cap", || {
         format!("{bucket_cap} cannot hold a pair; use 2 or more")
     })?;
-    let Some(lsh) = lsh else {
-        return Ok(());
-    };
-    ensure(lsh.bands >= 1 && lsh.rows >= 1, "dedup.lsh", || {
-        "bands and rows must be at least 1".into()
-    })?;
-    let slots = lsh.bands.saturating_mul(lsh.rows);
-    ensure(slots <= perms, "dedup.lsh", || {
-        format!(
-            "{} bands × {} rows need {slots} signature slots but num_perm is {perms}; \
-             lower them or raise num_perm",
-            lsh.bands, lsh.rows
-        )
-    })
+    lsh.map_or(Ok(()), |lsh| lsh.check(minhash.num_perm))
 }
 
 /// Each document's set of shingle hashes (sorted, no repeats), boilerplate excluded.

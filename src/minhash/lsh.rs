@@ -25,6 +25,22 @@ impl LshParams {
         LshParams { bands, rows }
     }
 
+    /// Checks that there is a band of a row at least, and that the bands fit in a signature
+    /// of `num_perm` slots.
+    pub fn check(&self, num_perm: usize) -> crate::Result<()> {
+        crate::error::ensure(self.bands >= 1 && self.rows >= 1, "dedup.lsh", || {
+            "bands and rows must be at least 1".into()
+        })?;
+        let slots = self.bands.saturating_mul(self.rows);
+        crate::error::ensure(slots <= num_perm, "dedup.lsh", || {
+            format!(
+                "{} bands × {} rows need {slots} signature slots but num_perm is {num_perm}; \
+                 lower them or raise num_perm",
+                self.bands, self.rows
+            )
+        })
+    }
+
     /// Probability that a pair of Jaccard `s` shares a band.
     pub fn candidate_probability(&self, s: f64) -> f64 {
         1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)

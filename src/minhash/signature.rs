@@ -45,6 +45,22 @@ impl MinHashParams {
     /// The longest signature a run may ask for: beyond it a signature costs more than the
     /// document it stands for, and the search for the best bands and rows grows long.
     pub const MAX_NUM_PERM: usize = 4096;
+
+    /// Checks that the signature has between 1 and [`MinHashParams::MAX_NUM_PERM`] slots.
+    pub fn check(&self) -> crate::Result<()> {
+        let perms = self.num_perm;
+        crate::error::ensure(
+            (1..=Self::MAX_NUM_PERM).contains(&perms),
+            "dedup.minhash.num_perm",
+            || {
+                format!(
+                    "{perms} is not in 1..={}: a signature needs a slot, and longer ones \
+                     cost more than the documents they stand for",
+                    Self::MAX_NUM_PERM
+                )
+            },
+        )
+    }
 }
 
 impl Default for MinHashParams {
