@@ -66,7 +66,7 @@ fn load(dir: &Path) -> Vec<Set> {
                 .expect("corpus")
                 .documents;
             let analyzed = analyze(&docs, &options.analysis);
-            let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default());
+            let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default()).unwrap();
             Set {
                 name,
                 docs,

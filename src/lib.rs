@@ -37,7 +37,7 @@
 //! let options = DedupOptions::default();
 //! options.check()?;
 //! let analyzed = analyze(&docs, &AnalysisOptions::default());
-//! let dedup = find_duplicates(&docs, &analyzed, &options);
+//! let dedup = find_duplicates(&docs, &analyzed, &options)?;
 //! assert_eq!(dedup.pairs.len(), 1); // wire and copy
 //!
 //! let run = run_stories(&docs, &PipelineOptions::default(), &NoObserver)?;

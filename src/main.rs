@@ -518,7 +518,7 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         &mut analyzed,
         &options,
         &observer,
-    );
+    )?;
     let record = DedupRecord::of_dedup(&corpus, &options, &timings);
     let outputs = DedupOutputs::new(&corpus.documents, &analyzed, &found, &record);
     write_dedup_files(&args, &outputs, output_format)?;

@@ -109,7 +109,7 @@ pub fn run_stories(
     let mut analyzed = analyze_observed(documents, &analysis, observer);
     go_on()?;
     let mut duplicates =
-        find_duplicates_taking_tokens(documents, &mut analyzed, &options.dedup, observer);
+        find_duplicates_taking_tokens(documents, &mut analyzed, &options.dedup, observer)?;
     release_near_duplicate_inputs(&mut duplicates);
     go_on()?;
     let model = StoryModel::fit_observed(

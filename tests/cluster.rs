@@ -285,7 +285,7 @@ proptest! {
                 let mut options = AnalysisOptions::default();
                 options.bigrams = true;
                 let analyzed = analyze(docs, &options);
-                let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default());
+                let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default()).unwrap();
                 let clusters = cluster_stories(docs, &analyzed, &dedup, &StoryOptions::default());
                 let stories = summarize(docs, &analyzed, &clusters, &dedup, &options, &SummaryOptions::default());
                 stories.stories.iter().map(|s| s.members.iter().map(|m| m.id.clone()).collect()).collect()
@@ -319,7 +319,7 @@ proptest! {
             .map(|(i, w)| Document::new(format!("d{i:02}"), w.iter().map(|&k| VOCABULARY[k]).collect::<Vec<_>>().join(" ") + "."))
             .collect();
         let analyzed = analyze(&docs, &AnalysisOptions::default());
-        let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default());
+        let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default()).unwrap();
         let model = StoryModel::fit(&docs, &analyzed, &dedup, &StoryOptions::default());
         let mut options = StoryOptions::default();
         options.threshold = threshold;

@@ -97,7 +97,7 @@ fn wire_copies_group_by_family_and_lsh_finds_what_the_exact_join_finds() {
             o.threshold = threshold;
             o
         };
-        let found = find_duplicates(&corpus.documents, &analyzed, &options);
+        let found = find_duplicates(&corpus.documents, &analyzed, &options).unwrap();
         let exact = exact_join(&found.shingles.sets, threshold);
         let lsh: Vec<(u32, u32)> = found.pairs.iter().map(|p| (p.a, p.b)).collect();
         let truth: Vec<(u32, u32)> = exact.iter().map(|p| (p.0, p.1)).collect();
@@ -121,7 +121,8 @@ fn wire_copies_group_by_family_and_lsh_finds_what_the_exact_join_finds() {
         let mut o = DedupOptions::default();
         o.threshold = 0.5;
         o
-    });
+    })
+    .unwrap();
     // Every family is one group of four at 0.5, its canonical the longest text of the
     // earliest date (the edited copy, which has the extra lines).
     assert_eq!(loose.groups.groups.len(), 5);
@@ -275,7 +276,7 @@ proptest! {
                 options.method = storyclust::minhash::Method::ExactJoin;
             }
             options.threshold = 1.0;
-            let found = find_duplicates(&docs, &analyzed, &options);
+            let found = find_duplicates(&docs, &analyzed, &options).unwrap();
             let group_of = |i: usize| found.groups.groups.iter().position(|g| g.canonical as usize == i || g.members.iter().any(|&(m, _)| m as usize == i));
             for (k, &c) in copies.iter().enumerate() {
                 let original = c % texts.len();

@@ -29,5 +29,6 @@ pub use fields::{check_fields, Field, FieldsSeen};
 pub use input::{
     read_corpus, read_corpus_observed, read_from, FieldNames, InputFormat, ReadOptions,
 };
+pub use records::decode_html_entities;
 pub use records::lookup as field_at;
 pub use writer::{output_extension, output_format, write_documents};

@@ -56,10 +56,10 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
     };
     // Scraped text carries HTML entities (`&quot;`): decoded where every reader's records
     // become documents, after the id (generated ids stay as they were).
-    decode_entities(&mut body);
+    decode_html_entities(&mut body);
     title = title
         .map(|mut t| {
-            decode_entities(&mut t);
+            decode_html_entities(&mut t);
             t
         })
         .filter(|t| !t.trim().is_empty());
@@ -132,7 +132,7 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
 }
 
 /// Decodes HTML character references (named, decimal, hexadecimal) in place.
-fn decode_entities(text: &mut String) {
+pub fn decode_html_entities(text: &mut String) {
     if let std::borrow::Cow::Owned(decoded) = html_escape::decode_html_entities(text) {
         *text = decoded;
     }

@@ -151,6 +151,11 @@ fn check_minhash_lsh(perms: usize, lsh: Option<LshParams>, bucket_cap: usize) ->
     ensure(perms >= 1, "dedup.minhash.num_perm", || {
         "must be at least 1".into()
     })?;
+    ensure(
+        perms <= MinHashParams::MAX_NUM_PERM,
+        "dedup.minhash.num_perm",
+        || format!("{perms} is above the most, {}", MinHashParams::MAX_NUM_PERM),
+    )?;
     ensure(bucket_cap >= 2, "dedup.bucket_cap", || {
         format!("{bucket_cap} cannot hold a pair; use 2 or more")
     })?;
@@ -279,13 +284,14 @@ pub fn find_duplicates(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
     options: &DedupOptions,
-) -> Dedup {
-    duplicates_of_shingles(
+) -> Result<Dedup> {
+    options.check()?;
+    Ok(duplicates_of_shingles(
         documents,
         |ngram| ShingleSets::from_analysis(analyzed, ngram),
         options,
         &NoObserver,
-    )
+    ))
 }
 
 /// [`find_duplicates`], taking the token lists out of `analyzed` (see
@@ -296,13 +302,14 @@ pub fn find_duplicates_taking_tokens(
     analyzed: &mut AnalyzedCorpus,
     options: &DedupOptions,
     observer: &dyn PipelineObserver,
-) -> Dedup {
-    duplicates_of_shingles(
+) -> Result<Dedup> {
+    options.check()?;
+    Ok(duplicates_of_shingles(
         documents,
         |ngram| ShingleSets::take_from_analysis(analyzed, ngram),
         options,
         observer,
-    )
+    ))
 }
 
 /// Verified pairs with the figures of how they were found.

@@ -51,6 +51,11 @@ impl Default for MinHashParams {
     }
 }
 
+impl MinHashParams {
+    /// The longest signature [`crate::minhash::DedupOptions::check`] accepts.
+    pub const MAX_NUM_PERM: usize = 4096;
+}
+
 /// The value of a slot no shingle reached (only in signatures of empty sets).
 pub const EMPTY: u32 = u32::MAX;
 
