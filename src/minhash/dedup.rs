@@ -154,7 +154,12 @@ fn check_minhash_lsh(perms: usize, lsh: Option<LshParams>, bucket_cap: usize) ->
     ensure(
         perms <= MinHashParams::MAX_NUM_PERM,
         "dedup.minhash.num_perm",
-        || format!("{perms} is above the most, {}", MinHashParams::MAX_NUM_PERM),
+        || {
+            format!(
+                "must be at most {}, not {perms}",
+                MinHashParams::MAX_NUM_PERM
+            )
+        },
     )?;
     ensure(bucket_cap >= 2, "dedup.bucket_cap", || {
         format!("{bucket_cap} cannot hold a pair; use 2 or more")
