@@ -561,6 +561,19 @@ mod tests {
             minhash.num_perm = 0;
         }
         assert_eq!(invalid_field(&no_slots), Some("dedup.minhash.num_perm"));
+        for (k, field) in [
+            (MinHashParams::MAX_NUM_PERM, None),
+            (
+                MinHashParams::MAX_NUM_PERM + 1,
+                Some("dedup.minhash.num_perm"),
+            ),
+        ] {
+            let mut long = d.clone();
+            if let Method::MinHashLsh { minhash, .. } = &mut long.method {
+                minhash.num_perm = k;
+            }
+            assert_eq!(invalid_field(&long), field);
+        }
         let exact = DedupOptions {
             method: Method::ExactJoin,
             ..d.clone()
