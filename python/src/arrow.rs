@@ -213,7 +213,13 @@ pub(crate) fn arrow_signatures<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let mut params = MinHashParams::default();
     params.scheme = self::scheme(scheme)?;
-    params.num_perm = num_perm.max(1);
+    if num_perm == 0 || num_perm > crate::MAX_NUM_PERM {
+        return Err(PyValueError::new_err(format!(
+            "num_perm must be an integer from 1 to {}, not {num_perm}",
+            crate::MAX_NUM_PERM
+        )));
+    }
+    params.num_perm = num_perm;
     params.seed = seed;
     let out = py.allow_threads(|| -> PyResult<Vec<u32>> {
         // A signature is a minimum over the items: order and repeats do not change it, so
@@ -355,7 +361,8 @@ fn optional_strings(parts: &OptionalParts, n: usize) -> PyResult<Vec<Option<Stri
 /// Story clustering of one partition: each row's story and topic id (little-endian u32),
 /// as `storyclust.cluster` would give for the same records.
 #[pyfunction]
-#[pyo3(signature = (ids, texts, titles, dates, sources, args))]
+#[pyo3(signature = (ids, texts, titles, dates, sources, urls, args))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn arrow_cluster<'py>(
     py: Python<'py>,
     ids: Parts,
@@ -363,6 +370,7 @@ pub(crate) fn arrow_cluster<'py>(
     titles: OptionalParts,
     dates: OptionalParts,
     sources: OptionalParts,
+    urls: OptionalParts,
     args: ClusterArgs,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
     let options = cluster_options(args)?;
@@ -377,6 +385,7 @@ pub(crate) fn arrow_cluster<'py>(
             optional_strings(&titles, n)?,
             optional_strings(&dates, n)?,
             optional_strings(&sources, n)?,
+            optional_strings(&urls, n)?,
         );
         let (_, story, topic) = run_cluster(&documents(records)?, &options, false)?;
         let u32s = |v: Vec<usize>| v.into_iter().map(|x| x as u32).collect::<Vec<u32>>();

@@ -19,7 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
-use storyclust::corpus::{Document, Timestamp};
+use storyclust::corpus::{decode_html_entities, Document, Timestamp};
 use storyclust::minhash::{
     find_duplicates_taking_tokens, DedupOptions, LshParams, Method, MinHashParams, Scheme, Signer,
     Verify, EMPTY,
@@ -29,22 +29,32 @@ use storyclust::progress::NoObserver;
 use storyclust::text::{analyze, shingle_set, token_hash, AnalysisOptions};
 
 type Column = Vec<Option<String>>;
-/// Records as columns: ids, texts, titles, dates, sources.
-type Records = (Vec<String>, Vec<String>, Column, Column, Column);
+/// Records as columns: ids, texts, titles, dates, sources, urls.
+type Records = (Vec<String>, Vec<String>, Column, Column, Column, Column);
 
-pub(crate) fn documents((ids, texts, titles, dates, sources): Records) -> PyResult<Vec<Document>> {
+pub(crate) fn documents(
+    (ids, texts, titles, dates, sources, urls): Records,
+) -> PyResult<Vec<Document>> {
     let n = ids.len();
-    if [texts.len(), titles.len(), dates.len(), sources.len()] != [n; 4] {
+    if [
+        texts.len(),
+        titles.len(),
+        dates.len(),
+        sources.len(),
+        urls.len(),
+    ] != [n; 5]
+    {
         return Err(PyValueError::new_err("columns differ in length"));
     }
     let mut seen = std::collections::HashSet::with_capacity(n);
     let mut out = Vec::with_capacity(n);
-    for ((((id, text), title), date), source) in ids
+    for (((((id, mut text), title), date), source), url) in ids
         .into_iter()
         .zip(texts)
         .zip(titles)
         .zip(dates)
         .zip(sources)
+        .zip(urls)
     {
         // Results are keyed by id, so a repeated id would make them ambiguous.
         if !seen.insert(id.clone()) {
@@ -56,13 +66,80 @@ pub(crate) fn documents((ids, texts, titles, dates, sources): Records) -> PyResu
                 PyValueError::new_err(format!("record {id:?}: unreadable date {d:?}"))
             })?),
         };
+        // As the CLI's readers: HTML entities (`&quot;`) in titles and texts are decoded.
+        decode_html_entities(&mut text);
+        let title = title.map(|mut t| {
+            decode_html_entities(&mut t);
+            t
+        });
         let mut doc = Document::new(id, text);
-        doc.title = title.filter(|t| !t.is_empty());
+        doc.title = title.filter(|t| !t.trim().is_empty());
         doc.source = source.filter(|s| !s.is_empty());
+        doc.url = url.filter(|u| !u.trim().is_empty());
         doc.date = date;
         out.push(doc);
     }
     Ok(out)
+}
+
+/// An option refused by the library's checks, as a `ValueError` naming the Python
+/// parameter (the library's field name's last part: `dedup.minhash.num_perm` → `num_perm`).
+pub(crate) fn option_error(e: storyclust::Error) -> PyErr {
+    match e {
+        storyclust::Error::InvalidOption { field, why } => {
+            let name = match field.rsplit('.').next() {
+                Some("lsh") => "bands and rows",
+                Some(last) => last,
+                None => field,
+            };
+            PyValueError::new_err(format!("{name}: {why}"))
+        }
+        other => PyValueError::new_err(other.to_string()),
+    }
+}
+
+/// `num_perm` checked, or `default` when not given.
+pub(crate) fn num_perm_or(value: Option<&Bound<'_, PyAny>>, default: usize) -> PyResult<usize> {
+    value.map_or(Ok(default), num_perm)
+}
+
+/// `seed` checked (0 ..= 2⁶⁴ - 1), or `default` when not given.
+pub(crate) fn seed_or(value: Option<&Bound<'_, PyAny>>, default: u64) -> PyResult<u64> {
+    value.map_or(Ok(default), |v| int_param(v, "seed", 0, u64::MAX))
+}
+
+/// The longest signature accepted (the library's limit).
+pub(crate) const MAX_NUM_PERM: usize = MinHashParams::MAX_NUM_PERM;
+
+/// `num_perm` checked: 1 ..= [`MAX_NUM_PERM`] (larger would take memory and time without end).
+pub(crate) fn num_perm(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    Ok(int_param(value, "num_perm", 1, MAX_NUM_PERM as u64)? as usize)
+}
+
+/// An integer parameter checked against `low ..= high`, read from any Python int (or an
+/// object with `__index__`): a `ValueError` naming it when out of range or not an integer.
+pub(crate) fn int_param(
+    value: &Bound<'_, PyAny>,
+    name: &str,
+    low: u64,
+    high: u64,
+) -> PyResult<u64> {
+    let bad = || -> PyErr {
+        let shown = value
+            .repr()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|_| "?".into());
+        PyValueError::new_err(format!(
+            "{name} must be an integer from {low} to {high}, not {shown}"
+        ))
+    };
+    if value.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(bad());
+    }
+    match value.extract::<i128>() {
+        Ok(v) if v >= i128::from(low) && v <= i128::from(high) => Ok(v as u64),
+        _ => Err(bad()),
+    }
 }
 
 pub(crate) fn scheme(name: &str) -> PyResult<Scheme> {
@@ -80,7 +157,7 @@ pub(crate) fn unit(name: &str, v: f64) -> PyResult<f64> {
         Ok(v)
     } else {
         Err(PyValueError::new_err(format!(
-            "{name} must be in (0, 1], not {v}"
+            "{name} must be a number in (0, 1], not {v}"
         )))
     }
 }
@@ -118,10 +195,8 @@ fn dedup_options(
     bucket_cap: usize,
 ) -> PyResult<DedupOptions> {
     let threshold = unit("threshold", threshold)?;
-    if ngram == 0 || num_perm == 0 {
-        return Err(PyValueError::new_err(
-            "ngram and num_perm must be at least 1",
-        ));
+    if ngram == 0 {
+        return Err(PyValueError::new_err("ngram must be at least 1"));
     }
     let mut options = DedupOptions::default();
     options.threshold = threshold;
@@ -151,6 +226,7 @@ fn dedup_options(
             bucket_cap: bucket_cap.max(2),
         }
     };
+    options.check().map_err(option_error)?;
     Ok(options)
 }
 
@@ -189,7 +265,7 @@ fn dedup(
     py.allow_threads(|| {
         let mut analyzed = analyze(&docs, &dedup_analysis());
         let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options, &NoObserver)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            .map_err(option_error)?;
         let pairs = found.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
         let groups = found
             .groups
@@ -226,8 +302,7 @@ pub(crate) fn run_cluster(
     options: &PipelineOptions,
     json: bool,
 ) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
-    let run = run_stories(docs, options, &NoObserver)
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let run = run_stories(docs, options, &NoObserver).map_err(option_error)?;
     let n = docs.len();
     let json = match json {
         true => {
@@ -372,18 +447,18 @@ fn sign_python_sets(
 
 /// Signatures of many sets of 64-bit hashes at once: one list of `num_perm` ints per set.
 #[pyfunction]
-#[pyo3(signature = (sets, num_perm=128, seed=1, scheme="fast"))]
+#[pyo3(signature = (sets, num_perm=None, seed=None, scheme="fast"))]
 fn signatures<'py>(
     py: Python<'py>,
     sets: &Bound<'py, PyAny>,
-    num_perm: usize,
-    seed: u64,
+    num_perm: Option<&Bound<'py, PyAny>>,
+    seed: Option<&Bound<'py, PyAny>>,
     scheme: &str,
 ) -> PyResult<Bound<'py, PyList>> {
     let mut params = MinHashParams::default();
     params.scheme = self::scheme(scheme)?;
-    params.num_perm = num_perm.max(1);
-    params.seed = seed;
+    params.num_perm = num_perm_or(num_perm, 128)?;
+    params.seed = seed_or(seed, 1)?;
     let flat = sign_python_sets(py, sets, params, false)?;
     PyList::new(py, flat.chunks_exact(params.num_perm))
 }
@@ -414,7 +489,7 @@ fn shared_signer(num_perm: usize, seed: u64, scheme: Scheme) -> Arc<Signer> {
 /// the bins, and the signature is the densified bins.
 #[pyclass(module = "storyclust._storyclust")]
 #[derive(Clone)]
-struct MinHash {
+pub(crate) struct MinHash {
     #[pyo3(get)]
     num_perm: usize,
     #[pyo3(get)]
@@ -423,10 +498,25 @@ struct MinHash {
     slots: Vec<u32>,
     /// Fast scheme: the bins before densification (empty for classic).
     bins: Vec<u32>,
-    signer: Arc<Signer>,
+    pub(crate) signer: Arc<Signer>,
 }
 
 impl MinHash {
+    /// An empty MinHash of checked parameters.
+    fn with(num_perm: usize, seed: u64, scheme: &str) -> PyResult<MinHash> {
+        let scheme = self::scheme(scheme)?;
+        Ok(MinHash {
+            num_perm,
+            seed,
+            slots: vec![EMPTY; num_perm],
+            bins: match scheme == Scheme::Fast {
+                true => vec![EMPTY; num_perm],
+                false => Vec::new(),
+            },
+            signer: shared_signer(num_perm, seed, scheme),
+        })
+    }
+
     /// Sets at least this large are signed with the GIL released: below it, releasing and
     /// taking back the GIL costs more than it lets other threads do.
     const GIL_FREE_MIN: usize = 1 << 14;
@@ -510,7 +600,7 @@ impl MinHash {
         Ok(())
     }
 
-    fn scheme_name(&self) -> &'static str {
+    pub(crate) fn scheme_name(&self) -> &'static str {
         if self.is_fast() {
             "fast"
         } else {
@@ -580,22 +670,13 @@ fn exact_str_hash(item: *mut ffi::PyObject) -> Option<u64> {
 #[pymethods]
 impl MinHash {
     #[new]
-    #[pyo3(signature = (num_perm=128, seed=1, scheme="classic"))]
-    fn new(num_perm: usize, seed: u64, scheme: &str) -> PyResult<MinHash> {
-        if num_perm == 0 {
-            return Err(PyValueError::new_err("num_perm must be at least 1"));
-        }
-        let scheme = self::scheme(scheme)?;
-        Ok(MinHash {
-            num_perm,
-            seed,
-            slots: vec![EMPTY; num_perm],
-            bins: match scheme == Scheme::Fast {
-                true => vec![EMPTY; num_perm],
-                false => Vec::new(),
-            },
-            signer: shared_signer(num_perm, seed, scheme),
-        })
+    #[pyo3(signature = (num_perm=None, seed=None, scheme="classic"))]
+    fn new(
+        num_perm: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
+        scheme: &str,
+    ) -> PyResult<MinHash> {
+        MinHash::with(num_perm_or(num_perm, 128)?, seed_or(seed, 1)?, scheme)
     }
 
     /// "classic" or "fast".
@@ -607,15 +688,16 @@ impl MinHash {
     /// MinHashes of many sets of 64-bit hashes in one call (datasketch's `MinHash.bulk`):
     /// the same values as a `MinHash` per set, signed in parallel.
     #[staticmethod]
-    #[pyo3(signature = (sets, num_perm=128, seed=1, scheme="classic"))]
+    #[pyo3(signature = (sets, num_perm=None, seed=None, scheme="classic"))]
     fn bulk(
         py: Python<'_>,
         sets: &Bound<'_, PyAny>,
-        num_perm: usize,
-        seed: u64,
+        num_perm: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
         scheme: &str,
     ) -> PyResult<Vec<MinHash>> {
-        let empty = MinHash::new(num_perm, seed, scheme)?;
+        let num_perm = num_perm_or(num_perm, 128)?;
+        let empty = MinHash::with(num_perm, seed_or(seed, 1)?, scheme)?;
         let fast = empty.is_fast();
         let flat = sign_python_sets(py, sets, empty.signer.params(), fast)?;
         Ok(flat

@@ -3,12 +3,12 @@
 //! query's list of keys is built once, with no Python-level mapping per call.
 
 use crate::bandtable::BandTable;
-use crate::{lsh_params, unit, MinHash};
+use crate::{lsh_params, num_perm_or, unit, MinHash};
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use pyo3::{PyTraverseError, PyVisit};
-use storyclust::minhash::{band_key, LshParams};
+use storyclust::minhash::{band_key, LshParams, MinHashParams};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The library's band key (xxh3 of the band's slots as little-endian bytes), computed from
@@ -159,6 +159,9 @@ pub(crate) struct Lsh {
     band_keys: Vec<u64>,
     /// Key → handle, in insertion order.
     handles: Py<PyDict>,
+    /// The signature parameters (num_perm, seed, scheme) of the first MinHash inserted:
+    /// signatures of other parameters would share bands only by chance.
+    params: Option<MinHashParams>,
 }
 
 impl Lsh {
@@ -169,6 +172,19 @@ impl Lsh {
                 m.num_perm, self.num_perm
             )));
         }
+        if let Some(p) = self.params {
+            let theirs = m.signer.params();
+            if theirs != p {
+                return Err(PyValueError::new_err(format!(
+                    "the MinHash has seed {} and scheme {:?}, the index's MinHashes seed {} \
+                     and scheme {:?}: signatures of different seeds or schemes do not mix",
+                    theirs.seed,
+                    m.scheme_name(),
+                    p.seed,
+                    p.scheme.name(),
+                )));
+            }
+        }
         Ok(())
     }
 }
@@ -176,18 +192,22 @@ impl Lsh {
 #[pymethods]
 impl Lsh {
     #[new]
-    #[pyo3(signature = (threshold=0.8, num_perm=128, bands=None, rows=None))]
+    #[pyo3(signature = (threshold=0.8, num_perm=None, bands=None, rows=None))]
     fn new(
         py: Python<'_>,
         threshold: f64,
-        num_perm: usize,
-        bands: Option<usize>,
-        rows: Option<usize>,
+        num_perm: Option<&Bound<'_, PyAny>>,
+        bands: Option<&Bound<'_, PyAny>>,
+        rows: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Lsh> {
         unit("threshold", threshold)?;
-        if num_perm == 0 {
-            return Err(PyValueError::new_err("num_perm must be at least 1"));
-        }
+        let num_perm = num_perm_or(num_perm, 128)?;
+        let count = |v: Option<&Bound<'_, PyAny>>, name| {
+            v.map(|v| crate::int_param(v, name, 1, crate::MAX_NUM_PERM as u64))
+                .transpose()
+                .map(|v| v.map(|v| v as usize))
+        };
+        let (bands, rows) = (count(bands, "bands")?, count(rows, "rows")?);
         // Chosen as the library chooses for `dedup`, so the same threshold bands alike.
         let p = lsh_params(num_perm, bands, rows)?
             .unwrap_or_else(|| LshParams::optimal(threshold, num_perm, LshParams::RECALL_WEIGHTS));
@@ -200,6 +220,7 @@ impl Lsh {
             entries: Vec::new(),
             band_keys: Vec::new(),
             handles: PyDict::new(py).unbind(),
+            params: None,
         })
     }
 
@@ -230,6 +251,7 @@ impl Lsh {
             band_keys.extend_from_slice(keys);
         });
         self.entries.push(Some(key.clone().unbind()));
+        self.params.get_or_insert(minhash.signer.params());
         Ok(())
     }
 

@@ -36,7 +36,33 @@ __all__ = [
     "__version__",
 ]
 
-_FIELDS = ("id", "text", "title", "date", "source")
+_FIELDS = ("id", "text", "title", "date", "source", "url")
+
+_U32 = 2**32 - 1
+_U64 = 2**64 - 1
+_MAX_NUM_PERM = 4096  # the library's MinHashParams::MAX_NUM_PERM
+
+
+def _int(name: str, value: Any, low: int, high: int) -> int:
+    """An integer parameter in ``low..=high``, else a ValueError naming it."""
+    try:
+        v = value.__index__() if not isinstance(value, bool) else None
+    except (AttributeError, TypeError):
+        v = None
+    if v is None or not low <= v <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}, not {value!r}")
+    return v
+
+
+def _unit(name: str, value: Any) -> float:
+    """A number in (0, 1], else a ValueError naming it."""
+    try:
+        v = float(value) if not isinstance(value, (bool, str, bytes)) else float("nan")
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not 0.0 < v <= 1.0:
+        raise ValueError(f"{name} must be a number in (0, 1], not {value!r}")
+    return v
 
 
 def _optional(value: Any) -> Optional[str]:
@@ -50,8 +76,11 @@ def _optional(value: Any) -> Optional[str]:
     return str(value)
 
 
-def _columns(records: Any) -> Tuple[List[str], List[str], List[Optional[str]], List[Optional[str]], List[Optional[str]]]:
-    """Columns id, text, title, date, source from dicts, a pandas DataFrame or a pyarrow
+_Columns = Tuple[List[str], List[str], List[Optional[str]], List[Optional[str]], List[Optional[str]], List[Optional[str]]]
+
+
+def _columns(records: Any) -> _Columns:
+    """Columns id, text, title, date, source, url from dicts, a pandas DataFrame or a pyarrow
     Table / RecordBatch (neither library is imported unless the records are one of them)."""
     columns: Dict[str, List[Any]]
     if hasattr(records, "column_names") and hasattr(records, "to_pydict"):
@@ -73,7 +102,7 @@ def _columns(records: Any) -> Tuple[List[str], List[str], List[Optional[str]], L
     for required in ("id", "text"):
         values = columns.get(required)
         if values is None or any(_optional(v) is None for v in values):
-            raise ValueError(f"every record needs a {required!r}")
+            raise ValueError(f"every record needs {_article(required)} {required!r}")
     missing = [None] * n
     return (
         [str(v) for v in columns["id"]],
@@ -81,7 +110,12 @@ def _columns(records: Any) -> Tuple[List[str], List[str], List[Optional[str]], L
         [_optional(v) for v in columns.get("title", missing)],
         [_optional(v) for v in columns.get("date", missing)],
         [_optional(v) for v in columns.get("source", missing)],
+        [_optional(v) for v in columns.get("url", missing)],
     )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 @dataclass(frozen=True)
@@ -146,7 +180,15 @@ def dedup(
 ) -> Dedup:
     """Near-duplicate records: shingle Jaccard at or above ``threshold``, found by MinHash
     and LSH and verified exactly (or by an exact join with ``exact=True``). The defaults are
-    ``storyclust dedup``'s, so the pairs are the CLI's."""
+    ``storyclust dedup``'s, so the pairs are the CLI's. Each record's title and text are
+    shingled together, with HTML entities decoded, as the CLI reads them."""
+    threshold = _unit("threshold", threshold)
+    ngram = _int("ngram", ngram, 1, _U32)
+    num_perm = _int("num_perm", num_perm, 1, _MAX_NUM_PERM)
+    seed = _int("seed", seed, 0, _U64)
+    bands = None if bands is None else _int("bands", bands, 1, _MAX_NUM_PERM)
+    rows = None if rows is None else _int("rows", rows, 1, _MAX_NUM_PERM)
+    bucket_cap = _int("bucket_cap", bucket_cap, 0, _U32)
     columns = _columns(records)
     ids = columns[0]
     pairs, groups = _storyclust.dedup(
@@ -165,6 +207,7 @@ class StoryMember:
     headline: str
     source: Optional[str]
     date: Optional[str]
+    url: Optional[str]
     similarity: float
 
     def to_dict(self) -> Dict[str, Any]:
@@ -189,6 +232,9 @@ class Story:
     cohesion: float
     lang: str
     topic: int
+    # The earliest-dated article, as the CLI writes it: {"id", "source", "date", "headline",
+    # "url"}; None when no article is dated.
+    first_publisher: Optional[Dict[str, Any]] = None
 
     @property
     def ids(self) -> List[str]:
@@ -244,8 +290,9 @@ class Stories:
         return {"stories": [s.to_dict() for s in self.stories], "topics": [t.to_dict() for t in self.topics]}
 
     def to_pandas(self):
-        """One row per article: story, topic, article id, headline, source, date,
-        similarity, and the story's label and headline. Needs pandas."""
+        """One row per article: story, topic, article id, headline, source, date, url,
+        similarity, and the story's size, label, headline and first publisher's id. Needs
+        pandas."""
         return stories_frame(self)
 
 
@@ -261,13 +308,12 @@ def cluster(
     key_sentences: int = 3,
 ) -> Stories:
     """Groups records into stories inside topics (``storyclust cluster``'s defaults;
-    ``window_days=0`` for no date window)."""
+    ``window_days=0`` for no date window). Titles and texts are read as :func:`dedup`
+    reads them (HTML entities decoded)."""
+    args = _cluster_args(threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences)
     columns = _columns(records)
     ids = columns[0]
-    raw, story_ids, topic_ids = _storyclust.cluster(
-        columns, threshold, duplicate_threshold, topic_threshold,
-        window_days, refine, label_terms, key_sentences,
-    )
+    raw, story_ids, topic_ids = _storyclust.cluster(columns, *args)
     data = json.loads(raw)
     stories = [
         _build(
@@ -287,6 +333,18 @@ def cluster(
     )
 
 
+def _cluster_args(threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences):
+    return (
+        _unit("threshold", threshold),
+        _unit("duplicate_threshold", duplicate_threshold),
+        _unit("topic_threshold", topic_threshold),
+        _int("window_days", window_days, 0, _U32),
+        _int("refine", refine, 0, _U32),
+        _int("label_terms", label_terms, 0, _U32),
+        _int("key_sentences", key_sentences, 0, _U32),
+    )
+
+
 def stories_frame(stories: Stories):
     """A pandas DataFrame with one row per article of ``stories``."""
     try:
@@ -301,21 +359,29 @@ def stories_frame(stories: Stories):
             "headline": m.headline,
             "source": m.source,
             "date": m.date,
+            "url": m.url,
             "similarity": m.similarity,
             "story_size": s.size,
             "story_label": " ".join(s.label),
             "story_headline": s.headline,
+            "first_publisher": (s.first_publisher or {}).get("id"),
         }
         for s in stories.stories
         for m in s.members
     ]
-    columns = ["story", "topic", "id", "headline", "source", "date", "similarity", "story_size", "story_label", "story_headline"]
+    columns = [
+        "story", "topic", "id", "headline", "source", "date", "url", "similarity",
+        "story_size", "story_label", "story_headline", "first_publisher",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def shingles(text: str, ngram: int = 3) -> List[int]:
-    """The shingle hashes (sorted, no repeats) the library uses for one article's text."""
-    return _storyclust.shingle_sets([text], ngram)[0]
+    """The shingle hashes (sorted, no repeats) the library uses for one article's text (as
+    given: no HTML entities decoded, no title added; see :func:`dedup`)."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str, not {type(text).__name__}")
+    return _storyclust.shingle_sets([text], _int("ngram", ngram, 1, _U32))[0]
 
 
 def signatures(sets: Iterable[Iterable[int]], num_perm: int = 128, seed: int = 1, scheme: str = "fast") -> List[List[int]]:
@@ -379,6 +445,7 @@ def arrow_shingles(column: Any, *, ngram: int = 3):
     to :func:`arrow_signatures` and :func:`arrow_verify` to analyse each text once."""
     import pyarrow as pa
 
+    ngram = _int("ngram", ngram, 1, _U32)
     parts = []
     for chunk in _chunks(column):
         spec, is_text = _parts(chunk)
@@ -401,7 +468,9 @@ def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: 
     boilerplate), so a row's signature does not depend on its batch."""
     import pyarrow as pa
 
-    k = max(num_perm, 1)
+    k = _int("num_perm", num_perm, 1, _MAX_NUM_PERM)
+    ngram = _int("ngram", ngram, 1, _U32)
+    seed = _int("seed", seed, 0, _U64)
     parts = []
     for chunk in _chunks(column):
         spec, is_text = _parts(chunk)
@@ -419,6 +488,8 @@ def arrow_band_keys(signatures: Any, *, bands: int, rows: int):
     (the keys :func:`dedup` and :class:`LSH` bucket by)."""
     import pyarrow as pa
 
+    bands = _int("bands", bands, 1, _MAX_NUM_PERM)
+    rows = _int("rows", rows, 1, _MAX_NUM_PERM)
     signatures = _one_array(signatures)
     k = signatures.type.list_size
     flat = signatures.flatten()
@@ -460,13 +531,14 @@ def arrow_verify(column: Any, left: Any, right: Any, *, ngram: int = 3):
     threshold with ``pyarrow.compute.greater_equal``."""
     import pyarrow as pa
 
+    ngram = _int("ngram", ngram, 1, _U32)
     spec, is_text = _parts(_one_array(column))
     raw = _storyclust.arrow_verify(spec, is_text, ngram, _row_indexes(left, "left"), _row_indexes(right, "right"))
     return pa.Array.from_buffers(pa.float64(), len(raw) // 8, [None, pa.py_buffer(raw)])
 
 
 def arrow_cluster(
-    batch: Any,
+    partition: Any,
     *,
     threshold: float = 0.25,
     duplicate_threshold: float = 0.8,
@@ -477,30 +549,31 @@ def arrow_cluster(
     key_sentences: int = 3,
 ):
     """Story clustering of one partition (a pyarrow Table or RecordBatch with columns id,
-    text and optionally title, date, source): a Table of each row's ``story`` and ``topic``
+    text and optionally title, date, source, url): a Table of each row's ``story`` and ``topic``
     id (uint32), the ids :func:`cluster` gives for the same records, read from the Arrow
     buffers with no Python object per row. Options as :func:`cluster`."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    names = set(batch.column_names)
+    args = _cluster_args(threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences)
+    names = set(partition.column_names)
     if not {"id", "text"} <= names:
         raise ValueError("the partition needs columns 'id' and 'text'")
 
     def strings(name: str, required: bool = False):
         if name not in names:
             return None
-        column = _one_array(batch.column(name))
+        column = _one_array(partition.column(name))
         if required and column.null_count:
-            raise ValueError(f"every record needs a {name!r}")
+            raise ValueError(f"every record needs {_article(name)} {name!r}")
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = pc.cast(column, pa.string())
         return _parts(column)[0]
 
-    args = (threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences)
     story, topic = _storyclust.arrow_cluster(
-        strings("id", True), strings("text"), strings("title"), strings("date"), strings("source"), args
+        strings("id", True), strings("text"), strings("title"), strings("date"), strings("source"),
+        strings("url"), args,
     )
-    n = batch.num_rows
+    n = partition.num_rows
     column = lambda raw: pa.Array.from_buffers(pa.uint32(), n, [None, pa.py_buffer(raw)])
     return pa.table({"story": column(story), "topic": column(topic)})

@@ -3,7 +3,8 @@ from typing import Any, Hashable, Iterable, List, Optional, Sequence, Tuple, Uni
 __version__: str
 
 _Column = Sequence[Optional[str]]
-_Records = Tuple[Sequence[str], Sequence[str], _Column, _Column, _Column]
+# ids, texts, titles, dates, sources, urls
+_Records = Tuple[Sequence[str], Sequence[str], _Column, _Column, _Column, _Column]
 
 def dedup(
     records: _Records,
@@ -33,7 +34,7 @@ def arrow_band_keys(signatures: Any, num_perm: int, bands: int, rows: int) -> by
 def arrow_verify(column: _Parts, is_text: bool, ngram: int, left: Any, right: Any) -> bytes: ...
 def arrow_cluster(
     ids: _Parts, texts: _Parts, titles: Optional[_Parts], dates: Optional[_Parts], sources: Optional[_Parts],
-    args: _ClusterArgs,
+    urls: Optional[_Parts], args: _ClusterArgs,
 ) -> Tuple[bytes, bytes]: ...
 
 class MinHash:

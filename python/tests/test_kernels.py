@@ -212,7 +212,7 @@ def test_cluster_kernel_is_deterministic_and_checks_input(corpus):
     assert same_partition(stories, list(reversed(reversed_stories)))
     with pytest.raises(ValueError, match="columns 'id' and 'text'"):
         storyclust.arrow_cluster(table.drop_columns(["id"]))
-    with pytest.raises(ValueError, match="needs a 'id'"):
+    with pytest.raises(ValueError, match="needs an 'id'"):
         storyclust.arrow_cluster(pa.table({"id": ["a", None], "text": ["x", "y"]}))
     with pytest.raises(ValueError, match="duplicate id"):
         storyclust.arrow_cluster(pa.table({"id": ["a", "a"], "text": ["x", "y"]}))
