@@ -332,7 +332,11 @@ fn check_outputs(
         .filter_map(|&(flag, path)| Some((flag, path?)))
         .filter(|(_, path)| path.as_os_str() != "-")
         .collect();
+    let stdin_read = inputs.iter().any(|p| p.as_os_str() == "-");
     for (i, &(flag, path)) in outputs.iter().enumerate() {
+        if let Some(problem) = cli::outputs::output_problem(flag, path, stdin_read) {
+            return Err(usage(problem));
+        }
         let target = identity(path);
         if target == Identity::Special {
             continue;

@@ -1,5 +1,6 @@
 //! Command-line options. The binary only parses options and calls the library.
 
+pub mod outputs;
 pub mod stdout;
 
 use clap::{Args, Parser, Subcommand};

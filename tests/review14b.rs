@@ -1,0 +1,147 @@
+//! Failures a second hostile review of the command line found: one test per fix.
+
+mod common;
+use common::{ok, storyclust, write_jsonl};
+
+use serde_json::json;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storyclust"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let _ = input.write_all(stdin);
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A CSV from Excel ("CSV UTF-8") starts with a byte order mark, often before a quoted
+/// header: the ids are read, whichever column comes first, and `dedup -o` keeps the mark.
+#[test]
+fn a_bom_before_a_quoted_csv_header_is_no_part_of_the_first_column() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in [
+        (
+            "id_first.csv",
+            "\u{FEFF}\"id\",\"text\"\nA1,\"hello world foo\"\n",
+        ),
+        (
+            "text_first.csv",
+            "\u{FEFF}\"text\",\"id\"\n\"hello world foo\",A1\n",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let path = path.display().to_string();
+        let out = ok(storyclust(&["cluster", &path, "-q", "--format", "jsonl"]));
+        let story: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        assert_eq!(story["members"][0]["id"], "A1", "{name}: {out}");
+        let kept = dir.path().join(format!("kept-{name}"));
+        let kept_arg = kept.display().to_string();
+        ok(storyclust(&["dedup", &path, "-q", "-o", &kept_arg]));
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), content, "{name}");
+    }
+}
+
+/// `cat x | storyclust dedup - -o /dev/stdin` used to hang, writing into its own input.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_the_standard_input_being_read_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = b"{\"id\":\"a\",\"text\":\"hello there world\"}\n";
+    for output in ["/dev/stdin", "/proc/self/fd/0"] {
+        let out = run_in(dir.path(), &["dedup", "-", "-q", "-o", output], line);
+        assert_eq!(out.status.code(), Some(2), "{output}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is the standard input"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // Standard input redirected from the file named as the output: refused, file intact.
+    let file = dir.path().join("p.jsonl");
+    std::fs::write(&file, line).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_storyclust"))
+        .args(["dedup", "-", "-q", "-o", "p.jsonl"])
+        .current_dir(dir.path())
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--output p.jsonl is the standard input"));
+    assert_eq!(std::fs::read(&file).unwrap(), line);
+}
+
+/// An output whose folder is missing, a file, or is itself a folder is refused before the
+/// corpus is read (a corpus that would fail to read shows the order), naming option and path.
+#[test]
+fn unwritable_output_paths_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_jsonl(&input, &[json!({"id": "a", "text": "hello there world"})]);
+    let missing_input = dir.path().join("absent.jsonl").display().to_string();
+    let d = dir.path().display().to_string();
+    let cases: Vec<(Vec<String>, &str, String)> = vec![
+        (
+            vec!["cluster".into(), "-o".into(), format!("{d}/no/x.json")],
+            "--output",
+            format!("the folder {d}/no does not exist"),
+        ),
+        (
+            vec![
+                "cluster".into(),
+                "--assignments".into(),
+                format!("{d}/in.jsonl/a.tsv"),
+            ],
+            "--assignments",
+            "is not a folder".into(),
+        ),
+        (
+            vec!["dedup".into(), "--pairs".into(), format!("{d}/no/p.tsv")],
+            "--pairs",
+            "does not exist".into(),
+        ),
+        (
+            vec!["stats".into(), "--errors".into(), format!("{d}/no/e.jsonl")],
+            "--errors",
+            "does not exist".into(),
+        ),
+        (
+            vec!["dedup".into(), "--groups".into(), d.clone()],
+            "--groups",
+            "is a folder".into(),
+        ),
+        (
+            vec![
+                "synth".into(),
+                "--gold".into(),
+                format!("{d}/no/g.tsv"),
+                "--from".into(),
+            ],
+            "--gold",
+            "does not exist".into(),
+        ),
+    ];
+    for (mut args, flag, expected) in cases {
+        args.insert(1, "-q".into());
+        args.push(missing_input.clone());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = storyclust(&args);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {message}");
+        assert!(message.contains(flag), "{args:?}: {message}");
+        assert!(message.contains(&expected), "{args:?}: {message}");
+    }
+}
