@@ -145,3 +145,60 @@ fn unwritable_output_paths_are_refused_before_any_work() {
         assert!(message.contains(&expected), "{args:?}: {message}");
     }
 }
+
+/// Renaming a duplicate id never takes an id that a later record has: `a`, `a`, `a#2` gives
+/// `a`, `a#3`, `a#2`, with the warning naming the new id.
+#[test]
+fn a_renamed_duplicate_id_takes_no_id_of_a_later_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ids.jsonl");
+    write_jsonl(
+        &input,
+        &[
+            json!({"id": "a", "text": "rain fell on riyadh today"}),
+            json!({"id": "a", "text": "markets rose sharply in jeddah"}),
+            json!({"id": "a#2", "text": "a new stadium opened in dammam"}),
+            json!({"id": "a", "text": "camels raced in the desert"}),
+        ],
+    );
+    let input = input.display().to_string();
+    let errors = dir.path().join("errors.jsonl");
+    let errors_arg = errors.display().to_string();
+    for threads in ["1", "2"] {
+        let out = ok(storyclust(&[
+            "cluster",
+            &input,
+            "-q",
+            "--threads",
+            threads,
+            "--format",
+            "jsonl",
+            "--errors",
+            &errors_arg,
+        ]));
+        let mut ids: Vec<String> = out
+            .lines()
+            .flat_map(|l| {
+                let story: serde_json::Value = serde_json::from_str(l).unwrap();
+                let members = story["members"].as_array().unwrap().clone();
+                members
+                    .into_iter()
+                    .map(|m| m["id"].as_str().unwrap().to_string())
+            })
+            .collect();
+        ids.sort();
+        assert_eq!(ids, ["a", "a#2", "a#3", "a#4"], "{out}");
+        let log = std::fs::read_to_string(&errors).unwrap();
+        let warnings: Vec<serde_json::Value> = log
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let renamed: Vec<&str> = warnings
+            .iter()
+            .filter(|w| w["kind"] == "duplicate_id")
+            .map(|w| w["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(renamed, ["a#3", "a#4"], "{log}");
+        assert!(log.contains("kept as \\\"a#3\\\""), "{log}");
+    }
+}

@@ -138,7 +138,7 @@ pub fn read_corpus_observed<P: AsRef<Path>>(
         }
     }
     clock.finish();
-    Ok(sink.corpus)
+    Ok(sink.finish())
 }
 
 /// Reads one file (or standard input) in the given or detected format.
@@ -163,7 +163,7 @@ pub fn read_from(
 ) -> Result<Corpus> {
     let mut sink = Sink::new(options, &NoObserver);
     read_stream(name, Box::new(reader), options, &mut sink)?;
-    Ok(sink.corpus)
+    Ok(sink.finish())
 }
 
 fn read_stream(
@@ -243,7 +243,10 @@ fn read_text_stream(
 /// Collects parsed records into the corpus: renames duplicate ids, applies `--strict`.
 pub(crate) struct Sink<'a> {
     pub corpus: Corpus,
+    /// Every id read, once.
     ids: AHashSet<String>,
+    /// Records whose id an earlier record has: (document, its warning).
+    duplicates: Vec<(usize, usize)>,
     strict: bool,
     observer: &'a dyn PipelineObserver,
 }
@@ -253,9 +256,32 @@ impl<'a> Sink<'a> {
         Sink {
             corpus: Corpus::default(),
             ids: AHashSet::new(),
+            duplicates: Vec::new(),
             strict: options.strict,
             observer,
         }
+    }
+
+    /// The corpus, each later record with an id already used renamed `ID#K`: the smallest
+    /// K ≥ 2 that no record of the input has as its id, nor an earlier renamed one. Renaming
+    /// waits for all ids, so it never takes an id that a later record genuinely has.
+    fn finish(mut self) -> Corpus {
+        let documents = &mut self.corpus.documents;
+        let diagnostics = &mut self.corpus.diagnostics.items;
+        for (doc, warning) in std::mem::take(&mut self.duplicates) {
+            let original = std::mem::take(&mut documents[doc].id);
+            let renamed = (2u64..)
+                .map(|k| format!("{original}#{k}"))
+                .find(|candidate| !self.ids.contains(candidate))
+                .expect("some suffix is free");
+            self.ids.insert(renamed.clone());
+            let d = &mut diagnostics[warning];
+            d.message =
+                format!("id {original:?} was already used; this record is kept as {renamed:?}");
+            d.id = Some(renamed.clone());
+            documents[doc].id = renamed;
+        }
+        self.corpus
     }
 
     /// Counts `bytes` more read, for the corpus and the observer.
@@ -290,28 +316,24 @@ impl<'a> Sink<'a> {
         match parsed {
             Parsed::Blank => Ok(()),
             Parsed::Skipped(d) => self.report(d),
-            Parsed::Document(mut doc, warnings, seen) => {
+            Parsed::Document(doc, warnings, seen) => {
                 self.corpus.fields.note(seen);
                 for w in warnings {
                     self.report(w)?;
                 }
                 if self.ids.contains(&doc.id) {
-                    let original = std::mem::take(&mut doc.id);
-                    let renamed = (2u64..)
-                        .map(|k| format!("{original}#{k}"))
-                        .find(|candidate| !self.ids.contains(candidate))
-                        .expect("some suffix is free");
-                    self.report(
-                        Diagnostic::warning(
-                            DiagnosticKind::DuplicateId,
-                            doc.origin.clone(),
-                            format!("id {original:?} was already used; this record is kept as {renamed:?}"),
-                        )
-                        .with_id(&renamed),
-                    )?;
-                    doc.id = renamed;
+                    // Renamed once all ids are known (see `finish`); the warning keeps its
+                    // place among the others.
+                    let at = (
+                        self.corpus.documents.len(),
+                        self.corpus.diagnostics.items.len(),
+                    );
+                    self.duplicates.push(at);
+                    let origin = doc.origin.clone();
+                    self.report(Diagnostic::warning(DiagnosticKind::DuplicateId, origin, ""))?;
+                } else {
+                    self.ids.insert(doc.id.clone());
                 }
-                self.ids.insert(doc.id.clone());
                 self.corpus.documents.push(*doc);
                 Ok(())
             }
