@@ -202,3 +202,44 @@ fn a_renamed_duplicate_id_takes_no_id_of_a_later_record() {
         assert!(log.contains("kept as \\\"a#3\\\""), "{log}");
     }
 }
+
+/// An output extension that names no format we write is refused (not written as an
+/// uncompressed table or in the input's format); `.txt`, no extension and `--format` work.
+#[test]
+fn an_output_extension_that_names_no_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_jsonl(&input, &[json!({"id": "a", "text": "hello there world"})]);
+    let input = input.display().to_string();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    for name in ["x.json.gz", "x.tsv", "x.zst", "x.xml"] {
+        let out = storyclust(&["cluster", &input, "-q", "-o", &path(name)]);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {message}");
+        assert!(message.contains(".json, .jsonl"), "{message}");
+        assert!(message.contains("--format"), "{message}");
+        assert!(!dir.path().join(name).exists(), "{name}");
+    }
+    for name in ["x.txt", "x"] {
+        ok(storyclust(&["cluster", &input, "-q", "-o", &path(name)]));
+        let table = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        assert!(!table.starts_with('{'), "{name}: {table}");
+    }
+    let gz = path("stories.tsv");
+    ok(storyclust(&[
+        "cluster", &input, "-q", "--format", "csv", "-o", &gz,
+    ]));
+    for name in ["kept.jsonl.gz", "kept.txt", "kept.xml"] {
+        let out = storyclust(&["dedup", &input, "-q", "-o", &path(name)]);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {message}");
+        assert!(
+            message.contains(".jsonl, .ndjson, .json, .csv, .tsv"),
+            "{message}"
+        );
+    }
+    ok(storyclust(&["dedup", &input, "-q", "-o", &path("kept")]));
+    assert!(std::fs::read_to_string(dir.path().join("kept"))
+        .unwrap()
+        .starts_with('{'));
+}

@@ -30,4 +30,6 @@ pub use input::{
     read_corpus, read_corpus_observed, read_from, FieldNames, InputFormat, ReadOptions,
 };
 pub use records::lookup as field_at;
-pub use writer::{output_extension, output_format, write_documents};
+pub use writer::{
+    extension_format, output_extension, output_format, write_documents, DOCUMENT_EXTENSIONS,
+};
