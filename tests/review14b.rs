@@ -243,3 +243,83 @@ fn an_output_extension_that_names_no_format_is_refused() {
         .unwrap()
         .starts_with('{'));
 }
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Messages say what is wrong: a date past 9999 is out of range (not in a bad format), a
+/// symbolic-link loop is a loop, `--strict` does not say "ignored", and a fixed offset is a
+/// time zone.
+#[test]
+fn messages_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let dates = dir.path().join("dates.jsonl");
+    write_jsonl(
+        &dates,
+        &[
+            json!({"id": "late", "text": "hello world", "date": "9999-12-31T23:00:00-05:00"}),
+            json!({"id": "local", "text": "hello again", "date": "2015-07-21 02:00"}),
+        ],
+    );
+    let dates = dates.display().to_string();
+    let out = storyclust(&["stats", &dates]);
+    let message = stderr(&out);
+    assert!(message.contains("is out of range"), "{message}");
+    assert!(!message.contains("is not YYYY-MM-DD"), "{message}");
+
+    #[cfg(unix)]
+    {
+        let (a, b) = (dir.path().join("loopa"), dir.path().join("loopb"));
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        let out = storyclust(&["stats", &a.display().to_string()]);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{message}");
+        assert!(message.contains("symbolic-link loop"), "{message}");
+        assert!(!message.contains("no such file"), "{message}");
+    }
+
+    let mut padded = gzip(b"{\"id\":\"a\",\"text\":\"hello world\"}\n");
+    padded.extend_from_slice(b"GARBAGE_GARBAGE\n");
+    let gz = dir.path().join("padded.jsonl.gz");
+    std::fs::write(&gz, padded).unwrap();
+    let gz = gz.display().to_string();
+    let lenient = stderr(&storyclust(&["stats", &gz]));
+    assert!(lenient.contains("ignored"), "{lenient}");
+    let out = storyclust(&["stats", &gz, "--strict"]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(message.contains("--strict"), "{message}");
+    assert!(!message.contains("ignored"), "{message}");
+
+    for (zone, date) in [
+        ("+03:00", "2015-07-20T23:00:00Z"),
+        ("-0500", "2015-07-21T07:00:00Z"),
+        ("UTC", "2015-07-21T02:00:00Z"),
+        ("Asia/Riyadh", "2015-07-20T23:00:00Z"),
+    ] {
+        let out = ok(storyclust(&[
+            "cluster",
+            &dates,
+            "-q",
+            "--format",
+            "jsonl",
+            "--timezone",
+            zone,
+        ]));
+        assert!(
+            out.contains(&format!("\"date\":\"{date}\"")),
+            "{zone}: {out}"
+        );
+    }
+    let out = storyclust(&["stats", &dates, "--timezone", "Mars/Olympus"]);
+    assert!(
+        stderr(&out).contains("fixed offset such as +03:00"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -550,9 +550,10 @@ pub struct FieldArgs {
     /// error that lists the fields the records do have.
     #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().url)]
     pub url_field: String,
-    /// Time zone of dates written with a time but no offset, an IANA name such as
-    /// `Asia/Riyadh` (default: UTC). Dates without a time stay that day.
-    #[arg(long, value_name = "ZONE", value_parser = time_zone)]
+    /// Time zone of dates written with a time but no offset: an IANA name such as
+    /// `Asia/Riyadh`, or a fixed offset such as `+03:00` (default: UTC). Dates without a
+    /// time stay that day.
+    #[arg(long, value_name = "ZONE", value_parser = time_zone, allow_hyphen_values = true)]
     pub timezone: Option<jiff::tz::TimeZone>,
 }
 
@@ -601,9 +602,15 @@ impl FieldArgs {
     }
 }
 
+/// A zone name (`Asia/Riyadh`, `UTC`) or a fixed offset (`+03:00`, `-0500`), as jiff reads them.
 fn time_zone(s: &str) -> Result<jiff::tz::TimeZone, String> {
-    jiff::tz::TimeZone::get(s)
-        .map_err(|e| format!("{s:?} is not a time zone name such as Asia/Riyadh or UTC: {e}"))
+    static PARSER: jiff::fmt::temporal::DateTimeParser = jiff::fmt::temporal::DateTimeParser::new();
+    PARSER.parse_time_zone(s.trim()).map_err(|e| {
+        format!(
+            "{s:?} is neither a time zone name such as Asia/Riyadh or UTC nor a fixed offset \
+             such as +03:00 or -0500: {e}"
+        )
+    })
 }
 
 /// How text is analysed.

@@ -143,14 +143,36 @@ pub fn read_corpus_observed<P: AsRef<Path>>(
 
 /// Reads one file (or standard input) in the given or detected format.
 pub(crate) fn read_file(path: &Path, options: &ReadOptions, sink: &mut Sink) -> Result<()> {
-    if path != Path::new("-") && !path.exists() {
-        return Err(Error::Read {
-            path: path.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::NotFound, "no such file or directory"),
-        });
+    if path != Path::new("-") {
+        if let Err(e) = std::fs::metadata(path) {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source: missing_input(path, e),
+            });
+        }
     }
     let reader = sniff::open(path)?;
     read_stream(path, reader, options, sink)
+}
+
+/// Why an input that cannot be opened cannot: a missing file, a symbolic link to one, a
+/// loop of symbolic links (which the system reports only as "too many levels").
+fn missing_input(path: &Path, error: io::Error) -> io::Error {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match (error.kind(), link) {
+        (io::ErrorKind::NotFound, false) => {
+            io::Error::new(io::ErrorKind::NotFound, "no such file or directory")
+        }
+        (io::ErrorKind::NotFound, true) => io::Error::new(
+            io::ErrorKind::NotFound,
+            "a symbolic link to a file that does not exist",
+        ),
+        (_, true) => io::Error::other(format!(
+            "a symbolic-link loop (the link leads back to itself, or through too many links); \
+             point it at the file to read ({error})"
+        )),
+        _ => error,
+    }
 }
 
 /// Reads records from any reader (already decompressed) as if it were the file `name`: the
@@ -303,9 +325,21 @@ impl<'a> Sink<'a> {
         let fatal = diagnostic.severity == Severity::Skipped
             || diagnostic.kind == DiagnosticKind::TrailingGarbage;
         if self.strict && fatal {
+            let message = match diagnostic.kind {
+                // Its message says what happens without --strict, which is not what happens.
+                DiagnosticKind::TrailingGarbage => format!(
+                    "{}; every record before it was read",
+                    diagnostic
+                        .message
+                        .split("; ignored")
+                        .next()
+                        .unwrap_or_default()
+                ),
+                _ => diagnostic.message,
+            };
             return Err(Error::Strict {
                 origin: diagnostic.origin.to_string(),
-                message: diagnostic.message,
+                message,
             });
         }
         self.corpus.diagnostics.push(diagnostic);

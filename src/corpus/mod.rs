@@ -18,7 +18,7 @@ mod sniff;
 mod writer;
 
 pub use atomic::{outputs_in_progress, remove_unfinished_outputs, write_atomic};
-pub use date::Timestamp;
+pub use date::{DateProblem, Timestamp};
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use dir::folder_reads;
 pub use document::{Corpus, Document, Origin, Verbatim};

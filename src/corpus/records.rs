@@ -97,16 +97,14 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
     }
     let date = match raw.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
-        Some(text) => match Timestamp::parse_in(text, options.timezone.as_ref()) {
-            Some(ts) => Some(ts),
-            None => {
+        Some(text) => match Timestamp::read_in(text, options.timezone.as_ref()) {
+            Ok(ts) => Some(ts),
+            Err(problem) => {
                 warnings.push(
                     Diagnostic::warning(
                         DiagnosticKind::BadDate,
                         origin.clone(),
-                        format!(
-                            "date {text:?} is not YYYY-MM-DD, YYYY-MM-DD hh:mm[:ss], RFC 3339, RFC 2822 or epoch seconds/milliseconds; ignored"
-                        ),
+                        bad_date_message(text, problem),
                     )
                     .with_id(&id),
                 );
@@ -432,6 +430,17 @@ pub(crate) fn field_names(line: &str) -> Option<String> {
     } else {
         format!("the fields {}", names.join(", "))
     })
+}
+
+fn bad_date_message(text: &str, problem: super::date::DateProblem) -> String {
+    match problem {
+        super::date::DateProblem::OutOfRange => format!(
+            "date {text:?} is out of range: only years 0000 to 9999 (in UTC) are read; ignored"
+        ),
+        super::date::DateProblem::Unreadable => format!(
+            "date {text:?} is not YYYY-MM-DD, YYYY-MM-DD hh:mm[:ss], RFC 3339, RFC 2822 or epoch seconds/milliseconds; ignored"
+        ),
+    }
 }
 
 #[cfg(test)]
