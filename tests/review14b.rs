@@ -323,3 +323,33 @@ fn messages_say_what_is_wrong() {
         stderr(&out)
     );
 }
+
+/// Documents without a source are no source named "": they are counted apart.
+#[test]
+fn documents_without_a_source_are_not_a_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_jsonl(
+        &input,
+        &[
+            json!({"id": "a", "text": "hello there world"}),
+            json!({"id": "b", "text": "more words here", "source": "wire"}),
+            json!({"id": "c", "text": "other words there", "source": "  "}),
+        ],
+    );
+    let input = input.display().to_string();
+    let stats: serde_json::Value =
+        serde_json::from_str(&ok(storyclust(&["stats", &input, "--json"]))).unwrap();
+    assert_eq!(stats["source_count"], 1, "{stats}");
+    assert_eq!(
+        stats["sources"],
+        json!([{"name": "wire", "count": 1}]),
+        "{stats}"
+    );
+    assert_eq!(stats["without_source"], 2, "{stats}");
+    let text = ok(storyclust(&["stats", &input]));
+    assert!(
+        text.contains("sources          1: wire 1 (2 documents without a source)"),
+        "{text}"
+    );
+}
