@@ -353,3 +353,36 @@ fn documents_without_a_source_are_not_a_source() {
         "{text}"
     );
 }
+
+/// `--max-text-bytes 0` is refused; a text truncated to nothing (an Arabic letter takes two
+/// bytes, so one byte keeps none) is counted as empty.
+#[test]
+fn max_text_bytes_has_a_floor_and_a_text_cut_to_nothing_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    write_jsonl(
+        &input,
+        &[
+            json!({"id": "ar", "text": "مرحبا بالعالم"}),
+            json!({"id": "en", "text": "hello world"}),
+        ],
+    );
+    let input = input.display().to_string();
+    let out = storyclust(&["stats", &input, "-q", "--max-text-bytes", "0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--max-text-bytes"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ok(storyclust(&[
+        "stats",
+        &input,
+        "-q",
+        "--json",
+        "--max-text-bytes",
+        "1",
+    ]));
+    let stats: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(stats["empty_documents"], 1, "{stats}");
+}

@@ -489,8 +489,8 @@ pub struct InputArgs {
     /// Stop at the first bad record instead of skipping it.
     #[arg(long)]
     pub strict: bool,
-    /// Titles and texts longer than this are truncated (with a warning).
-    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
+    /// Titles and texts longer than this are truncated (with a warning); at least 1.
+    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes, value_parser = whole::<usize>(1..), allow_negative_numbers = true)]
     pub max_text_bytes: usize,
     /// Write every warning and skipped record as JSON Lines to FILE.
     #[arg(long, value_name = "FILE")]

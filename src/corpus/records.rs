@@ -63,18 +63,6 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
             t
         })
         .filter(|t| !t.trim().is_empty());
-    let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
-    if !has_words(&body) && !title.as_deref().is_some_and(has_words) {
-        // Kept, so that the record still appears in every output (as a singleton).
-        warnings.push(
-            Diagnostic::warning(
-                DiagnosticKind::EmptyText,
-                origin.clone(),
-                "empty document: no word in its title or text; kept, and flagged here",
-            )
-            .with_id(&id),
-        );
-    }
     let limit = options.max_text_bytes;
     for (name, field) in [("text", Some(&mut body)), ("title", title.as_mut())] {
         if let Some(field) = field {
@@ -94,6 +82,19 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
                 );
             }
         }
+    }
+    // After truncation: a text cut to nothing is empty too.
+    let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
+    if !has_words(&body) && !title.as_deref().is_some_and(has_words) {
+        // Kept, so that the record still appears in every output (as a singleton).
+        warnings.push(
+            Diagnostic::warning(
+                DiagnosticKind::EmptyText,
+                origin.clone(),
+                "empty document: no word in its title or text; kept, and flagged here",
+            )
+            .with_id(&id),
+        );
     }
     let date = match raw.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
