@@ -823,8 +823,14 @@ fn eval(args: EvalArgs) -> Result<()> {
     use storyclust::report::{EvalReport, EvalScores};
     let unused = args.fields.corpus_only();
     if !unused.is_empty() {
+        let (verb, it) = if unused.len() == 1 {
+            ("applies", "it")
+        } else {
+            ("apply", "them")
+        };
         return Err(usage(format!(
-            "eval reads only ids: {} only apply to commands that read a corpus",
+            "eval reads only ids (--id-field): {} {verb} only to the commands that read a \
+             corpus; leave {it} out",
             unused.join(", ")
         )));
     }

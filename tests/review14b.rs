@@ -386,3 +386,40 @@ fn max_text_bytes_has_a_floor_and_a_text_cut_to_nothing_is_empty() {
     let stats: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(stats["empty_documents"], 1, "{stats}");
 }
+
+/// `eval --help` lists only the options eval takes; one it refuses is named in a sentence
+/// whose verb agrees with the number of options.
+#[test]
+fn eval_help_shows_only_what_eval_takes() {
+    let help = ok(storyclust(&["eval", "--help"]));
+    assert!(help.contains("--id-field"), "{help}");
+    for hidden in [
+        "--url-field",
+        "--text-field",
+        "--title-field",
+        "--date-field",
+        "--source-field",
+        "--timezone",
+        "--input-format",
+    ] {
+        assert!(!help.contains(hidden), "{hidden}: {help}");
+    }
+    // Still listed where they apply.
+    assert!(ok(storyclust(&["cluster", "--help"])).contains("--url-field"));
+    for (extra, expected) in [
+        (
+            &["--url-field", "u"][..],
+            "--url-field applies only to the commands",
+        ),
+        (
+            &["--url-field", "u", "--timezone", "UTC"][..],
+            "--url-field, --timezone apply only to the commands",
+        ),
+    ] {
+        let mut args = vec!["eval", "pred.tsv", "--gold", "gold.tsv"];
+        args.extend(extra);
+        let out = storyclust(&args);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+    }
+}

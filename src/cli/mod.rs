@@ -71,6 +71,16 @@ pub enum Command {
     /// Group articles into stories and summarise each one for editors (the main job).
     Cluster(ClusterArgs),
     /// Score a clustering against a gold one (B-cubed, pairwise, ARI, NMI).
+    // eval reads only ids: the other field options are refused, so its help leaves them out.
+    #[command(
+        mut_arg("input_format", |a| a.hide(true)),
+        mut_arg("text_field", |a| a.hide(true)),
+        mut_arg("title_field", |a| a.hide(true)),
+        mut_arg("date_field", |a| a.hide(true)),
+        mut_arg("source_field", |a| a.hide(true)),
+        mut_arg("url_field", |a| a.hide(true)),
+        mut_arg("timezone", |a| a.hide(true))
+    )]
     Eval(EvalArgs),
     /// Write a synthetic corpus of syndicated variants of real articles (JSONL), with a gold
     /// file of which variant came from which original.
@@ -293,7 +303,7 @@ pub struct EvalArgs {
     #[arg(long)]
     pub json: bool,
     /// `--id-field` names the id of JSON Lines predictions (a dotted path reaches into
-    /// nested objects); the other field options only apply to commands that read a corpus.
+    /// nested objects); the other field options (hidden from eval's help) are refused.
     #[command(flatten)]
     pub fields: FieldArgs,
 }
