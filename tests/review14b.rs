@@ -82,6 +82,17 @@ fn an_output_that_is_the_standard_input_being_read_is_refused() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("--output p.jsonl is the standard input"));
     assert_eq!(std::fs::read(&file).unwrap(), line);
+    // Another output, or a device, is fine.
+    ok(run_in(
+        dir.path(),
+        &["dedup", "-", "-q", "-o", "kept.jsonl"],
+        line,
+    ));
+    ok(run_in(
+        dir.path(),
+        &["dedup", "-", "-q", "-o", "/dev/null"],
+        line,
+    ));
 }
 
 /// An output whose folder is missing, a file, or is itself a folder is refused before the

@@ -69,7 +69,7 @@ fn writable(folder: &Path) -> bool {
 }
 
 /// Whether `path` names the process's standard input: `/dev/stdin` and its kin, or the
-/// same file, pipe or device as descriptor 0.
+/// same file or pipe as descriptor 0.
 #[cfg(unix)]
 fn is_standard_input(path: &Path) -> bool {
     use std::os::fd::AsFd;
@@ -81,6 +81,11 @@ fn is_standard_input(path: &Path) -> bool {
     let Ok(out) = std::fs::metadata(path) else {
         return false;
     };
+    // A device (`/dev/null`, the terminal) read and written at once harms nothing.
+    use std::os::unix::fs::FileTypeExt;
+    if out.file_type().is_char_device() || out.file_type().is_block_device() {
+        return false;
+    }
     let stdin = std::io::stdin();
     let Ok(owned) = stdin.as_fd().try_clone_to_owned() else {
         return false;
