@@ -332,7 +332,11 @@ fn check_outputs(
         .filter_map(|&(flag, path)| Some((flag, path?)))
         .filter(|(_, path)| path.as_os_str() != "-")
         .collect();
+    let stdin_read = inputs.iter().any(|p| p.as_os_str() == "-");
     for (i, &(flag, path)) in outputs.iter().enumerate() {
+        if let Some(problem) = cli::outputs::output_problem(flag, path, stdin_read) {
+            return Err(usage(problem));
+        }
         let target = identity(path);
         if target == Identity::Special {
             continue;
@@ -564,6 +568,9 @@ fn check_dedup_outputs(args: &DedupArgs) -> Result<bool> {
         &outputs,
         args.input.fields.input_format,
     )?;
+    if let Some(path) = &args.output {
+        check_document_extension(path)?;
+    }
     Ok(outputs.iter().any(|(_, p)| is_stdout(*p)))
 }
 
@@ -688,7 +695,59 @@ fn check_cluster_outputs(args: &ClusterArgs) -> Result<()> {
     ];
     let printed = args.output.is_none().then_some("the stories (no --output)");
     check_stdout(&outputs, printed)?;
-    check_outputs(&inputs, &outputs, args.input.fields.input_format)
+    check_outputs(&inputs, &outputs, args.input.fields.input_format)?;
+    match (&args.output, args.format) {
+        (Some(path), None) => check_story_extension(path),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses an `--output` extension that names no story format (`.gz`, `.tsv`, `.xml`):
+/// the table written there instead would be a surprise. No extension and `.txt` are the table.
+fn check_story_extension(path: &Path) -> Result<()> {
+    use storyclust::report::StoryFormat;
+    let Some(extension) = storyclust::corpus::output_extension(path) else {
+        return Ok(());
+    };
+    if StoryFormat::from_path(path).is_some() {
+        return Ok(());
+    }
+    let named: Vec<String> = [
+        "json", "jsonl", "ndjson", "csv", "md", "markdown", "html", "htm", "txt",
+    ]
+    .into_iter()
+    .filter(|e| StoryFormat::from_path(Path::new(&format!("x.{e}"))).is_some())
+    .map(|e| format!(".{e}"))
+    .collect();
+    Err(usage(format!(
+        "--output {}: the extension .{extension} names no format the stories are written in \
+         (compressed output is not written); the extensions that do are {} (.txt or none: the \
+         terminal table); --format json|jsonl|csv|md|html|table overrides the extension",
+        path.display(),
+        named.join(", ")
+    )))
+}
+
+/// Refuses a `dedup --output` extension that names no format of documents we write.
+fn check_document_extension(path: &Path) -> Result<()> {
+    use storyclust::corpus::{extension_format, output_extension, DOCUMENT_EXTENSIONS};
+    let Some(extension) = output_extension(path) else {
+        return Ok(());
+    };
+    if extension_format(path).is_some() {
+        return Ok(());
+    }
+    let named: Vec<String> = DOCUMENT_EXTENSIONS
+        .iter()
+        .map(|e| format!(".{e}"))
+        .collect();
+    Err(usage(format!(
+        "--output {}: the extension .{extension} names no format the documents are written \
+         in (compressed output is not written); name the file {} (JSON Lines, CSV, TSV), or \
+         give it no extension to write the input's format",
+        path.display(),
+        named.join(", ")
+    )))
 }
 
 /// The stories' layout: an explicit --format wins, else the output's extension
@@ -764,8 +823,14 @@ fn eval(args: EvalArgs) -> Result<()> {
     use storyclust::report::{EvalReport, EvalScores};
     let unused = args.fields.corpus_only();
     if !unused.is_empty() {
+        let (verb, it) = if unused.len() == 1 {
+            ("applies", "it")
+        } else {
+            ("apply", "them")
+        };
         return Err(usage(format!(
-            "eval reads only ids: {} only apply to commands that read a corpus",
+            "eval reads only ids (--id-field): {} {verb} only to the commands that read a \
+             corpus; leave {it} out",
             unused.join(", ")
         )));
     }

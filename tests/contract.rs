@@ -313,9 +313,7 @@ fn floats_are_written_as_their_shortest_decimal() {
 fn cluster_takes_its_format_from_the_output_extension() {
     let dir = tempfile::tempdir().unwrap();
     let path = |n: &str| dir.path().join(n).display().to_string();
-    for name in [
-        "s.json", "s.jsonl", "s.csv", "s.md", "s.html", "s.txt", "s.out",
-    ] {
+    for name in ["s.json", "s.jsonl", "s.csv", "s.md", "s.html", "s.txt", "s"] {
         ok(storyclust(&["cluster", "seeds", "-q", "-o", &path(name)]));
     }
     let read = |n: &str| std::fs::read_to_string(dir.path().join(n)).unwrap();
@@ -331,8 +329,10 @@ fn cluster_takes_its_format_from_the_output_extension() {
         read("s.html").starts_with("<!DOCTYPE html>")
             || read("s.html").starts_with("<!doctype html>")
     );
-    // The table for .txt and for an extension that names no format.
-    assert_eq!(read("s.txt"), read("s.out"));
+    // The table for .txt and for no extension; an extension that names no format is refused.
+    assert_eq!(read("s.txt"), read("s"));
+    let refused = storyclust(&["cluster", "seeds", "-q", "-o", &path("s.out")]);
+    assert_eq!(refused.status.code(), Some(2));
     // An explicit --format wins over the extension.
     ok(storyclust(&[
         "cluster",

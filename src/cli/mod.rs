@@ -1,5 +1,6 @@
 //! Command-line options. The binary only parses options and calls the library.
 
+pub mod outputs;
 pub mod stdout;
 
 use clap::{Args, Parser, Subcommand};
@@ -70,6 +71,16 @@ pub enum Command {
     /// Group articles into stories and summarise each one for editors (the main job).
     Cluster(ClusterArgs),
     /// Score a clustering against a gold one (B-cubed, pairwise, ARI, NMI).
+    // eval reads only ids: the other field options are refused, so its help leaves them out.
+    #[command(
+        mut_arg("input_format", |a| a.hide(true)),
+        mut_arg("text_field", |a| a.hide(true)),
+        mut_arg("title_field", |a| a.hide(true)),
+        mut_arg("date_field", |a| a.hide(true)),
+        mut_arg("source_field", |a| a.hide(true)),
+        mut_arg("url_field", |a| a.hide(true)),
+        mut_arg("timezone", |a| a.hide(true))
+    )]
     Eval(EvalArgs),
     /// Write a synthetic corpus of syndicated variants of real articles (JSONL), with a gold
     /// file of which variant came from which original.
@@ -292,7 +303,7 @@ pub struct EvalArgs {
     #[arg(long)]
     pub json: bool,
     /// `--id-field` names the id of JSON Lines predictions (a dotted path reaches into
-    /// nested objects); the other field options only apply to commands that read a corpus.
+    /// nested objects); the other field options (hidden from eval's help) are refused.
     #[command(flatten)]
     pub fields: FieldArgs,
 }
@@ -488,8 +499,8 @@ pub struct InputArgs {
     /// Stop at the first bad record instead of skipping it.
     #[arg(long)]
     pub strict: bool,
-    /// Titles and texts longer than this are truncated (with a warning).
-    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
+    /// Titles and texts longer than this are truncated (with a warning); at least 1.
+    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes, value_parser = whole::<usize>(1..), allow_negative_numbers = true)]
     pub max_text_bytes: usize,
     /// Write every warning and skipped record as JSON Lines to FILE.
     #[arg(long, value_name = "FILE")]
@@ -549,9 +560,10 @@ pub struct FieldArgs {
     /// error that lists the fields the records do have.
     #[arg(long, value_name = "NAME", default_value_t = FieldNames::default().url)]
     pub url_field: String,
-    /// Time zone of dates written with a time but no offset, an IANA name such as
-    /// `Asia/Riyadh` (default: UTC). Dates without a time stay that day.
-    #[arg(long, value_name = "ZONE", value_parser = time_zone)]
+    /// Time zone of dates written with a time but no offset: an IANA name such as
+    /// `Asia/Riyadh`, or a fixed offset such as `+03:00` (default: UTC). Dates without a
+    /// time stay that day.
+    #[arg(long, value_name = "ZONE", value_parser = time_zone, allow_hyphen_values = true)]
     pub timezone: Option<jiff::tz::TimeZone>,
 }
 
@@ -600,9 +612,15 @@ impl FieldArgs {
     }
 }
 
+/// A zone name (`Asia/Riyadh`, `UTC`) or a fixed offset (`+03:00`, `-0500`), as jiff reads them.
 fn time_zone(s: &str) -> Result<jiff::tz::TimeZone, String> {
-    jiff::tz::TimeZone::get(s)
-        .map_err(|e| format!("{s:?} is not a time zone name such as Asia/Riyadh or UTC: {e}"))
+    static PARSER: jiff::fmt::temporal::DateTimeParser = jiff::fmt::temporal::DateTimeParser::new();
+    PARSER.parse_time_zone(s.trim()).map_err(|e| {
+        format!(
+            "{s:?} is neither a time zone name such as Asia/Riyadh or UTC nor a fixed offset \
+             such as +03:00 or -0500: {e}"
+        )
+    })
 }
 
 /// How text is analysed.

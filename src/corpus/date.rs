@@ -16,6 +16,15 @@ pub struct Timestamp(pub i64);
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
+/// Why a date was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// In none of the formats read.
+    Unreadable,
+    /// Read, but outside years 0000–9999 in UTC.
+    OutOfRange,
+}
+
 impl Timestamp {
     /// 0000-01-01T00:00:00Z: the earliest time written with a four-digit year.
     pub const MIN: Timestamp = Timestamp(-62_167_219_200);
@@ -37,15 +46,25 @@ impl Timestamp {
     /// is ignored. `None` for anything else, an impossible date, or a time outside years
     /// 0000–9999 in UTC (it could not be written back).
     pub fn parse_in(text: &str, zone: Option<&TimeZone>) -> Option<Timestamp> {
+        Timestamp::read_in(text, zone).ok()
+    }
+
+    /// As [`Timestamp::parse_in`], telling a date in no format read from one out of range.
+    pub fn read_in(text: &str, zone: Option<&TimeZone>) -> Result<Timestamp, DateProblem> {
         let s = text.trim();
-        let seconds = epoch(s).or_else(|| iso(s, zone)).or_else(|| {
-            let ts = rfc2822::DateTimeParser::new().parse_timestamp(s).ok()?;
-            Some(ts.as_second() - i64::from(ts.subsec_nanosecond() < 0))
-        })?;
+        let seconds = epoch(s)
+            .or_else(|| iso(s, zone))
+            .or_else(|| {
+                let ts = rfc2822::DateTimeParser::new().parse_timestamp(s).ok()?;
+                Some(ts.as_second() - i64::from(ts.subsec_nanosecond() < 0))
+            })
+            .ok_or(DateProblem::Unreadable)?;
         let utc = Timestamp(seconds);
-        (Timestamp::MIN..=Timestamp::MAX)
-            .contains(&utc)
-            .then_some(utc)
+        if (Timestamp::MIN..=Timestamp::MAX).contains(&utc) {
+            Ok(utc)
+        } else {
+            Err(DateProblem::OutOfRange)
+        }
     }
 
     /// The calendar date (UTC) as `(year, month, day)`.

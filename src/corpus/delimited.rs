@@ -263,6 +263,7 @@ pub(crate) fn read_delimited(
         failed: None,
         last_end: b"",
     };
+    let bom = skip_bom(&mut records.input);
     let mut buf = Vec::new();
     let header_error = |message: String| Error::Format {
         path: file.to_path_buf(),
@@ -280,7 +281,12 @@ pub(crate) fn read_delimited(
         Err(e) => return Err(header_error(e.to_string())),
     };
     // The header row as read, for rows written back unchanged (`keep_raw`).
-    let mut header_row = String::from_utf8_lossy(&buf).into_owned();
+    let mut header_row = if bom {
+        "\u{FEFF}".to_string()
+    } else {
+        String::new()
+    };
+    header_row.push_str(&String::from_utf8_lossy(&buf));
     header_row.push_str(std::str::from_utf8(records.last_end).unwrap_or("\n"));
     let header_row: Arc<str> = header_row.into();
     let format = if delimiter == b'\t' {
@@ -380,6 +386,18 @@ pub(crate) fn read_delimited(
         }
         sink.accept(with_warning(parsed, warning))?;
     }
+}
+
+/// Skips a UTF-8 byte order mark at the start (Excel's "CSV UTF-8", pandas' utf-8-sig):
+/// left in, it would hide the opening quote of a quoted first header. Whether there was one.
+fn skip_bom(input: &mut impl BufRead) -> bool {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    // A read error here is met again, and reported, by the header row's read.
+    let found = input.fill_buf().is_ok_and(|head| head.starts_with(BOM));
+    if found {
+        input.consume(BOM.len());
+    }
+    found
 }
 
 fn header_names(fields: &[Vec<u8>]) -> Vec<String> {

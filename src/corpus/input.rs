@@ -138,19 +138,41 @@ pub fn read_corpus_observed<P: AsRef<Path>>(
         }
     }
     clock.finish();
-    Ok(sink.corpus)
+    Ok(sink.finish())
 }
 
 /// Reads one file (or standard input) in the given or detected format.
 pub(crate) fn read_file(path: &Path, options: &ReadOptions, sink: &mut Sink) -> Result<()> {
-    if path != Path::new("-") && !path.exists() {
-        return Err(Error::Read {
-            path: path.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::NotFound, "no such file or directory"),
-        });
+    if path != Path::new("-") {
+        if let Err(e) = std::fs::metadata(path) {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source: missing_input(path, e),
+            });
+        }
     }
     let reader = sniff::open(path)?;
     read_stream(path, reader, options, sink)
+}
+
+/// Why an input that cannot be opened cannot: a missing file, a symbolic link to one, a
+/// loop of symbolic links (which the system reports only as "too many levels").
+fn missing_input(path: &Path, error: io::Error) -> io::Error {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match (error.kind(), link) {
+        (io::ErrorKind::NotFound, false) => {
+            io::Error::new(io::ErrorKind::NotFound, "no such file or directory")
+        }
+        (io::ErrorKind::NotFound, true) => io::Error::new(
+            io::ErrorKind::NotFound,
+            "a symbolic link to a file that does not exist",
+        ),
+        (_, true) => io::Error::other(format!(
+            "a symbolic-link loop (the link leads back to itself, or through too many links); \
+             point it at the file to read ({error})"
+        )),
+        _ => error,
+    }
 }
 
 /// Reads records from any reader (already decompressed) as if it were the file `name`: the
@@ -163,7 +185,7 @@ pub fn read_from(
 ) -> Result<Corpus> {
     let mut sink = Sink::new(options, &NoObserver);
     read_stream(name, Box::new(reader), options, &mut sink)?;
-    Ok(sink.corpus)
+    Ok(sink.finish())
 }
 
 fn read_stream(
@@ -243,7 +265,10 @@ fn read_text_stream(
 /// Collects parsed records into the corpus: renames duplicate ids, applies `--strict`.
 pub(crate) struct Sink<'a> {
     pub corpus: Corpus,
+    /// Every id read, once.
     ids: AHashSet<String>,
+    /// Records whose id an earlier record has: (document, its warning).
+    duplicates: Vec<(usize, usize)>,
     strict: bool,
     observer: &'a dyn PipelineObserver,
 }
@@ -253,9 +278,32 @@ impl<'a> Sink<'a> {
         Sink {
             corpus: Corpus::default(),
             ids: AHashSet::new(),
+            duplicates: Vec::new(),
             strict: options.strict,
             observer,
         }
+    }
+
+    /// The corpus, each later record with an id already used renamed `ID#K`: the smallest
+    /// K ≥ 2 that no record of the input has as its id, nor an earlier renamed one. Renaming
+    /// waits for all ids, so it never takes an id that a later record genuinely has.
+    fn finish(mut self) -> Corpus {
+        let documents = &mut self.corpus.documents;
+        let diagnostics = &mut self.corpus.diagnostics.items;
+        for (doc, warning) in std::mem::take(&mut self.duplicates) {
+            let original = std::mem::take(&mut documents[doc].id);
+            let renamed = (2u64..)
+                .map(|k| format!("{original}#{k}"))
+                .find(|candidate| !self.ids.contains(candidate))
+                .expect("some suffix is free");
+            self.ids.insert(renamed.clone());
+            let d = &mut diagnostics[warning];
+            d.message =
+                format!("id {original:?} was already used; this record is kept as {renamed:?}");
+            d.id = Some(renamed.clone());
+            documents[doc].id = renamed;
+        }
+        self.corpus
     }
 
     /// Counts `bytes` more read, for the corpus and the observer.
@@ -277,9 +325,21 @@ impl<'a> Sink<'a> {
         let fatal = diagnostic.severity == Severity::Skipped
             || diagnostic.kind == DiagnosticKind::TrailingGarbage;
         if self.strict && fatal {
+            let message = match diagnostic.kind {
+                // Its message says what happens without --strict, which is not what happens.
+                DiagnosticKind::TrailingGarbage => format!(
+                    "{}; every record before it was read",
+                    diagnostic
+                        .message
+                        .split("; ignored")
+                        .next()
+                        .unwrap_or_default()
+                ),
+                _ => diagnostic.message,
+            };
             return Err(Error::Strict {
                 origin: diagnostic.origin.to_string(),
-                message: diagnostic.message,
+                message,
             });
         }
         self.corpus.diagnostics.push(diagnostic);
@@ -290,28 +350,24 @@ impl<'a> Sink<'a> {
         match parsed {
             Parsed::Blank => Ok(()),
             Parsed::Skipped(d) => self.report(d),
-            Parsed::Document(mut doc, warnings, seen) => {
+            Parsed::Document(doc, warnings, seen) => {
                 self.corpus.fields.note(seen);
                 for w in warnings {
                     self.report(w)?;
                 }
                 if self.ids.contains(&doc.id) {
-                    let original = std::mem::take(&mut doc.id);
-                    let renamed = (2u64..)
-                        .map(|k| format!("{original}#{k}"))
-                        .find(|candidate| !self.ids.contains(candidate))
-                        .expect("some suffix is free");
-                    self.report(
-                        Diagnostic::warning(
-                            DiagnosticKind::DuplicateId,
-                            doc.origin.clone(),
-                            format!("id {original:?} was already used; this record is kept as {renamed:?}"),
-                        )
-                        .with_id(&renamed),
-                    )?;
-                    doc.id = renamed;
+                    // Renamed once all ids are known (see `finish`); the warning keeps its
+                    // place among the others.
+                    let at = (
+                        self.corpus.documents.len(),
+                        self.corpus.diagnostics.items.len(),
+                    );
+                    self.duplicates.push(at);
+                    let origin = doc.origin.clone();
+                    self.report(Diagnostic::warning(DiagnosticKind::DuplicateId, origin, ""))?;
+                } else {
+                    self.ids.insert(doc.id.clone());
                 }
-                self.ids.insert(doc.id.clone());
                 self.corpus.documents.push(*doc);
                 Ok(())
             }

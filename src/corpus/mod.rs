@@ -18,7 +18,7 @@ mod sniff;
 mod writer;
 
 pub use atomic::{outputs_in_progress, remove_unfinished_outputs, write_atomic};
-pub use date::Timestamp;
+pub use date::{DateProblem, Timestamp};
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use dir::folder_reads;
 pub use document::{Corpus, Document, Origin, Verbatim};
@@ -31,4 +31,6 @@ pub use input::{
 };
 pub use records::decode_html_entities;
 pub use records::lookup as field_at;
-pub use writer::{output_extension, output_format, write_documents};
+pub use writer::{
+    extension_format, output_extension, output_format, write_documents, DOCUMENT_EXTENSIONS,
+};

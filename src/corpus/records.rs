@@ -63,18 +63,6 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
             t
         })
         .filter(|t| !t.trim().is_empty());
-    let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
-    if !has_words(&body) && !title.as_deref().is_some_and(has_words) {
-        // Kept, so that the record still appears in every output (as a singleton).
-        warnings.push(
-            Diagnostic::warning(
-                DiagnosticKind::EmptyText,
-                origin.clone(),
-                "empty document: no word in its title or text; kept, and flagged here",
-            )
-            .with_id(&id),
-        );
-    }
     let limit = options.max_text_bytes;
     for (name, field) in [("text", Some(&mut body)), ("title", title.as_mut())] {
         if let Some(field) = field {
@@ -95,18 +83,29 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
             }
         }
     }
+    // After truncation: a text cut to nothing is empty too.
+    let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
+    if !has_words(&body) && !title.as_deref().is_some_and(has_words) {
+        // Kept, so that the record still appears in every output (as a singleton).
+        warnings.push(
+            Diagnostic::warning(
+                DiagnosticKind::EmptyText,
+                origin.clone(),
+                "empty document: no word in its title or text; kept, and flagged here",
+            )
+            .with_id(&id),
+        );
+    }
     let date = match raw.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
-        Some(text) => match Timestamp::parse_in(text, options.timezone.as_ref()) {
-            Some(ts) => Some(ts),
-            None => {
+        Some(text) => match Timestamp::read_in(text, options.timezone.as_ref()) {
+            Ok(ts) => Some(ts),
+            Err(problem) => {
                 warnings.push(
                     Diagnostic::warning(
                         DiagnosticKind::BadDate,
                         origin.clone(),
-                        format!(
-                            "date {text:?} is not YYYY-MM-DD, YYYY-MM-DD hh:mm[:ss], RFC 3339, RFC 2822 or epoch seconds/milliseconds; ignored"
-                        ),
+                        bad_date_message(text, problem),
                     )
                     .with_id(&id),
                 );
@@ -434,6 +433,17 @@ pub(crate) fn field_names(line: &str) -> Option<String> {
     } else {
         format!("the fields {}", names.join(", "))
     })
+}
+
+fn bad_date_message(text: &str, problem: super::date::DateProblem) -> String {
+    match problem {
+        super::date::DateProblem::OutOfRange => format!(
+            "date {text:?} is out of range: only years 0000 to 9999 (in UTC) are read; ignored"
+        ),
+        super::date::DateProblem::Unreadable => format!(
+            "date {text:?} is not YYYY-MM-DD, YYYY-MM-DD hh:mm[:ss], RFC 3339, RFC 2822 or epoch seconds/milliseconds; ignored"
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -11,18 +11,26 @@ pub fn output_extension(path: &Path) -> Option<String> {
     Some(path.extension()?.to_str()?.to_ascii_lowercase())
 }
 
+/// The extensions that name a format [`write_documents`] writes, for messages.
+pub const DOCUMENT_EXTENSIONS: &[&str] = &["jsonl", "ndjson", "json", "csv", "tsv", "tab"];
+
+/// The format that `path`'s extension names, if it names one we write.
+pub fn extension_format(path: &Path) -> Option<InputFormat> {
+    match output_extension(path)?.as_str() {
+        "csv" => Some(InputFormat::Csv),
+        "tsv" | "tab" => Some(InputFormat::Tsv),
+        "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
+        _ => None,
+    }
+}
+
 /// The format to write `path` in: from its extension (compressed output is not supported),
 /// else `fallback`.
 pub fn output_format(path: &Path, fallback: InputFormat) -> InputFormat {
-    match output_extension(path).as_deref() {
-        Some("csv") => InputFormat::Csv,
-        Some("tsv" | "tab") => InputFormat::Tsv,
-        Some("jsonl" | "ndjson" | "json") => InputFormat::Jsonl,
-        _ => match fallback {
-            InputFormat::Csv | InputFormat::Tsv => fallback,
-            _ => InputFormat::Jsonl,
-        },
-    }
+    extension_format(path).unwrap_or(match fallback {
+        InputFormat::Csv | InputFormat::Tsv => fallback,
+        _ => InputFormat::Jsonl,
+    })
 }
 
 /// Writes documents atomically with the given field names: JSON Lines for `Jsonl` (and

@@ -37,10 +37,12 @@ pub struct CorpusStats {
     pub content_tokens: u64,
     /// Documents per language.
     pub languages: BTreeMap<&'static str, usize>,
-    /// Number of distinct sources.
+    /// Number of distinct sources (documents without one are none).
     pub source_count: usize,
-    /// Documents per source, most first (documents without one under `""`).
+    /// Documents per source, most first.
     pub sources: Vec<SourceCount>,
+    /// Documents without a source.
+    pub without_source: usize,
     /// Dates.
     pub dates: DateRange,
     /// Boilerplate lines found.
@@ -140,6 +142,7 @@ pub fn corpus_stats(
     }
     let mut languages = BTreeMap::new();
     let mut sources: AHashMap<&str, usize> = AHashMap::new();
+    let mut without_source = 0;
     let mut headlines = BTreeMap::new();
     let (mut first, mut last, mut with_date) = (None::<Timestamp>, None::<Timestamp>, 0);
     let (mut text_bytes, mut tokens, mut content_tokens) = (0u64, 0u64, 0u64);
@@ -147,9 +150,10 @@ pub fn corpus_stats(
     let (mut bp_lines, mut all_lines) = (0, 0);
     for (doc, a) in &pairs {
         *languages.entry(a.lang.code()).or_insert(0) += 1;
-        *sources
-            .entry(doc.source.as_deref().unwrap_or(""))
-            .or_insert(0) += 1;
+        match doc.source.as_deref() {
+            Some(source) => *sources.entry(source).or_insert(0) += 1,
+            None => without_source += 1,
+        }
         let from = match a.headline_source {
             HeadlineSource::Title => "title",
             HeadlineSource::Line(_) => "title_line",
@@ -191,6 +195,7 @@ pub fn corpus_stats(
         languages,
         source_count: sources.len(),
         sources,
+        without_source,
         dates: DateRange {
             with_date,
             first,
@@ -369,15 +374,16 @@ impl CorpusStats {
             .sources
             .iter()
             .take(15)
-            .map(|s| {
-                let name = if s.name.is_empty() { "(none)" } else { &s.name };
-                format!("{name} {}", s.count)
-            })
+            .map(|s| format!("{} {}", s.name, s.count))
             .collect();
         let more = if self.sources.len() > 15 { ", …" } else { "" };
+        let none = match self.without_source {
+            0 => String::new(),
+            n => format!(" ({n} documents without a source)"),
+        };
         let _ = writeln!(
             s,
-            "sources          {}: {}{more}",
+            "sources          {}: {}{more}{none}",
             self.source_count,
             top.join(", ")
         );
