@@ -111,7 +111,7 @@ fn csv_table_and_markdown_show_links_times_and_who_was_first() {
         "{md}"
     );
     assert!(
-        md.contains("- **First published:** first published by alweeam, 2015-08-11T18:28:17Z"),
+        md.contains(r"- **First published:** alweeam, 2015\-08\-11T18\:28\:17Z"),
         "{md}"
     );
     assert!(md.contains("| 2015-08-11T18:38:54Z |"), "{md}");

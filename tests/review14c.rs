@@ -1,0 +1,101 @@
+//! Failures a third hostile review of issue 14 found: one test per fix.
+
+mod common;
+use common::{ok, storyclust, write_jsonl};
+
+use serde_json::json;
+
+/// Three articles with urls and times: one story of two, one single article.
+fn dated(dir: &std::path::Path) -> String {
+    let path = dir.join("dated.jsonl");
+    write_jsonl(
+        &path,
+        &[
+            json!({"id": "a1", "title": "Rain floods Riyadh streets", "text": "Heavy rain flooded the streets of Riyadh on Monday and schools closed early.", "url": "https://a.example/1", "date": "2015-08-11T18:51:25Z", "source": "okaz"}),
+            json!({"id": "a2", "title": "Riyadh streets flooded by rain", "text": "Heavy rain flooded the streets of Riyadh on Monday and schools closed early today.", "url": "https://b.example/2", "date": "2015-08-11T19:00:00Z", "source": "spa"}),
+            json!({"id": "s1", "title": "Football final tonight", "text": "The football cup final will be played tonight in Jeddah stadium.", "url": "https://c.example/3", "date": "2015-08-12T08:00:00Z", "source": "okaz"}),
+        ],
+    );
+    path.display().to_string()
+}
+
+/// Every member line of the table, single articles too, carries its url and full time.
+#[test]
+fn table_single_articles_carry_url_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dated(dir.path());
+    let table = ok(storyclust(&["cluster", &input, "-q", "--format", "table"]));
+    for (id, url, time) in [
+        ("a1", "https://a.example/1", "2015-08-11T18:51:25Z"),
+        ("a2", "https://b.example/2", "2015-08-11T19:00:00Z"),
+        ("s1", "https://c.example/3", "2015-08-12T08:00:00Z"),
+    ] {
+        let line = table
+            .lines()
+            .find(|l| l.contains(&format!("[{id}]")) && !l.contains('«'))
+            .unwrap_or_else(|| panic!("no line of {id}:\n{table}"));
+        assert!(line.contains(url) && line.contains(time), "{line}");
+    }
+}
+
+/// The Markdown says "First published:" once, not "first published by" after it.
+#[test]
+fn markdown_first_published_is_not_doubled() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dated(dir.path());
+    let md = ok(storyclust(&["cluster", &input, "-q", "--format", "md"]));
+    assert!(md.contains("**First published:**"), "{md}");
+    assert!(!md.to_lowercase().contains("first published by"), "{md}");
+}
+
+/// The `](` openings of Markdown links outside code spans: only the writer's own may be
+/// there. (The ids here hold no backticks, so each backtick opens or closes a span.)
+fn link_targets(md: &str) -> Vec<String> {
+    let mut targets = Vec::new();
+    let mut in_code = false;
+    let mut prev = ' ';
+    for (i, c) in md.char_indices() {
+        if c == '`' && prev != '\\' {
+            in_code = !in_code;
+        }
+        if c == '(' && prev == ']' && !in_code && !md[..i - 1].ends_with('\\') {
+            targets.push(md[i + 1..].chars().take_while(|&c| c != ')').collect());
+        }
+        prev = c;
+    }
+    targets
+}
+
+/// Hostile titles, ids, sources and urls make no links, emphasis or HTML in the Markdown;
+/// the article's own web url stays its headline's link.
+#[test]
+fn markdown_escapes_hostile_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.jsonl");
+    write_jsonl(
+        &path,
+        &[
+            json!({"id": "m1", "title": "[Official statement](https://evil.example/phish) *urgent*", "text": "a b c d", "url": "https://ok.example/a b>c"}),
+            json!({"id": "m2](javascript:x)", "title": "x](javascript:alert(9))", "text": "e f g h", "url": "javascript:alert(1)", "source": "<b>_src_</b> | #"}),
+            json!({"id": "m3", "title": "![img](http://evil.example/i.png) <script>", "text": "i j k l"}),
+        ],
+    );
+    let md = ok(storyclust(&[
+        "cluster",
+        &path.display().to_string(),
+        "-q",
+        "--format",
+        "md",
+    ]));
+    assert_eq!(
+        link_targets(&md),
+        vec!["<https://ok.example/a%20b%3Ec>".to_string()],
+        "{md}"
+    );
+    for raw in ["*urgent*", "<script>", "<b>", "_src_", "![img]", "https://evil", "| #"] {
+        assert!(!md.contains(raw), "{raw} unescaped:\n{md}");
+    }
+    assert!(md.contains(r"\*urgent\*") && md.contains(r"\<script\>"), "{md}");
+    // Ids are code, shown as they are.
+    assert!(md.contains("(`m2](javascript:x)`)"), "{md}");
+}
