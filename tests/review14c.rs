@@ -99,3 +99,31 @@ fn markdown_escapes_hostile_text() {
     // Ids are code, shown as they are.
     assert!(md.contains("(`m2](javascript:x)`)"), "{md}");
 }
+
+/// The HTML page writes numbers as its script does (grouped; Arabic-Indic digits in
+/// Arabic), says that times are UTC, uses the Arabic comma, and makes nouns agree.
+#[test]
+fn html_numbers_times_and_plurals_follow_the_interface_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    // 1,104 unrelated articles: the overview counts past a thousand.
+    let lines: Vec<serde_json::Value> = (0..1104)
+        .map(|i| {
+            json!({"id": format!("d{i}"), "title": format!("w{i}a w{i}b"), "text": format!("w{i}a w{i}b w{i}c w{i}d"), "date": "2015-08-11T18:51:25Z"})
+        })
+        .collect();
+    write_jsonl(&path, &lines);
+    let path = path.display().to_string();
+    let en = ok(storyclust(&["cluster", &path, "-q", "--format", "html", "--ui-lang", "en"]));
+    assert!(en.contains("<b>1,104</b>articles"), "overview");
+    assert!(en.contains("2015-08-11 18:51:25 UTC</time>"));
+    let ar = ok(storyclust(&["cluster", &path, "-q", "--format", "html", "--ui-lang", "ar"]));
+    assert!(ar.contains("<b>١٬١٠٤</b>مقالات"), "overview in Arabic");
+    assert!(!ar.contains("<b>1104</b>"));
+    // Stories of two with a topic of several: the Arabic comma, and agreement.
+    let dated = dated(dir.path());
+    let ar = ok(storyclust(&["cluster", &dated, "-q", "--format", "html", "--ui-lang", "ar"]));
+    assert!(ar.contains("مقالان"), "the dual");
+    assert!(!ar.contains("2 مقالات") && !ar.contains("قصص, "));
+    assert!(ar.contains("&quot;many&quot;:&quot;قصةً&quot;"), "forms for Intl.PluralRules");
+}

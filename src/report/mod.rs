@@ -1,6 +1,7 @@
 //! Reports: what the tool prints and writes.
 
 mod dedup;
+mod counted;
 mod html;
 mod record;
 mod schema;
