@@ -8,8 +8,8 @@
 //! seed.
 
 use crate::corpus::{Document, Timestamp};
-use crate::text::Lang;
 use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
+use crate::text::Lang;
 use serde::Serialize;
 
 /// How variants are made.

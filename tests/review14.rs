@@ -133,8 +133,7 @@ fn arabic_report_tooltips_are_arabic() {
                 "{english}: {tooltips:?}"
             );
         }
-        for arabic in ["٣ مقالات ·", "من القصة #1", "في المجموع"]
-        {
+        for arabic in ["٣ مقالات ·", "من القصة #1", "في المجموع"] {
             assert!(
                 tooltips.iter().any(|t| t.contains(arabic)),
                 "{arabic}: {tooltips:?}"

@@ -92,10 +92,21 @@ fn markdown_escapes_hostile_text() {
         vec!["<https://ok.example/a%20b%3Ec>".to_string()],
         "{md}"
     );
-    for raw in ["*urgent*", "<script>", "<b>", "_src_", "![img]", "https://evil", "| #"] {
+    for raw in [
+        "*urgent*",
+        "<script>",
+        "<b>",
+        "_src_",
+        "![img]",
+        "https://evil",
+        "| #",
+    ] {
         assert!(!md.contains(raw), "{raw} unescaped:\n{md}");
     }
-    assert!(md.contains(r"\*urgent\*") && md.contains(r"\<script\>"), "{md}");
+    assert!(
+        md.contains(r"\*urgent\*") && md.contains(r"\<script\>"),
+        "{md}"
+    );
     // Ids are code, shown as they are.
     assert!(md.contains("(`m2](javascript:x)`)"), "{md}");
 }
@@ -114,16 +125,43 @@ fn html_numbers_times_and_plurals_follow_the_interface_language() {
         .collect();
     write_jsonl(&path, &lines);
     let path = path.display().to_string();
-    let en = ok(storyclust(&["cluster", &path, "-q", "--format", "html", "--ui-lang", "en"]));
+    let en = ok(storyclust(&[
+        "cluster",
+        &path,
+        "-q",
+        "--format",
+        "html",
+        "--ui-lang",
+        "en",
+    ]));
     assert!(en.contains("<b>1,104</b>articles"), "overview");
     assert!(en.contains("2015-08-11 18:51:25 UTC</time>"));
-    let ar = ok(storyclust(&["cluster", &path, "-q", "--format", "html", "--ui-lang", "ar"]));
+    let ar = ok(storyclust(&[
+        "cluster",
+        &path,
+        "-q",
+        "--format",
+        "html",
+        "--ui-lang",
+        "ar",
+    ]));
     assert!(ar.contains("<b>١٬١٠٤</b>مقالات"), "overview in Arabic");
     assert!(!ar.contains("<b>1104</b>"));
     // Stories of two with a topic of several: the Arabic comma, and agreement.
     let dated = dated(dir.path());
-    let ar = ok(storyclust(&["cluster", &dated, "-q", "--format", "html", "--ui-lang", "ar"]));
+    let ar = ok(storyclust(&[
+        "cluster",
+        &dated,
+        "-q",
+        "--format",
+        "html",
+        "--ui-lang",
+        "ar",
+    ]));
     assert!(ar.contains("مقالان"), "the dual");
     assert!(!ar.contains("2 مقالات") && !ar.contains("قصص, "));
-    assert!(ar.contains("&quot;many&quot;:&quot;قصةً&quot;"), "forms for Intl.PluralRules");
+    assert!(
+        ar.contains("&quot;many&quot;:&quot;قصةً&quot;"),
+        "forms for Intl.PluralRules"
+    );
 }

@@ -92,6 +92,7 @@ pub(crate) fn topic_linkage_reporting(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::average_linkage;
 
     /// A small graph: two tight pairs (0,1) and (2,3) loosely linked, and a loner 4.
     fn graph() -> NeighbourGraph {

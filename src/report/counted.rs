@@ -9,6 +9,7 @@ pub(crate) enum Noun {
     Article,
     Story,
     Topic,
+    Source,
 }
 
 impl Noun {
@@ -17,6 +18,7 @@ impl Noun {
             "article" => Noun::Article,
             "story" => Noun::Story,
             "topic" => Noun::Topic,
+            "source" => Noun::Source,
             _ => return None,
         })
     }
@@ -28,6 +30,7 @@ impl Noun {
             Noun::Article => ["مقال واحد", "مقالان", "مقالات", "مقالًا", "مقال"],
             Noun::Story => ["قصة واحدة", "قصتان", "قصص", "قصةً", "قصة"],
             Noun::Topic => ["موضوع واحد", "موضوعان", "مواضيع", "موضوعًا", "موضوع"],
+            Noun::Source => ["مصدر واحد", "مصدران", "مصادر", "مصدرًا", "مصدر"],
         }
     }
 
@@ -36,6 +39,7 @@ impl Noun {
             Noun::Article => ("article", "articles"),
             Noun::Story => ("story", "stories"),
             Noun::Topic => ("topic", "topics"),
+            Noun::Source => ("source", "sources"),
         }
     }
 }
@@ -123,9 +127,11 @@ mod tests {
         assert_eq!(ar(104), "١٠٤ مقالات");
         assert_eq!(ar(0), "٠ مقال");
         assert_eq!(ar(31030), "٣١٬٠٣٠ مقالًا");
-        assert_eq!(counted(4449, Noun::Story, UiLang::Ar), "٤٬٤٤٩ قصة");
+        assert_eq!(counted(4449, Noun::Story, UiLang::Ar), "٤٬٤٤٩ قصةً");
+        assert_eq!(counted(4400, Noun::Story, UiLang::Ar), "٤٬٤٠٠ قصة");
         assert_eq!(counted(15, Noun::Topic, UiLang::Ar), "١٥ موضوعًا");
         assert_eq!(counted(2, Noun::Story, UiLang::Ar), "قصتان");
+        assert_eq!(counted(12, Noun::Source, UiLang::Ar), "١٢ مصدرًا");
     }
 
     #[test]

@@ -343,11 +343,7 @@ fn make_card<'s>(s: &'s Story, colour: Option<&'static str>, all: &'s Stories) -
 }
 
 /// Horizontal bars: the largest stories by size.
-fn size_chart(
-    multi: &[&Story],
-    colours: &BTreeMap<usize, &'static str>,
-    lang: UiLang,
-) -> Chart {
+fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>, lang: UiLang) -> Chart {
     let shown: Vec<&&Story> = multi.iter().take(CHART_STORIES).collect();
     // Bars are labelled with their headlines, shortened to fit the left margin.
     let (width, row, left) = (640.0, 18.0, 230.0);

@@ -1,7 +1,7 @@
 //! Reports: what the tool prints and writes.
 
-mod dedup;
 mod counted;
+mod dedup;
 mod html;
 mod record;
 mod schema;

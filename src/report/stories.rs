@@ -340,11 +340,21 @@ fn md_code(text: &str) -> String {
     let fence = "`".repeat(longest + 1);
     let body: String = text
         .chars()
-        .map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .replace('|', "\\|");
     // A span starting or ending with a backtick needs a space between it and the fence.
-    let pad = if body.starts_with('`') || body.ends_with('`') { " " } else { "" };
+    let pad = if body.starts_with('`') || body.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{body}{pad}{fence}")
 }
 
@@ -478,7 +488,13 @@ fn table(stories: &Stories, accounting: &Accounting, width: usize) -> String {
 fn single_line(s: &mut String, story: &Story, width: usize) {
     let m = &story.members[0];
     s.push_str(&wrap(
-        &format!("#{}  {}{} [{}]", story.id, story.headline, member_tail(m), m.id),
+        &format!(
+            "#{}  {}{} [{}]",
+            story.id,
+            story.headline,
+            member_tail(m),
+            m.id
+        ),
         width,
         "  ",
     ));

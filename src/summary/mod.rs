@@ -373,7 +373,8 @@ pub fn summarize_observed(
     let mut candidates: Vec<Vec<Candidate<'_>>> = ranked
         .par_iter()
         .map(|(_, scored)| {
-            let found = sentence_candidates(documents, analyzed, scored, clusters, &index, &context);
+            let found =
+                sentence_candidates(documents, analyzed, scored, clusters, &index, &context);
             done(1);
             found
         })
