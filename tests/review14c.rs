@@ -147,6 +147,8 @@ fn html_numbers_times_and_plurals_follow_the_interface_language() {
     ]));
     assert!(ar.contains("<b>١٬١٠٤</b>مقالات"), "overview in Arabic");
     assert!(!ar.contains("<b>1104</b>"));
+    // The search counter formats its numbers the same way.
+    assert!(ar.contains("data-lang=\"ar-u-nu-arab\""));
     // Stories of two with a topic of several: the Arabic comma, and agreement.
     let dated = dated(dir.path());
     let ar = ok(storyclust(&[
