@@ -858,7 +858,7 @@ fn eval(args: EvalArgs) -> Result<()> {
 
 fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
     use storyclust::corpus::tsv_escape;
-    use storyclust::synth::{synth_ids, synthesize_each};
+    use storyclust::synth::{synth_ids, synthesize_each_observed};
     let outputs = [
         ("--output", args.output.as_ref()),
         ("--gold", args.gold.as_ref()),
@@ -876,7 +876,7 @@ fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let options = args.options();
     // Streamed: the corpus may be far larger than memory.
     let write = |w: &mut dyn Write| {
-        synthesize_each(&corpus.documents, &options, |a| {
+        synthesize_each_observed(&corpus.documents, &options, observer, |a| {
             storyclust::synth::write_synth_jsonl(w, std::slice::from_ref(&a))
         })
     };

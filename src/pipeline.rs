@@ -5,9 +5,9 @@ use crate::cluster::{StoryClusters, StoryModel, StoryOptions};
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, Result};
 use crate::minhash::{find_duplicates_taking_tokens, Dedup, DedupOptions};
-use crate::progress::{PipelineObserver, Stage, StageClock, Timings};
+use crate::progress::{PipelineObserver, Timings};
 use crate::report::{Accounting, ClusterParameters, ClusterRecord, RunRecord};
-use crate::summary::{summarize, Stories, SummaryOptions};
+use crate::summary::{summarize_observed, Stories, SummaryInputs, SummaryOptions};
 use crate::text::{analyze_observed, AnalysisOptions, AnalyzedCorpus};
 
 /// Options of every stage.
@@ -123,16 +123,14 @@ pub fn run_stories(
     let decision = model.decide_observed(&options.stories.cut(), observer);
     let clusters = model.into_clusters(decision);
     go_on()?;
-    let clock = StageClock::start(observer, Stage::Summaries, None);
-    let stories = summarize(
+    let inputs = SummaryInputs {
         documents,
-        &analyzed,
-        &clusters,
-        &duplicates,
-        &analysis,
-        &options.summary,
-    );
-    clock.finish();
+        analyzed: &analyzed,
+        clusters: &clusters,
+        dedup: &duplicates,
+        analysis: &analysis,
+    };
+    let stories = summarize_observed(&inputs, &options.summary, observer);
     Ok(StoryRun {
         analyzed,
         duplicates,

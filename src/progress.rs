@@ -28,23 +28,28 @@ pub enum Stage {
     ExactJoin,
     /// Near-duplicate groups from the verified pairs.
     Groups,
-    /// TF-IDF vectors of the near-duplicate groups' representatives.
+    /// TF-IDF vectors of the near-duplicate groups' representatives (counted in vectors).
     Tfidf,
     /// The neighbour graph over the vectors.
     Neighbours,
-    /// Stories by relative average linkage.
+    /// Stories by relative average linkage (counted in merges, with no total: how many
+    /// there will be is what the linkage finds).
     Linkage,
-    /// Centroid refinement of the stories (counted in rounds).
+    /// Centroid refinement of the stories (counted in nodes placed, over the most rounds
+    /// allowed; rounds that convergence spares count as done).
     Refine,
-    /// Topics over the stories.
+    /// Topics over the stories (counted in merges, with no total).
     Topics,
-    /// Labels and key sentences of each story.
+    /// Labels and key sentences of each story (each story counted in each of
+    /// [`SUMMARY_PASSES`](crate::summary::SUMMARY_PASSES) passes).
     Summaries,
+    /// `synth`: variants generated and written (not a stage of the story pipeline).
+    Synth,
 }
 
 impl Stage {
-    /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 15] = [
+    /// Every stage, in pipeline order, then `synth`.
+    pub const ALL: [Stage; 16] = [
         Stage::Read,
         Stage::Scan,
         Stage::Analyse,
@@ -60,6 +65,7 @@ impl Stage {
         Stage::Refine,
         Stage::Topics,
         Stage::Summaries,
+        Stage::Synth,
     ];
 
     /// The stage's name in outputs (`"exact join"`).
@@ -80,10 +86,11 @@ impl Stage {
             Stage::Refine => "refine",
             Stage::Topics => "topics",
             Stage::Summaries => "summaries",
+            Stage::Synth => "synth",
         }
     }
 
-    /// What the stage counts: `"bytes"` when reading, else items (documents, pairs, rounds).
+    /// What the stage counts: `"bytes"` when reading, else items (documents, pairs, merges).
     pub fn counts_bytes(self) -> bool {
         self == Stage::Read
     }
@@ -267,7 +274,8 @@ mod terminal {
                 (false, Some(_)) => {
                     "{msg:>12} [{bar:30}] {human_pos}/{human_len} ({rate}/s, {eta})"
                 }
-                (false, None) => "{msg:>12} {spinner} {elapsed}",
+                // No total (merges): a count, so that the stage is seen to move.
+                (false, None) => "{msg:>12} {spinner} {human_pos} ({rate}/s, {elapsed})",
             }
         }
     }

@@ -8,6 +8,7 @@
 //! seed.
 
 use crate::corpus::{Document, Timestamp};
+use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use crate::text::Lang;
 use serde::Serialize;
 
@@ -123,8 +124,21 @@ pub fn synthesize(documents: &[Document], options: &SynthOptions) -> Vec<SynthAr
 pub fn synthesize_each(
     documents: &[Document],
     options: &SynthOptions,
+    each: impl FnMut(SynthArticle) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    synthesize_each_observed(documents, options, &NoObserver, each)
+}
+
+/// [`synthesize_each`], reporting [`Stage::Synth`] to `observer`: articles made and handed
+/// to `each`, of the originals and their copies.
+pub fn synthesize_each_observed(
+    documents: &[Document],
+    options: &SynthOptions,
+    observer: &dyn PipelineObserver,
     mut each: impl FnMut(SynthArticle) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    let total = documents.len() as u64 * (options.copies as u64 + 1);
+    let clock = StageClock::start(observer, Stage::Synth, Some(total));
     let mut ids = synth_ids(documents, options.copies).into_iter();
     for doc in documents {
         for copy in 0..=options.copies {
@@ -142,8 +156,10 @@ pub fn synthesize_each(
             };
             article.id = ids.next().expect("one id per article").0;
             each(article)?;
+            clock.advance(1);
         }
     }
+    clock.finish();
     Ok(())
 }
 

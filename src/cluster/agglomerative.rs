@@ -46,6 +46,19 @@ pub fn relative_average_linkage(
     relative: f64,
     rank: &[u32],
 ) -> Vec<u32> {
+    relative_average_linkage_reporting(graph, weights, threshold, relative, rank, &|_| {})
+}
+
+/// [`relative_average_linkage`], calling `merged(1)` at each merge. How many merges there
+/// will be is not known ahead: it is what the linkage finds out.
+pub(crate) fn relative_average_linkage_reporting(
+    graph: &NeighbourGraph,
+    weights: &[u32],
+    threshold: f64,
+    relative: f64,
+    rank: &[u32],
+    merged: &dyn Fn(u64),
+) -> Vec<u32> {
     let mut state = Linkage::new(graph, weights, rank, threshold);
     let mut heap = BinaryHeap::new();
     state.fill(&mut heap);
@@ -66,6 +79,7 @@ pub fn relative_average_linkage(
             continue;
         }
         let keep = state.merge(&c);
+        merged(1);
         // In any order: candidates are totally ordered by mean and keys, so the heap pops
         // the same sequence however they were pushed.
         for (&other, &sum) in &state.links[keep as usize] {

@@ -26,6 +26,19 @@ pub fn refine(
     rank: &[u32],
     floor: f32,
 ) -> Vec<u32> {
+    refine_reporting(vectors, graph, labels, weights, rank, floor, &|_| {})
+}
+
+/// [`refine`], calling `done(1)` as each node is placed.
+pub(crate) fn refine_reporting(
+    vectors: &[SparseVector],
+    graph: &NeighbourGraph,
+    labels: &[u32],
+    weights: &[u32],
+    rank: &[u32],
+    floor: f32,
+    done: &(dyn Fn(u64) + Sync),
+) -> Vec<u32> {
     let n = labels.len();
     let mut by_rank: Vec<usize> = (0..n).collect();
     by_rank.sort_unstable_by_key(|&d| rank[d]);
@@ -96,6 +109,7 @@ pub fn refine(
                     best = (s, l);
                 }
             }
+            done(1);
             best.1
         })
         .collect()

@@ -1,7 +1,10 @@
 //! Story clustering: near-duplicate groups collapsed, TF-IDF neighbours within a time window,
 //! relative average linkage, centroid refinement.
 
-use super::{refine, relative_average_linkage, topic_linkage, Units};
+use super::agglomerative::relative_average_linkage_reporting;
+use super::refine::refine_reporting;
+use super::topics::topic_linkage_reporting;
+use super::Units;
 use crate::corpus::Document;
 use crate::error::{ensure, ensure_within, Result};
 use crate::minhash::Dedup;
@@ -239,8 +242,14 @@ impl StoryModel {
         observer: &dyn PipelineObserver,
     ) -> StoryModel {
         let units = Units::new(documents.len(), &dedup.groups);
-        let clock = StageClock::start(observer, Stage::Tfidf, None);
-        let model = TfIdf::fit_documents(analyzed, &units.representatives, &options.tfidf);
+        let representatives = Some(units.representatives.len() as u64);
+        let clock = StageClock::start(observer, Stage::Tfidf, representatives);
+        let model = TfIdf::fit_documents_reporting(
+            analyzed,
+            &units.representatives,
+            &options.tfidf,
+            &|n| clock.advance(n),
+        );
         clock.finish();
         let vectors = Some(model.vectors.len() as u64);
         let clock = StageClock::start(observer, Stage::Neighbours, vectors);
@@ -293,50 +302,73 @@ impl StoryModel {
         self.decide_observed(cut, &NoObserver)
     }
 
-    /// [`StoryModel::decide`], reporting [`Stage::Linkage`], [`Stage::Refine`] (counting
-    /// rounds) and [`Stage::Topics`] to `observer`.
+    /// [`StoryModel::decide`], reporting [`Stage::Linkage`] and [`Stage::Topics`] (counting
+    /// merges) and [`Stage::Refine`] (counting nodes placed) to `observer`.
     pub fn decide_observed(
         &self,
         cut: &StoryCut,
         observer: &dyn PipelineObserver,
     ) -> StoryDecision {
+        // Merges are not known ahead (they are what the linkage finds): the stage counts
+        // them without a total, and so do topics.
         let clock = StageClock::start(observer, Stage::Linkage, None);
         let threshold = cut.threshold.max(self.background);
         let weights = &self.units.weights;
-        let mut unit_labels = relative_average_linkage(
+        let unit_labels = relative_average_linkage_reporting(
             &self.graph,
             weights,
             threshold,
             cut.cohesion_ratio,
             &self.unit_rank,
+            &|n| clock.advance(n),
         );
         clock.finish();
-        // Rounds stop early once they converge: the count of rounds is not known ahead.
-        let clock = StageClock::start(observer, Stage::Refine, None);
-        for _ in 0..cut.refine_rounds {
-            let moved = refine(
-                &self.narrowed.vectors,
-                &self.graph,
-                &unit_labels,
-                weights,
-                &self.unit_rank,
-                threshold as f32,
-            );
-            clock.advance(1);
-            // Converged: another round would give the same again.
-            if moved == unit_labels {
-                break;
-            }
-            unit_labels = moved;
-        }
+        let unit_labels = self.refined(unit_labels, threshold, cut.refine_rounds, observer);
         let labels = self.units.spread(&unit_labels);
-        clock.finish();
         let clock = StageClock::start(observer, Stage::Topics, None);
-        let unit_topics =
-            topic_linkage(&self.full_graph, weights, &unit_labels, cut.topic_threshold);
+        let unit_topics = topic_linkage_reporting(
+            &self.full_graph,
+            weights,
+            &unit_labels,
+            cut.topic_threshold,
+            &|n| clock.advance(n),
+        );
         let topics = self.units.spread(&unit_topics);
         clock.finish();
         StoryDecision { labels, topics }
+    }
+
+    /// Centroid refinement of `labels` for at most `rounds` rounds, reported as
+    /// [`Stage::Refine`] counting nodes placed over every round: the total is `rounds` times
+    /// the nodes, and the rounds that convergence makes needless count as done at once.
+    fn refined(
+        &self,
+        mut labels: Vec<u32>,
+        threshold: f64,
+        rounds: usize,
+        observer: &dyn PipelineObserver,
+    ) -> Vec<u32> {
+        let nodes = labels.len() as u64;
+        let clock = StageClock::start(observer, Stage::Refine, Some(rounds as u64 * nodes));
+        for round in 1..=rounds {
+            let moved = refine_reporting(
+                &self.narrowed.vectors,
+                &self.graph,
+                &labels,
+                &self.units.weights,
+                &self.unit_rank,
+                threshold as f32,
+                &|n| clock.advance(n),
+            );
+            // Converged: another round would give the same again.
+            if moved == labels {
+                clock.advance((rounds - round) as u64 * nodes);
+                break;
+            }
+            labels = moved;
+        }
+        clock.finish();
+        labels
     }
 
     /// The clusters of `decision`, keeping what the summaries need of the model.

@@ -5,7 +5,7 @@
 //! the stories with a lower threshold: the mean over all pairs of documents, as within a
 //! story, so a topic is what the story merges would have become had they gone on.
 
-use super::average_linkage;
+use super::agglomerative::relative_average_linkage_reporting;
 use crate::tfidf::NeighbourGraph;
 use ahash::AHashMap;
 use rayon::prelude::*;
@@ -20,6 +20,17 @@ pub fn topic_linkage(
     weights: &[u32],
     stories: &[u32],
     threshold: f64,
+) -> Vec<u32> {
+    topic_linkage_reporting(graph, weights, stories, threshold, &|_| {})
+}
+
+/// [`topic_linkage`], calling `merged(1)` at each merge of two topics.
+pub(crate) fn topic_linkage_reporting(
+    graph: &NeighbourGraph,
+    weights: &[u32],
+    stories: &[u32],
+    threshold: f64,
+    merged: &dyn Fn(u64),
 ) -> Vec<u32> {
     // Stories in key order; a story's key is its smallest member rank, so it ranks it too.
     let mut keys: Vec<u32> = stories.to_vec();
@@ -64,7 +75,14 @@ pub fn topic_linkage(
         })
         .collect();
     let story_graph = NeighbourGraph::from_pairs(keys.len(), 0.0, &pairs);
-    let topic_of_story = average_linkage(&story_graph, &story_weight, threshold, &keys);
+    let topic_of_story = relative_average_linkage_reporting(
+        &story_graph,
+        &story_weight,
+        threshold,
+        0.0,
+        &keys,
+        merged,
+    );
     stories
         .iter()
         .map(|&key| topic_of_story[index(key) as usize])
@@ -74,6 +92,7 @@ pub fn topic_linkage(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::average_linkage;
 
     /// A small graph: two tight pairs (0,1) and (2,3) loosely linked, and a loner 4.
     fn graph() -> NeighbourGraph {

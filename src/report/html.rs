@@ -41,8 +41,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("overview", "Overview", "نظرة عامة"),
     ("articles", "articles", "مقالات"),
     // Chart tooltips: "12 articles of story #3", "40 articles in all".
-    ("articles_of_story", "articles of story", "مقالات من القصة"),
-    ("articles_in_all", "articles in all", "مقالات في المجموع"),
+    ("of_story", "of story", "من القصة"),
+    ("in_all", "in all", "في المجموع"),
     ("multi", "stories of 2+ articles", "قصص من مقالين فأكثر"),
     ("singles", "single articles", "مقالات منفردة"),
     ("dup_groups", "near-duplicate groups", "مجموعات شبه مكررة"),
@@ -77,6 +77,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("topics", "Topics: related stories", "المواضيع: قصص مترابطة"),
     ("topic", "Topic", "الموضوع"),
     ("stories", "stories", "قصص"),
+    ("comma", ", ", "، "),
+    ("utc", "UTC", "UTC"),
     ("filter", "Filter stories", "تصفية القصص"),
     ("search", "Search (press /)", "بحث (اضغط /)"),
     ("placeholder", "words, names, ids…", "كلمات، أسماء، معرّفات…"),
@@ -258,8 +260,8 @@ pub fn render_html(
             last_date: day(last),
         },
         parameters: serde_json::to_string_pretty(&record.parameters).unwrap_or_default(),
-        chart: size_chart(&multi, &colours, &t),
-        timeline: timeline(stories, &colours, &t),
+        chart: size_chart(&multi, &colours, ui_lang),
+        timeline: timeline(stories, &colours, &t, ui_lang),
         stories: multi
             .iter()
             .map(|s| make_card(s, colours.get(&s.id).copied(), stories))
@@ -273,6 +275,17 @@ pub fn render_html(
         sources: sources.into_iter().collect(),
         t,
     };
+    environment(ui_lang)?
+        .get_template("report.html")?
+        .render(&context)
+}
+
+/// The template with its tests, and numbers and counted nouns in the interface's language:
+/// `n|num` (`31,030`, `٣١٬٠٣٠`), `count(n, "article")` (`104 articles`, `١٠٤ مقالات`),
+/// `noun(n, "story")` (the noun alone, agreeing with `n`), `plural_forms("story")` (for
+/// the script's `Intl.PluralRules`).
+fn environment(ui_lang: UiLang) -> Result<minijinja::Environment<'static>, minijinja::Error> {
+    use super::counted::{counted, noun_after, number, plural_forms, Noun};
     let mut env = minijinja::Environment::new();
     // The page is large for big corpora: no indentation from the template's own blocks.
     env.set_trim_blocks(true);
@@ -281,8 +294,28 @@ pub fn render_html(
     env.add_test("weblink", |v: minijinja::Value| {
         v.as_str().is_some_and(super::is_web_url)
     });
+    let noun = |name: &str| {
+        Noun::parse(name).ok_or_else(|| {
+            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "unknown noun")
+        })
+    };
+    env.add_filter("num", move |n: u64| number(n, ui_lang));
+    env.add_function("count", move |n: u64, name: &str| {
+        Ok(counted(n, noun(name)?, ui_lang))
+    });
+    env.add_function("noun", move |n: u64, name: &str| {
+        Ok(noun_after(n, noun(name)?, ui_lang))
+    });
+    env.add_function("plural_forms", move |name: &str| {
+        Ok(plural_forms(noun(name)?, ui_lang))
+    });
     env.add_template("report.html", include_str!("templates/report.html"))?;
-    env.get_template("report.html")?.render(&context)
+    Ok(env)
+}
+
+/// `n articles` in the interface's language, the noun agreeing with `n`.
+fn articles(n: usize, lang: UiLang) -> String {
+    super::counted::counted(n as u64, super::counted::Noun::Article, lang)
 }
 
 fn make_card<'s>(s: &'s Story, colour: Option<&'static str>, all: &'s Stories) -> Card<'s> {
@@ -310,7 +343,7 @@ fn make_card<'s>(s: &'s Story, colour: Option<&'static str>, all: &'s Stories) -
 }
 
 /// Horizontal bars: the largest stories by size.
-fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>, t: &Words) -> Chart {
+fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>, lang: UiLang) -> Chart {
     let shown: Vec<&&Story> = multi.iter().take(CHART_STORIES).collect();
     // Bars are labelled with their headlines, shortened to fit the left margin.
     let (width, row, left) = (640.0, 18.0, 230.0);
@@ -326,7 +359,7 @@ fn size_chart(multi: &[&Story], colours: &BTreeMap<usize, &'static str>, t: &Wor
             height: row - 5.0,
             label: crate::text::shorten(&s.headline, 36),
             value: s.size,
-            title: format!("#{} · {} {} · {}", s.id, s.size, t["articles"], s.headline),
+            title: format!("#{} · {} · {}", s.id, articles(s.size, lang), s.headline),
             colour: colours.get(&s.id).copied().unwrap_or("#6b8fb8"),
         })
         .collect();
@@ -343,6 +376,7 @@ fn timeline(
     stories: &Stories,
     colours: &BTreeMap<usize, &'static str>,
     t: &Words,
+    lang: UiLang,
 ) -> Option<Timeline> {
     // day → (slot → count) for the coloured stories; day → count for all
     let mut days: BTreeMap<i64, BTreeMap<usize, usize>> = BTreeMap::new();
@@ -396,7 +430,7 @@ fn timeline(
                 height: h,
                 label: String::new(),
                 value: n,
-                title: format!("{}: {n} {} #{id}", date(d), t["articles_of_story"]),
+                title: format!("{}: {} {} #{id}", date(d), articles(n, lang), t["of_story"]),
                 colour,
             });
         }
@@ -413,7 +447,7 @@ fn timeline(
                 height: h,
                 label: String::new(),
                 value: n,
-                title: format!("{}: {n} {}", date(d), t["articles_in_all"]),
+                title: format!("{}: {} {}", date(d), articles(n, lang), t["in_all"]),
                 colour: OTHER,
             }
         })

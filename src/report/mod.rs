@@ -1,5 +1,6 @@
 //! Reports: what the tool prints and writes.
 
+mod counted;
 mod dedup;
 mod html;
 mod record;

@@ -1,7 +1,7 @@
 //! Rendering stories: a terminal table, JSON, JSON Lines, CSV, Markdown, and assignments.
 
 use super::{Accounting, ClusterRecord};
-use crate::corpus::{csv_cell, markdown_text, terminal_safe, tsv_escape};
+use crate::corpus::{csv_cell, terminal_safe, tsv_escape};
 use crate::summary::{Level, Stories, Story};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -304,13 +304,78 @@ fn article_line(
     s
 }
 
-/// The first publisher of a story, as a line.
-fn first_line(story: &Story) -> Option<String> {
+/// The first publisher of a story: `source, time: «headline» [id]`.
+fn first_article(story: &Story) -> Option<String> {
     let p = story.first_publisher.as_ref()?;
-    Some(format!(
-        "first published by {}",
-        article_line(&p.source, Some(p.date), &p.headline, &p.id)
-    ))
+    Some(article_line(&p.source, Some(p.date), &p.headline, &p.id))
+}
+
+/// Text for Markdown: every character Markdown could read as syntax (links, emphasis,
+/// headings, lists, tables, raw HTML, entities) backslash-escaped, line breaks as spaces, so
+/// that only the links the writer makes itself are links.
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '<' | '>' | '&' | '~' | ':' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as a Markdown code span (ids), shown literally: fenced by more backticks than any
+/// run inside, `|` escaped as GFM tables need even in code, line breaks as spaces.
+fn md_code(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let body: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .replace('|', "\\|");
+    // A span starting or ending with a backtick needs a space between it and the fence.
+    let pad = if body.starts_with('`') || body.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
+/// A web address as the destination of a Markdown link: in angle brackets, with what would
+/// end it (`>`, line breaks) or open another (`<`), and spaces and backslashes, percent-encoded.
+fn md_destination(url: &str) -> String {
+    let mut out = String::from("<");
+    for c in url.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '\\' => out.push_str("%5C"),
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            c => out.push(c),
+        }
+    }
+    out.push('>');
+    out
 }
 
 /// A near-duplicate group: the canonical article and its copies, with headlines and times.
@@ -420,19 +485,35 @@ fn table(stories: &Stories, accounting: &Accounting, width: usize) -> String {
     s
 }
 
-/// A single-article story on one line.
+/// A single-article story on one line, its member shown as the members of larger stories.
 fn single_line(s: &mut String, story: &Story, width: usize) {
     let m = &story.members[0];
-    let src = m
-        .source
-        .as_deref()
-        .map(|x| format!(" — {x}"))
-        .unwrap_or_default();
     s.push_str(&wrap(
-        &format!("#{}  {}{src} [{}]", story.id, story.headline, m.id),
+        &format!(
+            "#{}  {}{} [{}]",
+            story.id,
+            story.headline,
+            member_tail(m),
+            m.id
+        ),
         width,
         "  ",
     ));
+}
+
+/// What follows a member's headline in the table: ` — source time url`, each when known.
+fn member_tail(m: &crate::summary::StoryMember) -> String {
+    let mut tail = String::new();
+    if let Some(src) = &m.source {
+        let _ = write!(tail, " — {src}");
+    }
+    if let Some(d) = m.date {
+        let _ = write!(tail, " {d}");
+    }
+    if let Some(u) = &m.url {
+        let _ = write!(tail, " {u}");
+    }
+    tail
 }
 
 /// A story of several articles: its head, headline, label, members, key sentences and
@@ -454,22 +535,18 @@ fn table_story(s: &mut String, story: &Story, width: usize) {
         width,
         "   ",
     ));
-    if let Some(first) = first_line(story) {
-        s.push_str(&wrap(&first, width, "   "));
+    if let Some(first) = first_article(story) {
+        s.push_str(&wrap(&format!("first published by {first}"), width, "   "));
     }
     for m in &story.members {
-        let mut tail = String::new();
-        if let Some(src) = &m.source {
-            let _ = write!(tail, " — {src}");
-        }
-        if let Some(d) = m.date {
-            let _ = write!(tail, " {d}");
-        }
-        if let Some(u) = &m.url {
-            let _ = write!(tail, " {u}");
-        }
         s.push_str(&wrap(
-            &format!("• {}{tail} ({:.2}) [{}]", m.headline, m.similarity, m.id),
+            &format!(
+                "• {}{} ({:.2}) [{}]",
+                m.headline,
+                member_tail(m),
+                m.similarity,
+                m.id
+            ),
             width,
             "     ",
         ));
@@ -486,7 +563,7 @@ fn table_story(s: &mut String, story: &Story, width: usize) {
 fn markdown(stories: &Stories, accounting: &Accounting) -> String {
     let mut s = String::from("# Stories\n\n");
     let _ = writeln!(s, "{}\n", accounting.line());
-    let esc = markdown_text;
+    let esc = md_escape;
     let in_topic_order = stories
         .topics
         .iter()
@@ -512,7 +589,7 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
         if !d.is_empty() {
             let _ = writeln!(s, "- **Dates:** {d}");
         }
-        if let Some(first) = first_line(story) {
+        if let Some(first) = first_article(story) {
             let _ = writeln!(s, "- **First published:** {}", esc(&first));
         }
         if !story.sources.is_empty() {
@@ -535,24 +612,17 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
         );
         for m in &story.members {
             let headline = match &m.url {
-                // Not a web address (`javascript:`…): shown as code, never as a link.
+                // Not a web address (`javascript:`…): shown as text, never as a link.
                 Some(u) if !super::is_web_url(u) => {
-                    format!("{} `{}`", esc(&m.headline), u.replace('`', "%60"))
+                    format!("{} ({})", esc(&m.headline), esc(u))
                 }
-                // An angle-bracket destination may hold spaces and parentheses.
-                Some(u) => format!(
-                    "[{}](<{}>)",
-                    esc(&m.headline),
-                    u.replace(' ', "%20")
-                        .replace('<', "%3C")
-                        .replace('>', "%3E")
-                ),
+                Some(u) => format!("[{}]({})", esc(&m.headline), md_destination(u)),
                 None => esc(&m.headline),
             };
             let _ = writeln!(
                 s,
-                "| {headline} (`{}`) | {} | {} | {:.2} |",
-                esc(&m.id),
+                "| {headline} ({}) | {} | {} | {:.2} |",
+                md_code(&m.id),
                 esc(m.source.as_deref().unwrap_or("")),
                 m.date.map(|d| d.to_string()).unwrap_or_default(),
                 m.similarity

@@ -4,6 +4,7 @@
 use crate::cluster::StoryClusters;
 use crate::corpus::{Document, Timestamp};
 use crate::minhash::Dedup;
+use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use crate::text::{
     crosses_punctuation, display_form, sentences, term_hash, AnalysisOptions, AnalyzedCorpus,
     AnalyzedDocument, Analyzer, Lang, Normalizer, StopWords, TermForms,
@@ -310,16 +311,55 @@ pub fn summarize(
     analysis: &AnalysisOptions,
     options: &SummaryOptions,
 ) -> Stories {
-    let groups = story_groups(clusters);
-    let term_forms = TermForms::new(analysis);
-    let mut labels = label_terms(
+    let inputs = SummaryInputs {
         documents,
         analyzed,
-        &term_forms,
-        &groups,
         clusters,
-        options.label_terms,
-    );
+        dedup,
+        analysis,
+    };
+    summarize_observed(&inputs, options, &NoObserver)
+}
+
+/// The passes over every story that [`Stage::Summaries`] counts: labels, sentence
+/// candidates, and building the story.
+pub const SUMMARY_PASSES: u64 = 3;
+
+/// What [`summarize_observed`] summarises.
+pub struct SummaryInputs<'a> {
+    /// The corpus.
+    pub documents: &'a [Document],
+    /// Its analysis.
+    pub analyzed: &'a AnalyzedCorpus,
+    /// Its stories and topics.
+    pub clusters: &'a StoryClusters,
+    /// Its near-duplicates.
+    pub dedup: &'a Dedup,
+    /// How it was analysed.
+    pub analysis: &'a AnalysisOptions,
+}
+
+/// [`summarize`], reporting [`Stage::Summaries`] to `observer`: each story once in each of
+/// [`SUMMARY_PASSES`] passes.
+pub fn summarize_observed(
+    inputs: &SummaryInputs<'_>,
+    options: &SummaryOptions,
+    observer: &dyn PipelineObserver,
+) -> Stories {
+    let SummaryInputs {
+        documents,
+        analyzed,
+        clusters,
+        dedup,
+        analysis,
+    } = *inputs;
+    let groups = story_groups(clusters);
+    // Each story is counted in each of its three passes: label, sentence candidates, build.
+    let passes = SUMMARY_PASSES * groups.len() as u64;
+    let clock = StageClock::start(observer, Stage::Summaries, Some(passes));
+    let done = |n| clock.advance(n);
+    let term_forms = TermForms::new(analysis);
+    let mut labels = label_terms(inputs, &term_forms, &groups, options.label_terms, &done);
     let (analyzers, stop_words) = sentence_tools(analyzed, analysis);
     let context = SentenceContext {
         stop_words: &stop_words,
@@ -333,7 +373,10 @@ pub fn summarize(
     let mut candidates: Vec<Vec<Candidate<'_>>> = ranked
         .par_iter()
         .map(|(_, scored)| {
-            sentence_candidates(documents, analyzed, scored, clusters, &index, &context)
+            let found =
+                sentence_candidates(documents, analyzed, scored, clusters, &index, &context);
+            done(1);
+            found
         })
         .collect();
     scan_corpus(&mut candidates, &mut labels, documents, analyzed, &groups);
@@ -353,7 +396,9 @@ pub fn summarize(
         .zip(ranked)
         .zip(candidates)
         .map(|((label, (centroid, scored)), candidates)| {
-            builder.story(label, &centroid, &scored, candidates)
+            let story = builder.story(label, &centroid, &scored, candidates);
+            clock.advance(1);
+            story
         })
         .collect();
     order_stories(&mut stories, clusters);
@@ -362,6 +407,7 @@ pub fn summarize(
         topics: Vec::new(),
     };
     attach_topics(&mut stories, clusters, options.label_terms);
+    clock.finish();
     stories
 }
 
@@ -595,14 +641,20 @@ fn centroid<'a>(vectors: impl Iterator<Item = &'a SparseVector>) -> SparseVector
 /// nothing about one story. Each term is shown in the form its articles write most
 /// ([`shown_form`]); the label takes terms by weight, passing over one that shares a word or
 /// a stem with a term already taken ([`diverse_label`]).
+/// Calls `done(1)` as each story gets its label.
 fn label_terms(
-    documents: &[Document],
-    analyzed: &AnalyzedCorpus,
+    inputs: &SummaryInputs<'_>,
     term_forms: &TermForms,
     groups: &[Vec<u32>],
-    clusters: &StoryClusters,
     k: usize,
+    done: &(dyn Fn(u64) + Sync),
 ) -> Vec<Vec<String>> {
+    let SummaryInputs {
+        documents,
+        analyzed,
+        clusters,
+        ..
+    } = *inputs;
     let vocabulary = &clusters.model.vocabulary;
     let index = vocabulary.index();
     let per_story: Vec<Vec<(u32, f64)>> = groups
@@ -637,7 +689,9 @@ fn label_terms(
                 .iter()
                 .filter_map(|(term, _)| shown_form(forms.get(term)?));
             let lang = analyzed.documents[members[0] as usize].lang;
-            diverse_label(shown, term_forms.analyzer(lang), k)
+            let label = diverse_label(shown, term_forms.analyzer(lang), k);
+            done(1);
+            label
         })
         .collect()
 }

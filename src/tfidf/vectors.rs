@@ -296,6 +296,16 @@ impl TfIdf {
         which: &[u32],
         options: &TfIdfOptions,
     ) -> TfIdf {
+        TfIdf::fit_documents_reporting(analyzed, which, options, &|_| {})
+    }
+
+    /// [`TfIdf::fit_documents`], calling `done(1)` as each of `which` gets its vector.
+    pub(crate) fn fit_documents_reporting(
+        analyzed: &AnalyzedCorpus,
+        which: &[u32],
+        options: &TfIdfOptions,
+        done: super::neighbours::Done<'_>,
+    ) -> TfIdf {
         let n = analyzed.documents.len();
         let df: AHashMap<u64, u32> = analyzed
             .documents
@@ -364,6 +374,7 @@ impl TfIdf {
                     v.keep_heaviest(k);
                 }
                 v.normalize();
+                done(1);
                 v
             })
             .collect();
