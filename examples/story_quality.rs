@@ -105,12 +105,18 @@ fn figures(set: &Set, truth: &Truth, labels: &[u32]) -> String {
 fn report(sets: &[Set], options: &StoryOptions, cuts: &[(String, StoryCut)]) {
     let models: Vec<StoryModel> = sets
         .iter()
-        .map(|set| StoryModel::fit(&set.docs, &set.analyzed, &set.dedup, options))
+        .map(|set| {
+            StoryModel::fit(&set.docs, &set.analyzed, &set.dedup, options)
+                .expect("the options pass their check")
+        })
         .collect();
     for (name, cut) in cuts {
         println!("== {name}");
         for (set, model) in sets.iter().zip(&models) {
-            println!("  {}", line(set, &model.decide(cut)));
+            match model.decide(cut) {
+                Ok(decision) => println!("  {}", line(set, &decision)),
+                Err(refused) => println!("  {:<17} refused: {refused}", set.name),
+            }
         }
     }
 }

@@ -118,9 +118,9 @@ pub fn run_stories(
         &duplicates,
         &options.stories,
         observer,
-    );
+    )?;
     go_on()?;
-    let decision = model.decide_observed(&options.stories.cut(), observer);
+    let decision = model.decide_observed(&options.stories.cut(), observer)?;
     let clusters = model.into_clusters(decision);
     go_on()?;
     let inputs = SummaryInputs {

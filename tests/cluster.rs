@@ -286,7 +286,7 @@ proptest! {
                 options.bigrams = true;
                 let analyzed = analyze(docs, &options);
                 let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default()).unwrap();
-                let clusters = cluster_stories(docs, &analyzed, &dedup, &StoryOptions::default());
+                let clusters = cluster_stories(docs, &analyzed, &dedup, &StoryOptions::default()).unwrap();
                 let stories = summarize(docs, &analyzed, &clusters, &dedup, &options, &SummaryOptions::default());
                 stories.stories.iter().map(|s| s.members.iter().map(|m| m.id.clone()).collect()).collect()
             })
@@ -320,14 +320,14 @@ proptest! {
             .collect();
         let analyzed = analyze(&docs, &AnalysisOptions::default());
         let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default()).unwrap();
-        let model = StoryModel::fit(&docs, &analyzed, &dedup, &StoryOptions::default());
+        let model = StoryModel::fit(&docs, &analyzed, &dedup, &StoryOptions::default()).unwrap();
         let mut options = StoryOptions::default();
         options.threshold = threshold;
-        options.topic_threshold = topic_threshold;
+        options.topic_threshold = topic_threshold.min(threshold); // a legal cut: topics looser
         options.refine_rounds = refine_rounds;
         options.cohesion_ratio = cohesion_ratio;
-        let fresh = cluster_stories(&docs, &analyzed, &dedup, &options);
-        let decided = model.decide(&options.cut());
+        let fresh = cluster_stories(&docs, &analyzed, &dedup, &options).unwrap();
+        let decided = model.decide(&options.cut()).unwrap();
         prop_assert_eq!(&decided.labels, &fresh.labels);
         prop_assert_eq!(&decided.topics, &fresh.topics);
     }
@@ -459,4 +459,36 @@ fn csv_cohesion_is_written_as_the_json_writes_it() {
     for (row, story) in rows.iter().zip(stories) {
         assert_eq!(row[column], story["cohesion"].to_string());
     }
+}
+
+/// The fitted model checks what it is given, as `run_stories` does: options at fit, a cut
+/// at decide (a topic cut tighter than the story cut is refused, not decided).
+#[test]
+fn fit_and_decide_check_their_options() {
+    let docs: Vec<storyclust::corpus::Document> =
+        ["rain floods the old town", "floods in the old town"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| storyclust::corpus::Document::new(format!("d{i}"), *t))
+            .collect();
+    let analyzed = analyze(&docs, &AnalysisOptions::default());
+    let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default()).unwrap();
+    let field = |e: storyclust::Error| match e {
+        storyclust::Error::InvalidOption { field, .. } => field,
+        other => panic!("expected an invalid option, got {other:?}"),
+    };
+    let mut bad = StoryOptions::default();
+    bad.threshold = 1.5;
+    let Err(refused) = StoryModel::fit(&docs, &analyzed, &dedup, &bad) else {
+        panic!("a threshold of 1.5 is refused");
+    };
+    assert_eq!(field(refused), "stories.threshold");
+    let model = StoryModel::fit(&docs, &analyzed, &dedup, &StoryOptions::default()).unwrap();
+    let mut cut = StoryOptions::default().cut();
+    cut.topic_threshold = cut.threshold + 0.1;
+    let Err(refused) = model.decide(&cut) else {
+        panic!("a topic cut tighter than the story cut is refused");
+    };
+    assert_eq!(field(refused), "stories.topic_threshold");
+    assert!(model.decide(&StoryOptions::default().cut()).is_ok());
 }

@@ -67,20 +67,7 @@ impl StoryOptions {
     /// Checks that the options can work together: cosines in range, and a topic cut no
     /// tighter than the story cut (a topic gathers stories).
     pub fn check(&self) -> Result<()> {
-        ensure_within("stories.threshold", self.threshold, 0.0, 1.0)?;
-        ensure_within("stories.cohesion_ratio", self.cohesion_ratio, 0.0, 1.0)?;
-        ensure_within("stories.topic_threshold", self.topic_threshold, 0.0, 1.0)?;
-        ensure(
-            self.topic_threshold <= self.threshold,
-            "stories.topic_threshold",
-            || {
-                format!(
-                    "{} is above the story threshold {}: a topic gathers stories, so its cut \
-                 must be looser",
-                    self.topic_threshold, self.threshold
-                )
-            },
-        )?;
+        self.cut().check()?;
         ensure(self.story_max_df > 0.0, "stories.story_max_df", || {
             "must be above 0".into()
         })?;
@@ -137,6 +124,27 @@ pub struct StoryCut {
     pub refine_rounds: usize,
     /// See [`StoryOptions::topic_threshold`].
     pub topic_threshold: f64,
+}
+
+impl StoryCut {
+    /// Checks the cut: cosines in range, and a topic cut no tighter than the story cut (a
+    /// topic gathers stories). [`StoryModel::decide`] refuses a cut that fails it.
+    pub fn check(&self) -> Result<()> {
+        ensure_within("stories.threshold", self.threshold, 0.0, 1.0)?;
+        ensure_within("stories.cohesion_ratio", self.cohesion_ratio, 0.0, 1.0)?;
+        ensure_within("stories.topic_threshold", self.topic_threshold, 0.0, 1.0)?;
+        ensure(
+            self.topic_threshold <= self.threshold,
+            "stories.topic_threshold",
+            || {
+                format!(
+                    "{} is above the story threshold {}: a topic gathers stories, so its cut \
+                 must be looser",
+                    self.topic_threshold, self.threshold
+                )
+            },
+        )
+    }
 }
 
 impl StoryOptions {
@@ -214,21 +222,22 @@ pub fn cluster_stories(
     analyzed: &AnalyzedCorpus,
     dedup: &Dedup,
     options: &StoryOptions,
-) -> StoryClusters {
-    let model = StoryModel::fit(documents, analyzed, dedup, options);
-    let decision = model.decide(&options.cut());
-    model.into_clusters(decision)
+) -> Result<StoryClusters> {
+    let model = StoryModel::fit(documents, analyzed, dedup, options)?;
+    let decision = model.decide(&options.cut())?;
+    Ok(model.into_clusters(decision))
 }
 
 impl StoryModel {
     /// Fits the model: units, TF-IDF, the neighbour graph within the time window, and the
-    /// story graph over the story vectors (the commonest words dropped).
+    /// story graph over the story vectors (the commonest words dropped). The options are
+    /// checked first ([`StoryOptions::check`]).
     pub fn fit(
         documents: &[Document],
         analyzed: &AnalyzedCorpus,
         dedup: &Dedup,
         options: &StoryOptions,
-    ) -> StoryModel {
+    ) -> Result<StoryModel> {
         StoryModel::fit_observed(documents, analyzed, dedup, options, &NoObserver)
     }
 
@@ -240,7 +249,8 @@ impl StoryModel {
         dedup: &Dedup,
         options: &StoryOptions,
         observer: &dyn PipelineObserver,
-    ) -> StoryModel {
+    ) -> Result<StoryModel> {
+        options.check()?;
         let units = Units::new(documents.len(), &dedup.groups);
         let representatives = Some(units.representatives.len() as u64);
         let clock = StageClock::start(observer, Stage::Tfidf, representatives);
@@ -283,7 +293,7 @@ impl StoryModel {
         clock.finish();
         let rank = dedup.order.clone();
         let unit_rank = units.ranks(&rank);
-        StoryModel {
+        Ok(StoryModel {
             units,
             model,
             narrowed,
@@ -292,13 +302,13 @@ impl StoryModel {
             rank,
             unit_rank,
             background,
-        }
+        })
     }
 
     /// The stories and topics at `cut`: relative average linkage on the story graph,
     /// centroid refinement until it converges (at most `refine_rounds`), then topics by
     /// average linkage continued over every pair at the topic threshold.
-    pub fn decide(&self, cut: &StoryCut) -> StoryDecision {
+    pub fn decide(&self, cut: &StoryCut) -> Result<StoryDecision> {
         self.decide_observed(cut, &NoObserver)
     }
 
@@ -308,7 +318,8 @@ impl StoryModel {
         &self,
         cut: &StoryCut,
         observer: &dyn PipelineObserver,
-    ) -> StoryDecision {
+    ) -> Result<StoryDecision> {
+        cut.check()?;
         // Merges are not known ahead (they are what the linkage finds): the stage counts
         // them without a total, and so do topics.
         let clock = StageClock::start(observer, Stage::Linkage, None);
@@ -335,7 +346,7 @@ impl StoryModel {
         );
         let topics = self.units.spread(&unit_topics);
         clock.finish();
-        StoryDecision { labels, topics }
+        Ok(StoryDecision { labels, topics })
     }
 
     /// Centroid refinement of `labels` for at most `rounds` rounds, reported as
