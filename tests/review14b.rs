@@ -5,22 +5,11 @@ use common::{ok, storyclust, write_jsonl};
 
 use serde_json::json;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
+/// Runs in `dir` with `stdin` fed to standard input (which the run may leave unread).
 fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_storyclust"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
+    common::run_fed(dir, args, stdin).0
 }
 
 fn stderr(out: &std::process::Output) -> String {

@@ -2,6 +2,7 @@
 //! standard output, the summary for people goes to standard error (nowhere with `-q`), and a
 //! reader that stops early (`| head`) ends the run quietly.
 
+mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Output, Stdio};
 
@@ -13,18 +14,12 @@ fn binary() -> Command {
 
 /// Runs with `stdin` fed to standard input.
 fn run_with_input(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = binary()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    let writer = std::thread::spawn(move || input.write_all(&bytes));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    let (out, written) = common::run_fed(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        args,
+        stdin,
+    );
+    written.unwrap();
     out
 }
 
