@@ -98,14 +98,11 @@ pub(crate) fn option_error(e: storyclust::Error) -> PyErr {
     }
 }
 
-/// `num_perm` checked, or `default` when not given.
-pub(crate) fn num_perm_or(value: Option<&Bound<'_, PyAny>>, default: usize) -> PyResult<usize> {
-    value.map_or(Ok(default), num_perm)
-}
-
-/// `seed` checked (0 ..= 2⁶⁴ - 1), or `default` when not given.
-pub(crate) fn seed_or(value: Option<&Bound<'_, PyAny>>, default: u64) -> PyResult<u64> {
-    value.map_or(Ok(default), |v| int_param(v, "seed", 0, u64::MAX))
+/// `seed` checked: 0 ..= 2⁶⁴ - 1. Read with `from_py_with` (as is `num_perm`), so a bad
+/// value is a `ValueError` naming it, and the signature's default stays a literal that
+/// Python sees (`seed=1` in `inspect.signature` and the stubs, not `None`).
+pub(crate) fn seed(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    int_param(value, "seed", 0, u64::MAX)
 }
 
 /// The longest signature accepted (the library's limit).
@@ -447,18 +444,18 @@ fn sign_python_sets(
 
 /// Signatures of many sets of 64-bit hashes at once: one list of `num_perm` ints per set.
 #[pyfunction]
-#[pyo3(signature = (sets, num_perm=None, seed=None, scheme="fast"))]
+#[pyo3(signature = (sets, num_perm=128, seed=1, scheme="fast"))]
 fn signatures<'py>(
     py: Python<'py>,
     sets: &Bound<'py, PyAny>,
-    num_perm: Option<&Bound<'py, PyAny>>,
-    seed: Option<&Bound<'py, PyAny>>,
+    #[pyo3(from_py_with = crate::num_perm)] num_perm: usize,
+    #[pyo3(from_py_with = crate::seed)] seed: u64,
     scheme: &str,
 ) -> PyResult<Bound<'py, PyList>> {
     let mut params = MinHashParams::default();
     params.scheme = self::scheme(scheme)?;
-    params.num_perm = num_perm_or(num_perm, 128)?;
-    params.seed = seed_or(seed, 1)?;
+    params.num_perm = num_perm;
+    params.seed = seed;
     let flat = sign_python_sets(py, sets, params, false)?;
     PyList::new(py, flat.chunks_exact(params.num_perm))
 }
@@ -670,13 +667,13 @@ fn exact_str_hash(item: *mut ffi::PyObject) -> Option<u64> {
 #[pymethods]
 impl MinHash {
     #[new]
-    #[pyo3(signature = (num_perm=None, seed=None, scheme="classic"))]
+    #[pyo3(signature = (num_perm=128, seed=1, scheme="classic"))]
     fn new(
-        num_perm: Option<&Bound<'_, PyAny>>,
-        seed: Option<&Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = crate::num_perm)] num_perm: usize,
+        #[pyo3(from_py_with = crate::seed)] seed: u64,
         scheme: &str,
     ) -> PyResult<MinHash> {
-        MinHash::with(num_perm_or(num_perm, 128)?, seed_or(seed, 1)?, scheme)
+        MinHash::with(num_perm, seed, scheme)
     }
 
     /// "classic" or "fast".
@@ -688,16 +685,15 @@ impl MinHash {
     /// MinHashes of many sets of 64-bit hashes in one call (datasketch's `MinHash.bulk`):
     /// the same values as a `MinHash` per set, signed in parallel.
     #[staticmethod]
-    #[pyo3(signature = (sets, num_perm=None, seed=None, scheme="classic"))]
+    #[pyo3(signature = (sets, num_perm=128, seed=1, scheme="classic"))]
     fn bulk(
         py: Python<'_>,
         sets: &Bound<'_, PyAny>,
-        num_perm: Option<&Bound<'_, PyAny>>,
-        seed: Option<&Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = crate::num_perm)] num_perm: usize,
+        #[pyo3(from_py_with = crate::seed)] seed: u64,
         scheme: &str,
     ) -> PyResult<Vec<MinHash>> {
-        let num_perm = num_perm_or(num_perm, 128)?;
-        let empty = MinHash::with(num_perm, seed_or(seed, 1)?, scheme)?;
+        let empty = MinHash::with(num_perm, seed, scheme)?;
         let fast = empty.is_fast();
         let flat = sign_python_sets(py, sets, empty.signer.params(), fast)?;
         Ok(flat

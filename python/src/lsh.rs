@@ -3,7 +3,7 @@
 //! query's list of keys is built once, with no Python-level mapping per call.
 
 use crate::bandtable::BandTable;
-use crate::{lsh_params, num_perm_or, unit, MinHash};
+use crate::{lsh_params, unit, MinHash};
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -192,16 +192,15 @@ impl Lsh {
 #[pymethods]
 impl Lsh {
     #[new]
-    #[pyo3(signature = (threshold=0.8, num_perm=None, bands=None, rows=None))]
+    #[pyo3(signature = (threshold=0.8, num_perm=128, bands=None, rows=None))]
     fn new(
         py: Python<'_>,
         threshold: f64,
-        num_perm: Option<&Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = crate::num_perm)] num_perm: usize,
         bands: Option<&Bound<'_, PyAny>>,
         rows: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Lsh> {
         unit("threshold", threshold)?;
-        let num_perm = num_perm_or(num_perm, 128)?;
         let count = |v: Option<&Bound<'_, PyAny>>, name| {
             v.map(|v| crate::int_param(v, name, 1, crate::MAX_NUM_PERM as u64))
                 .transpose()

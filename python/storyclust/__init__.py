@@ -7,11 +7,15 @@ The work runs in the Rust library with the GIL released; this module turns Pytho
 from __future__ import annotations
 
 import json
+import operator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
 from . import _storyclust
 from ._storyclust import LSH, MinHash, __version__
+
+if TYPE_CHECKING:  # names of the stub only (lists or buffers of hashes; Arrow buffers)
+    from ._storyclust import _ClusterArgs, _Hashes, _Parts
 
 __all__ = [
     "DuplicateGroup",
@@ -46,8 +50,8 @@ _MAX_NUM_PERM = 4096  # the library's MinHashParams::MAX_NUM_PERM
 def _int(name: str, value: Any, low: int, high: int) -> int:
     """An integer parameter in ``low..=high``, else a ValueError naming it."""
     try:
-        v = value.__index__() if not isinstance(value, bool) else None
-    except (AttributeError, TypeError):
+        v = operator.index(value) if not isinstance(value, bool) else None
+    except TypeError:
         v = None
     if v is None or not low <= v <= high:
         raise ValueError(f"{name} must be an integer from {low} to {high}, not {value!r}")
@@ -72,7 +76,7 @@ def _optional(value: Any) -> Optional[str]:
     if isinstance(value, float) and value != value:
         return None
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)
 
 
@@ -154,7 +158,7 @@ class Dedup:
     pairs: List[DuplicatePair]
     groups: List[DuplicateGroup]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[DuplicateGroup]:
         return iter(self.groups)
 
     def __len__(self) -> int:
@@ -260,9 +264,12 @@ class Topic:
         return asdict(self)
 
 
-def _build(cls, data: Dict[str, Any], **nested):
+_T = TypeVar("_T")
+
+
+def _build(cls: Callable[..., _T], data: Dict[str, Any], **nested: Any) -> _T:
     # Only the fields the class declares: the library may add fields without breaking this.
-    names = cls.__dataclass_fields__
+    names = getattr(cls, "__dataclass_fields__")
     values = {k: v for k, v in data.items() if k in names}
     values.update(nested)
     for name in names:
@@ -280,7 +287,7 @@ class Stories:
     story_of: Dict[str, int] = field(repr=False)
     topic_of: Dict[str, int] = field(repr=False)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Story]:
         return iter(self.stories)
 
     def __len__(self) -> int:
@@ -289,7 +296,7 @@ class Stories:
     def to_dict(self) -> Dict[str, Any]:
         return {"stories": [s.to_dict() for s in self.stories], "topics": [t.to_dict() for t in self.topics]}
 
-    def to_pandas(self):
+    def to_pandas(self) -> Any:
         """One row per article: story, topic, article id, headline, source, date, url,
         similarity, and the story's size, label, headline and first publisher's id. Needs
         pandas."""
@@ -333,7 +340,10 @@ def cluster(
     )
 
 
-def _cluster_args(threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences):
+def _cluster_args(
+    threshold: Any, duplicate_threshold: Any, topic_threshold: Any, window_days: Any, refine: Any, label_terms: Any,
+    key_sentences: Any,
+) -> _ClusterArgs:
     return (
         _unit("threshold", threshold),
         _unit("duplicate_threshold", duplicate_threshold),
@@ -345,7 +355,7 @@ def _cluster_args(threshold, duplicate_threshold, topic_threshold, window_days, 
     )
 
 
-def stories_frame(stories: Stories):
+def stories_frame(stories: Stories) -> Any:
     """A pandas DataFrame with one row per article of ``stories``."""
     try:
         import pandas as pd
@@ -384,7 +394,7 @@ def shingles(text: str, ngram: int = 3) -> List[int]:
     return _storyclust.shingle_sets([text], _int("ngram", ngram, 1, _U32))[0]
 
 
-def signatures(sets: Iterable[Iterable[int]], num_perm: int = 128, seed: int = 1, scheme: str = "fast") -> List[List[int]]:
+def signatures(sets: Iterable[_Hashes], num_perm: int = 128, seed: int = 1, scheme: str = "fast") -> List[List[int]]:
     """Signatures of many sets of 64-bit hashes in one call (in parallel, GIL released). A
     set may be a list or tuple of ints, a uint64 buffer (numpy array) or any iterable."""
     return _storyclust.signatures(sets, num_perm, seed, scheme)
@@ -395,14 +405,14 @@ def _bytes(buffer: Any) -> memoryview:
     return memoryview(buffer if buffer is not None else b"").cast("B")
 
 
-def _chunks(column: Any):
+def _chunks(column: Any) -> List[Any]:
     """The chunks of a pyarrow Array or ChunkedArray."""
     import pyarrow as pa
 
-    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
 
 
-def _one_array(column: Any):
+def _one_array(column: Any) -> Any:
     """A pyarrow Array or ChunkedArray as one Array (chunks joined in Arrow, no Python
     object per row)."""
     import pyarrow as pa
@@ -414,7 +424,7 @@ def _one_array(column: Any):
     return column
 
 
-def _parts(chunk: Any):
+def _parts(chunk: Any) -> Tuple[_Parts, bool]:
     """The buffers of a string or list<uint64> array for the kernels, and whether it holds
     texts. Null texts are empty; null shingle sets are refused."""
     import pyarrow as pa
@@ -439,7 +449,7 @@ def _parts(chunk: Any):
     raise TypeError(f"need a string column or a list<uint64> column of shingle sets, not {kind}")
 
 
-def arrow_shingles(column: Any, *, ngram: int = 3):
+def arrow_shingles(column: Any, *, ngram: int = 3) -> Any:
     """Shingle sets of a pyarrow string column as a ``LargeListArray<uint64>`` (each row's
     hashes sorted, no repeats: :func:`shingles` per row, no Python object per row). Pass it
     to :func:`arrow_signatures` and :func:`arrow_verify` to analyse each text once."""
@@ -460,7 +470,7 @@ def arrow_shingles(column: Any, *, ngram: int = 3):
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 
-def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: int = 1, scheme: str = "fast"):
+def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: int = 1, scheme: str = "fast") -> Any:
     """Signatures of a pyarrow string column (one text per row) or of a ``list<uint64>``
     column of shingle sets (:func:`arrow_shingles`) as a
     ``FixedSizeListArray<uint32>[num_perm]``: Arrow buffers in, Arrow buffers out, no Python
@@ -482,7 +492,7 @@ def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: 
     return parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
 
 
-def arrow_band_keys(signatures: Any, *, bands: int, rows: int):
+def arrow_band_keys(signatures: Any, *, bands: int, rows: int) -> Any:
     """LSH band keys of a ``FixedSizeListArray<uint32>`` of signatures as a
     ``FixedSizeListArray<uint64>[bands]``: rows sharing a key in some band are candidates
     (the keys :func:`dedup` and :class:`LSH` bucket by)."""
@@ -524,7 +534,7 @@ def _row_indexes(values: Any, name: str) -> memoryview:
     return _bytes(array.buffers()[1])[array.offset * 4 : (array.offset + len(array)) * 4]
 
 
-def arrow_verify(column: Any, left: Any, right: Any, *, ngram: int = 3):
+def arrow_verify(column: Any, left: Any, right: Any, *, ngram: int = 3) -> Any:
     """Exact verification of candidate pairs: the shingle Jaccard of rows ``left[i]`` and
     ``right[i]`` of ``column`` (texts, or shingle sets from :func:`arrow_shingles`), as a
     ``DoubleArray``: the score :func:`dedup` verifies with. Keep the pairs at or above a
@@ -547,7 +557,7 @@ def arrow_cluster(
     refine: int = 1,
     label_terms: int = 5,
     key_sentences: int = 3,
-):
+) -> Any:
     """Story clustering of one partition (a pyarrow Table or RecordBatch with columns id,
     text and optionally title, date, source, url): a Table of each row's ``story`` and ``topic``
     id (uint32), the ids :func:`cluster` gives for the same records, read from the Arrow
@@ -560,9 +570,7 @@ def arrow_cluster(
     if not {"id", "text"} <= names:
         raise ValueError("the partition needs columns 'id' and 'text'")
 
-    def strings(name: str, required: bool = False):
-        if name not in names:
-            return None
+    def strings(name: str, required: bool = False) -> _Parts:
         column = _one_array(partition.column(name))
         if required and column.null_count:
             raise ValueError(f"every record needs {_article(name)} {name!r}")
@@ -570,10 +578,16 @@ def arrow_cluster(
             column = pc.cast(column, pa.string())
         return _parts(column)[0]
 
+    def optional(name: str) -> Optional[_Parts]:
+        return strings(name) if name in names else None
+
     story, topic = _storyclust.arrow_cluster(
-        strings("id", True), strings("text"), strings("title"), strings("date"), strings("source"),
-        strings("url"), args,
+        strings("id", True), strings("text"), optional("title"), optional("date"), optional("source"),
+        optional("url"), args,
     )
     n = partition.num_rows
-    column = lambda raw: pa.Array.from_buffers(pa.uint32(), n, [None, pa.py_buffer(raw)])
-    return pa.table({"story": column(story), "topic": column(topic)})
+
+    def ids(raw: bytes) -> Any:
+        return pa.Array.from_buffers(pa.uint32(), n, [None, pa.py_buffer(raw)])
+
+    return pa.table({"story": ids(story), "topic": ids(topic)})

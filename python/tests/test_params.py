@@ -1,13 +1,17 @@
 """Bad parameters give ValueErrors naming them; records are read as the CLI reads them
 (HTML entities decoded, url kept); LSH refuses MinHashes of other parameters."""
 
+import inspect
 import pickle
+import re
+import subprocess
 
 import pandas as pd
 import pyarrow as pa
 import pytest
 
 import storyclust
+from test_dedup import cli_binary
 
 RECORD = {"id": "a", "text": "one two three four five six seven"}
 
@@ -15,7 +19,7 @@ RECORD = {"id": "a", "text": "one two three four five six seven"}
 HUGE = 10**12
 
 
-@pytest.mark.parametrize("num_perm", [0, -5, 4097, 10**6, HUGE, 2**64, 1.5, "128", True])
+@pytest.mark.parametrize("num_perm", [0, -5, 4097, 10**6, HUGE, 2**64, 1.5, "128", True, None])
 def test_num_perm_out_of_range_is_a_value_error_naming_it(num_perm):
     calls = [
         lambda: storyclust.MinHash(num_perm=num_perm),
@@ -29,6 +33,31 @@ def test_num_perm_out_of_range_is_a_value_error_naming_it(num_perm):
     for call in calls:
         with pytest.raises(ValueError, match="num_perm must be an integer from 1 to 4096"):
             call()
+
+
+def test_defaults_are_the_clis_and_python_sees_them():
+    # Python sees each default (`inspect.signature`, the stubs): no None standing for 128.
+    # They are the CLI's, which come from the library's `Default`s.
+    help_text = subprocess.run(
+        [cli_binary(), "dedup", "--help"], check=True, capture_output=True, text=True
+    ).stdout
+    cli = {
+        name: int(re.search(rf"--{flag} <\w+>\n.*?\[default: (\d+)\]", help_text, re.S).group(1))
+        for name, flag in [("num_perm", "num-perm"), ("seed", "seed")]
+    }
+    assert cli == {"num_perm": 128, "seed": 1}
+    entry_points = [
+        storyclust.MinHash, storyclust.MinHash.bulk, storyclust.LSH, storyclust.signatures,
+        storyclust._storyclust.signatures, storyclust.dedup, storyclust.arrow_signatures,
+    ]
+    for f in entry_points:
+        params = inspect.signature(f).parameters
+        for name, value in cli.items():
+            if name in params:
+                assert params[name].default == value, (f, name)
+    m = storyclust.MinHash()
+    assert (m.num_perm, m.seed) == (cli["num_perm"], cli["seed"])
+    assert storyclust.LSH().num_perm == cli["num_perm"]
 
 
 def test_num_perm_at_the_limits_works():
