@@ -570,7 +570,10 @@ impl MinHash {
     /// it is read (the slot-wise minimum of the chunks' signatures is the set's), with no
     /// copy of the list; a large one is read whole and signed without the GIL.
     fn absorb_list(&mut self, py: Python<'_>, list: &Bound<'_, PyList>) -> PyResult<()> {
-        const CHUNK: usize = 512;
+        // Small chunks: while one is hashed, `list_chunks` prefetches the ints of the one
+        // after next, and a chunk's prefetches (some 20 cache lines) must fit the CPU's
+        // outstanding misses, or issuing them stalls the hashing they should overlap.
+        const CHUNK: usize = 32;
         if list.len() >= Self::GIL_FREE_MIN {
             let mut all = Vec::new();
             list_hashes_into(list, &mut all)?;
@@ -580,7 +583,7 @@ impl MinHash {
         // A bad item after the first chunk must leave the MinHash as it was.
         let before = (list.len() > CHUNK).then(|| self.state().to_vec());
         let (signer, state) = self.parts();
-        let read = list_chunks::<CHUNK>(list, |chunk| Self::sign_part(signer, chunk, state));
+        let read = list_chunks::<CHUNK>(list, true, |chunk| Self::sign_part(signer, chunk, state));
         if let (Err(_), Some(before)) = (&read, before) {
             *state = before;
         }

@@ -257,8 +257,9 @@ class _Index(int):
 
 def test_chunked_and_gil_free_paths_give_the_same_signature():
     rng = random.Random(4)
-    # Below one chunk, several chunks, and above the size signed without the GIL.
-    for n in (100, 513, 5000, 20000):
+    # Below one chunk (32 ints), at its edges, several chunks (each prefetching the ints two
+    # chunks on, past the end for the last ones), and above the size signed without the GIL.
+    for n in (20, 31, 32, 33, 64, 65, 100, 513, 5000, 20000):
         hashes = [rng.getrandbits(64) for _ in range(n)]
         whole = storyclust.MinHash(num_perm=32, seed=2)
         whole.update_hashes(hashes)
@@ -274,7 +275,7 @@ def test_chunked_and_gil_free_paths_give_the_same_signature():
 
 
 def test_a_bad_hash_leaves_the_minhash_unchanged():
-    for n in (10, 600, 20000):  # one chunk, several chunks, the GIL-free path
+    for n in (10, 31, 32, 600, 20000):  # one chunk, its edge, several chunks, the GIL-free path
         m = storyclust.MinHash(num_perm=16)
         m.update_hashes([1, 2, 3])
         before = m.digest()
