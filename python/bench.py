@@ -85,8 +85,8 @@ def main() -> int:
         make = lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED)
         return per_record(make, sets, storyclust.MinHash.update_hashes)
 
-    def ours_fast_sigs():
-        make = lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="fast")
+    def ours_classic_sigs():
+        make = lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="classic")
         return per_record(make, sets, storyclust.MinHash.update_hashes)
 
     def insert_and_query(index, mhs):
@@ -148,19 +148,20 @@ def main() -> int:
         "signatures, per-record loop: datasketch": datasketch_sigs,
         "signatures, per-record loop: rensa": rensa_sigs,
         "signatures, per-record loop: storyclust": ours_sigs,
-        "signatures, per-record loop: storyclust, fast scheme": ours_fast_sigs,
+        "signatures, per-record loop: storyclust, classic scheme": ours_classic_sigs,
         "signatures, per-record loop: storyclust, str tokens as rensa's": lambda: per_record(lambda: storyclust.MinHash(num_perm=NUM_PERM, seed=SEED), as_str, storyclust.MinHash.update),
         "signatures, batch: rensa digest_matrix_from_token_hash_sets": lambda: rensa.RMinHash.digest_matrix_from_token_hash_sets(sets, NUM_PERM, SEED),
         "signatures, batch: storyclust MinHash.bulk": lambda: storyclust.MinHash.bulk(sets, NUM_PERM, SEED),
+        "signatures, batch: storyclust MinHash.bulk, classic scheme": lambda: storyclust.MinHash.bulk(sets, NUM_PERM, SEED, "classic"),
         "signatures, batch: storyclust.signatures (classic, lists)": lambda: storyclust.signatures(sets, NUM_PERM, SEED, "classic"),
         "signatures, batch: storyclust.signatures (fast, lists)": lambda: storyclust.signatures(sets, NUM_PERM, SEED, "fast"),
         "LSH insert + query all: datasketch": lambda: datasketch_lsh(mh["datasketch"]),
         "LSH insert + query all: rensa": lambda: rensa_lsh(mh["rensa"]),
         "LSH insert + query all: storyclust": lambda: ours_lsh(mh["storyclust"]),
         "text -> signatures, per-record loop": text_loop,
-        "text -> signatures, Arrow: arrow_signatures(texts)": lambda: storyclust.arrow_signatures(column, num_perm=NUM_PERM, scheme="classic"),
-        "shingle sets -> signatures, Arrow: arrow_signatures(sets)": lambda: storyclust.arrow_signatures(set_column, num_perm=NUM_PERM, scheme="classic"),
-        "shingle sets -> signatures, Arrow, fast scheme": lambda: storyclust.arrow_signatures(set_column, num_perm=NUM_PERM, scheme="fast"),
+        "text -> signatures, Arrow: arrow_signatures(texts)": lambda: storyclust.arrow_signatures(column, num_perm=NUM_PERM),
+        "shingle sets -> signatures, Arrow: arrow_signatures(sets)": lambda: storyclust.arrow_signatures(set_column, num_perm=NUM_PERM),
+        "shingle sets -> signatures, Arrow, classic scheme": lambda: storyclust.arrow_signatures(set_column, num_perm=NUM_PERM, scheme="classic"),
         "verify pairs from texts, per-record loop": verify_text_loop,
         "verify pairs from texts, Arrow: arrow_verify(texts)": lambda: storyclust.arrow_verify(column, left_arrow, right_arrow),
         "verify pairs from shingle sets, per-record loop": verify_sets_loop,
@@ -185,11 +186,13 @@ def main() -> int:
     assert results["verify pairs from texts, Arrow: arrow_verify(texts)"].to_pylist() == results["verify pairs from texts, per-record loop"]
     assert results["verify pairs from shingle sets, Arrow: arrow_verify(sets)"].to_pylist() == results["verify pairs from shingle sets, per-record loop"]
     assert [m.digest() for m in results["signatures, batch: storyclust MinHash.bulk"]] == [m.digest() for m in results["signatures, per-record loop: storyclust"]]
-    assert [m.digest() for m in results["signatures, per-record loop: storyclust, fast scheme"]] == results["shingle sets -> signatures, Arrow, fast scheme"].to_pylist()
+    assert [m.digest() for m in results["signatures, batch: storyclust MinHash.bulk, classic scheme"]] == [m.digest() for m in results["signatures, per-record loop: storyclust, classic scheme"]]
+    assert [m.digest() for m in results["signatures, per-record loop: storyclust"]] == results["shingle sets -> signatures, Arrow: arrow_signatures(sets)"].to_pylist()
+    assert [m.digest() for m in results["signatures, per-record loop: storyclust, classic scheme"]] == results["shingle sets -> signatures, Arrow, classic scheme"].to_pylist()
     med = lambda name: statistics.median(times[name])
     for what, loop, batch in [
         ("signatures from shingle hashes", "signatures, per-record loop: storyclust", "shingle sets -> signatures, Arrow: arrow_signatures(sets)"),
-        ("signatures from shingle hashes, fast scheme", "signatures, per-record loop: storyclust, fast scheme", "shingle sets -> signatures, Arrow, fast scheme"),
+        ("signatures from shingle hashes, classic scheme", "signatures, per-record loop: storyclust, classic scheme", "shingle sets -> signatures, Arrow, classic scheme"),
         ("text -> signatures", "text -> signatures, per-record loop", "text -> signatures, Arrow: arrow_signatures(texts)"),
         ("verify pairs from texts", "verify pairs from texts, per-record loop", "verify pairs from texts, Arrow: arrow_verify(texts)"),
         ("verify pairs from shingle sets", "verify pairs from shingle sets, per-record loop", "verify pairs from shingle sets, Arrow: arrow_verify(sets)"),
@@ -197,9 +200,10 @@ def main() -> int:
     ]:
         print(f"Arrow batch vs per-record loop, {what}: {med(loop) / med(batch):.1f}x")
     print(f"signatures vs rensa (rensa time / storyclust time): per-record loop "
-          f"{med('signatures, per-record loop: rensa') / med('signatures, per-record loop: storyclust'):.2f}x (classic), "
-          f"{med('signatures, per-record loop: rensa') / med('signatures, per-record loop: storyclust, fast scheme'):.2f}x (fast), batch "
-          f"{med('signatures, batch: rensa digest_matrix_from_token_hash_sets') / med('signatures, batch: storyclust MinHash.bulk'):.2f}x")
+          f"{med('signatures, per-record loop: rensa') / med('signatures, per-record loop: storyclust'):.2f}x (default, fast), "
+          f"{med('signatures, per-record loop: rensa') / med('signatures, per-record loop: storyclust, classic scheme'):.2f}x (classic), batch "
+          f"{med('signatures, batch: rensa digest_matrix_from_token_hash_sets') / med('signatures, batch: storyclust MinHash.bulk'):.2f}x (default, fast), "
+          f"{med('signatures, batch: rensa digest_matrix_from_token_hash_sets') / med('signatures, batch: storyclust MinHash.bulk, classic scheme'):.2f}x (classic)")
     print(f"LSH insert + query all vs rensa (rensa time / storyclust time): "
           f"{med('LSH insert + query all: rensa') / med('LSH insert + query all: storyclust'):.2f}x")
 

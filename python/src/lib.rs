@@ -670,7 +670,7 @@ fn exact_str_hash(item: *mut ffi::PyObject) -> Option<u64> {
 #[pymethods]
 impl MinHash {
     #[new]
-    #[pyo3(signature = (num_perm=128, seed=1, scheme="classic"))]
+    #[pyo3(signature = (num_perm=128, seed=1, scheme="fast"))]
     fn new(
         #[pyo3(from_py_with = crate::num_perm)] num_perm: usize,
         #[pyo3(from_py_with = crate::seed)] seed: u64,
@@ -688,7 +688,7 @@ impl MinHash {
     /// MinHashes of many sets of 64-bit hashes in one call (datasketch's `MinHash.bulk`):
     /// the same values as a `MinHash` per set, signed in parallel.
     #[staticmethod]
-    #[pyo3(signature = (sets, num_perm=128, seed=1, scheme="classic"))]
+    #[pyo3(signature = (sets, num_perm=128, seed=1, scheme="fast"))]
     fn bulk(
         py: Python<'_>,
         sets: &Bound<'_, PyAny>,

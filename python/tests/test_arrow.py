@@ -41,7 +41,7 @@ def test_band_keys_find_the_lsh_candidates(corpus):
     index = storyclust.LSH(num_perm=128, bands=16, rows=8)
     minhashes = []
     for i, text in enumerate(texts(corpus)):
-        m = storyclust.MinHash(num_perm=128)
+        m = storyclust.MinHash(num_perm=128, scheme="classic")
         m.update_hashes(storyclust.shingles(text))
         minhashes.append(m)
         index.insert(i, m)

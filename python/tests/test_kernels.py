@@ -47,10 +47,10 @@ def test_batch_and_per_record_signatures_equal_the_reference():
     for num_perm, seed in [(128, 1), (37, 9)]:
         expected = [classic_reference(s, num_perm, seed) for s in sets]
         assert storyclust.signatures(sets, num_perm, seed, "classic") == expected
-        bulk = storyclust.MinHash.bulk(sets, num_perm=num_perm, seed=seed)
+        bulk = storyclust.MinHash.bulk(sets, num_perm=num_perm, seed=seed, scheme="classic")
         assert [m.digest() for m in bulk] == expected
         for s, want in zip(sets, expected):
-            m = storyclust.MinHash(num_perm=num_perm, seed=seed)
+            m = storyclust.MinHash(num_perm=num_perm, seed=seed, scheme="classic")
             m.update_hashes(s)
             assert m.digest() == want
     # Any shape of input gives the same values: tuples, uint64 buffers, generators.
@@ -239,14 +239,14 @@ def test_ints_read_in_place_equal_the_c_api(int_reader):
     values += [rng.getrandbits(bits) for bits in range(1, 65) for _ in range(20)]
     for start in range(0, len(values), 16):
         part = values[start : start + 16]
-        by_list, by_tuple = storyclust.MinHash(num_perm=64), storyclust.MinHash(num_perm=64)
+        by_list, by_tuple = storyclust.MinHash(num_perm=64, scheme="classic"), storyclust.MinHash(num_perm=64, scheme="classic")
         by_list.update_hashes(part)
         by_tuple.update_hashes(tuple(part))
         assert by_list.digest() == by_tuple.digest() == classic_reference(part, 64, 1)
     for bad in ([1, -1], [2**64], [2**90], [-(2**70)], [1, "x"], [1.5]):
         with pytest.raises((OverflowError, TypeError)):
             storyclust.MinHash().update_hashes(bad)
-    m = storyclust.MinHash(num_perm=16)
+    m = storyclust.MinHash(num_perm=16, scheme="classic")
     m.update_hashes([_Index(5), 7, True, 2**64 - 1])
     assert m.digest() == classic_reference([5, 7, 1, 2**64 - 1], 16, 1)
 
@@ -261,15 +261,15 @@ def test_chunked_and_gil_free_paths_give_the_same_signature():
     # chunks on, past the end for the last ones), and above the size signed without the GIL.
     for n in (20, 31, 32, 33, 64, 65, 100, 513, 5000, 20000):
         hashes = [rng.getrandbits(64) for _ in range(n)]
-        whole = storyclust.MinHash(num_perm=32, seed=2)
+        whole = storyclust.MinHash(num_perm=32, seed=2, scheme="classic")
         whole.update_hashes(hashes)
         assert whole.digest() == storyclust.signatures([array.array("Q", hashes)], 32, 2, "classic")[0]
-        parts = storyclust.MinHash(num_perm=32, seed=2)
+        parts = storyclust.MinHash(num_perm=32, seed=2, scheme="classic")
         for i in range(0, n, 700):
             parts.update_hashes(hashes[i : i + 700])
         assert parts == whole
     mixed = [_Index(5), 7, True, 2**64 - 1]
-    m = storyclust.MinHash(num_perm=16)
+    m = storyclust.MinHash(num_perm=16, scheme="classic")
     m.update_hashes(mixed)
     assert m.digest() == classic_reference([5, 7, 1, 2**64 - 1], 16, 1)
 
@@ -315,7 +315,7 @@ def test_fast_minhash_equals_the_fast_signatures():
             assert back == half and back.digest() == want and back.scheme == "fast"
             assert m.is_empty() == (not s)
     with pytest.raises(ValueError):
-        storyclust.MinHash(scheme="fast").jaccard(storyclust.MinHash())
+        storyclust.MinHash(scheme="fast").jaccard(storyclust.MinHash(scheme="classic"))
     with pytest.raises(ValueError):
         storyclust.MinHash(scheme="other")
 

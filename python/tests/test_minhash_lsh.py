@@ -60,7 +60,7 @@ def test_incremental_equals_batch_and_merge_is_union():
 
 def test_matches_library_classic_signatures():
     hashes = storyclust.shingles("one two three four five six seven")
-    m = MinHash(num_perm=64, seed=9)
+    m = MinHash(num_perm=64, seed=9, scheme="classic")
     m.update_hashes(hashes)
     assert m.digest() == storyclust.signatures([hashes], num_perm=64, seed=9, scheme="classic")[0]
 

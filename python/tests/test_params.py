@@ -46,6 +46,9 @@ def test_defaults_are_the_clis_and_python_sees_them():
         for name, flag in [("num_perm", "num-perm"), ("seed", "seed")]
     }
     assert cli == {"num_perm": 128, "seed": 1}
+    scheme = re.search(r"--scheme <\w+>\n.*?\[default: (\w+)\]", help_text, re.S).group(1)
+    assert scheme == "fast"
+    cli_scheme = {"scheme": scheme}
     entry_points = [
         storyclust.MinHash, storyclust.MinHash.bulk, storyclust.LSH, storyclust.signatures,
         storyclust._storyclust.signatures, storyclust.dedup, storyclust.arrow_signatures,
@@ -55,8 +58,10 @@ def test_defaults_are_the_clis_and_python_sees_them():
         for name, value in cli.items():
             if name in params:
                 assert params[name].default == value, (f, name)
+        if "scheme" in params:
+            assert params["scheme"].default == cli_scheme["scheme"], f
     m = storyclust.MinHash()
-    assert (m.num_perm, m.seed) == (cli["num_perm"], cli["seed"])
+    assert (m.num_perm, m.seed, m.scheme) == (cli["num_perm"], cli["seed"], scheme)
     assert storyclust.LSH().num_perm == cli["num_perm"]
 
 
@@ -203,18 +208,18 @@ def test_lsh_refuses_minhashes_of_another_scheme_or_seed():
         return m
 
     index = storyclust.LSH(threshold=0.5)
-    index.insert("classic", sketch())
-    for other in (sketch(scheme="fast"), sketch(seed=2), sketch(num_perm=64)):
+    index.insert("classic", sketch(scheme="classic"))
+    for other in (sketch(), sketch(scheme="classic", seed=2), sketch(scheme="classic", num_perm=64)):
         with pytest.raises(ValueError, match="num_perm|seed|scheme"):
             index.insert("other", other)
         with pytest.raises(ValueError, match="num_perm|seed|scheme"):
             index.query(other)
         assert "other" not in index
-    index.insert("same", sketch())
-    assert index.query(sketch()) == ["classic", "same"]
+    index.insert("same", sketch(scheme="classic"))
+    assert index.query(sketch(scheme="classic")) == ["classic", "same"]
     # An index of fast MinHashes refuses classic ones.
     fast = storyclust.LSH(threshold=0.5)
     fast.insert(1, sketch(scheme="fast"))
     with pytest.raises(ValueError, match="scheme"):
-        fast.insert(2, sketch())
+        fast.insert(2, sketch(scheme="classic"))
     assert fast.query(pickle.loads(pickle.dumps(sketch(scheme="fast")))) == [1]

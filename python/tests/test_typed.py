@@ -29,7 +29,7 @@ FLOOD = ("The river burst its banks overnight and flooded the old town of Ayr. "
 
 def test_minhash_types_and_values() -> None:
     m = MinHash()
-    assert (m.num_perm, m.seed, m.scheme) == (128, 1, "classic")
+    assert (m.num_perm, m.seed, m.scheme) == (128, 1, "fast")
     hashes = storyclust.shingles(FLOOD)
     assert_type(hashes, list[int])
     m.update_hashes(hashes)
@@ -62,7 +62,7 @@ def test_bulk_and_signatures_take_lists_and_buffers() -> None:
     sigs = storyclust.signatures(arrays, num_perm=64, scheme="classic")
     assert_type(sigs, list[list[int]])
     assert sigs == storyclust.signatures(sets, num_perm=64, scheme="classic")
-    assert sigs[0] == MinHash.bulk(sets, num_perm=64)[0].digest()
+    assert sigs[0] == MinHash.bulk(sets, num_perm=64, scheme="classic")[0].digest()
 
 
 def test_lsh_types() -> None:
