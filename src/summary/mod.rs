@@ -13,7 +13,7 @@ use crate::tfidf::{SparseVector, TermIndex};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 mod topics;
 pub use topics::{attach_topics, Topic};
@@ -359,7 +359,8 @@ pub fn summarize_observed(
     let clock = StageClock::start(observer, Stage::Summaries, Some(passes));
     let done = |n| clock.advance(n);
     let term_forms = TermForms::new(analysis);
-    let mut labels = label_terms(inputs, &term_forms, &groups, options.label_terms, &done);
+    let mut label_forms =
+        label_candidates(inputs, &term_forms, &groups, options.label_terms, &done);
     let (analyzers, stop_words) = sentence_tools(analyzed, analysis);
     let context = SentenceContext {
         stop_words: &stop_words,
@@ -379,7 +380,26 @@ pub fn summarize_observed(
             found
         })
         .collect();
-    scan_corpus(&mut candidates, &mut labels, documents, analyzed, &groups);
+    scan_corpus(
+        &mut candidates,
+        &mut label_forms,
+        documents,
+        analyzed,
+        &groups,
+    );
+    // Chosen once the forms are bare: two candidates may then be one word (وسيناء, سيناء).
+    let labels: Vec<Vec<String>> = label_forms
+        .into_par_iter()
+        .zip(&groups)
+        .map(|(forms, members)| {
+            let lang = analyzed.documents[members[0] as usize].lang;
+            diverse_label(
+                forms.into_iter(),
+                term_forms.analyzer(lang),
+                options.label_terms,
+            )
+        })
+        .collect();
     let builder = StoryBuilder {
         documents,
         analyzed,
@@ -639,10 +659,11 @@ fn centroid<'a>(vectors: impl Iterator<Item = &'a SparseVector>) -> SparseVector
 /// that words common everywhere (تم, بشكل) give way to names. Only terms of the TF-IDF vocabulary take
 /// part: words found in most of the corpus (say, the two leaders every article names) say
 /// nothing about one story. Each term is shown in the form its articles write most
-/// ([`shown_form`]); the label takes terms by weight, passing over one that shares a word or
-/// a stem with a term already taken ([`diverse_label`]).
-/// Calls `done(1)` as each story gets its label.
-fn label_terms(
+/// ([`shown_form`]). These are the candidates, best first: the label takes terms from them
+/// by weight, passing over one that shares a word or a stem with a term already taken
+/// ([`diverse_label`]), once [`scan_corpus`] has read glued clitics off.
+/// Calls `done(1)` as each story gets its candidates.
+fn label_candidates(
     inputs: &SummaryInputs<'_>,
     term_forms: &TermForms,
     groups: &[Vec<u32>],
@@ -687,17 +708,18 @@ fn label_terms(
             let forms = written_forms(documents, analyzed, term_forms, members, &scored);
             let shown = scored
                 .iter()
-                .filter_map(|(term, _)| shown_form(forms.get(term)?));
-            let lang = analyzed.documents[members[0] as usize].lang;
-            let label = diverse_label(shown, term_forms.analyzer(lang), k);
+                .filter_map(|(term, _)| shown_form(forms.get(term)?))
+                .collect();
             done(1);
-            label
+            shown
         })
         .collect()
 }
 
 /// A story's weight of each term of the vocabulary (1 + ln count, summed over its
-/// members), by term id in id order.
+/// members, plus [`LABEL_HEADLINE_WEIGHT`] for each member whose headline has it), by term
+/// id in id order. Headlines name the event; bodies also carry quotes, condolences and
+/// background, whose phrases make poor labels.
 fn story_term_weights(
     analyzed: &AnalyzedCorpus,
     vocabulary: &TermIndex,
@@ -707,7 +729,12 @@ fn story_term_weights(
     for &d in members {
         for t in &analyzed.documents[d as usize].terms {
             if let Some(id) = vocabulary.id(t.term) {
-                *tf.entry(id).or_insert(0.0) += 1.0 + f64::from(t.count).ln();
+                let headline = if t.title_count > 0 {
+                    LABEL_HEADLINE_WEIGHT
+                } else {
+                    0.0
+                };
+                *tf.entry(id).or_insert(0.0) += 1.0 + f64::from(t.count).ln() + headline;
             }
         }
     }
@@ -754,7 +781,9 @@ fn written_forms(
 }
 
 /// The form a term is shown in: the one its articles write most, among forms that are
-/// words and run across no punctuation. A form with a conjunction or preposition glued on
+/// words, run across no punctuation and have at most two words. A pair of terms is written
+/// with more when the text has a stop word or a number between them (الصباغ أن مدير, تحمل
+/// على متنها): a fragment of a sentence, not a name. A form with a conjunction or preposition glued on
 /// (والبحوث, وبوتين) counts for its bare form when that is another form of the same term.
 /// (A glued form before the article ال that wins all the same loses its clitic in
 /// [`scan_corpus`] when the corpus writes the bare word.)
@@ -762,7 +791,7 @@ fn shown_form(forms: &AHashMap<String, u32>) -> Option<String> {
     let mut usable: Vec<(&str, u32)> = forms
         .iter()
         .map(|(f, &c)| (f.as_str(), c))
-        .filter(|(f, _)| is_wordlike(f) && !crosses_punctuation(f))
+        .filter(|(f, _)| is_wordlike(f) && !crosses_punctuation(f) && f.split(' ').count() <= 2)
         .collect();
     usable.sort_unstable();
     let mut counts: Vec<(String, u32)> = Vec::with_capacity(usable.len());
@@ -861,6 +890,10 @@ fn diverse_label(
     }
     chosen.into_iter().map(|(form, _)| form).collect()
 }
+
+/// What a member's headline adds to a term's weight for labels, on top of its count in the
+/// article (1 + ln count).
+const LABEL_HEADLINE_WEIGHT: f64 = 1.0;
 
 /// Candidate terms weighed per label term: enough that terms passed over for sharing a
 /// word leave others to take.
@@ -1035,33 +1068,17 @@ fn scan_corpus(
             filter[bit / 64] |= 1 << (bit % 64);
         }
     }
-    let mut bare_slots: AHashMap<u64, usize> = AHashMap::new();
-    for term in labels.iter().flatten() {
-        if let Some(word) = glued_article(term) {
-            let next = bare_slots.len();
-            bare_slots.entry(word_hash(&word)).or_insert(next);
-        }
-    }
+    let bare = BareForms::of(labels);
     // Per n-gram: 0 unseen, s + 1 seen in story s only, MAX seen in two stories or more.
     // The end state does not depend on the order of updates.
     let seen: Vec<AtomicU64> = (0..slots.len()).map(|_| AtomicU64::new(0)).collect();
-    let written: Vec<AtomicBool> = (0..bare_slots.len())
-        .map(|_| AtomicBool::new(false))
-        .collect();
     groups.par_iter().enumerate().for_each(|(story, members)| {
         let mut words = Vec::new();
         for &d in members {
             for text in analyzed.documents[d as usize].texts(&documents[d as usize]) {
                 words.clear();
-                for w in words_of(text) {
-                    let hash = word_hash(w);
-                    if w.starts_with("ال") {
-                        if let Some(&slot) = bare_slots.get(&hash) {
-                            written[slot].store(true, Ordering::Relaxed);
-                        }
-                    }
-                    words.push(hash);
-                }
+                words.extend(words_of(text).map(word_hash));
+                bare.count(&words);
                 for w in words.windows(SHARED_GRAM) {
                     let hash = gram_hash(w);
                     let bit = hash as usize % GRAM_FILTER_BITS;
@@ -1079,13 +1096,110 @@ fn scan_corpus(
     for story in candidates.iter_mut() {
         story.retain(|c| c.grams.is_empty() || !c.grams.iter().all(shared));
     }
-    let is_written = |w: &str| written[bare_slots[&word_hash(w)]].load(Ordering::Relaxed);
     for term in labels.iter_mut().flatten() {
-        if let Some(bare) = glued_article(term).filter(|w| is_written(w)) {
-            *term = format!("{bare}{}", &term[term.find(' ').unwrap_or(term.len())..]);
+        if let Some(shown) = bare.reading(term) {
+            *term = shown;
         }
     }
 }
+
+/// The readings of label terms without the conjunction or preposition glued to their first
+/// word (وحالة البحر → حالة البحر, والبحوث → البحوث), and how often the corpus writes each.
+/// A reading is shown when the corpus writes it: a pair of words as it stands; a word
+/// before the article ال as it stands; another single word only when it is written at
+/// least as often as the glued one, because a first letter may be the word's own (فيصل is
+/// not ف + يصل, though يصل is a word).
+struct BareForms {
+    /// Each term's readings, barest first, as (shown form, hash of what must be written).
+    readings: AHashMap<String, Vec<(String, u64)>>,
+    /// Phrase hash → slot in `counts`.
+    slots: AHashMap<u64, usize>,
+    counts: Vec<AtomicU64>,
+    /// A bit per phrase hash, so that most words of the corpus skip the map.
+    filter: Vec<u64>,
+}
+
+impl BareForms {
+    fn of(labels: &[Vec<String>]) -> BareForms {
+        let mut readings: AHashMap<String, Vec<(String, u64)>> = AHashMap::new();
+        let mut slots: AHashMap<u64, usize> = AHashMap::new();
+        let mut filter = vec![0u64; BARE_FILTER_BITS / 64];
+        let mut want = |hash: u64| {
+            let next = slots.len();
+            slots.entry(hash).or_insert(next);
+            let bit = hash as usize % BARE_FILTER_BITS;
+            filter[bit / 64] |= 1 << (bit % 64);
+        };
+        for term in labels.iter().flatten() {
+            if readings.contains_key(term) {
+                continue;
+            }
+            let found: Vec<(String, u64)> = without_proclitics(term)
+                .into_iter()
+                .filter_map(|(shown, article)| {
+                    let first = shown.split(' ').next().unwrap_or("");
+                    let hash = phrase_hash(if article { first } else { &shown });
+                    (article || first.chars().count() >= 3).then_some((shown, hash))
+                })
+                .collect();
+            if found.is_empty() {
+                continue;
+            }
+            found.iter().for_each(|r| want(r.1));
+            want(phrase_hash(term));
+            readings.insert(term.clone(), found);
+        }
+        let counts = (0..slots.len()).map(|_| AtomicU64::new(0)).collect();
+        BareForms {
+            readings,
+            slots,
+            counts,
+            filter,
+        }
+    }
+
+    /// Counts the wanted words and pairs of words among `words` (word hashes of one text).
+    fn count(&self, words: &[u64]) {
+        if self.slots.is_empty() {
+            return;
+        }
+        for i in 0..words.len() {
+            for n in 1..=2.min(words.len() - i) {
+                let hash = gram_hash(&words[i..i + n]);
+                let bit = hash as usize % BARE_FILTER_BITS;
+                if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+                    continue;
+                }
+                if let Some(&slot) = self.slots.get(&hash) {
+                    self.counts[slot].fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    fn written(&self, hash: u64) -> u64 {
+        self.counts[self.slots[&hash]].load(Ordering::Relaxed)
+    }
+
+    /// The form `term` is shown in instead, if any.
+    fn reading(&self, term: &str) -> Option<String> {
+        let glued = || self.written(phrase_hash(term));
+        self.readings.get(term)?.iter().find_map(|(shown, hash)| {
+            let n = self.written(*hash);
+            let single = !shown.contains(' ') && !shown.starts_with("ال");
+            (n > 0 && (!single || n >= glued())).then(|| shown.clone())
+        })
+    }
+}
+
+/// The hash [`BareForms::count`] gives the words of `phrase` (one or two).
+fn phrase_hash(phrase: &str) -> u64 {
+    let words: Vec<u64> = phrase.split(' ').map(word_hash).collect();
+    gram_hash(&words)
+}
+
+/// Bits of the bare-form filter (64 KiB: it stays in cache).
+const BARE_FILTER_BITS: usize = 1 << 19;
 
 /// Bits of the n-gram filter (2 MiB).
 const GRAM_FILTER_BITS: usize = 1 << 24;
@@ -1272,6 +1386,20 @@ mod tests {
         assert_eq!(shown_form(&f).unwrap(), "RIYADH");
     }
 
+    #[test]
+    fn pairs_written_around_a_stop_word_or_a_number_are_not_shown() {
+        // The pair الصباغ + مدير, written with أن between: a fragment of a sentence.
+        assert_eq!(shown_form(&forms(&[("الصباغ أن مدير", 5)])), None);
+        assert_eq!(shown_form(&forms(&[("عكاظ 9 بالطائف", 5)])), None);
+        // Where the pair is also written side by side, that form is shown.
+        let f = forms(&[("تحمل على متنها", 6), ("تحمل متنها", 1)]);
+        assert_eq!(shown_form(&f).unwrap(), "تحمل متنها");
+        assert_eq!(
+            shown_form(&forms(&[("قوات الطوارئ", 3)])).unwrap(),
+            "قوات الطوارئ"
+        );
+    }
+
     fn arabic() -> Analyzer {
         Analyzer::terms(
             Normalizer::default(),
@@ -1447,5 +1575,42 @@ mod tests {
         assert_eq!(left, [own]);
         // المملكة is written: the label shows it; الدة is not: والدة stays.
         assert_eq!(labels[0], ["المملكة", "والدة"]);
+    }
+
+    #[test]
+    fn glued_words_and_pairs_are_shown_bare_when_the_corpus_writes_them_so() {
+        let (docs, a) = documents(&[
+            "تسود حالة البحر الهدوء. ترك القوم آثارهم في المدينة. يصل الوفد غدا.",
+            "وحالة البحر مضطربة. ترك الأجداد آثارهم هنا ووآثارهم باقية.",
+            "استقبل الأمير فيصل الوفد. وقال فيصل إن فيصل سيزور المدينة.",
+            "ولي العهد يستقبل لي الضيوف. وزيارة ميدانية.",
+        ]);
+        let groups = vec![vec![0, 1, 2, 3]];
+        let mut candidates = vec![vec![]];
+        let mut labels = vec![[
+            "وحالة البحر",
+            "وآثارهم",
+            "فيصل",
+            "ولي العهد",
+            "وزيارة ميدانية",
+            "حالة البحر",
+        ]
+        .map(String::from)
+        .to_vec()];
+        scan_corpus(&mut candidates, &mut labels, &docs, &a, &groups);
+        // A pair written bare is shown bare; a word written bare at least as often as glued
+        // is too. فيصل stays: يصل is written, but less often than فيصل. لي is too short to
+        // be read off ولي, and «زيارة ميدانية» is never written.
+        assert_eq!(
+            labels[0],
+            [
+                "حالة البحر",
+                "آثارهم",
+                "فيصل",
+                "ولي العهد",
+                "وزيارة ميدانية",
+                "حالة البحر"
+            ]
+        );
     }
 }
