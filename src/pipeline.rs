@@ -41,8 +41,10 @@ impl Default for PipelineOptions {
 impl PipelineOptions {
     /// Checks every stage's options (see each one's `check`).
     pub fn check(&self) -> Result<()> {
+        self.analysis.check()?;
         self.dedup.check()?;
-        self.stories.check()
+        self.stories.check()?;
+        self.summary.check()
     }
 }
 
@@ -106,7 +108,7 @@ pub fn run_stories(
         false => Ok(()),
     };
     go_on()?;
-    let mut analyzed = analyze_observed(documents, &analysis, observer);
+    let mut analyzed = analyze_observed(documents, &analysis, observer)?;
     go_on()?;
     let mut duplicates =
         find_duplicates_taking_tokens(documents, &mut analyzed, &options.dedup, observer)?;

@@ -111,19 +111,33 @@ impl Default for DedupOptions {
 }
 
 impl DedupOptions {
-    /// Checks that the options can work together: thresholds in range, and for MinHash a
-    /// signature of at least one slot, bands × rows within it, and buckets that hold a pair.
+    /// The longest shingle: longer ones are whole sentences, which one changed word breaks,
+    /// so that near-duplicates would no longer be found.
+    pub const MAX_NGRAM: usize = 32;
+
+    /// Checks that the options can work together: thresholds in range, shingles of 1 to
+    /// [`DedupOptions::MAX_NGRAM`] words, and for MinHash a signature of at least one slot,
+    /// bands × rows within it, and buckets that hold a pair.
     pub fn check(&self) -> Result<()> {
+        ensure_within("dedup.threshold", self.threshold, 0.0, 1.0)?;
         ensure(self.threshold > 0.0, "dedup.threshold", || {
             format!(
                 "{} must be above 0 (0 would pair every document)",
                 self.threshold
             )
         })?;
-        ensure_within("dedup.threshold", self.threshold, 0.0, 1.0)?;
-        ensure(self.ngram >= 1, "dedup.ngram", || {
-            "a shingle needs at least one word".into()
-        })?;
+        ensure(
+            (1..=Self::MAX_NGRAM).contains(&self.ngram),
+            "dedup.ngram",
+            || {
+                format!(
+                    "{} is not in 1..={}: a shingle needs a word, and a longer one is broken by \
+                     any edit",
+                    self.ngram,
+                    Self::MAX_NGRAM
+                )
+            },
+        )?;
         match &self.method {
             Method::MinHashLsh {
                 minhash,
@@ -560,7 +574,20 @@ mod tests {
             };
             assert_eq!(invalid_field(&bad_exact), Some("dedup.threshold"), "{t}");
         }
-        let no_words = DedupOptions { ngram: 0, ..d };
+        let no_words = DedupOptions {
+            ngram: 0,
+            ..d.clone()
+        };
         assert_eq!(invalid_field(&no_words), Some("dedup.ngram"));
+        let longest = DedupOptions {
+            ngram: DedupOptions::MAX_NGRAM,
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&longest), None);
+        let too_long = DedupOptions {
+            ngram: DedupOptions::MAX_NGRAM + 1,
+            ..d
+        };
+        assert_eq!(invalid_field(&too_long), Some("dedup.ngram"));
     }
 }

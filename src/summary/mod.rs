@@ -37,6 +37,17 @@ impl Default for SummaryOptions {
     }
 }
 
+impl SummaryOptions {
+    /// Checks that the label's candidate terms can be counted (any number of key sentences
+    /// works: a story offers as many as it has).
+    pub fn check(&self) -> crate::Result<()> {
+        let most = usize::MAX / LABEL_CANDIDATES_PER_TERM;
+        crate::error::ensure(self.label_terms <= most, "summary.label_terms", || {
+            format!("{} is more than the {most} a label can hold", self.label_terms)
+        })
+    }
+}
+
 /// One article of a story.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]

@@ -53,6 +53,16 @@ impl Default for AnalysisOptions {
     }
 }
 
+impl AnalysisOptions {
+    /// Checks each part: normalisation, boilerplate and headline limits.
+    /// [`analyze_observed`] refuses options that fail it.
+    pub fn check(&self) -> crate::Result<()> {
+        self.normalize.check()?;
+        self.boilerplate.check()?;
+        self.headline.check()
+    }
+}
+
 /// A term of a document with its count. Terms are identified by the stable hash of their
 /// stemmed form ([`term_hash`]); how a term was written is found again, when it is shown,
 /// by [`TermForms`] (storing it for every term would double the memory of analysis).
@@ -152,17 +162,39 @@ struct Scanned {
     title_tokens: Vec<u64>,
 }
 
-/// Analyses every document of `documents`.
+/// Analyses every document of `documents`, with `options` as given: bad ones give poor
+/// results, never a panic ([`analyze_observed`] refuses them, see [`AnalysisOptions::check`]).
+///
+/// ```
+/// use storyclust::corpus::Document;
+/// use storyclust::text::{analyze, AnalysisOptions, HeadlineSource, Lang};
+///
+/// let docs = [Document::new("a1", "الأمطار تغمر شوارع الرياض.\nوتوقعات بمزيد من الأمطار غدا.")];
+/// let analyzed = analyze(&docs, &AnalysisOptions::default());
+/// let doc = &analyzed.documents[0];
+/// assert_eq!(doc.lang, Lang::Arabic);
+/// assert_eq!(doc.headline_source, HeadlineSource::FirstSentence);
+/// assert!(!doc.tokens.is_empty() && !doc.terms.is_empty());
+/// ```
 pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCorpus {
-    analyze_observed(documents, options, &NoObserver)
+    analyze_as_given(documents, options, &NoObserver)
 }
 
 /// Documents per progress report: few enough reports not to slow the work.
 const BATCH: usize = 256;
 
-/// [`analyze`], reporting [`Stage::Scan`] and [`Stage::Analyse`] to `observer`, each
-/// counting every document once.
+/// [`analyze`] once the options pass [`AnalysisOptions::check`], reporting [`Stage::Scan`]
+/// and [`Stage::Analyse`] to `observer`, each counting every document once.
 pub fn analyze_observed(
+    documents: &[Document],
+    options: &AnalysisOptions,
+    observer: &dyn PipelineObserver,
+) -> crate::Result<AnalyzedCorpus> {
+    options.check()?;
+    Ok(analyze_as_given(documents, options, observer))
+}
+
+fn analyze_as_given(
     documents: &[Document],
     options: &AnalysisOptions,
     observer: &dyn PipelineObserver,
@@ -765,6 +797,61 @@ pub fn display_form(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn invalid_field(options: &AnalysisOptions) -> Option<&'static str> {
+        match options.check() {
+            Err(crate::Error::InvalidOption { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn check_accepts_the_defaults_and_names_the_field_that_cannot_work() {
+        let d = AnalysisOptions::default();
+        assert_eq!(invalid_field(&d), None);
+        let mut bad = d.clone();
+        bad.boilerplate.source_min_docs = 1;
+        let field = "analysis.boilerplate.source_min_docs";
+        assert_eq!(invalid_field(&bad), Some(field));
+        let mut bad = d.clone();
+        bad.boilerplate.corpus_min_docs = 0;
+        let field = "analysis.boilerplate.corpus_min_docs";
+        assert_eq!(invalid_field(&bad), Some(field));
+        for share in [-0.1, 1.5, f64::NAN] {
+            let mut bad = d.clone();
+            bad.boilerplate.corpus_min_fraction = share;
+            let field = "analysis.boilerplate.corpus_min_fraction";
+            assert_eq!(invalid_field(&bad), Some(field), "{share}");
+        }
+        let mut bad = d.clone();
+        bad.headline.min_words = bad.headline.max_words + 1;
+        assert_eq!(invalid_field(&bad), Some("analysis.headline.min_words"));
+        let mut bad = d.clone();
+        bad.headline.max_chars = 0;
+        assert_eq!(invalid_field(&bad), Some("analysis.headline.max_chars"));
+        // The stage refuses what the check refuses, and runs what it accepts.
+        let docs = [Document::new("a", "One line of text here.")];
+        let refused = analyze_observed(&docs, &bad, &NoObserver);
+        assert!(matches!(refused, Err(crate::Error::InvalidOption { .. })));
+        assert_eq!(analyze_observed(&docs, &d, &NoObserver).unwrap().documents.len(), 1);
+    }
+
+    /// Every combination of the normalisation switches passes, and each one still finds
+    /// the words of a mixed text.
+    #[test]
+    fn every_normalisation_switch_combination_works() {
+        for bits in 0..16u8 {
+            let mut d = AnalysisOptions::default();
+            d.normalize.nfkc = bits & 1 != 0;
+            d.normalize.case_fold = bits & 2 != 0;
+            d.normalize.arabic = bits & 4 != 0;
+            d.normalize.digits = bits & 8 != 0;
+            assert_eq!(invalid_field(&d), None, "{bits}");
+            let docs = [Document::new("a", "Rain ﻻ ٣ مَطَر Ｒｉｙａｄｈ")];
+            let analyzed = analyze_observed(&docs, &d, &NoObserver).unwrap();
+            assert_eq!(analyzed.documents[0].total_tokens, 5, "{bits}");
+        }
+    }
 
     fn page(id: &str, body: &str) -> Document {
         Document::new(id, body)

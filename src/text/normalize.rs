@@ -33,6 +33,15 @@ impl Default for NormalizeOptions {
     }
 }
 
+impl NormalizeOptions {
+    /// Checks the rules. Each one is a switch that works on or off, with or without the
+    /// others, so every combination passes; it is here so that every options type answers
+    /// `check` and [`super::AnalysisOptions::check`] asks each of its parts.
+    pub fn check(&self) -> crate::Result<()> {
+        Ok(())
+    }
+}
+
 /// The character normaliser.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Normalizer {
