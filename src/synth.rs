@@ -399,7 +399,10 @@ mod tests {
             made += 1;
             Ok(())
         });
-        assert_eq!(streamed.unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+        assert_eq!(
+            streamed.unwrap_err().kind(),
+            std::io::ErrorKind::InvalidInput
+        );
         assert_eq!(made, 0);
     }
 }

@@ -710,13 +710,18 @@ mod tests {
         let Command::Cluster(args) = parse(&["cluster"]) else {
             panic!("cluster")
         };
-        same(&args.pipeline_options().unwrap(), &PipelineOptions::default());
+        same(
+            &args.pipeline_options().unwrap(),
+            &PipelineOptions::default(),
+        );
         same(&args.input.read_options().unwrap(), &ReadOptions::default());
         assert_eq!(Level::from(args.level), Level::default());
         assert_eq!(args.ui_lang, UiLang::default());
         // `storyclust` alone runs `cluster` with these same arguments.
         same(
-            &ClusterArgs::parse_from_defaults().pipeline_options().unwrap(),
+            &ClusterArgs::parse_from_defaults()
+                .pipeline_options()
+                .unwrap(),
             &PipelineOptions::default(),
         );
 
@@ -734,7 +739,10 @@ mod tests {
             panic!("stats")
         };
         same(&args.input.read_options().unwrap(), &ReadOptions::default());
-        same(&args.analysis.options(true, false).unwrap(), &analysis(true, false));
+        same(
+            &args.analysis.options(true, false).unwrap(),
+            &analysis(true, false),
+        );
 
         let Command::Synth(args) = parse(&["synth", "--from", "seeds"]) else {
             panic!("synth")

@@ -43,7 +43,10 @@ impl SummaryOptions {
     pub fn check(&self) -> crate::Result<()> {
         let most = usize::MAX / LABEL_CANDIDATES_PER_TERM;
         crate::error::ensure(self.label_terms <= most, "summary.label_terms", || {
-            format!("{} is more than the {most} a label can hold", self.label_terms)
+            format!(
+                "{} is more than the {most} a label can hold",
+                self.label_terms
+            )
         })
     }
 }

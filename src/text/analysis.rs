@@ -833,7 +833,13 @@ mod tests {
         let docs = [Document::new("a", "One line of text here.")];
         let refused = analyze_observed(&docs, &bad, &NoObserver);
         assert!(matches!(refused, Err(crate::Error::InvalidOption { .. })));
-        assert_eq!(analyze_observed(&docs, &d, &NoObserver).unwrap().documents.len(), 1);
+        assert_eq!(
+            analyze_observed(&docs, &d, &NoObserver)
+                .unwrap()
+                .documents
+                .len(),
+            1
+        );
     }
 
     /// Every combination of the normalisation switches passes, and each one still finds
