@@ -64,7 +64,7 @@ pub struct BenchReport {
 }
 
 impl BenchReport {
-    /// The report of `runs` (what [`bench`] returns).
+    /// The report of `runs` (what [`bench()`] returns).
     pub fn new(runs: Vec<Run>) -> BenchReport {
         BenchReport {
             schema_version: crate::report::SchemaVersion,

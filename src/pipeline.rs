@@ -91,7 +91,7 @@ impl StoryRun {
 }
 
 /// Runs every stage on `documents`, once the options pass [`PipelineOptions::check`],
-/// reporting each [`Stage`] to `observer` (pass [`NoObserver`](crate::progress::NoObserver) for none). Between stages it
+/// reporting each [`Stage`](crate::progress::Stage) to `observer` (pass [`NoObserver`](crate::progress::NoObserver) for none). Between stages it
 /// asks [`PipelineObserver::should_stop`], and stops with [`Error::Interrupted`].
 pub fn run_stories(
     documents: &[Document],

@@ -279,6 +279,27 @@ pub fn id_order(documents: &[Document]) -> Vec<u32> {
 
 /// Finds near-duplicates among analysed documents, after checking the options
 /// ([`DedupOptions::check`]: an [`crate::Error::InvalidOption`] names the one at fault).
+///
+/// ```
+/// use storyclust::corpus::Document;
+/// use storyclust::minhash::{find_duplicates, DedupOptions};
+/// use storyclust::text::{analyze, AnalysisOptions};
+///
+/// let wire = "The river burst its banks overnight and flooded the old town of Ayr. \
+///             Rescue teams moved two hundred families to the school on the hill.";
+/// let docs = [
+///     Document::new("wire", wire),
+///     Document::new("copy", format!("{wire} Reporting by our staff.")),
+///     Document::new("rates", "The central bank raised interest rates by half a point."),
+/// ];
+/// let analyzed = analyze(&docs, &AnalysisOptions::default());
+/// let found = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
+/// assert_eq!((found.pairs.len(), found.groups.groups.len()), (1, 1));
+/// let group = &found.groups.groups[0];
+/// assert_eq!(docs[group.canonical as usize].id, "copy"); // no dates: the longer text
+/// assert!(group.members[0].1 >= 0.8); // the copy's Jaccard
+/// # Ok::<(), storyclust::Error>(())
+/// ```
 pub fn find_duplicates(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,

@@ -169,6 +169,29 @@ impl StoryLayout {
 
 /// Writes stories as `layout` says; `record`'s parameters and accounting go into the JSON,
 /// HTML, Markdown and table outputs.
+///
+/// ```
+/// use storyclust::corpus::{Corpus, Document};
+/// use storyclust::pipeline::{run_stories, PipelineOptions};
+/// use storyclust::progress::Timings;
+/// use storyclust::report::{write_stories, StoryFormat, StoryLayout};
+///
+/// let mut corpus = Corpus::default();
+/// corpus.documents = vec![
+///     Document::new("a", "The river burst its banks and flooded the old town of Ayr."),
+///     Document::new("b", "Floodwater in the old town of Ayr fell as the river went down."),
+/// ];
+/// let options = PipelineOptions::default();
+/// let timings = Timings::new(); // an observer that keeps each stage's time
+/// let run = run_stories(&corpus.documents, &options, &timings)?;
+/// let record = run.record(&corpus, &options, &timings);
+/// let mut json = Vec::new();
+/// write_stories(&mut json, &run.stories, &record, &StoryLayout::new(StoryFormat::Json))?;
+/// let json: serde_json::Value = serde_json::from_slice(&json)?;
+/// assert_eq!(json["stories"][0]["size"], 2);
+/// assert_eq!(json["accounting"]["read"], 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_stories(
     out: &mut dyn Write,
     stories: &Stories,
