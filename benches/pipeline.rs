@@ -25,6 +25,7 @@ fn corpus() -> Vec<Document> {
         o.copies = 40;
         o
     })
+    .expect("the options pass their check")
     .into_iter()
     .map(|a| {
         let mut doc = Document::new(a.id, a.text);

@@ -64,7 +64,7 @@ pub struct BenchReport {
 }
 
 impl BenchReport {
-    /// The report of `runs` (what [`bench`] returns).
+    /// The report of `runs` (what [`bench()`] returns).
     pub fn new(runs: Vec<Run>) -> BenchReport {
         BenchReport {
             schema_version: crate::report::SchemaVersion,
@@ -90,6 +90,10 @@ pub fn bench(
     threads: &[usize],
     observer: &dyn PipelineObserver,
 ) -> Result<Vec<Run>> {
+    // Every scale's options are checked before any file is made.
+    for &scale in scales {
+        scale_options(scale).check()?;
+    }
     let mut runs = Vec::new();
     let dir = std::env::temp_dir().join(format!("storyclust-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
@@ -97,13 +101,7 @@ pub fn bench(
         source,
     })?;
     for &scale in scales {
-        let articles = synthesize(
-            base,
-            &SynthOptions {
-                copies: scale.max(1) - 1,
-                ..SynthOptions::default()
-            },
-        );
+        let articles = synthesize(base, &scale_options(scale))?;
         let path = dir.join(format!("scale-{scale}.jsonl"));
         crate::corpus::write_atomic(&path, |w| write_synth_jsonl(w, &articles))?;
         drop(articles);
@@ -129,6 +127,14 @@ pub fn bench(
         runs[i].ratio_to_scale_1 = base_total.map(|b| runs[i].total.seconds / b.max(1e-9));
     }
     Ok(runs)
+}
+
+/// The synthetic corpus of `scale`: the input and `scale - 1` variants of each article.
+fn scale_options(scale: usize) -> SynthOptions {
+    SynthOptions {
+        copies: scale.max(1) - 1,
+        ..SynthOptions::default()
+    }
 }
 
 /// Each finished stage's seconds and peak resident memory. The high-water mark is reset

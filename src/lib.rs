@@ -8,7 +8,8 @@
 //! makes test corpora. [`error`] and [`progress`] serve every layer.
 //!
 //! A module imports only from the layers below it, never from one above or beside it:
-//! `tests/layering.rs` checks every `crate::` path.
+//! `tests/layering.rs` checks every `crate::` and `storyclust::` path, and every `super::`
+//! chain that climbs to the crate root.
 //!
 //! # Example
 //!

@@ -372,7 +372,7 @@ fn check_outputs(
 
 /// Reads the inputs and reports problems on stderr (and to `--errors`).
 fn read(input: &InputArgs, observer: &dyn PipelineObserver, quiet: bool) -> Result<Corpus> {
-    read_with(input, input.read_options(), observer, quiet)
+    read_with(input, input.read_options()?, observer, quiet)
 }
 
 fn read_with(
@@ -470,6 +470,7 @@ fn report_diagnostics(corpus: &Corpus, errors: Option<&Path>, quiet: bool) -> Re
 }
 
 fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
+    let options = args.analysis.options(true, false)?;
     let outputs = [("--errors", args.input.errors.as_ref())];
     check_stdout(&outputs, Some("the statistics"))?;
     check_outputs(
@@ -478,8 +479,7 @@ fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
         args.input.fields.input_format,
     )?;
     let corpus = read(&args.input, observer, quiet)?;
-    let options = args.analysis.options(true, false);
-    let analyzed = storyclust::text::analyze_observed(&corpus.documents, &options, observer);
+    let analyzed = storyclust::text::analyze_observed(&corpus.documents, &options, observer)?;
     let stats =
         storyclust::report::corpus_stats(&corpus, &analyzed, &options, args.list, args.top_terms);
     // Freeing millions of small allocations takes a noticeable part of a run; the process
@@ -503,6 +503,8 @@ fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
 fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
     use storyclust::report::{DedupOutputs, DedupRecord};
     let options = args.near.options()?;
+    let analysis_options = args.analysis.options(false, false)?;
+    let mut read_options = args.input.read_options()?;
     let machine_on_stdout = check_dedup_outputs(&args)?;
     let timings = Timings::new();
     let observer = (observer, &timings);
@@ -511,12 +513,10 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         .output
         .as_ref()
         .map(|path| storyclust::corpus::output_format(path, first_input_format(&args.input)));
-    let mut read_options = args.input.read_options();
     read_options.keep_raw = output_format.is_some();
     let corpus = read_with(&args.input, read_options, &observer, quiet)?;
-    let analysis_options = args.analysis.options(false, false);
     let mut analyzed =
-        storyclust::text::analyze_observed(&corpus.documents, &analysis_options, &observer);
+        storyclust::text::analyze_observed(&corpus.documents, &analysis_options, &observer)?;
     let found = storyclust::minhash::find_duplicates_taking_tokens(
         &corpus.documents,
         &mut analyzed,
@@ -659,6 +659,7 @@ fn first_input_format(input: &InputArgs) -> storyclust::corpus::InputFormat {
 }
 
 fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
+    let options = args.pipeline_options()?;
     check_cluster_outputs(&args)?;
     // The gold file is checked before the work it would score.
     let gold = args
@@ -669,7 +670,6 @@ fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let timings = Timings::new();
     let observer = (observer, &timings);
     let corpus = read(&args.input, &observer, quiet)?;
-    let options = args.pipeline_options();
     let run = storyclust::pipeline::run_stories(&corpus.documents, &options, &observer)?;
     let record = run.record(&corpus, &options, &timings);
     write_cluster_outputs(&args, &corpus, &run.stories, &record)?;
@@ -859,6 +859,7 @@ fn eval(args: EvalArgs) -> Result<()> {
 fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
     use storyclust::corpus::tsv_escape;
     use storyclust::synth::{synth_ids, synthesize_each_observed};
+    let options = args.options()?;
     let outputs = [
         ("--output", args.output.as_ref()),
         ("--gold", args.gold.as_ref()),
@@ -873,7 +874,6 @@ fn synth(args: SynthArgs, observer: &Observer, quiet: bool) -> Result<()> {
     report_diagnostics(&corpus, None, quiet)?;
     ensure_documents(&corpus)?;
     check_named_fields(&corpus, &read_options.fields)?;
-    let options = args.options();
     // Streamed: the corpus may be far larger than memory.
     let write = |w: &mut dyn Write| {
         synthesize_each_observed(&corpus.documents, &options, observer, |a| {

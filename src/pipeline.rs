@@ -41,8 +41,10 @@ impl Default for PipelineOptions {
 impl PipelineOptions {
     /// Checks every stage's options (see each one's `check`).
     pub fn check(&self) -> Result<()> {
+        self.analysis.check()?;
         self.dedup.check()?;
-        self.stories.check()
+        self.stories.check()?;
+        self.summary.check()
     }
 }
 
@@ -89,7 +91,7 @@ impl StoryRun {
 }
 
 /// Runs every stage on `documents`, once the options pass [`PipelineOptions::check`],
-/// reporting each [`Stage`] to `observer` (pass [`NoObserver`](crate::progress::NoObserver) for none). Between stages it
+/// reporting each [`Stage`](crate::progress::Stage) to `observer` (pass [`NoObserver`](crate::progress::NoObserver) for none). Between stages it
 /// asks [`PipelineObserver::should_stop`], and stops with [`Error::Interrupted`].
 pub fn run_stories(
     documents: &[Document],
@@ -106,7 +108,7 @@ pub fn run_stories(
         false => Ok(()),
     };
     go_on()?;
-    let mut analyzed = analyze_observed(documents, &analysis, observer);
+    let mut analyzed = analyze_observed(documents, &analysis, observer)?;
     go_on()?;
     let mut duplicates =
         find_duplicates_taking_tokens(documents, &mut analyzed, &options.dedup, observer)?;

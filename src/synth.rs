@@ -34,6 +34,25 @@ impl Default for SynthOptions {
     }
 }
 
+impl SynthOptions {
+    /// The most variants per original: a corpus grows by this factor, and beyond it a run
+    /// would fill the disk before it told anything a smaller one does not.
+    pub const MAX_COPIES: usize = 10_000;
+
+    /// Checks that the copies are at most [`SynthOptions::MAX_COPIES`] and the edit rate is
+    /// a share.
+    pub fn check(&self) -> crate::Result<()> {
+        crate::error::ensure(self.copies <= Self::MAX_COPIES, "synth.copies", || {
+            format!(
+                "{} copies of each article is more than the limit of {}",
+                self.copies,
+                Self::MAX_COPIES
+            )
+        })?;
+        crate::error::ensure_within("synth.edit_rate", self.edit_rate, 0.0, 1.0)
+    }
+}
+
 /// One generated article and the original it came from.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -110,17 +129,37 @@ pub fn write_synth_jsonl(
     Ok(())
 }
 
-/// The originals followed by their variants, in input order.
-pub fn synthesize(documents: &[Document], options: &SynthOptions) -> Vec<SynthArticle> {
+/// The originals followed by their variants, in input order, once the options pass
+/// [`SynthOptions::check`].
+///
+/// ```
+/// use storyclust::corpus::Document;
+/// use storyclust::synth::{synthesize, SynthOptions};
+///
+/// let originals = [Document::new("a1", "Heavy rain flooded the streets of Riyadh on Monday.")];
+/// let articles = synthesize(&originals, &SynthOptions::default())?;
+/// let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+/// assert_eq!(ids, ["a1", "a1~1", "a1~2", "a1~3"]);
+/// assert!(articles.iter().all(|a| a.original == "a1"));
+/// # Ok::<(), storyclust::Error>(())
+/// ```
+pub fn synthesize(
+    documents: &[Document],
+    options: &SynthOptions,
+) -> crate::Result<Vec<SynthArticle>> {
+    options.check()?;
     let mut out = Vec::new();
+    // Pushing to a vector does not fail, and the options passed.
     let _ = synthesize_each(documents, options, |a| {
         out.push(a);
         Ok(())
     });
-    out
+    Ok(out)
 }
 
 /// [`synthesize`] one article at a time, so that a corpus of any size can be streamed out.
+/// Options that fail [`SynthOptions::check`] are refused with an I/O error of kind
+/// `InvalidInput` that carries the [`crate::Error::InvalidOption`].
 pub fn synthesize_each(
     documents: &[Document],
     options: &SynthOptions,
@@ -137,6 +176,9 @@ pub fn synthesize_each_observed(
     observer: &dyn PipelineObserver,
     mut each: impl FnMut(SynthArticle) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    options
+        .check()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let total = documents.len() as u64 * (options.copies as u64 + 1);
     let clock = StageClock::start(observer, Stage::Synth, Some(total));
     let mut ids = synth_ids(documents, options.copies).into_iter();
@@ -298,8 +340,8 @@ mod tests {
             copies: 4,
             ..SynthOptions::default()
         };
-        let one = synthesize(&docs, &options);
-        let two = synthesize(&docs, &options);
+        let one = synthesize(&docs, &options).unwrap();
+        let two = synthesize(&docs, &options).unwrap();
         assert_eq!(one.len(), 10);
         assert_eq!(
             serde_json::to_string(&one).unwrap(),
@@ -310,7 +352,7 @@ mod tests {
             .iter()
             .filter(|v| v.id != v.original)
             .all(|v| v.text != docs.iter().find(|d| d.id == v.original).unwrap().body));
-        let other = synthesize(&docs, &SynthOptions { seed: 2, ..options });
+        let other = synthesize(&docs, &SynthOptions { seed: 2, ..options }).unwrap();
         assert_ne!(
             serde_json::to_string(&one).unwrap(),
             serde_json::to_string(&other).unwrap()
@@ -319,5 +361,48 @@ mod tests {
             let d = Timestamp::parse(v.date.as_deref().unwrap()).unwrap();
             assert!((0..3 * 86_400).contains(&(d.0 - Timestamp::parse("2025-02-12").unwrap().0)));
         }
+    }
+
+    #[test]
+    fn check_accepts_the_defaults_and_names_the_field_that_cannot_work() {
+        let field = |options: &SynthOptions| match options.check() {
+            Err(crate::Error::InvalidOption { field, .. }) => Some(field),
+            _ => None,
+        };
+        let d = SynthOptions::default();
+        assert_eq!(field(&d), None);
+        let most = SynthOptions {
+            copies: SynthOptions::MAX_COPIES,
+            ..d
+        };
+        assert_eq!(field(&most), None);
+        let too_many = SynthOptions {
+            copies: SynthOptions::MAX_COPIES + 1,
+            ..d
+        };
+        assert_eq!(field(&too_many), Some("synth.copies"));
+        for rate in [-0.1, 1.01, f64::NAN] {
+            let bad = SynthOptions {
+                edit_rate: rate,
+                ..d
+            };
+            assert_eq!(field(&bad), Some("synth.edit_rate"), "{rate}");
+        }
+        // Every entry refuses them before making anything.
+        let docs = [doc("a", "Some text.")];
+        assert!(matches!(
+            synthesize(&docs, &too_many),
+            Err(crate::Error::InvalidOption { .. })
+        ));
+        let mut made = 0;
+        let streamed = synthesize_each(&docs, &too_many, |_| {
+            made += 1;
+            Ok(())
+        });
+        assert_eq!(
+            streamed.unwrap_err().kind(),
+            std::io::ErrorKind::InvalidInput
+        );
+        assert_eq!(made, 0);
     }
 }

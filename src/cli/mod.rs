@@ -38,10 +38,51 @@ fn lsh_default() -> (Verify, usize) {
     }
 }
 
-/// A library default that is `usize` where the option's parser takes `u16`: a default too
-/// large for `u16` is a bug here, caught by the first `--help` and by the defaults test.
-fn small(n: usize) -> u16 {
-    u16::try_from(n).expect("a library default fits the option's range")
+// The parsers below only read numbers; what values can work is the library's to say, in
+// each options type's `check` (one home), and `checked` tells a refusal by its option.
+
+/// The command-line option that sets each field the library's checks name.
+const FLAGS: &[(&str, &str)] = &[
+    ("read.max_text_bytes", "--max-text-bytes"),
+    ("read.fields.text", "--text-field"),
+    (
+        "analysis.boilerplate.source_min_docs",
+        "--boilerplate-source-docs",
+    ),
+    (
+        "analysis.boilerplate.corpus_min_docs",
+        "--boilerplate-corpus-docs",
+    ),
+    ("dedup.threshold", "--threshold"),
+    ("dedup.ngram", "--ngram"),
+    ("dedup.minhash.num_perm", "--num-perm"),
+    ("dedup.lsh", "--bands/--rows"),
+    ("dedup.bucket_cap", "--bucket-cap"),
+    ("stories.threshold", "--threshold"),
+    ("stories.cohesion_ratio", "--cohesion-ratio"),
+    ("stories.topic_threshold", "--topic-threshold"),
+    ("summary.label_terms", "--label-terms"),
+    ("synth.copies", "--copies"),
+    ("synth.edit_rate", "--edit-rate"),
+];
+
+/// `cluster` sets the near-duplicate threshold with its own option.
+const CLUSTER_FLAGS: &[(&str, &str)] = &[("dedup.threshold", "--duplicate-threshold")];
+
+/// The library's verdict on options, a refusal told as a usage error (exit code 2) that
+/// names the command-line option (looked up in `own`, then [`FLAGS`]) and the library field.
+fn checked(verdict: storyclust::Result<()>, own: &[(&str, &str)]) -> anyhow::Result<()> {
+    match verdict {
+        Ok(()) => Ok(()),
+        Err(storyclust::Error::InvalidOption { field, why }) => {
+            let flag = own.iter().chain(FLAGS).find(|(f, _)| *f == field);
+            Err(crate::usage(match flag {
+                Some((_, flag)) => format!("invalid value for {flag} ({field}): {why}"),
+                None => format!("invalid option {field}: {why}"),
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Find near-duplicate news articles and group articles into stories (Arabic-aware).
@@ -136,13 +177,13 @@ pub struct SynthArgs {
     #[arg(long, value_name = "INPUT", required = true, num_args = 1..)]
     pub from: Vec<PathBuf>,
     /// Variants per original (the originals are written too); at most 10000.
-    #[arg(long, value_name = "N", default_value_t = SynthOptions::default().copies, value_parser = copies, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", default_value_t = SynthOptions::default().copies, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub copies: usize,
     /// Seed of every random choice.
     #[arg(long, default_value_t = SynthOptions::default().seed, value_parser = whole::<u64>(0..), allow_negative_numbers = true)]
     pub seed: u64,
     /// Fraction of words edited in each variant.
-    #[arg(long, value_name = "RATE", default_value_t = SynthOptions::default().edit_rate, value_parser = ratio, allow_negative_numbers = true)]
+    #[arg(long, value_name = "RATE", default_value_t = SynthOptions::default().edit_rate, value_parser = number, allow_negative_numbers = true)]
     pub edit_rate: f64,
     /// Write the corpus to FILE (JSON Lines) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -156,13 +197,14 @@ pub struct SynthArgs {
 }
 
 impl SynthArgs {
-    /// Library options.
-    pub fn options(&self) -> SynthOptions {
+    /// Library options, as the library checks them.
+    pub fn options(&self) -> anyhow::Result<SynthOptions> {
         let mut options = SynthOptions::default();
         options.copies = self.copies;
         options.seed = self.seed;
         options.edit_rate = self.edit_rate;
-        options
+        checked(options.check(), &[])?;
+        Ok(options)
     }
 }
 
@@ -203,14 +245,14 @@ pub struct ClusterArgs {
     pub analysis: AnalysisArgs,
     /// Two groups of articles join only if the mean cosine (TF-IDF) over their pairs of
     /// articles reaches this...
-    #[arg(long, default_value_t = StoryOptions::default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = StoryOptions::default().threshold, value_parser = number, allow_negative_numbers = true)]
     pub threshold: f64,
     /// ...and reaches this fraction of the looser group's own mean cosine (0: off).
-    #[arg(long, default_value_t = StoryOptions::default().cohesion_ratio, value_parser = ratio, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = StoryOptions::default().cohesion_ratio, value_parser = number, allow_negative_numbers = true)]
     pub cohesion_ratio: f64,
     /// Stories join one topic while the mean cosine over their pairs of articles reaches
     /// this (a looser cut of the same merges).
-    #[arg(long, default_value_t = StoryOptions::default().topic_threshold, value_parser = unit_interval, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = StoryOptions::default().topic_threshold, value_parser = number, allow_negative_numbers = true)]
     pub topic_threshold: f64,
     /// The grain that `--assignments` and `--gold` use: `story` (one event) or `topic`
     /// (related stories).
@@ -224,7 +266,7 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "DAYS", default_value_t = StoryOptions::default().window_days.unwrap_or(0), value_parser = whole::<u32>(0..), allow_negative_numbers = true)]
     pub window: u32,
     /// Near-duplicates at or above this Jaccard always end in the same story.
-    #[arg(long, value_name = "J", default_value_t = dedup_default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
+    #[arg(long, value_name = "J", default_value_t = dedup_default().threshold, value_parser = number, allow_negative_numbers = true)]
     pub duplicate_threshold: f64,
     /// Output format (default: the one the --output file's extension names — .json, .jsonl,
     /// .csv, .md, .html, .txt — else table).
@@ -263,10 +305,11 @@ impl ClusterArgs {
         Wrapper::parse_from(["storyclust"]).args
     }
 
-    /// Library options of the whole pipeline (the rest at the library's defaults).
-    pub fn pipeline_options(&self) -> PipelineOptions {
+    /// Library options of the whole pipeline (the rest at the library's defaults), as the
+    /// library checks them.
+    pub fn pipeline_options(&self) -> anyhow::Result<PipelineOptions> {
         let mut options = PipelineOptions::default();
-        options.analysis = self.analysis.options(true, true);
+        options.analysis = self.analysis.options(true, true)?;
         options.dedup.threshold = self.duplicate_threshold;
         let stories = &mut options.stories;
         stories.threshold = self.threshold;
@@ -276,7 +319,8 @@ impl ClusterArgs {
         stories.window_days = (self.window > 0).then_some(self.window);
         options.summary.label_terms = self.label_terms;
         options.summary.key_sentences = self.key_sentences;
-        options
+        checked(options.check(), CLUSTER_FLAGS)?;
+        Ok(options)
     }
 }
 
@@ -347,25 +391,11 @@ fn thread_count(s: &str) -> Result<usize, String> {
     }
 }
 
-fn copies(s: &str) -> Result<usize, String> {
-    const MAX: usize = 10_000;
-    let n: usize = whole(0..)(s)?;
-    if n <= MAX {
-        Ok(n)
-    } else {
-        Err(format!(
-            "{n} copies of each article is more than the limit of {MAX}"
-        ))
-    }
-}
-
-fn ratio(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
-    if (0.0..=1.0).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("{v} is not in [0, 1]"))
-    }
+/// A number; its range is the library's to check.
+fn number(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))
 }
 
 /// Options of `dedup`.
@@ -400,14 +430,14 @@ pub struct DedupArgs {
 #[derive(Debug, Args)]
 pub struct NearDuplicateArgs {
     /// Pairs with Jaccard at or above this (over word shingles) are near-duplicates.
-    #[arg(long, default_value_t = dedup_default().threshold, value_parser = unit_interval, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = dedup_default().threshold, value_parser = number, allow_negative_numbers = true)]
     pub threshold: f64,
-    /// Words per shingle.
-    #[arg(long, value_name = "N", default_value_t = small(dedup_default().ngram), value_parser = whole::<u16>(1..=32), allow_negative_numbers = true)]
-    pub ngram: u16,
-    /// MinHash signature length.
-    #[arg(long, value_name = "N", default_value_t = small(minhash_default().num_perm), value_parser = whole::<u16>(1..=4096), allow_negative_numbers = true)]
-    pub num_perm: u16,
+    /// Words per shingle (1 to 32).
+    #[arg(long, value_name = "N", default_value_t = dedup_default().ngram, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
+    pub ngram: usize,
+    /// MinHash signature length (1 to 4096).
+    #[arg(long, value_name = "N", default_value_t = minhash_default().num_perm, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
+    pub num_perm: usize,
     /// MinHash scheme.
     #[arg(long, value_enum, default_value_t = minhash_default().scheme)]
     pub scheme: Scheme,
@@ -415,56 +445,47 @@ pub struct NearDuplicateArgs {
     #[arg(long, default_value_t = minhash_default().seed, value_parser = whole::<u64>(0..), allow_negative_numbers = true)]
     pub seed: u64,
     /// LSH bands (with --rows; default: chosen for the threshold).
-    #[arg(long, requires = "rows", value_parser = whole::<u16>(1..), allow_negative_numbers = true)]
-    pub bands: Option<u16>,
+    #[arg(long, requires = "rows", value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
+    pub bands: Option<usize>,
     /// LSH rows per band (with --bands).
-    #[arg(long, requires = "bands", value_parser = whole::<u16>(1..), allow_negative_numbers = true)]
-    pub rows: Option<u16>,
+    #[arg(long, requires = "bands", value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
+    pub rows: Option<usize>,
     /// How candidate pairs are verified.
     #[arg(long, value_enum, default_value_t = lsh_default().0)]
     pub verify: Verify,
     /// Find every pair with an exhaustive exact join instead of MinHash + LSH.
     #[arg(long, conflicts_with_all = ["scheme", "bands", "rows", "verify"])]
     pub exact: bool,
-    /// LSH buckets larger than this link each member to the first one only.
+    /// LSH buckets larger than this link each member to the first one only (at least 2).
     #[arg(long, value_name = "N", default_value_t = lsh_default().1, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub bucket_cap: usize,
 }
 
 impl NearDuplicateArgs {
     /// Library options, as the library checks them (bands × rows within the signature…).
-    pub fn options(&self) -> Result<DedupOptions, storyclust::Error> {
+    pub fn options(&self) -> anyhow::Result<DedupOptions> {
         let mut options = DedupOptions::default();
         options.threshold = self.threshold;
-        options.ngram = self.ngram.into();
+        options.ngram = self.ngram;
         options.method = if self.exact {
             Method::ExactJoin
         } else {
             let mut minhash = MinHashParams::default();
             minhash.scheme = self.scheme;
-            minhash.num_perm = self.num_perm.into();
+            minhash.num_perm = self.num_perm;
             minhash.seed = self.seed;
             Method::MinHashLsh {
                 minhash,
                 lsh: match (self.bands, self.rows) {
-                    (Some(b), Some(r)) => Some(LshParams::new(b.into(), r.into())),
+                    (Some(b), Some(r)) => Some(LshParams::new(b, r)),
                     _ => None,
                 },
                 verify: self.verify,
-                bucket_cap: self.bucket_cap.max(2),
+                bucket_cap: self.bucket_cap,
             }
         };
-        options.check()?;
+        checked(options.check(), &[])?;
         Ok(options)
-    }
-}
-
-fn unit_interval(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
-    if v > 0.0 && v <= 1.0 {
-        Ok(v)
-    } else {
-        Err(format!("{v} is not in (0, 1]"))
     }
 }
 
@@ -500,7 +521,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub strict: bool,
     /// Titles and texts longer than this are truncated (with a warning); at least 1.
-    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes, value_parser = whole::<usize>(1..), allow_negative_numbers = true)]
+    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_text_bytes, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub max_text_bytes: usize,
     /// Write every warning and skipped record as JSON Lines to FILE.
     #[arg(long, value_name = "FILE")]
@@ -517,12 +538,13 @@ impl InputArgs {
         }
     }
 
-    /// Reader options.
-    pub fn read_options(&self) -> ReadOptions {
+    /// Reader options, as the library checks them.
+    pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
         let mut options = self.fields.read_options();
         options.strict = self.strict;
         options.max_text_bytes = self.max_text_bytes;
-        options
+        checked(options.check(), &[])?;
+        Ok(options)
     }
 }
 
@@ -633,25 +655,28 @@ pub struct AnalysisArgs {
     /// Arabic stemmer for terms.
     #[arg(long, value_enum, default_value_t = AnalysisOptions::default().arabic_stemmer)]
     pub stemmer: ArabicStemmer,
-    /// A short line in at least N documents of one source is boilerplate.
+    /// A short line in at least N documents of one source is boilerplate (at least 2).
     #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.source_min_docs, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub boilerplate_source_docs: usize,
-    /// A short line in at least N documents of the corpus (and 0.5 % of them) is boilerplate.
+    /// A short line in at least N documents of the corpus (and 0.5 % of them) is boilerplate
+    /// (at least 2).
     #[arg(long, value_name = "N", default_value_t = AnalysisOptions::default().boilerplate.corpus_min_docs, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub boilerplate_corpus_docs: usize,
 }
 
 impl AnalysisArgs {
-    /// Analysis options: `terms` for TF-IDF terms, `bigrams` to add adjacent-term pairs.
-    pub fn options(&self, terms: bool, bigrams: bool) -> AnalysisOptions {
+    /// Analysis options: `terms` for TF-IDF terms, `bigrams` to add adjacent-term pairs; as
+    /// the library checks them.
+    pub fn options(&self, terms: bool, bigrams: bool) -> anyhow::Result<AnalysisOptions> {
         let mut options = AnalysisOptions::default();
         options.bigrams = terms && bigrams;
         options.lang = self.lang;
         options.arabic_stemmer = self.stemmer;
-        options.boilerplate.source_min_docs = self.boilerplate_source_docs.max(2);
-        options.boilerplate.corpus_min_docs = self.boilerplate_corpus_docs.max(2);
+        options.boilerplate.source_min_docs = self.boilerplate_source_docs;
+        options.boilerplate.corpus_min_docs = self.boilerplate_corpus_docs;
         options.terms = terms;
-        options
+        checked(options.check(), &[])?;
+        Ok(options)
     }
 }
 
@@ -685,13 +710,18 @@ mod tests {
         let Command::Cluster(args) = parse(&["cluster"]) else {
             panic!("cluster")
         };
-        same(&args.pipeline_options(), &PipelineOptions::default());
-        same(&args.input.read_options(), &ReadOptions::default());
+        same(
+            &args.pipeline_options().unwrap(),
+            &PipelineOptions::default(),
+        );
+        same(&args.input.read_options().unwrap(), &ReadOptions::default());
         assert_eq!(Level::from(args.level), Level::default());
         assert_eq!(args.ui_lang, UiLang::default());
         // `storyclust` alone runs `cluster` with these same arguments.
         same(
-            &ClusterArgs::parse_from_defaults().pipeline_options(),
+            &ClusterArgs::parse_from_defaults()
+                .pipeline_options()
+                .unwrap(),
             &PipelineOptions::default(),
         );
 
@@ -699,22 +729,25 @@ mod tests {
             panic!("dedup")
         };
         same(&args.near.options().unwrap(), &DedupOptions::default());
-        same(&args.input.read_options(), &ReadOptions::default());
+        same(&args.input.read_options().unwrap(), &ReadOptions::default());
         same(
-            &args.analysis.options(false, false),
+            &args.analysis.options(false, false).unwrap(),
             &analysis(false, false),
         );
 
         let Command::Stats(args) = parse(&["stats"]) else {
             panic!("stats")
         };
-        same(&args.input.read_options(), &ReadOptions::default());
-        same(&args.analysis.options(true, false), &analysis(true, false));
+        same(&args.input.read_options().unwrap(), &ReadOptions::default());
+        same(
+            &args.analysis.options(true, false).unwrap(),
+            &analysis(true, false),
+        );
 
         let Command::Synth(args) = parse(&["synth", "--from", "seeds"]) else {
             panic!("synth")
         };
-        same(&args.options(), &SynthOptions::default());
+        same(&args.options().unwrap(), &SynthOptions::default());
         same(&args.fields.read_options(), &ReadOptions::default());
 
         let Command::Bench(args) = parse(&["bench"]) else {

@@ -217,6 +217,30 @@ impl StoryClusters {
 /// Clusters documents into stories: [`StoryModel::fit`], then [`StoryModel::decide`] at the
 /// cut of `options`. Each near-duplicate group is clustered as one unit, weighted by its
 /// size (see [`Units`]); its copies take its story.
+///
+/// ```
+/// use storyclust::cluster::{cluster_stories, StoryOptions};
+/// use storyclust::corpus::Document;
+/// use storyclust::minhash::{find_duplicates, DedupOptions};
+/// use storyclust::text::{analyze, AnalysisOptions};
+///
+/// let docs = [
+///     Document::new("flood", "The river burst its banks overnight and flooded the old town \
+///                             of Ayr. Rescue teams moved families to the school on the hill."),
+///     Document::new("update", "Floodwater in the old town of Ayr fell on Friday as rescue \
+///                              teams let the families go home from the school."),
+///     Document::new("rates", "The central bank raised interest rates by half a point to \
+///                             slow inflation, the governor said on Tuesday."),
+///     Document::new("rates-2", "Inflation slowed after the central bank raised interest \
+///                               rates, the governor told parliament."),
+/// ];
+/// let analyzed = analyze(&docs, &AnalysisOptions::default());
+/// let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
+/// let clusters = cluster_stories(&docs, &analyzed, &dedup, &StoryOptions::default())?;
+/// assert_eq!(clusters.labels[0], clusters.labels[1]); // one flood story
+/// assert_ne!(clusters.labels[0], clusters.labels[2]);
+/// # Ok::<(), storyclust::Error>(())
+/// ```
 pub fn cluster_stories(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
@@ -232,6 +256,41 @@ impl StoryModel {
     /// Fits the model: units, TF-IDF, the neighbour graph within the time window, and the
     /// story graph over the story vectors (the commonest words dropped). The options are
     /// checked first ([`StoryOptions::check`]).
+    ///
+    /// ```
+    /// use storyclust::cluster::{StoryModel, StoryOptions};
+    /// use storyclust::corpus::Document;
+    /// use storyclust::minhash::{find_duplicates, DedupOptions};
+    /// use storyclust::text::{analyze, AnalysisOptions};
+    ///
+    /// let docs = [
+    ///     Document::new("flood", "The river burst its banks overnight and flooded the old town \
+    ///                             of Ayr. Rescue teams moved families to the school on the hill."),
+    ///     Document::new("update", "Floodwater in the old town of Ayr fell on Friday as rescue \
+    ///                              teams let the families go home from the school."),
+    ///     Document::new("rates", "The central bank raised interest rates by half a point to \
+    ///                             slow inflation, the governor said on Tuesday."),
+    ///     Document::new("rates-2", "Inflation slowed after the central bank raised interest \
+    ///                               rates, the governor told parliament."),
+    /// ];
+    /// let analyzed = analyze(&docs, &AnalysisOptions::default());
+    /// let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
+    /// let options = StoryOptions::default();
+    /// let model = StoryModel::fit(&docs, &analyzed, &dedup, &options)?;
+    /// let mut cut = options.cut();
+    /// let stories = model.decide(&cut)?;
+    /// assert_eq!(stories.labels[0], stories.labels[1]); // the flood
+    /// assert_ne!(stories.labels[0], stories.labels[2]);
+    /// // Fitted once, decided at any cut (a sweep needs no new fit); a cut that cannot
+    /// // work, a topic cut tighter than the story cut, is refused.
+    /// for threshold in [0.2, 0.3, 0.4] {
+    ///     cut.threshold = threshold;
+    ///     assert_ne!(model.decide(&cut)?.labels[0], stories.labels[2]);
+    /// }
+    /// cut.topic_threshold = 0.9;
+    /// assert!(model.decide(&cut).is_err());
+    /// # Ok::<(), storyclust::Error>(())
+    /// ```
     pub fn fit(
         documents: &[Document],
         analyzed: &AnalyzedCorpus,

@@ -265,58 +265,26 @@ pub(crate) fn read_delimited(
     };
     let bom = skip_bom(&mut records.input);
     let mut buf = Vec::new();
-    let header_error = |message: String| Error::Format {
-        path: file.to_path_buf(),
-        message: format!("cannot read the header row: {message}"),
+    let headers = read_header(&mut records, &mut buf, &file)?;
+    let rows = Rows {
+        header_row: header_row_as_read(bom, &buf, records.last_end),
+        columns: columns(&headers, options, &file)?,
+        headers,
+        format: if delimiter == b'\t' {
+            InputFormat::Tsv
+        } else {
+            InputFormat::Csv
+        },
+        file,
+        options,
     };
-    let headers = match records.next(&mut buf) {
-        Ok(Next::Record { fields, .. }) => header_names(&fields),
-        Ok(Next::End) => Vec::new(),
-        Ok(Next::Broken { message, .. }) => return Err(header_error(message)),
-        Ok(Next::Overlong { bytes, .. }) => {
-            return Err(header_error(format!(
-                "its first line is over {bytes} bytes long (is this a CSV or TSV file?)"
-            )))
-        }
-        Err(e) => return Err(header_error(e.to_string())),
-    };
-    // The header row as read, for rows written back unchanged (`keep_raw`).
-    let mut header_row = if bom {
-        "\u{FEFF}".to_string()
-    } else {
-        String::new()
-    };
-    header_row.push_str(&String::from_utf8_lossy(&buf));
-    header_row.push_str(std::str::from_utf8(records.last_end).unwrap_or("\n"));
-    let header_row: Arc<str> = header_row.into();
-    let format = if delimiter == b'\t' {
-        InputFormat::Tsv
-    } else {
-        InputFormat::Csv
-    };
-    let columns = columns(&headers, options, &file)?;
-    let found: Vec<Field> = [
-        (Field::Id, columns.id.is_some()),
-        (Field::Text, !columns.text.is_empty()),
-        (Field::Title, columns.title.is_some()),
-        (Field::Date, columns.date.is_some()),
-        (Field::Source, columns.source.is_some()),
-        (Field::Url, columns.url.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(f, present)| present.then_some(f))
-    .collect();
-    let named = options.fields.text.iter();
-    let parts: Vec<Option<()>> = named.map(|t| headers.contains(t).then_some(())).collect();
-    sink.corpus
-        .fields
-        .note_header(&headers, &found, parts_present(&parts));
+    rows.note_fields(sink);
     loop {
         let (line, fields) = match records.next(&mut buf) {
             Ok(Next::End) => return Ok(()),
             Ok(Next::Record { line, fields }) => (line, fields),
             Ok(Next::Broken { line, message }) => {
-                let origin = Origin::line(file.clone(), line);
+                let origin = Origin::line(rows.file.clone(), line);
                 sink.report(Diagnostic::skipped(
                     DiagnosticKind::BrokenCsv,
                     origin,
@@ -326,37 +294,126 @@ pub(crate) fn read_delimited(
             }
             Ok(Next::Overlong { line, bytes }) => {
                 sink.add_bytes(bytes);
-                sink.report(overlong_record(&file, line, None, bytes, records.cap))?;
+                sink.report(overlong_record(&rows.file, line, None, bytes, records.cap))?;
                 continue;
             }
-            Err(e) => return sink.report(stream_failed(&file, records.line, 0, &e)),
+            Err(e) => return sink.report(stream_failed(&rows.file, records.line, 0, &e)),
         };
+        rows.read_row(line, &fields, &buf, sink)?;
+    }
+}
+
+/// The header row's field names (none in an empty input).
+fn read_header<R: Read>(
+    records: &mut Records<R>,
+    buf: &mut Vec<u8>,
+    file: &Arc<PathBuf>,
+) -> Result<Vec<String>> {
+    let header_error = |message: String| Error::Format {
+        path: file.to_path_buf(),
+        message: format!("cannot read the header row: {message}"),
+    };
+    match records.next(buf) {
+        Ok(Next::Record { fields, .. }) => Ok(header_names(&fields)),
+        Ok(Next::End) => Ok(Vec::new()),
+        Ok(Next::Broken { message, .. }) => Err(header_error(message)),
+        Ok(Next::Overlong { bytes, .. }) => Err(header_error(format!(
+            "its first line is over {bytes} bytes long (is this a CSV or TSV file?)"
+        ))),
+        Err(e) => Err(header_error(e.to_string())),
+    }
+}
+
+/// The header row as read (`bytes`, its byte order mark and line end), for rows written back
+/// unchanged (`keep_raw`).
+fn header_row_as_read(bom: bool, bytes: &[u8], line_end: &[u8]) -> Arc<str> {
+    let mut header_row = if bom {
+        "\u{FEFF}".to_string()
+    } else {
+        String::new()
+    };
+    header_row.push_str(&String::from_utf8_lossy(bytes));
+    header_row.push_str(std::str::from_utf8(line_end).unwrap_or("\n"));
+    header_row.into()
+}
+
+/// What every row of one file is read with: its header and the columns of each field.
+struct Rows<'a> {
+    file: Arc<PathBuf>,
+    headers: Vec<String>,
+    header_row: Arc<str>,
+    columns: Columns,
+    format: InputFormat,
+    options: &'a ReadOptions,
+}
+
+impl Rows<'_> {
+    /// Notes in the corpus which configured fields the header has.
+    fn note_fields(&self, sink: &mut Sink) {
+        let columns = &self.columns;
+        let found: Vec<Field> = [
+            (Field::Id, columns.id.is_some()),
+            (Field::Text, !columns.text.is_empty()),
+            (Field::Title, columns.title.is_some()),
+            (Field::Date, columns.date.is_some()),
+            (Field::Source, columns.source.is_some()),
+            (Field::Url, columns.url.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(f, present)| present.then_some(f))
+        .collect();
+        let named = self.options.fields.text.iter();
+        let parts: Vec<Option<()>> = named
+            .map(|t| self.headers.contains(t).then_some(()))
+            .collect();
+        sink.corpus
+            .fields
+            .note_header(&self.headers, &found, parts_present(&parts));
+    }
+
+    /// One row (`fields`, read from the bytes `row`) that starts on `line`: a document, or a
+    /// diagnostic when it does not fit the header. Blank rows are passed over.
+    fn read_row(&self, line: u64, fields: &[Vec<u8>], row: &[u8], sink: &mut Sink) -> Result<()> {
         sink.add_bytes(fields.iter().map(|f| f.len() as u64 + 1).sum::<u64>());
         if fields.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
+            return Ok(());
         }
-        let origin = Origin::line(file.clone(), line);
+        let origin = Origin::line(self.file.clone(), line);
         // A row with more or fewer fields than the header cannot be matched to its columns.
-        if fields.len() != headers.len() {
-            let quote = if delimiter == b'\t' {
+        if fields.len() != self.headers.len() {
+            let quote = if self.format == InputFormat::Tsv {
                 "write a tab inside a field as \\t"
             } else {
                 "quote fields that contain a comma"
             };
-            sink.report(Diagnostic::skipped(
+            return sink.report(Diagnostic::skipped(
                 DiagnosticKind::BrokenCsv,
                 origin,
                 format!(
                     "the row has {} fields but the header has {}; {quote}",
                     fields.len(),
-                    headers.len()
+                    self.headers.len()
                 ),
-            ))?;
-            continue;
+            ));
         }
+        let (raw, warning) = self.raw_record(fields, &origin);
+        let mut parsed = build_document(raw, origin, self.options);
+        if let (Parsed::Document(doc, _, _), true) = (&mut parsed, self.options.keep_raw) {
+            doc.raw = Some(Verbatim::Row {
+                format: self.format,
+                header: self.header_row.clone(),
+                row: String::from_utf8_lossy(row).into(),
+            });
+        }
+        sink.accept(with_warning(parsed, warning))
+    }
+
+    /// The record's fields by column, with a warning when some held invalid UTF-8.
+    fn raw_record(&self, fields: &[Vec<u8>], origin: &Origin) -> (RawRecord, Option<Diagnostic>) {
+        let columns = &self.columns;
         let mut warning = None;
         let mut field = |column: Option<usize>| {
-            let (text, w) = decode_lossy(&fields[column?], &origin, 0);
+            let (text, w) = decode_lossy(&fields[column?], origin, 0);
             if let Some(w) = w {
                 warning.get_or_insert(Diagnostic {
                     message: "invalid UTF-8 in the record; bad bytes replaced by U+FFFD".into(),
@@ -376,15 +433,7 @@ pub(crate) fn read_delimited(
             // The header row tells which text columns there are.
             text_parts: 0,
         };
-        let mut parsed = build_document(raw, origin, options);
-        if let (Parsed::Document(doc, _, _), true) = (&mut parsed, options.keep_raw) {
-            doc.raw = Some(Verbatim::Row {
-                format,
-                header: header_row.clone(),
-                row: String::from_utf8_lossy(&buf).into(),
-            });
-        }
-        sink.accept(with_warning(parsed, warning))?;
+        (raw, warning)
     }
 }
 

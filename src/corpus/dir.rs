@@ -17,37 +17,7 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
     walk(dir, &mut files, sink)?;
     files.sort();
     // Plain-text files are read in parallel; record files stream through their own reader.
-    let cap = record_cap(options);
     let mut batch: Vec<PathBuf> = Vec::new();
-    let flush = |batch: &mut Vec<PathBuf>, sink: &mut Sink| -> Result<()> {
-        let parsed: Vec<Parsed> = batch
-            .par_iter()
-            .map(|path| {
-                let file = Arc::new(path.clone());
-                let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                if size > cap as u64 {
-                    let mut d = overlong_record(&file, 1, Some(0), size, cap);
-                    d.origin = Origin::file(file);
-                    return Parsed::Skipped(d);
-                }
-                match std::fs::read(path) {
-                    Ok(bytes) => read_text_document(file, &bytes, options),
-                    Err(e) => Parsed::Skipped(Diagnostic::skipped(
-                        DiagnosticKind::Unreadable,
-                        Origin::file(file),
-                        format!("cannot read: {e}"),
-                    )),
-                }
-            })
-            .collect();
-        for path in batch.drain(..) {
-            sink.add_bytes(std::fs::metadata(&path).map_or(0, |m| m.len()));
-        }
-        for p in parsed {
-            sink.accept(p)?;
-        }
-        Ok(())
-    };
     for path in files {
         let format = match options.format {
             InputFormat::Auto => format_from_extension(&path),
@@ -59,37 +29,76 @@ pub(crate) fn read_directory(dir: &Path, options: &ReadOptions, sink: &mut Sink)
                 batch.push(path)
             }
             Some(_) => {
-                flush(&mut batch, sink)?;
-                if let Err(e) = read_file(&path, options, sink) {
-                    if let Error::Strict { .. } = e {
-                        return Err(e);
-                    }
-                    sink.report(Diagnostic::skipped(
-                        DiagnosticKind::Unreadable,
-                        Origin::file(Arc::new(path)),
-                        e.to_string(),
-                    ))?;
-                }
+                read_text_files(&mut batch, options, sink)?;
+                read_record_file(path, options, sink)?;
             }
-            None => {
-                let binary = looks_binary_file(&path);
-                let (kind, message) = if binary {
-                    (DiagnosticKind::BinaryFile, "binary file skipped")
-                } else {
-                    (
-                        DiagnosticKind::UnsupportedFile,
-                        "not a .txt, .md, .jsonl, .csv or .tsv file; skipped (use --input-format to read it anyway)",
-                    )
-                };
-                sink.report(Diagnostic::skipped(
-                    kind,
-                    Origin::file(Arc::new(path)),
-                    message,
-                ))?;
-            }
+            None => report_unsupported_file(path, sink)?,
         }
     }
-    flush(&mut batch, sink)
+    read_text_files(&mut batch, options, sink)
+}
+
+/// Reads the plain-text files of `batch` in parallel, one document each, and empties it.
+fn read_text_files(batch: &mut Vec<PathBuf>, options: &ReadOptions, sink: &mut Sink) -> Result<()> {
+    let cap = record_cap(options);
+    let parsed: Vec<Parsed> = batch
+        .par_iter()
+        .map(|path| {
+            let file = Arc::new(path.clone());
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            if size > cap as u64 {
+                let mut d = overlong_record(&file, 1, Some(0), size, cap);
+                d.origin = Origin::file(file);
+                return Parsed::Skipped(d);
+            }
+            match std::fs::read(path) {
+                Ok(bytes) => read_text_document(file, &bytes, options),
+                Err(e) => Parsed::Skipped(Diagnostic::skipped(
+                    DiagnosticKind::Unreadable,
+                    Origin::file(file),
+                    format!("cannot read: {e}"),
+                )),
+            }
+        })
+        .collect();
+    for path in batch.drain(..) {
+        sink.add_bytes(std::fs::metadata(&path).map_or(0, |m| m.len()));
+    }
+    for p in parsed {
+        sink.accept(p)?;
+    }
+    Ok(())
+}
+
+/// Reads a file of records of the folder; one that cannot be read is skipped and reported
+/// (unless `--strict` stops the run), and the walk goes on.
+fn read_record_file(path: PathBuf, options: &ReadOptions, sink: &mut Sink) -> Result<()> {
+    match read_file(&path, options, sink) {
+        Err(e @ Error::Strict { .. }) => Err(e),
+        Err(e) => sink.report(Diagnostic::skipped(
+            DiagnosticKind::Unreadable,
+            Origin::file(Arc::new(path)),
+            e.to_string(),
+        )),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Reports a file of the folder whose extension names no format read.
+fn report_unsupported_file(path: PathBuf, sink: &mut Sink) -> Result<()> {
+    let (kind, message) = if looks_binary_file(&path) {
+        (DiagnosticKind::BinaryFile, "binary file skipped")
+    } else {
+        (
+            DiagnosticKind::UnsupportedFile,
+            "not a .txt, .md, .jsonl, .csv or .tsv file; skipped (use --input-format to read it anyway)",
+        )
+    };
+    sink.report(Diagnostic::skipped(
+        kind,
+        Origin::file(Arc::new(path)),
+        message,
+    ))
 }
 
 /// Whether reading the folder `dir` would read `file`, which may not exist yet (an output
@@ -135,15 +144,8 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, sink: &mut Sink) -> Result<()> {
 }
 
 fn walk_at(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, sink: &mut Sink) -> Result<()> {
-    let skip = |sink: &mut Sink, path: &Path, message: String| {
-        sink.report(Diagnostic::skipped(
-            DiagnosticKind::NotReadable,
-            Origin::file(Arc::new(path.to_path_buf())),
-            message,
-        ))
-    };
     if depth > MAX_DEPTH {
-        return skip(
+        return skip_path(
             sink,
             dir,
             format!("folder nested more than {MAX_DEPTH} deep; skipped"),
@@ -158,7 +160,7 @@ fn walk_at(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, sink: &mut Sink) 
                 source,
             })
         }
-        Err(e) => return skip(sink, dir, format!("cannot list this folder: {e}; skipped")),
+        Err(e) => return skip_path(sink, dir, format!("cannot list this folder: {e}; skipped")),
     };
     let mut entries: Vec<_> = entries.collect();
     entries.sort_by_key(|e| e.as_ref().ok().map(|e| e.file_name()));
@@ -166,11 +168,8 @@ fn walk_at(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, sink: &mut Sink) 
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                skip(
-                    sink,
-                    dir,
-                    format!("cannot list an entry of this folder: {e}"),
-                )?;
+                let message = format!("cannot list an entry of this folder: {e}");
+                skip_path(sink, dir, message)?;
                 continue;
             }
         };
@@ -183,29 +182,45 @@ fn walk_at(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, sink: &mut Sink) 
             walk_at(&path, depth + 1, files, sink)?;
             continue;
         }
-        let link = kind.is_some_and(|t| t.is_symlink());
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => files.push(path),
-            Ok(meta) if meta.is_dir() => skip(
-                sink,
-                &path,
-                "symbolic link to a folder; not followed (name the folder itself to read it)"
-                    .into(),
-            )?,
-            Ok(_) => skip(
-                sink,
-                &path,
-                "not a regular file (a pipe, socket or device); skipped".into(),
-            )?,
-            Err(e) if link => skip(
-                sink,
-                &path,
-                format!("dangling or looping symbolic link ({e}); skipped"),
-            )?,
-            Err(e) => skip(sink, &path, format!("cannot read: {e}; skipped"))?,
-        }
+        take_file(path, kind.is_some_and(|t| t.is_symlink()), files, sink)?;
     }
     Ok(())
+}
+
+/// Reports `path` as skipped by the walk.
+fn skip_path(sink: &mut Sink, path: &Path, message: String) -> Result<()> {
+    sink.report(Diagnostic::skipped(
+        DiagnosticKind::NotReadable,
+        Origin::file(Arc::new(path.to_path_buf())),
+        message,
+    ))
+}
+
+/// Adds `path` (not a folder; `link` when it is a symbolic link) to `files` when it is a
+/// regular file, or reports why not.
+fn take_file(path: PathBuf, link: bool, files: &mut Vec<PathBuf>, sink: &mut Sink) -> Result<()> {
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_file() => {
+            files.push(path);
+            Ok(())
+        }
+        Ok(meta) if meta.is_dir() => skip_path(
+            sink,
+            &path,
+            "symbolic link to a folder; not followed (name the folder itself to read it)".into(),
+        ),
+        Ok(_) => skip_path(
+            sink,
+            &path,
+            "not a regular file (a pipe, socket or device); skipped".into(),
+        ),
+        Err(e) if link => skip_path(
+            sink,
+            &path,
+            format!("dangling or looping symbolic link ({e}); skipped"),
+        ),
+        Err(e) => skip_path(sink, &path, format!("cannot read: {e}; skipped")),
+    }
 }
 
 fn looks_binary_file(path: &Path) -> bool {
@@ -229,24 +244,7 @@ pub(crate) fn read_text_document(
     options: &ReadOptions,
 ) -> Parsed {
     let origin = Origin::file(file.clone());
-    let stem = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "stdin".into());
-    // `a.txt.gz` → `a`, `a.md` → `a`
-    let stem = stem
-        .trim_end_matches(".gz")
-        .trim_end_matches(".zst")
-        .trim_end_matches(".bz2")
-        .trim_end_matches(".xz")
-        .rsplit_once('.')
-        .map_or(stem.as_str(), |(s, _)| s)
-        .to_string();
-    let id = if file.as_path() == Path::new("-") {
-        None
-    } else {
-        Some(stem)
-    };
+    let id = (file.as_path() != Path::new("-")).then(|| file_stem_id(&file));
     if looks_binary(bytes) {
         let skipped = Diagnostic::skipped(
             DiagnosticKind::BinaryFile,
@@ -288,4 +286,20 @@ pub(crate) fn read_text_document(
         }
         (parsed, _) => parsed,
     }
+}
+
+/// A text file's id: its name without its extension and compression (`a.txt.gz` → `a`,
+/// `a.md` → `a`).
+fn file_stem_id(file: &Path) -> String {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "stdin".into());
+    name.trim_end_matches(".gz")
+        .trim_end_matches(".zst")
+        .trim_end_matches(".bz2")
+        .trim_end_matches(".xz")
+        .rsplit_once('.')
+        .map_or(name.as_str(), |(s, _)| s)
+        .to_string()
 }

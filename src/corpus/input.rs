@@ -9,7 +9,7 @@ use super::records::{
 };
 use super::sniff::{self, fill, format_from_content, format_from_extension};
 use super::{Corpus, Diagnostic, DiagnosticKind, Origin, Severity};
-use crate::error::{Error, Result};
+use crate::error::{ensure, Error, Result};
 use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use ahash::AHashSet;
 use rayon::prelude::*;
@@ -112,8 +112,33 @@ impl Default for ReadOptions {
     }
 }
 
+impl ReadOptions {
+    /// Checks that records can be read: a text field is named, and a text may keep a byte.
+    /// [`read_corpus_observed`] and [`read_from`] refuse options that fail it.
+    pub fn check(&self) -> Result<()> {
+        ensure(self.max_text_bytes >= 1, "read.max_text_bytes", || {
+            "0 would truncate every text to nothing; use 1 or more".into()
+        })?;
+        ensure(!self.fields.text.is_empty(), "read.fields.text", || {
+            "no text field is named; name at least one (`text`)".into()
+        })
+    }
+}
+
 /// Reads every input (files, directories, or `-` for standard input) into one corpus, in the
 /// order given. Bad records become diagnostics; with `strict`, the first one is an error.
+///
+/// ```
+/// use storyclust::corpus::{read_corpus, ReadOptions};
+///
+/// let folder = tempfile::tempdir()?;
+/// let path = folder.path().join("articles.jsonl");
+/// std::fs::write(&path, "{\"id\": \"a1\", \"text\": \"Rain in Riyadh.\"}\n")?;
+/// let corpus = read_corpus(&[&path], &ReadOptions::default())?;
+/// assert_eq!(corpus.documents[0].id, "a1");
+/// assert!(corpus.diagnostics.items.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_corpus<P: AsRef<Path>>(inputs: &[P], options: &ReadOptions) -> Result<Corpus> {
     read_corpus_observed(inputs, options, &NoObserver)
 }
@@ -126,6 +151,7 @@ pub fn read_corpus_observed<P: AsRef<Path>>(
     options: &ReadOptions,
     observer: &dyn PipelineObserver,
 ) -> Result<Corpus> {
+    options.check()?;
     let clock = StageClock::start(observer, Stage::Read, None);
     let mut sink = Sink::new(options, observer);
     for input in inputs {
@@ -183,6 +209,7 @@ pub fn read_from(
     reader: impl Read + Send + 'static,
     options: &ReadOptions,
 ) -> Result<Corpus> {
+    options.check()?;
     let mut sink = Sink::new(options, &NoObserver);
     read_stream(name, Box::new(reader), options, &mut sink)?;
     Ok(sink.finish())
@@ -741,5 +768,36 @@ pub(crate) fn with_warning(parsed: Parsed, warning: Option<Diagnostic>) -> Parse
             Parsed::Document(doc, warnings, seen)
         }
         (parsed, _) => parsed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid_field(options: &ReadOptions) -> Option<&'static str> {
+        match options.check() {
+            Err(Error::InvalidOption { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn check_accepts_the_defaults_and_names_the_field_that_cannot_work() {
+        let d = ReadOptions::default();
+        assert_eq!(invalid_field(&d), None);
+        let nothing_kept = ReadOptions {
+            max_text_bytes: 0,
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&nothing_kept), Some("read.max_text_bytes"));
+        let mut no_text = d.clone();
+        no_text.fields.text.clear();
+        assert_eq!(invalid_field(&no_text), Some("read.fields.text"));
+        // Both readers refuse them before reading anything.
+        let read = read_from(Path::new("x.jsonl"), io::empty(), &no_text);
+        assert!(matches!(read, Err(Error::InvalidOption { .. })));
+        let read = read_corpus(&["no such file"], &nothing_kept);
+        assert!(matches!(read, Err(Error::InvalidOption { .. })));
     }
 }

@@ -34,20 +34,8 @@ pub(crate) enum Parsed {
 /// dates are parsed, over-long texts truncated, empty ones skipped.
 pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptions) -> Parsed {
     let seen = Seen::of(&raw, None);
-    let mut warnings = Vec::new();
     let Some(mut body) = raw.text else {
-        let d = Diagnostic::skipped(
-            DiagnosticKind::MissingText,
-            origin,
-            format!(
-                "no `{}` field (choose the text field with --text-field)",
-                options.fields.text.join("`, `")
-            ),
-        );
-        return Parsed::Skipped(match raw.id {
-            Some(id) => d.with_id(id),
-            None => d,
-        });
+        return missing_text(raw.id, origin, options);
     };
     let mut title = raw.title.filter(|t| !t.trim().is_empty());
     let id = match raw.id.filter(|id| !id.trim().is_empty()) {
@@ -63,56 +51,20 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
             t
         })
         .filter(|t| !t.trim().is_empty());
-    let limit = options.max_text_bytes;
-    for (name, field) in [("text", Some(&mut body)), ("title", title.as_mut())] {
-        if let Some(field) = field {
-            if field.len() > limit {
-                let original = field.len();
-                truncate_at_char_boundary(field, limit);
-                warnings.push(
-                    Diagnostic::warning(
-                        DiagnosticKind::Truncated,
-                        origin.clone(),
-                        format!(
-                            "{name} of {original} bytes truncated to {} bytes (raise --max-text-bytes to keep more)",
-                            field.len()
-                        ),
-                    )
-                    .with_id(&id),
-                );
-            }
-        }
-    }
+    let warn =
+        |kind, message: String| Diagnostic::warning(kind, origin.clone(), message).with_id(&id);
+    let mut warnings = truncate_long_fields(&mut body, title.as_mut(), options, &warn);
     // After truncation: a text cut to nothing is empty too.
     let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
     if !has_words(&body) && !title.as_deref().is_some_and(has_words) {
         // Kept, so that the record still appears in every output (as a singleton).
-        warnings.push(
-            Diagnostic::warning(
-                DiagnosticKind::EmptyText,
-                origin.clone(),
-                "empty document: no word in its title or text; kept, and flagged here",
-            )
-            .with_id(&id),
-        );
+        let message = "empty document: no word in its title or text; kept, and flagged here";
+        warnings.push(warn(DiagnosticKind::EmptyText, message.into()));
     }
-    let date = match raw.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
-        Some(text) => match Timestamp::read_in(text, options.timezone.as_ref()) {
-            Ok(ts) => Some(ts),
-            Err(problem) => {
-                warnings.push(
-                    Diagnostic::warning(
-                        DiagnosticKind::BadDate,
-                        origin.clone(),
-                        bad_date_message(text, problem),
-                    )
-                    .with_id(&id),
-                );
-                None
-            }
-        },
-    };
+    let date = read_date(raw.date.as_deref(), options).unwrap_or_else(|message| {
+        warnings.push(warn(DiagnosticKind::BadDate, message));
+        None
+    });
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     Parsed::Document(
         Box::new(Document {
@@ -128,6 +80,64 @@ pub(crate) fn build_document(raw: RawRecord, origin: Origin, options: &ReadOptio
         warnings,
         seen,
     )
+}
+
+/// A record without its text field: skipped, with the field's name and the option that
+/// chooses it.
+fn missing_text(id: Option<String>, origin: Origin, options: &ReadOptions) -> Parsed {
+    let d = Diagnostic::skipped(
+        DiagnosticKind::MissingText,
+        origin,
+        format!(
+            "no `{}` field (choose the text field with --text-field)",
+            options.fields.text.join("`, `")
+        ),
+    );
+    Parsed::Skipped(match id {
+        Some(id) => d.with_id(id),
+        None => d,
+    })
+}
+
+/// The record's date (`None` when it has none), or what is wrong with it.
+fn read_date(
+    date: Option<&str>,
+    options: &ReadOptions,
+) -> std::result::Result<Option<Timestamp>, String> {
+    match date.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(text) => Timestamp::read_in(text, options.timezone.as_ref())
+            .map(Some)
+            .map_err(|problem| bad_date_message(text, problem)),
+    }
+}
+
+/// Cuts a text or title longer than `--max-text-bytes` at a character boundary, each with a
+/// warning made by `warn`.
+fn truncate_long_fields(
+    body: &mut String,
+    title: Option<&mut String>,
+    options: &ReadOptions,
+    warn: &dyn Fn(DiagnosticKind, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let limit = options.max_text_bytes;
+    let mut warnings = Vec::new();
+    for (name, field) in [("text", Some(body)), ("title", title)] {
+        if let Some(field) = field {
+            if field.len() > limit {
+                let original = field.len();
+                truncate_at_char_boundary(field, limit);
+                warnings.push(warn(
+                    DiagnosticKind::Truncated,
+                    format!(
+                        "{name} of {original} bytes truncated to {} bytes (raise --max-text-bytes to keep more)",
+                        field.len()
+                    ),
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 /// Decodes HTML character references (named, decimal, hexadecimal) in place, as every

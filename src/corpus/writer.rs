@@ -77,31 +77,40 @@ pub fn write_documents(
             }
             w.flush()
         }
-        _ => {
-            for d in documents {
-                if let Some(Verbatim::Json(raw)) = &d.raw {
-                    out.write_all(raw.as_bytes())?;
-                    out.write_all(b"\n")?;
-                    continue;
-                }
-                let mut record = serde_json::Map::new();
-                let mut put = |k: &str, v: Option<String>| {
-                    if let Some(v) = v {
-                        record.insert(k.to_string(), serde_json::Value::String(v));
-                    }
-                };
-                put(&fields.id, Some(d.id.clone()));
-                put(&fields.title, d.title.clone());
-                put(text_name, Some(d.body.clone()));
-                put(&fields.source, d.source.clone());
-                put(&fields.date, d.date.map(|t| t.to_string()));
-                put(&fields.url, d.url.clone());
-                serde_json::to_writer(&mut *out, &record)?;
-                out.write_all(b"\n")?;
-            }
-            Ok(())
-        }
+        _ => write_jsonl(out, documents, fields, text_name),
     })
+}
+
+/// Documents as JSON Lines: a record kept as read is written back unchanged, the others
+/// with the fields' names (`text_name` for the text).
+fn write_jsonl(
+    out: &mut dyn std::io::Write,
+    documents: &[&Document],
+    fields: &FieldNames,
+    text_name: &str,
+) -> std::io::Result<()> {
+    for d in documents {
+        if let Some(Verbatim::Json(raw)) = &d.raw {
+            out.write_all(raw.as_bytes())?;
+            out.write_all(b"\n")?;
+            continue;
+        }
+        let mut record = serde_json::Map::new();
+        let mut put = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                record.insert(k.to_string(), serde_json::Value::String(v));
+            }
+        };
+        put(&fields.id, Some(d.id.clone()));
+        put(&fields.title, d.title.clone());
+        put(text_name, Some(d.body.clone()));
+        put(&fields.source, d.source.clone());
+        put(&fields.date, d.date.map(|t| t.to_string()));
+        put(&fields.url, d.url.clone());
+        serde_json::to_writer(&mut *out, &record)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// The header row that every document's row was read under, when all were read as rows of

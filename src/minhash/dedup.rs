@@ -111,19 +111,33 @@ impl Default for DedupOptions {
 }
 
 impl DedupOptions {
-    /// Checks that the options can work together: thresholds in range, and for MinHash a
-    /// signature of at least one slot, bands × rows within it, and buckets that hold a pair.
+    /// The longest shingle: longer ones are whole sentences, which one changed word breaks,
+    /// so that near-duplicates would no longer be found.
+    pub const MAX_NGRAM: usize = 32;
+
+    /// Checks that the options can work together: thresholds in range, shingles of 1 to
+    /// [`DedupOptions::MAX_NGRAM`] words, and for MinHash a signature of at least one slot,
+    /// bands × rows within it, and buckets that hold a pair.
     pub fn check(&self) -> Result<()> {
+        ensure_within("dedup.threshold", self.threshold, 0.0, 1.0)?;
         ensure(self.threshold > 0.0, "dedup.threshold", || {
             format!(
                 "{} must be above 0 (0 would pair every document)",
                 self.threshold
             )
         })?;
-        ensure_within("dedup.threshold", self.threshold, 0.0, 1.0)?;
-        ensure(self.ngram >= 1, "dedup.ngram", || {
-            "a shingle needs at least one word".into()
-        })?;
+        ensure(
+            (1..=Self::MAX_NGRAM).contains(&self.ngram),
+            "dedup.ngram",
+            || {
+                format!(
+                    "{} is not in 1..={}: a shingle needs a word, and a longer one is broken by \
+                     any edit",
+                    self.ngram,
+                    Self::MAX_NGRAM
+                )
+            },
+        )?;
         match &self.method {
             Method::MinHashLsh {
                 minhash,
@@ -265,6 +279,27 @@ pub fn id_order(documents: &[Document]) -> Vec<u32> {
 
 /// Finds near-duplicates among analysed documents, after checking the options
 /// ([`DedupOptions::check`]: an [`crate::Error::InvalidOption`] names the one at fault).
+///
+/// ```
+/// use storyclust::corpus::Document;
+/// use storyclust::minhash::{find_duplicates, DedupOptions};
+/// use storyclust::text::{analyze, AnalysisOptions};
+///
+/// let wire = "The river burst its banks overnight and flooded the old town of Ayr. \
+///             Rescue teams moved two hundred families to the school on the hill.";
+/// let docs = [
+///     Document::new("wire", wire),
+///     Document::new("copy", format!("{wire} Reporting by our staff.")),
+///     Document::new("rates", "The central bank raised interest rates by half a point."),
+/// ];
+/// let analyzed = analyze(&docs, &AnalysisOptions::default());
+/// let found = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
+/// assert_eq!((found.pairs.len(), found.groups.groups.len()), (1, 1));
+/// let group = &found.groups.groups[0];
+/// assert_eq!(docs[group.canonical as usize].id, "copy"); // no dates: the longer text
+/// assert!(group.members[0].1 >= 0.8); // the copy's Jaccard
+/// # Ok::<(), storyclust::Error>(())
+/// ```
 pub fn find_duplicates(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
@@ -560,7 +595,20 @@ mod tests {
             };
             assert_eq!(invalid_field(&bad_exact), Some("dedup.threshold"), "{t}");
         }
-        let no_words = DedupOptions { ngram: 0, ..d };
+        let no_words = DedupOptions {
+            ngram: 0,
+            ..d.clone()
+        };
         assert_eq!(invalid_field(&no_words), Some("dedup.ngram"));
+        let longest = DedupOptions {
+            ngram: DedupOptions::MAX_NGRAM,
+            ..d.clone()
+        };
+        assert_eq!(invalid_field(&longest), None);
+        let too_long = DedupOptions {
+            ngram: DedupOptions::MAX_NGRAM + 1,
+            ..d
+        };
+        assert_eq!(invalid_field(&too_long), Some("dedup.ngram"));
     }
 }

@@ -13,103 +13,160 @@ use rayon::prelude::*;
 /// All pairs `(a, b, jaccard)` of document indices with `a < b` and Jaccard ≥ `threshold`,
 /// sorted. `sets` are sorted, repeat-free shingle hashes; empty sets never pair.
 pub fn exact_join(sets: &[Vec<u64>], threshold: f64) -> Vec<(u32, u32, f64)> {
-    let t = threshold.clamp(1e-9, 1.0);
     let ranked = RankedSets::new(sets);
-    // Documents by size (then index): a set is probed only against earlier, smaller ones.
-    let mut by_size: Vec<u32> = (0..sets.len() as u32)
-        .filter(|&i| !sets[i as usize].is_empty())
-        .collect();
-    by_size.sort_unstable_by_key(|&i| (ranked.sets[i as usize].len(), i));
-    let sizes: Vec<usize> = by_size
-        .iter()
-        .map(|&i| ranked.sets[i as usize].len())
-        .collect();
-    let prefix = |len: usize| (len - (t * len as f64 - 1e-9).ceil() as usize + 1).min(len);
-    let shared_from = ranked.first_shared_rank;
-    // Inverted index of prefixes (CSR), over shingles found in two documents or more:
-    // rank − shared_from → (position in by_size, position in the set), by position.
-    let width = ranked.distinct - shared_from as usize;
-    let mut starts = vec![0u32; width + 1];
-    for &doc in &by_size {
-        let set = &ranked.sets[doc as usize];
-        for &tok in &set[..prefix(set.len())] {
-            if tok >= shared_from {
-                starts[(tok - shared_from) as usize + 1] += 1;
-            }
-        }
-    }
-    for i in 0..width {
-        starts[i + 1] += starts[i];
-    }
-    let mut fill = starts.clone();
-    let mut entries = vec![(0u32, 0u32); starts[width] as usize];
-    for (k, &doc) in by_size.iter().enumerate() {
-        let set = &ranked.sets[doc as usize];
-        for (pos, &tok) in set[..prefix(set.len())].iter().enumerate() {
-            if tok >= shared_from {
-                let slot = &mut fill[(tok - shared_from) as usize];
-                entries[*slot as usize] = (k as u32, pos as u32);
-                *slot += 1;
-            }
-        }
-    }
-    const PRUNED: u32 = u32::MAX;
-    let mut pairs: Vec<(u32, u32, f64)> = (0..by_size.len())
+    let join = Join::new(&ranked, threshold.clamp(1e-9, 1.0));
+    let mut pairs: Vec<(u32, u32, f64)> = (0..join.by_size.len())
         .into_par_iter()
         .map_init(
-            || (vec![0u32; by_size.len()], Vec::<u32>::new()),
+            || (vec![0u32; join.by_size.len()], Vec::<u32>::new()),
             |(counts, touched), kx| {
-                let x = &ranked.sets[by_size[kx] as usize];
-                let lx = x.len();
-                let min_size = (t * lx as f64 - 1e-9).ceil() as usize;
-                let first = sizes.partition_point(|&s| s < min_size) as u32;
-                for (i, &tok) in x[..prefix(lx)].iter().enumerate() {
-                    if tok < shared_from {
-                        continue;
-                    }
-                    let r = (tok - shared_from) as usize;
-                    let list = &entries[starts[r] as usize..starts[r + 1] as usize];
-                    let from = list.partition_point(|&(k, _)| k < first);
-                    for &(ky, j) in &list[from..] {
-                        if ky as usize >= kx {
-                            break;
-                        }
-                        let c = &mut counts[ky as usize];
-                        if *c == PRUNED {
-                            continue;
-                        }
-                        if *c == 0 {
-                            touched.push(ky);
-                        }
-                        // PPJoin's positional filter: the overlap cannot exceed what is seen
-                        // plus what is left of the shorter remainder.
-                        let ly = sizes[ky as usize];
-                        let alpha = (t / (1.0 + t) * (lx + ly) as f64 - 1e-9).ceil() as usize;
-                        let bound = *c as usize + 1 + (lx - i - 1).min(ly - j as usize - 1);
-                        *c = if bound >= alpha { *c + 1 } else { PRUNED };
-                    }
-                }
-                let mut found = Vec::new();
-                for ky in touched.drain(..) {
-                    let c = std::mem::take(&mut counts[ky as usize]);
-                    if c == PRUNED {
-                        continue;
-                    }
-                    let y = &ranked.sets[by_size[ky as usize] as usize];
-                    let o = overlap(x, y);
-                    if passes(o, lx, y.len(), t) {
-                        let (a, b) = (by_size[kx], by_size[ky as usize]);
-                        let j = o as f64 / (lx + y.len() - o) as f64;
-                        found.push((a.min(b), a.max(b), j));
-                    }
-                }
-                found
+                join.count_candidates(kx, counts, touched);
+                join.verify(kx, counts, touched)
             },
         )
         .flatten_iter()
         .collect();
     pairs.par_sort_unstable_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
     pairs
+}
+
+/// A candidate already ruled out by the positional filter.
+const PRUNED: u32 = u32::MAX;
+
+/// The join's sets by size, and the inverted index of their prefixes.
+struct Join<'a> {
+    ranked: &'a RankedSets,
+    t: f64,
+    /// Documents by size (then index): a set is probed only against earlier, smaller ones.
+    by_size: Vec<u32>,
+    /// The size of each of `by_size`.
+    sizes: Vec<usize>,
+    /// Inverted index of prefixes (CSR), over shingles found in two documents or more:
+    /// rank − first shared rank → (position in `by_size`, position in the set), by position.
+    starts: Vec<u32>,
+    entries: Vec<(u32, u32)>,
+}
+
+impl<'a> Join<'a> {
+    fn new(ranked: &'a RankedSets, t: f64) -> Join<'a> {
+        let mut by_size: Vec<u32> = (0..ranked.sets.len() as u32)
+            .filter(|&i| !ranked.sets[i as usize].is_empty())
+            .collect();
+        by_size.sort_unstable_by_key(|&i| (ranked.sets[i as usize].len(), i));
+        let sizes = by_size
+            .iter()
+            .map(|&i| ranked.sets[i as usize].len())
+            .collect();
+        let mut join = Join {
+            ranked,
+            t,
+            by_size,
+            sizes,
+            starts: Vec::new(),
+            entries: Vec::new(),
+        };
+        join.index_prefixes();
+        join
+    }
+
+    /// The prefix length of a set of `len`: a pair at the threshold shares an element there.
+    fn prefix(&self, len: usize) -> usize {
+        (len - (self.t * len as f64 - 1e-9).ceil() as usize + 1).min(len)
+    }
+
+    /// The shared shingles of each set's prefix, with their positions.
+    fn shared_prefix(&self, doc: u32) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let set = &self.ranked.sets[doc as usize];
+        let shared_from = self.ranked.first_shared_rank;
+        set[..self.prefix(set.len())]
+            .iter()
+            .enumerate()
+            .filter(move |&(_, &tok)| tok >= shared_from)
+            .map(move |(pos, &tok)| (pos, tok - shared_from))
+    }
+
+    fn index_prefixes(&mut self) {
+        let width = self.ranked.distinct - self.ranked.first_shared_rank as usize;
+        let mut starts = vec![0u32; width + 1];
+        for &doc in &self.by_size {
+            for (_, r) in self.shared_prefix(doc) {
+                starts[r as usize + 1] += 1;
+            }
+        }
+        for i in 0..width {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut entries = vec![(0u32, 0u32); starts[width] as usize];
+        for (k, &doc) in self.by_size.iter().enumerate() {
+            for (pos, r) in self.shared_prefix(doc) {
+                let slot = &mut fill[r as usize];
+                entries[*slot as usize] = (k as u32, pos as u32);
+                *slot += 1;
+            }
+        }
+        (self.starts, self.entries) = (starts, entries);
+    }
+
+    /// Counts, in `counts`, the prefix elements that the `kx`-th set shares with each
+    /// smaller one that may reach the threshold (listed in `touched`); a candidate the
+    /// positional filter rules out is marked [`PRUNED`].
+    fn count_candidates(&self, kx: usize, counts: &mut [u32], touched: &mut Vec<u32>) {
+        let t = self.t;
+        let x = &self.ranked.sets[self.by_size[kx] as usize];
+        let lx = x.len();
+        let min_size = (t * lx as f64 - 1e-9).ceil() as usize;
+        let first = self.sizes.partition_point(|&s| s < min_size) as u32;
+        for (i, r) in self.shared_prefix(self.by_size[kx]) {
+            let r = r as usize;
+            let list = &self.entries[self.starts[r] as usize..self.starts[r + 1] as usize];
+            let from = list.partition_point(|&(k, _)| k < first);
+            for &(ky, j) in &list[from..] {
+                if ky as usize >= kx {
+                    break;
+                }
+                let c = &mut counts[ky as usize];
+                if *c == PRUNED {
+                    continue;
+                }
+                if *c == 0 {
+                    touched.push(ky);
+                }
+                // PPJoin's positional filter: the overlap cannot exceed what is seen plus
+                // what is left of the shorter remainder.
+                let ly = self.sizes[ky as usize];
+                let alpha = (t / (1.0 + t) * (lx + ly) as f64 - 1e-9).ceil() as usize;
+                let bound = *c as usize + 1 + (lx - i - 1).min(ly - j as usize - 1);
+                *c = if bound >= alpha { *c + 1 } else { PRUNED };
+            }
+        }
+    }
+
+    /// The candidates of the `kx`-th set that pass the threshold by exact overlap, as
+    /// `(a, b, jaccard)` with `a < b`; `counts` and `touched` are left cleared.
+    fn verify(
+        &self,
+        kx: usize,
+        counts: &mut [u32],
+        touched: &mut Vec<u32>,
+    ) -> Vec<(u32, u32, f64)> {
+        let x = &self.ranked.sets[self.by_size[kx] as usize];
+        let mut found = Vec::new();
+        for ky in touched.drain(..) {
+            let c = std::mem::take(&mut counts[ky as usize]);
+            if c == PRUNED {
+                continue;
+            }
+            let y = &self.ranked.sets[self.by_size[ky as usize] as usize];
+            let o = overlap(x, y);
+            if passes(o, x.len(), y.len(), self.t) {
+                let (a, b) = (self.by_size[kx], self.by_size[ky as usize]);
+                let j = o as f64 / (x.len() + y.len() - o) as f64;
+                found.push((a.min(b), a.max(b), j));
+            }
+        }
+        found
+    }
 }
 
 /// Sets rewritten as ranks in the global order (document frequency ascending, then hash),

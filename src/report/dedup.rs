@@ -216,6 +216,21 @@ impl DedupSummary {
         let _ = writeln!(s, "groups               {}", self.groups);
         let _ = writeln!(s, "documents in groups  {}", self.documents_in_groups);
         let _ = writeln!(s, "duplicates removed   {}", self.duplicates_removed);
+        self.write_method(&mut s);
+        self.write_source_pairs(&mut s);
+        let total: f64 = self.seconds.iter().map(|s| s.seconds).sum();
+        let stages: Vec<String> = self
+            .seconds
+            .iter()
+            .map(|s| format!("{} {:.2}", s.stage, s.seconds))
+            .collect();
+        let _ = writeln!(s, "seconds              {total:.2} ({})", stages.join(", "));
+        s
+    }
+
+    /// How pairs were found: MinHash with its parameters and candidates, or the exact join.
+    fn write_method(&self, s: &mut String) {
+        let p = &self.parameters;
         match (p.scheme, p.bands, p.rows) {
             (Some(scheme), Some(b), Some(r)) => {
                 let _ = writeln!(
@@ -242,6 +257,10 @@ impl DedupSummary {
                 );
             }
         }
+    }
+
+    /// The pairs of sources that share near-duplicates, most first.
+    fn write_source_pairs(&self, s: &mut String) {
         if !self.source_pairs.is_empty() {
             let _ = writeln!(s, "sources sharing near-duplicates:");
             for SourcePair { a, b, pairs: n } in &self.source_pairs {
@@ -255,14 +274,6 @@ impl DedupSummary {
                 let _ = writeln!(s, "  {n:>6}  {} – {}", name(a), name(b));
             }
         }
-        let total: f64 = self.seconds.iter().map(|s| s.seconds).sum();
-        let stages: Vec<String> = self
-            .seconds
-            .iter()
-            .map(|s| format!("{} {:.2}", s.stage, s.seconds))
-            .collect();
-        let _ = writeln!(s, "seconds              {total:.2} ({})", stages.join(", "));
-        s
     }
 }
 

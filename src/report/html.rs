@@ -206,15 +206,7 @@ pub fn render_html(
     title: &str,
     ui_lang: UiLang,
 ) -> Result<String, minijinja::Error> {
-    let accounting = &record.accounting;
-    let colours: BTreeMap<usize, &'static str> = stories
-        .stories
-        .iter()
-        .filter(|s| s.size > 1)
-        .take(TIMELINE_STORIES)
-        .zip(PALETTE)
-        .map(|(s, c)| (s.id, c))
-        .collect();
+    let colours = timeline_colours(stories);
     let (multi, single): (Vec<&Story>, Vec<&Story>) =
         stories.stories.iter().partition(|s| s.size > 1);
     let sources: BTreeSet<String> = stories
@@ -222,19 +214,7 @@ pub fn render_html(
         .iter()
         .flat_map(|s| s.sources.iter().map(|c| c.name.clone()))
         .collect();
-    let first = stories.stories.iter().filter_map(|s| s.first_date).min();
-    let last = stories.stories.iter().filter_map(|s| s.last_date).max();
-    let langs = stories
-        .stories
-        .iter()
-        .fold(BTreeMap::<&str, usize>::new(), |mut m, s| {
-            *m.entry(s.lang).or_insert(0) += s.size;
-            m
-        });
-    let lang = langs
-        .iter()
-        .max_by_key(|(_, n)| **n)
-        .map_or("und", |(l, _)| *l);
+    let lang = main_language(stories);
     let ui_lang = match ui_lang {
         UiLang::Auto if lang == "ar" => UiLang::Ar,
         UiLang::Auto => UiLang::En,
@@ -245,20 +225,8 @@ pub fn render_html(
         title: title.to_string(),
         lang: if lang == "und" { "en" } else { lang },
         ui_lang: if ui_lang == UiLang::Ar { "ar" } else { "en" },
-        accounting: accounting.line(),
-        overview: Overview {
-            documents: accounting.read,
-            stories: multi.len(),
-            singles: single.len(),
-            duplicate_groups: stories
-                .stories
-                .iter()
-                .map(|s| s.duplicate_groups.len())
-                .sum(),
-            sources: sources.len(),
-            first_date: day(first),
-            last_date: day(last),
-        },
+        accounting: record.accounting.line(),
+        overview: overview(stories, &record.accounting, &multi, sources.len()),
         parameters: serde_json::to_string_pretty(&record.parameters).unwrap_or_default(),
         chart: size_chart(&multi, &colours, ui_lang),
         timeline: timeline(stories, &colours, &t, ui_lang),
@@ -278,6 +246,57 @@ pub fn render_html(
     environment(ui_lang)?
         .get_template("report.html")?
         .render(&context)
+}
+
+/// The colour of each of the largest stories (of two articles or more), by story id.
+fn timeline_colours(stories: &Stories) -> BTreeMap<usize, &'static str> {
+    stories
+        .stories
+        .iter()
+        .filter(|s| s.size > 1)
+        .take(TIMELINE_STORIES)
+        .zip(PALETTE)
+        .map(|(s, c)| (s.id, c))
+        .collect()
+}
+
+/// The language of most articles (`und` when there are none).
+fn main_language(stories: &Stories) -> &'static str {
+    let langs = stories
+        .stories
+        .iter()
+        .fold(BTreeMap::<&str, usize>::new(), |mut m, s| {
+            *m.entry(s.lang).or_insert(0) += s.size;
+            m
+        });
+    langs
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map_or("und", |(l, _)| *l)
+}
+
+/// The figures at the top of the page; `multi` are the stories of two articles or more.
+fn overview(
+    stories: &Stories,
+    accounting: &super::Accounting,
+    multi: &[&Story],
+    sources: usize,
+) -> Overview {
+    let first = stories.stories.iter().filter_map(|s| s.first_date).min();
+    let last = stories.stories.iter().filter_map(|s| s.last_date).max();
+    Overview {
+        documents: accounting.read,
+        stories: multi.len(),
+        singles: stories.stories.len() - multi.len(),
+        duplicate_groups: stories
+            .stories
+            .iter()
+            .map(|s| s.duplicate_groups.len())
+            .sum(),
+        sources,
+        first_date: day(first),
+        last_date: day(last),
+    }
 }
 
 /// The template with its tests, and numbers and counted nouns in the interface's language:
@@ -378,8 +397,77 @@ fn timeline(
     t: &Words,
     lang: UiLang,
 ) -> Option<Timeline> {
-    // day → (slot → count) for the coloured stories; day → count for all
-    let mut days: BTreeMap<i64, BTreeMap<usize, usize>> = BTreeMap::new();
+    let (days, totals) = daily_counts(stories, colours);
+    let (&first, &last) = (totals.keys().next()?, totals.keys().next_back()?);
+    let span = (last - first + 1) as f64;
+    let axis = DayAxis {
+        first,
+        step: (TIMELINE_WIDTH - TIMELINE_LEFT - 8.0) / span,
+    };
+    let max = days
+        .values()
+        .map(|c| c.values().sum::<usize>())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let total_max = totals.values().copied().max().unwrap_or(1).max(1);
+    let legend = colours
+        .iter()
+        .map(|(id, c)| {
+            let s = &stories.stories[id - 1];
+            (
+                *c,
+                format!("#{id} {}", crate::text::shorten(&s.headline, 48)),
+            )
+        })
+        .collect();
+    Some(Timeline {
+        width: TIMELINE_WIDTH,
+        height: 200.0,
+        bars: story_bars(&days, colours, &axis, max, t, lang),
+        base: TIMELINE_BASE,
+        totals: total_bars(&totals, &axis, total_max, t, lang),
+        strip_top: STRIP_TOP,
+        ticks: date_ticks(&axis, span),
+        legend,
+        max,
+        total_max,
+    })
+}
+
+/// The timeline's width, its left margin (the scale's labels), the bottom of its stacked
+/// bars, and the top and height of the strip of all articles below them.
+const TIMELINE_WIDTH: f64 = 640.0;
+const TIMELINE_LEFT: f64 = 36.0;
+const TIMELINE_BASE: f64 = 130.0;
+const STRIP_TOP: f64 = 138.0;
+const STRIP_HEIGHT: f64 = 34.0;
+
+/// Days along the timeline: the first day and the width of one.
+struct DayAxis {
+    first: i64,
+    step: f64,
+}
+
+impl DayAxis {
+    fn x(&self, day: i64) -> f64 {
+        TIMELINE_LEFT + (day - self.first) as f64 * self.step
+    }
+
+    fn bar_width(&self) -> f64 {
+        (self.step - 1.0).max(1.0)
+    }
+}
+
+/// Articles per day (day number → story slot → articles).
+type DayCounts = BTreeMap<i64, BTreeMap<usize, usize>>;
+
+/// Articles per day and per coloured story (by its slot), and all articles per day.
+fn daily_counts(
+    stories: &Stories,
+    colours: &BTreeMap<usize, &'static str>,
+) -> (DayCounts, BTreeMap<i64, usize>) {
+    let mut days = DayCounts::new();
     let mut totals: BTreeMap<i64, usize> = BTreeMap::new();
     for s in &stories.stories {
         let slot = colours.keys().position(|&id| id == s.id);
@@ -396,24 +484,27 @@ fn timeline(
             }
         }
     }
-    let (&first, &last) = (totals.keys().next()?, totals.keys().next_back()?);
-    let span = (last - first + 1) as f64;
-    let (width, height, left) = (640.0, 200.0, 36.0);
-    let (base, strip_top, strip_height) = (130.0, 138.0, 34.0);
-    let max = days
-        .values()
-        .map(|c| c.values().sum::<usize>())
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let total_max = totals.values().copied().max().unwrap_or(1).max(1);
-    let step = (width - left - 8.0) / span;
-    let scale = (base - 16.0) / max as f64;
-    let date = |d: i64| crate::corpus::Timestamp(d * 86_400).date_string();
+    (days, totals)
+}
+
+fn day_string(day: i64) -> String {
+    crate::corpus::Timestamp(day * 86_400).date_string()
+}
+
+/// The coloured stories' articles of each day, stacked, scaled so that the busiest day's
+/// stack (`max` articles) fills the chart.
+fn story_bars(
+    days: &DayCounts,
+    colours: &BTreeMap<usize, &'static str>,
+    axis: &DayAxis,
+    max: usize,
+    t: &Words,
+    lang: UiLang,
+) -> Vec<Bar> {
+    let scale = (TIMELINE_BASE - 16.0) / max as f64;
     let mut bars = Vec::new();
-    for (&d, counts) in &days {
-        let x = left + (d - first) as f64 * step;
-        let mut y = base;
+    for (&d, counts) in days {
+        let mut y = TIMELINE_BASE;
         for (&slot, &n) in counts {
             let h = n as f64 * scale;
             y -= h;
@@ -424,61 +515,63 @@ fn timeline(
                 .unwrap_or((0, OTHER));
             bars.push(Bar {
                 story: id,
-                x,
+                x: axis.x(d),
                 y,
-                width: (step - 1.0).max(1.0),
+                width: axis.bar_width(),
                 height: h,
                 label: String::new(),
                 value: n,
-                title: format!("{}: {} {} #{id}", date(d), articles(n, lang), t["of_story"]),
+                title: format!(
+                    "{}: {} {} #{id}",
+                    day_string(d),
+                    articles(n, lang),
+                    t["of_story"]
+                ),
                 colour,
             });
         }
     }
-    let totals = totals
+    bars
+}
+
+/// All articles of each day, in the strip, scaled to the busiest day (`total_max`).
+fn total_bars(
+    totals: &BTreeMap<i64, usize>,
+    axis: &DayAxis,
+    total_max: usize,
+    t: &Words,
+    lang: UiLang,
+) -> Vec<Bar> {
+    totals
         .iter()
         .map(|(&d, &n)| {
-            let h = (n as f64 / total_max as f64 * strip_height).max(0.5);
+            let h = (n as f64 / total_max as f64 * STRIP_HEIGHT).max(0.5);
             Bar {
                 story: 0,
-                x: left + (d - first) as f64 * step,
-                y: strip_top + strip_height - h,
-                width: (step - 1.0).max(1.0),
+                x: axis.x(d),
+                y: STRIP_TOP + STRIP_HEIGHT - h,
+                width: axis.bar_width(),
                 height: h,
                 label: String::new(),
                 value: n,
-                title: format!("{}: {} {}", date(d), articles(n, lang), t["in_all"]),
+                title: format!("{}: {} {}", day_string(d), articles(n, lang), t["in_all"]),
                 colour: OTHER,
             }
         })
-        .collect();
-    // At most eight date labels, none running off the right edge.
+        .collect()
+}
+
+/// At most eight date labels over `span` days, none running off the right edge.
+fn date_ticks(axis: &DayAxis, span: f64) -> Vec<(f64, String)> {
     let every = ((span / 8.0).ceil() as i64).max(1);
-    let ticks = (0..span as i64)
+    (0..span as i64)
         .step_by(every as usize)
-        .map(|k| (left + k as f64 * step, date(first + k)))
-        .filter(|(x, _)| *x <= width - 62.0)
-        .collect();
-    let legend = colours
-        .iter()
-        .map(|(id, c)| {
-            let s = &stories.stories[id - 1];
+        .map(|k| {
             (
-                *c,
-                format!("#{id} {}", crate::text::shorten(&s.headline, 48)),
+                TIMELINE_LEFT + k as f64 * axis.step,
+                day_string(axis.first + k),
             )
         })
-        .collect();
-    Some(Timeline {
-        width,
-        height,
-        bars,
-        base,
-        totals,
-        strip_top,
-        ticks,
-        legend,
-        max,
-        total_max,
-    })
+        .filter(|(x, _)| *x <= TIMELINE_WIDTH - 62.0)
+        .collect()
 }

@@ -131,6 +131,46 @@ pub fn corpus_stats(
 ) -> CorpusStats {
     let docs = &corpus.documents;
     let pairs: Vec<(&Document, &AnalyzedDocument)> = docs.iter().zip(&analyzed.documents).collect();
+    let (skipped, warnings) = diagnostic_counts(corpus);
+    let mut tally = Tally::default();
+    for (doc, a) in &pairs {
+        tally.add(doc, a);
+    }
+    let sources = SourceCount::ranked(tally.sources);
+    CorpusStats {
+        schema_version: super::SchemaVersion,
+        documents: docs.len(),
+        empty_documents: corpus.diagnostics.count(DiagnosticKind::EmptyText),
+        duplicate_ids: corpus.diagnostics.count(DiagnosticKind::DuplicateId),
+        skipped,
+        warnings,
+        input_bytes: corpus.bytes_read,
+        text_bytes: tally.text_bytes,
+        tokens: tally.tokens,
+        content_tokens: tally.content_tokens,
+        languages: tally.languages,
+        source_count: sources.len(),
+        sources,
+        without_source: tally.without_source,
+        dates: tally.dates,
+        boilerplate: BoilerplateStats {
+            lines: tally.boilerplate_lines,
+            of_lines: tally.lines,
+            by_reason: tally.boilerplate_reasons,
+            examples: boilerplate_examples(&pairs, 10),
+        },
+        headlines: tally.headlines,
+        top_terms: top_terms(&pairs, &TermForms::new(options), top),
+        document_list: pairs.iter().take(list).map(document_summary).collect(),
+        documents_listed: list.min(docs.len()),
+    }
+}
+
+/// Counts by kind name.
+type KindCounts = BTreeMap<&'static str, usize>;
+
+/// The corpus's skipped records and warnings, each by kind.
+fn diagnostic_counts(corpus: &Corpus) -> (KindCounts, KindCounts) {
     let mut skipped = BTreeMap::new();
     let mut warnings = BTreeMap::new();
     for d in &corpus.diagnostics.items {
@@ -140,19 +180,53 @@ pub fn corpus_stats(
         };
         *map.entry(d.kind.name()).or_insert(0) += 1;
     }
-    let mut languages = BTreeMap::new();
-    let mut sources: AHashMap<&str, usize> = AHashMap::new();
-    let mut without_source = 0;
-    let mut headlines = BTreeMap::new();
-    let (mut first, mut last, mut with_date) = (None::<Timestamp>, None::<Timestamp>, 0);
-    let (mut text_bytes, mut tokens, mut content_tokens) = (0u64, 0u64, 0u64);
-    let mut by_reason = BTreeMap::new();
-    let (mut bp_lines, mut all_lines) = (0, 0);
-    for (doc, a) in &pairs {
-        *languages.entry(a.lang.code()).or_insert(0) += 1;
+    (skipped, warnings)
+}
+
+/// The counts that every document adds to.
+struct Tally<'a> {
+    languages: BTreeMap<&'static str, usize>,
+    sources: AHashMap<&'a str, usize>,
+    without_source: usize,
+    headlines: BTreeMap<&'static str, usize>,
+    dates: DateRange,
+    text_bytes: u64,
+    tokens: u64,
+    content_tokens: u64,
+    boilerplate_reasons: BTreeMap<&'static str, usize>,
+    boilerplate_lines: usize,
+    /// Non-blank lines.
+    lines: usize,
+}
+
+impl Default for Tally<'_> {
+    fn default() -> Self {
+        Tally {
+            languages: BTreeMap::new(),
+            sources: AHashMap::new(),
+            without_source: 0,
+            headlines: BTreeMap::new(),
+            dates: DateRange {
+                with_date: 0,
+                first: None,
+                last: None,
+            },
+            text_bytes: 0,
+            tokens: 0,
+            content_tokens: 0,
+            boilerplate_reasons: BTreeMap::new(),
+            boilerplate_lines: 0,
+            lines: 0,
+        }
+    }
+}
+
+impl<'a> Tally<'a> {
+    fn add(&mut self, doc: &'a Document, a: &AnalyzedDocument) {
+        *self.languages.entry(a.lang.code()).or_insert(0) += 1;
         match doc.source.as_deref() {
-            Some(source) => *sources.entry(source).or_insert(0) += 1,
-            None => without_source += 1,
+            Some(source) => *self.sources.entry(source).or_insert(0) += 1,
+            None => self.without_source += 1,
         }
         let from = match a.headline_source {
             HeadlineSource::Title => "title",
@@ -160,70 +234,38 @@ pub fn corpus_stats(
             HeadlineSource::FirstSentence => "first_sentence",
             HeadlineSource::None => "none",
         };
-        *headlines.entry(from).or_insert(0) += 1;
+        *self.headlines.entry(from).or_insert(0) += 1;
         if let Some(date) = doc.date {
-            with_date += 1;
-            first = Some(first.map_or(date, |f| f.min(date)));
-            last = Some(last.map_or(date, |l| l.max(date)));
+            let dates = &mut self.dates;
+            dates.with_date += 1;
+            dates.first = Some(dates.first.map_or(date, |f| f.min(date)));
+            dates.last = Some(dates.last.map_or(date, |l| l.max(date)));
         }
-        text_bytes += doc.text_len() as u64;
-        tokens += a.total_tokens as u64;
-        content_tokens += a.tokens.len() as u64;
+        self.text_bytes += doc.text_len() as u64;
+        self.tokens += a.total_tokens as u64;
+        self.content_tokens += a.tokens.len() as u64;
         for line in &a.lines {
             if line.kind != LineKind::Blank {
-                all_lines += 1;
+                self.lines += 1;
             }
             if let LineKind::Boilerplate(reason) = line.kind {
-                bp_lines += 1;
-                *by_reason.entry(reason.name()).or_insert(0) += 1;
+                self.boilerplate_lines += 1;
+                *self.boilerplate_reasons.entry(reason.name()).or_insert(0) += 1;
             }
         }
     }
-    let sources = SourceCount::ranked(sources);
+}
 
-    CorpusStats {
-        schema_version: super::SchemaVersion,
-        documents: docs.len(),
-        empty_documents: corpus.diagnostics.count(DiagnosticKind::EmptyText),
-        duplicate_ids: corpus.diagnostics.count(DiagnosticKind::DuplicateId),
-        skipped,
-        warnings,
-        input_bytes: corpus.bytes_read,
-        text_bytes,
-        tokens,
-        content_tokens,
-        languages,
-        source_count: sources.len(),
-        sources,
-        without_source,
-        dates: DateRange {
-            with_date,
-            first,
-            last,
-        },
-        boilerplate: BoilerplateStats {
-            lines: bp_lines,
-            of_lines: all_lines,
-            by_reason,
-            examples: boilerplate_examples(&pairs, 10),
-        },
-        headlines,
-        top_terms: top_terms(&pairs, &TermForms::new(options), top),
-        document_list: pairs
-            .iter()
-            .take(list)
-            .map(|(doc, a)| DocumentSummary {
-                id: doc.id.clone(),
-                headline: a.headline.clone(),
-                headline_source: a.headline_source,
-                lang: a.lang.code(),
-                source: doc.source.clone(),
-                date: doc.date,
-                content_tokens: a.tokens.len(),
-                boilerplate_lines: a.boilerplate_lines(),
-            })
-            .collect(),
-        documents_listed: list.min(docs.len()),
+fn document_summary((doc, a): &(&Document, &AnalyzedDocument)) -> DocumentSummary {
+    DocumentSummary {
+        id: doc.id.clone(),
+        headline: a.headline.clone(),
+        headline_source: a.headline_source,
+        lang: a.lang.code(),
+        source: doc.source.clone(),
+        date: doc.date,
+        content_tokens: a.tokens.len(),
+        boilerplate_lines: a.boilerplate_lines(),
     }
 }
 
@@ -328,13 +370,16 @@ impl CorpusStats {
     /// A report for a person to read.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let pct = |a: u64, b: u64| {
-            if b == 0 {
-                0.0
-            } else {
-                100.0 * a as f64 / b as f64
-            }
-        };
+        self.write_counts(&mut s);
+        self.write_languages_and_sources(&mut s);
+        self.write_dates_and_boilerplate(&mut s);
+        self.write_headlines_and_terms(&mut s);
+        self.write_document_list(&mut s);
+        s
+    }
+
+    /// Documents, skipped records, warnings, bytes and tokens.
+    fn write_counts(&self, s: &mut String) {
         let _ = writeln!(s, "documents        {}", self.documents);
         let skipped: usize = self.skipped.values().sum();
         let _ = writeln!(
@@ -362,8 +407,12 @@ impl CorpusStats {
             "tokens           {} ({} outside boilerplate, {:.1} %)",
             self.tokens,
             self.content_tokens,
-            pct(self.content_tokens, self.tokens)
+            percent(self.content_tokens, self.tokens)
         );
+    }
+
+    /// Languages, and the first 15 sources.
+    fn write_languages_and_sources(&self, s: &mut String) {
         let langs: Vec<String> = self
             .languages
             .iter()
@@ -387,6 +436,10 @@ impl CorpusStats {
             self.source_count,
             top.join(", ")
         );
+    }
+
+    /// The span of dates, and the boilerplate with its commonest lines.
+    fn write_dates_and_boilerplate(&self, s: &mut String) {
         match (self.dates.first, self.dates.last) {
             (Some(f), Some(l)) => {
                 let _ = writeln!(
@@ -404,7 +457,7 @@ impl CorpusStats {
             "boilerplate      {} of {} lines ({:.1} %){}",
             self.boilerplate.lines,
             self.boilerplate.of_lines,
-            pct(
+            percent(
                 self.boilerplate.lines as u64,
                 self.boilerplate.of_lines as u64
             ),
@@ -413,6 +466,10 @@ impl CorpusStats {
         for e in self.boilerplate.examples.iter().take(5) {
             let _ = writeln!(s, "  {:>6} × {}", e.documents, e.line);
         }
+    }
+
+    /// Where headlines came from, and the top terms.
+    fn write_headlines_and_terms(&self, s: &mut String) {
         let _ = writeln!(
             s,
             "headlines        {}",
@@ -424,6 +481,10 @@ impl CorpusStats {
             .map(|t| format!("{} {}", t.term, t.documents))
             .collect();
         let _ = writeln!(s, "top terms        {}", terms.join(", "));
+    }
+
+    /// The listed documents, when there are at most 50 (more would bury the summary).
+    fn write_document_list(&self, s: &mut String) {
         if !self.document_list.is_empty() && self.document_list.len() <= 50 {
             let _ = writeln!(s, "\nid\tlang\ttokens\theadline");
             for d in &self.document_list {
@@ -434,7 +495,15 @@ impl CorpusStats {
                 );
             }
         }
-        s
+    }
+}
+
+/// `a` as a percentage of `b` (0 of nothing).
+fn percent(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / b as f64
     }
 }
 

@@ -169,6 +169,29 @@ impl StoryLayout {
 
 /// Writes stories as `layout` says; `record`'s parameters and accounting go into the JSON,
 /// HTML, Markdown and table outputs.
+///
+/// ```
+/// use storyclust::corpus::{Corpus, Document};
+/// use storyclust::pipeline::{run_stories, PipelineOptions};
+/// use storyclust::progress::Timings;
+/// use storyclust::report::{write_stories, StoryFormat, StoryLayout};
+///
+/// let mut corpus = Corpus::default();
+/// corpus.documents = vec![
+///     Document::new("a", "The river burst its banks and flooded the old town of Ayr."),
+///     Document::new("b", "Floodwater in the old town of Ayr fell as the river went down."),
+/// ];
+/// let options = PipelineOptions::default();
+/// let timings = Timings::new(); // an observer that keeps each stage's time
+/// let run = run_stories(&corpus.documents, &options, &timings)?;
+/// let record = run.record(&corpus, &options, &timings);
+/// let mut json = Vec::new();
+/// write_stories(&mut json, &run.stories, &record, &StoryLayout::new(StoryFormat::Json))?;
+/// let json: serde_json::Value = serde_json::from_slice(&json)?;
+/// assert_eq!(json["stories"][0]["size"], 2);
+/// assert_eq!(json["accounting"]["read"], 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_stories(
     out: &mut dyn Write,
     stories: &Stories,
@@ -206,72 +229,82 @@ pub fn write_stories(
             }
             Ok(())
         }
-        StoryFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "id",
-                "topic",
-                "size",
-                "label",
-                "headline",
-                "representative",
-                "sources",
-                "first_date",
-                "last_date",
-                "cohesion",
-                "members",
-                "member_dates",
-                "member_urls",
-                "first_publisher",
-                "first_published",
-                "first_url",
-            ])?;
-            for s in &stories.stories {
-                let sources: Vec<String> = s
-                    .sources
-                    .iter()
-                    .map(|c| format!("{} ({})", c.name, c.count))
-                    .collect();
-                let members: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
-                // JSON arrays like `members`, in the same order; null where unknown. A
-                // bracket never starts a spreadsheet formula.
-                let member_dates: Vec<Option<String>> = s
-                    .members
-                    .iter()
-                    .map(|m| m.date.map(|d| d.to_string()))
-                    .collect();
-                let member_urls: Vec<Option<&str>> =
-                    s.members.iter().map(|m| m.url.as_deref()).collect();
-                let first = s.first_publisher.as_ref();
-                // Ids may hold any character: the members are a JSON array of strings.
-                let members = serde_json::to_string(&members)?;
-                let cell = |text: &str| csv_cell(text).into_owned();
-                w.write_record([
-                    s.id.to_string(),
-                    s.topic.to_string(),
-                    s.size.to_string(),
-                    cell(&s.label.join("; ")),
-                    cell(&s.headline),
-                    cell(&s.representative),
-                    cell(&sources.join("; ")),
-                    s.first_date.map(|d| d.to_string()).unwrap_or_default(),
-                    s.last_date.map(|d| d.to_string()).unwrap_or_default(),
-                    super::decimal(s.cohesion),
-                    members,
-                    serde_json::to_string(&member_dates)?,
-                    serde_json::to_string(&member_urls)?,
-                    cell(&first.and_then(|p| p.source.clone()).unwrap_or_default()),
-                    first.map(|p| p.date.to_string()).unwrap_or_default(),
-                    cell(&first.and_then(|p| p.url.clone()).unwrap_or_default()),
-                ])?;
-            }
-            w.flush()
-        }
+        StoryFormat::Csv => write_csv(out, stories),
         StoryFormat::Md => out.write_all(terminal_safe(&markdown(stories, accounting)).as_bytes()),
         StoryFormat::Table => {
             out.write_all(terminal_safe(&table(stories, accounting, layout.width)).as_bytes())
         }
     }
+}
+
+/// The columns of the CSV stories.
+const CSV_COLUMNS: [&str; 16] = [
+    "id",
+    "topic",
+    "size",
+    "label",
+    "headline",
+    "representative",
+    "sources",
+    "first_date",
+    "last_date",
+    "cohesion",
+    "members",
+    "member_dates",
+    "member_urls",
+    "first_publisher",
+    "first_published",
+    "first_url",
+];
+
+/// The stories as CSV: a header row, then one row per story.
+fn write_csv(out: &mut dyn Write, stories: &Stories) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_COLUMNS)?;
+    for s in &stories.stories {
+        w.write_record(csv_row(s)?)?;
+    }
+    w.flush()
+}
+
+/// One story's CSV row, in the order of [`CSV_COLUMNS`].
+fn csv_row(s: &Story) -> serde_json::Result<[String; 16]> {
+    let sources: Vec<String> = s
+        .sources
+        .iter()
+        .map(|c| format!("{} ({})", c.name, c.count))
+        .collect();
+    let members: Vec<&str> = s.members.iter().map(|m| m.id.as_str()).collect();
+    // JSON arrays like `members`, in the same order; null where unknown. A bracket never
+    // starts a spreadsheet formula.
+    let member_dates: Vec<Option<String>> = s
+        .members
+        .iter()
+        .map(|m| m.date.map(|d| d.to_string()))
+        .collect();
+    let member_urls: Vec<Option<&str>> = s.members.iter().map(|m| m.url.as_deref()).collect();
+    let first = s.first_publisher.as_ref();
+    // Ids may hold any character: the members are a JSON array of strings.
+    let members = serde_json::to_string(&members)?;
+    let cell = |text: &str| csv_cell(text).into_owned();
+    Ok([
+        s.id.to_string(),
+        s.topic.to_string(),
+        s.size.to_string(),
+        cell(&s.label.join("; ")),
+        cell(&s.headline),
+        cell(&s.representative),
+        cell(&sources.join("; ")),
+        s.first_date.map(|d| d.to_string()).unwrap_or_default(),
+        s.last_date.map(|d| d.to_string()).unwrap_or_default(),
+        super::decimal(s.cohesion),
+        members,
+        serde_json::to_string(&member_dates)?,
+        serde_json::to_string(&member_urls)?,
+        cell(&first.and_then(|p| p.source.clone()).unwrap_or_default()),
+        first.map(|p| p.date.to_string()).unwrap_or_default(),
+        cell(&first.and_then(|p| p.url.clone()).unwrap_or_default()),
+    ])
 }
 
 /// Writes `id<TAB>story`, one line per document, in corpus order.
@@ -582,58 +615,69 @@ fn markdown(stories: &Stories, accounting: &Accounting) -> String {
                 topic.size
             );
         }
-        let _ = writeln!(s, "### {}. {}\n", story.id, esc(&story.headline));
-        let _ = writeln!(s, "- **Articles:** {}", story.size);
-        let _ = writeln!(s, "- **Label:** {}", esc(&story.label.join(" · ")));
-        let d = dates(story);
-        if !d.is_empty() {
-            let _ = writeln!(s, "- **Dates:** {d}");
-        }
-        if let Some(first) = first_article(story) {
-            let _ = writeln!(s, "- **First published:** {}", esc(&first));
-        }
-        if !story.sources.is_empty() {
-            let src: Vec<String> = story
-                .sources
-                .iter()
-                .map(|c| format!("{} ({})", esc(&c.name), c.count))
-                .collect();
-            let _ = writeln!(s, "- **Sources:** {}", src.join(", "));
-        }
-        let _ = writeln!(s, "- **Cohesion:** {:.2}\n", story.cohesion);
-        if !story.key_sentences.is_empty() {
-            for k in &story.key_sentences {
-                let _ = writeln!(s, "> {}\n", esc(k));
-            }
-        }
-        let _ = writeln!(
-            s,
-            "| article | source | date | similarity |\n|---|---|---|---|"
-        );
-        for m in &story.members {
-            let headline = match &m.url {
-                // Not a web address (`javascript:`…): shown as text, never as a link.
-                Some(u) if !super::is_web_url(u) => {
-                    format!("{} ({})", esc(&m.headline), esc(u))
-                }
-                Some(u) => format!("[{}]({})", esc(&m.headline), md_destination(u)),
-                None => esc(&m.headline),
-            };
-            let _ = writeln!(
-                s,
-                "| {headline} ({}) | {} | {} | {:.2} |",
-                md_code(&m.id),
-                esc(m.source.as_deref().unwrap_or("")),
-                m.date.map(|d| d.to_string()).unwrap_or_default(),
-                m.similarity
-            );
-        }
+        markdown_story_head(&mut s, story);
+        markdown_members(&mut s, story);
         for g in &story.duplicate_groups {
             let _ = writeln!(s, "\nNear-duplicates: {}", esc(&republished(g)));
         }
         s.push('\n');
     }
     s
+}
+
+/// A story's heading, facts and key sentences, in Markdown.
+fn markdown_story_head(s: &mut String, story: &Story) {
+    let esc = md_escape;
+    let _ = writeln!(s, "### {}. {}\n", story.id, esc(&story.headline));
+    let _ = writeln!(s, "- **Articles:** {}", story.size);
+    let _ = writeln!(s, "- **Label:** {}", esc(&story.label.join(" · ")));
+    let d = dates(story);
+    if !d.is_empty() {
+        let _ = writeln!(s, "- **Dates:** {d}");
+    }
+    if let Some(first) = first_article(story) {
+        let _ = writeln!(s, "- **First published:** {}", esc(&first));
+    }
+    if !story.sources.is_empty() {
+        let src: Vec<String> = story
+            .sources
+            .iter()
+            .map(|c| format!("{} ({})", esc(&c.name), c.count))
+            .collect();
+        let _ = writeln!(s, "- **Sources:** {}", src.join(", "));
+    }
+    let _ = writeln!(s, "- **Cohesion:** {:.2}\n", story.cohesion);
+    for k in &story.key_sentences {
+        let _ = writeln!(s, "> {}\n", esc(k));
+    }
+}
+
+/// A story's articles as a Markdown table, each headline linked to its address when that
+/// is a web address.
+fn markdown_members(s: &mut String, story: &Story) {
+    let esc = md_escape;
+    let _ = writeln!(
+        s,
+        "| article | source | date | similarity |\n|---|---|---|---|"
+    );
+    for m in &story.members {
+        let headline = match &m.url {
+            // Not a web address (`javascript:`…): shown as text, never as a link.
+            Some(u) if !super::is_web_url(u) => {
+                format!("{} ({})", esc(&m.headline), esc(u))
+            }
+            Some(u) => format!("[{}]({})", esc(&m.headline), md_destination(u)),
+            None => esc(&m.headline),
+        };
+        let _ = writeln!(
+            s,
+            "| {headline} ({}) | {} | {} | {:.2} |",
+            md_code(&m.id),
+            esc(m.source.as_deref().unwrap_or("")),
+            m.date.map(|d| d.to_string()).unwrap_or_default(),
+            m.similarity
+        );
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,20 @@ impl Default for SummaryOptions {
     }
 }
 
+impl SummaryOptions {
+    /// Checks that the label's candidate terms can be counted (any number of key sentences
+    /// works: a story offers as many as it has).
+    pub fn check(&self) -> crate::Result<()> {
+        let most = usize::MAX / LABEL_CANDIDATES_PER_TERM;
+        crate::error::ensure(self.label_terms <= most, "summary.label_terms", || {
+            format!(
+                "{} is more than the {most} a label can hold",
+                self.label_terms
+            )
+        })
+    }
+}
+
 /// One article of a story.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -303,6 +317,38 @@ impl Level {
 }
 
 /// Summarises every story.
+///
+/// ```
+/// use storyclust::cluster::{cluster_stories, StoryOptions};
+/// use storyclust::corpus::Document;
+/// use storyclust::minhash::{find_duplicates, DedupOptions};
+/// use storyclust::summary::{summarize, SummaryOptions};
+/// use storyclust::text::{analyze, AnalysisOptions};
+///
+/// let docs = [
+///     Document::new("flood", "The river burst its banks overnight and flooded the old town \
+///                             of Ayr. Rescue teams moved families to the school on the hill."),
+///     Document::new("update", "Floodwater in the old town of Ayr fell on Friday as rescue \
+///                              teams let the families go home from the school."),
+///     Document::new("rates", "The central bank raised interest rates by half a point to \
+///                             slow inflation, the governor said on Tuesday."),
+///     Document::new("rates-2", "Inflation slowed after the central bank raised interest \
+///                               rates, the governor told parliament."),
+/// ];
+/// let analysis = AnalysisOptions::default();
+/// let analyzed = analyze(&docs, &analysis);
+/// let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
+/// let clusters = cluster_stories(&docs, &analyzed, &dedup, &StoryOptions::default())?;
+/// let options = SummaryOptions::default();
+/// let stories = summarize(&docs, &analyzed, &clusters, &dedup, &analysis, &options);
+/// assert_eq!(stories.stories.len(), 2);
+/// let flood = stories.stories.iter().find(|s| s.members.iter().any(|m| m.id == "flood"));
+/// let flood = flood.unwrap();
+/// assert_eq!(flood.size, 2);
+/// assert!(flood.label.len() <= options.label_terms);
+/// assert!(flood.label.iter().any(|term| term == "Ayr"), "{:?}", flood.label);
+/// # Ok::<(), storyclust::Error>(())
+/// ```
 pub fn summarize(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,

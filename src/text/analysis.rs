@@ -53,6 +53,16 @@ impl Default for AnalysisOptions {
     }
 }
 
+impl AnalysisOptions {
+    /// Checks each part: normalisation, boilerplate and headline limits.
+    /// [`analyze_observed`] refuses options that fail it.
+    pub fn check(&self) -> crate::Result<()> {
+        self.normalize.check()?;
+        self.boilerplate.check()?;
+        self.headline.check()
+    }
+}
+
 /// A term of a document with its count. Terms are identified by the stable hash of their
 /// stemmed form ([`term_hash`]); how a term was written is found again, when it is shown,
 /// by [`TermForms`] (storing it for every term would double the memory of analysis).
@@ -152,17 +162,39 @@ struct Scanned {
     title_tokens: Vec<u64>,
 }
 
-/// Analyses every document of `documents`.
+/// Analyses every document of `documents`, with `options` as given: bad ones give poor
+/// results, never a panic ([`analyze_observed`] refuses them, see [`AnalysisOptions::check`]).
+///
+/// ```
+/// use storyclust::corpus::Document;
+/// use storyclust::text::{analyze, AnalysisOptions, HeadlineSource, Lang};
+///
+/// let docs = [Document::new("a1", "الأمطار تغمر شوارع الرياض.\nوتوقعات بمزيد من الأمطار غدا.")];
+/// let analyzed = analyze(&docs, &AnalysisOptions::default());
+/// let doc = &analyzed.documents[0];
+/// assert_eq!(doc.lang, Lang::Arabic);
+/// assert_eq!(doc.headline_source, HeadlineSource::FirstSentence);
+/// assert!(!doc.tokens.is_empty() && !doc.terms.is_empty());
+/// ```
 pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCorpus {
-    analyze_observed(documents, options, &NoObserver)
+    analyze_as_given(documents, options, &NoObserver)
 }
 
 /// Documents per progress report: few enough reports not to slow the work.
 const BATCH: usize = 256;
 
-/// [`analyze`], reporting [`Stage::Scan`] and [`Stage::Analyse`] to `observer`, each
-/// counting every document once.
+/// [`analyze`] once the options pass [`AnalysisOptions::check`], reporting [`Stage::Scan`]
+/// and [`Stage::Analyse`] to `observer`, each counting every document once.
 pub fn analyze_observed(
+    documents: &[Document],
+    options: &AnalysisOptions,
+    observer: &dyn PipelineObserver,
+) -> crate::Result<AnalyzedCorpus> {
+    options.check()?;
+    Ok(analyze_as_given(documents, options, observer))
+}
+
+fn analyze_as_given(
     documents: &[Document],
     options: &AnalysisOptions,
     observer: &dyn PipelineObserver,
@@ -299,8 +331,37 @@ fn recurring_lines(
     scanned: &[Scanned],
     options: &BoilerplateOptions,
 ) -> AHashSet<u64> {
-    // Counts distinct documents per (source, line) and per line.
-    let counts = documents
+    let counts = line_document_counts(documents, scanned, options.recurring_max_words);
+    let corpus_min = options
+        .corpus_min_docs
+        .max((options.corpus_min_fraction * documents.len() as f64).ceil() as usize);
+    let mut recurring: AHashSet<u64> = counts
+        .0
+        .into_iter()
+        .filter(|&(_, n)| n >= options.source_min_docs)
+        .map(|((_, h), _)| h)
+        .collect();
+    recurring.extend(
+        counts
+            .1
+            .into_iter()
+            .filter(|&(_, n)| n >= corpus_min)
+            .map(|(h, _)| h),
+    );
+    recurring
+}
+
+/// Documents per (source, line hash), and per line hash in the whole corpus.
+type LineCounts<'d> = (AHashMap<(&'d str, u64), usize>, AHashMap<u64, usize>);
+
+/// The number of documents each short line (at most `max_words` words) is in, per source
+/// and corpus-wide.
+fn line_document_counts<'d>(
+    documents: &'d [Document],
+    scanned: &[Scanned],
+    max_words: usize,
+) -> LineCounts<'d> {
+    documents
         .par_iter()
         .zip(scanned)
         .fold(
@@ -314,10 +375,7 @@ fn recurring_lines(
                 let source = doc.source.as_deref().unwrap_or("");
                 let mut seen = AHashSet::new();
                 for line in &s.lines {
-                    if line.words() > 0
-                        && line.words() <= options.recurring_max_words
-                        && seen.insert(line.hash)
-                    {
+                    if line.words() > 0 && line.words() <= max_words && seen.insert(line.hash) {
                         *per_source.entry((source, line.hash)).or_insert(0) += 1;
                         *corpus.entry(line.hash).or_insert(0) += 1;
                     }
@@ -336,24 +394,7 @@ fn recurring_lines(
                 }
                 (a1, b1)
             },
-        );
-    let corpus_min = options
-        .corpus_min_docs
-        .max((options.corpus_min_fraction * documents.len() as f64).ceil() as usize);
-    let mut recurring: AHashSet<u64> = counts
-        .0
-        .into_iter()
-        .filter(|&(_, n)| n >= options.source_min_docs)
-        .map(|((_, h), _)| h)
-        .collect();
-    recurring.extend(
-        counts
-            .1
-            .into_iter()
-            .filter(|&(_, n)| n >= corpus_min)
-            .map(|(h, _)| h),
-    );
-    recurring
+        )
 }
 
 /// One term analyzer per language, each built the first time a document needs it.
@@ -398,28 +439,75 @@ fn finish(
     let title_hash = has_title.then(|| sequence_hash(&title_tokens));
     let total_tokens = all_tokens.len() + title_tokens.len();
 
+    mark_boilerplate(doc, &mut lines, recurring, title_hash, &options.boilerplate);
+    let (headline, headline_source) = choose_headline(doc, &mut lines, has_title, options);
+    let tokens = content_tokens(&lines, &title_tokens, &all_tokens);
+    let terms = term_analyzers.map_or_else(Vec::new, |analyzers| {
+        let title = doc.title.as_deref().filter(|_| has_title);
+        let headline_line = match headline_source {
+            HeadlineSource::Line(i) => Some(i),
+            _ => None,
+        };
+        count_terms(
+            doc,
+            title,
+            &lines,
+            headline_line,
+            analyzers.get(lang),
+            options.bigrams,
+        )
+    });
+    AnalyzedDocument {
+        lang,
+        headline,
+        headline_source,
+        lines,
+        total_tokens,
+        tokens,
+        terms,
+    }
+}
+
+/// Marks the recurring lines, then the page's own boilerplate (see
+/// [`mark_page_boilerplate`]); a document left with no content keeps its recurring lines.
+fn mark_boilerplate(
+    doc: &Document,
+    lines: &mut [Line],
+    recurring: &AHashSet<u64>,
+    title_hash: Option<u64>,
+    options: &BoilerplateOptions,
+) {
     for line in lines.iter_mut() {
         if line.kind == LineKind::Content && recurring.contains(&line.hash) {
             line.kind = LineKind::Boilerplate(BoilerplateReason::Recurring);
         }
     }
-    mark_page_boilerplate(&doc.body, &mut lines, title_hash, &options.boilerplate);
+    mark_page_boilerplate(&doc.body, lines, title_hash, options);
     // A document made only of recurring lines (say, an exact copy in a source that publishes
     // it many times) keeps them: it must not lose all its content.
-    if !lines.iter().any(Line::is_content) && !has_title {
+    if !lines.iter().any(Line::is_content) && title_hash.is_none() {
         for line in lines.iter_mut() {
             if line.kind == LineKind::Boilerplate(BoilerplateReason::Recurring) {
                 line.kind = LineKind::Content;
             }
         }
     }
+}
 
-    let (headline, headline_source) = match &doc.title {
+/// The headline and where it came from: the title field, else the title line (the content
+/// lines before it become boilerplate), else the first sentence.
+fn choose_headline(
+    doc: &Document,
+    lines: &mut [Line],
+    has_title: bool,
+    options: &AnalysisOptions,
+) -> (String, HeadlineSource) {
+    match &doc.title {
         Some(title) if has_title => (
             shorten(title, options.headline.max_chars.max(1) * 4),
             HeadlineSource::Title,
         ),
-        _ => match find_title_line(&doc.body, &lines, &options.headline) {
+        _ => match find_title_line(&doc.body, lines, &options.headline) {
             Some(i) => {
                 for line in &mut lines[..i] {
                     if line.kind == LineKind::Content {
@@ -447,70 +535,64 @@ fn finish(
                 ),
             },
         },
-    };
+    }
+}
 
+/// The surface tokens of the title and the content lines, in order: what shingles are
+/// made of.
+fn content_tokens(lines: &[Line], title_tokens: &[u64], all_tokens: &[u64]) -> Vec<u64> {
     let content = lines.iter().filter(|l| l.is_content());
     let mut tokens = Vec::with_capacity(
         title_tokens.len() + content.clone().map(|l| l.tokens.len()).sum::<usize>(),
     );
-    tokens.extend_from_slice(&title_tokens);
+    tokens.extend_from_slice(title_tokens);
     for line in content {
         tokens.extend_from_slice(&all_tokens[line.tokens.clone()]);
     }
+    tokens
+}
 
-    let terms = match term_analyzers {
-        None => Vec::new(),
-        Some(analyzers) => {
-            let analyzer = analyzers.get(lang);
-            let headline_line = match headline_source {
-                HeadlineSource::Line(i) => Some(i),
-                _ => None,
-            };
-            let mut counter = TermCounter {
-                bigrams: options.bigrams,
-                ..TermCounter::default()
-            };
-            if let Some(title) = doc.title.as_deref().filter(|_| has_title) {
-                let (mut title_normalized, mut title_spans) = (String::new(), Vec::new());
-                analyzer.normalizer().normalize_with_spans(
-                    title,
-                    &mut title_normalized,
-                    &mut title_spans,
-                );
-                counter.add(
-                    analyzer,
-                    title,
-                    &title_normalized,
-                    &title_spans,
-                    true,
-                    |_| true,
-                );
-            }
-            // Lines are normalised again here rather than kept from the first pass: holding
-            // every document's normalised text and spans at once made the peak of analysis.
-            let (mut normalized, mut spans) = (String::new(), Vec::new());
-            for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.is_content()) {
-                let text = &doc.body[line.text.clone()];
-                spans.clear();
-                analyzer
-                    .normalizer()
-                    .normalize_with_spans(text, &mut normalized, &mut spans);
-                let is_headline = Some(i) == headline_line;
-                counter.add(analyzer, text, &normalized, &spans, is_headline, |_| true);
-            }
-            counter.finish()
-        }
+/// The terms of the title (when it is the headline) and the content lines; the headline
+/// line's count as title occurrences.
+fn count_terms(
+    doc: &Document,
+    title: Option<&str>,
+    lines: &[Line],
+    headline_line: Option<usize>,
+    analyzer: &Analyzer,
+    bigrams: bool,
+) -> Vec<TermCount> {
+    let mut counter = TermCounter {
+        bigrams,
+        ..TermCounter::default()
     };
-
-    AnalyzedDocument {
-        lang,
-        headline,
-        headline_source,
-        lines,
-        total_tokens,
-        tokens,
-        terms,
+    if let Some(title) = title {
+        let (mut title_normalized, mut title_spans) = (String::new(), Vec::new());
+        analyzer
+            .normalizer()
+            .normalize_with_spans(title, &mut title_normalized, &mut title_spans);
+        counter.add(
+            analyzer,
+            title,
+            &title_normalized,
+            &title_spans,
+            true,
+            |_| true,
+        );
     }
+    // Lines are normalised again here rather than kept from the first pass: holding every
+    // document's normalised text and spans at once made the peak of analysis.
+    let (mut normalized, mut spans) = (String::new(), Vec::new());
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.is_content()) {
+        let text = &doc.body[line.text.clone()];
+        spans.clear();
+        analyzer
+            .normalizer()
+            .normalize_with_spans(text, &mut normalized, &mut spans);
+        let is_headline = Some(i) == headline_line;
+        counter.add(analyzer, text, &normalized, &spans, is_headline, |_| true);
+    }
+    counter.finish()
 }
 
 /// Counts the terms of a document, with the raw forms they were written in.
@@ -765,6 +847,67 @@ pub fn display_form(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn invalid_field(options: &AnalysisOptions) -> Option<&'static str> {
+        match options.check() {
+            Err(crate::Error::InvalidOption { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn check_accepts_the_defaults_and_names_the_field_that_cannot_work() {
+        let d = AnalysisOptions::default();
+        assert_eq!(invalid_field(&d), None);
+        let mut bad = d.clone();
+        bad.boilerplate.source_min_docs = 1;
+        let field = "analysis.boilerplate.source_min_docs";
+        assert_eq!(invalid_field(&bad), Some(field));
+        let mut bad = d.clone();
+        bad.boilerplate.corpus_min_docs = 0;
+        let field = "analysis.boilerplate.corpus_min_docs";
+        assert_eq!(invalid_field(&bad), Some(field));
+        for share in [-0.1, 1.5, f64::NAN] {
+            let mut bad = d.clone();
+            bad.boilerplate.corpus_min_fraction = share;
+            let field = "analysis.boilerplate.corpus_min_fraction";
+            assert_eq!(invalid_field(&bad), Some(field), "{share}");
+        }
+        let mut bad = d.clone();
+        bad.headline.min_words = bad.headline.max_words + 1;
+        assert_eq!(invalid_field(&bad), Some("analysis.headline.min_words"));
+        let mut bad = d.clone();
+        bad.headline.max_chars = 0;
+        assert_eq!(invalid_field(&bad), Some("analysis.headline.max_chars"));
+        // The stage refuses what the check refuses, and runs what it accepts.
+        let docs = [Document::new("a", "One line of text here.")];
+        let refused = analyze_observed(&docs, &bad, &NoObserver);
+        assert!(matches!(refused, Err(crate::Error::InvalidOption { .. })));
+        assert_eq!(
+            analyze_observed(&docs, &d, &NoObserver)
+                .unwrap()
+                .documents
+                .len(),
+            1
+        );
+    }
+
+    /// Every combination of the normalisation switches passes, and each one still finds
+    /// the words of a mixed text.
+    #[test]
+    fn every_normalisation_switch_combination_works() {
+        for bits in 0..16u8 {
+            let mut d = AnalysisOptions::default();
+            d.normalize.nfkc = bits & 1 != 0;
+            d.normalize.case_fold = bits & 2 != 0;
+            d.normalize.arabic = bits & 4 != 0;
+            d.normalize.digits = bits & 8 != 0;
+            assert_eq!(invalid_field(&d), None, "{bits}");
+            let docs = [Document::new("a", "Rain ﻻ ٣ مَطَر Ｒｉｙａｄｈ")];
+            let analyzed = analyze_observed(&docs, &d, &NoObserver).unwrap();
+            assert_eq!(analyzed.documents[0].total_tokens, 5, "{bits}");
+        }
+    }
 
     fn page(id: &str, body: &str) -> Document {
         Document::new(id, body)

@@ -39,6 +39,32 @@ impl Default for BoilerplateOptions {
     }
 }
 
+impl BoilerplateOptions {
+    /// Checks that recurrence means something: a line "found in" one document only is in
+    /// every document's own text, so the document counts start at 2, and the corpus share
+    /// is a share.
+    pub fn check(&self) -> crate::Result<()> {
+        use crate::error::{ensure, ensure_within};
+        for (field, docs) in [
+            ("analysis.boilerplate.source_min_docs", self.source_min_docs),
+            ("analysis.boilerplate.corpus_min_docs", self.corpus_min_docs),
+        ] {
+            ensure(docs >= 2, field, || {
+                format!(
+                    "{docs} would make every short line boilerplate (a line recurs when it is \
+                     in two documents or more); use 2 or more"
+                )
+            })?;
+        }
+        ensure_within(
+            "analysis.boilerplate.corpus_min_fraction",
+            self.corpus_min_fraction,
+            0.0,
+            1.0,
+        )
+    }
+}
+
 /// Why a line is boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

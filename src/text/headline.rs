@@ -47,6 +47,27 @@ impl Default for HeadlineOptions {
     }
 }
 
+impl HeadlineOptions {
+    /// Checks that a headline can be found and shown: a word range that a line can fall in,
+    /// and room for a character.
+    pub fn check(&self) -> crate::Result<()> {
+        use crate::error::ensure;
+        ensure(
+            self.min_words <= self.max_words,
+            "analysis.headline.min_words",
+            || {
+                format!(
+                    "{} is above max_words {}: no line could be a title line",
+                    self.min_words, self.max_words
+                )
+            },
+        )?;
+        ensure(self.max_chars >= 1, "analysis.headline.max_chars", || {
+            "0 would leave every headline empty; use 1 or more".into()
+        })
+    }
+}
+
 /// Ends like a sentence: a single full stop (not an ellipsis such as `..`).
 fn ends_with_full_stop(text: &str) -> bool {
     let t = text.trim_end_matches(|c: char| c.is_whitespace() || "\"'”’»)]".contains(c));

@@ -33,6 +33,15 @@ impl Default for NormalizeOptions {
     }
 }
 
+impl NormalizeOptions {
+    /// Checks the rules. Each one is a switch that works on or off, with or without the
+    /// others, so every combination passes; it is here so that every options type answers
+    /// `check` and [`super::AnalysisOptions::check`] asks each of its parts.
+    pub fn check(&self) -> crate::Result<()> {
+        Ok(())
+    }
+}
+
 /// The character normaliser.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Normalizer {
@@ -158,35 +167,11 @@ impl Normalizer {
             };
         }
         let o = self.options;
-        if o.arabic {
-            match c {
-                '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' => return Mapped::Drop,
-                // Quranic annotation marks and other Arabic combining marks.
-                '\u{0610}'..='\u{061A}'
-                | '\u{0653}'..='\u{065F}'
-                | '\u{06D6}'..='\u{06DC}'
-                | '\u{06DF}'..='\u{06E4}'
-                | '\u{06E7}'
-                | '\u{06E8}'
-                | '\u{06EA}'..='\u{06ED}' => return Mapped::Drop,
-                'أ' | 'إ' | 'آ' | 'ٱ' => return Mapped::Caseless('ا'),
-                'ى' | 'ئ' | 'ی' => return Mapped::Caseless('ي'),
-                'ة' | 'ۀ' => return Mapped::Caseless('ه'),
-                'ؤ' => return Mapped::Caseless('و'),
-                'ک' => return Mapped::Caseless('ك'),
-                _ => {}
-            }
+        if let Some(mapped) = arabic_orthography(c).filter(|_| o.arabic) {
+            return mapped;
         }
-        if o.digits {
-            match c {
-                '\u{0660}'..='\u{0669}' => {
-                    return Mapped::Caseless(char::from(b'0' + (c as u32 - 0x0660) as u8))
-                }
-                '\u{06F0}'..='\u{06F9}' => {
-                    return Mapped::Caseless(char::from(b'0' + (c as u32 - 0x06F0) as u8))
-                }
-                _ => {}
-            }
+        if let Some(mapped) = digit(c).filter(|_| o.digits) {
+            return mapped;
         }
         if ('\u{0600}'..='\u{06FF}').contains(&c) {
             // Letters of the Arabic block have no case; the std lookups are slow for them.
@@ -216,6 +201,43 @@ impl Normalizer {
             _ if is_combining_mark(c) => Mapped::Mark(c),
             _ => Mapped::Separator,
         }
+    }
+}
+
+/// The Arabic orthography rule: harakat, tatweel and other marks dropped; alef, yeh, teh
+/// marbuta, hamza carriers and the Persian kaf and yeh unified (`None`: not one of them).
+#[inline]
+fn arabic_orthography(c: char) -> Option<Mapped> {
+    match c {
+        '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' => Some(Mapped::Drop),
+        // Quranic annotation marks and other Arabic combining marks.
+        '\u{0610}'..='\u{061A}'
+        | '\u{0653}'..='\u{065F}'
+        | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}'
+        | '\u{06E7}'
+        | '\u{06E8}'
+        | '\u{06EA}'..='\u{06ED}' => Some(Mapped::Drop),
+        'أ' | 'إ' | 'آ' | 'ٱ' => Some(Mapped::Caseless('ا')),
+        'ى' | 'ئ' | 'ی' => Some(Mapped::Caseless('ي')),
+        'ة' | 'ۀ' => Some(Mapped::Caseless('ه')),
+        'ؤ' => Some(Mapped::Caseless('و')),
+        'ک' => Some(Mapped::Caseless('ك')),
+        _ => None,
+    }
+}
+
+/// The digits rule: Arabic-Indic and Persian digits as ASCII ones (`None`: not one).
+#[inline]
+fn digit(c: char) -> Option<Mapped> {
+    match c {
+        '\u{0660}'..='\u{0669}' => Some(Mapped::Caseless(char::from(
+            b'0' + (c as u32 - 0x0660) as u8,
+        ))),
+        '\u{06F0}'..='\u{06F9}' => Some(Mapped::Caseless(char::from(
+            b'0' + (c as u32 - 0x06F0) as u8,
+        ))),
+        _ => None,
     }
 }
 

@@ -283,6 +283,25 @@ pub struct TfIdf {
 
 impl TfIdf {
     /// Builds the vocabulary (in parallel) and the vectors of every analysed document.
+    ///
+    /// ```
+    /// use storyclust::corpus::Document;
+    /// use storyclust::text::{analyze, AnalysisOptions};
+    /// use storyclust::tfidf::{TfIdf, TfIdfOptions};
+    ///
+    /// let flood = "The river burst its banks and flooded the old town of Ayr overnight.";
+    /// let docs = [
+    ///     Document::new("a", flood),
+    ///     Document::new("b", "Floodwater in the old town of Ayr fell as the river went down."),
+    ///     Document::new("c", "The central bank raised interest rates by half a point."),
+    /// ];
+    /// let analyzed = analyze(&docs, &AnalysisOptions::default());
+    /// let model = TfIdf::fit(&analyzed, &TfIdfOptions::default());
+    /// assert_eq!(model.vectors.len(), 3);
+    /// let (v, w) = (&model.vectors, |a: usize, b: usize| model.vectors[a].dot(&model.vectors[b]));
+    /// assert!((v[0].dot(&v[0]) - 1.0).abs() < 1e-5); // unit length
+    /// assert!(w(0, 1) > w(0, 2)); // the two floods are closer than flood and rates
+    /// ```
     pub fn fit(analyzed: &AnalyzedCorpus, options: &TfIdfOptions) -> TfIdf {
         let all: Vec<u32> = (0..analyzed.documents.len() as u32).collect();
         TfIdf::fit_documents(analyzed, &all, options)
