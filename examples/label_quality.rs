@@ -147,10 +147,32 @@ fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
     let mut glued: Vec<(String, String)> = Vec::new();
     let mut examples_word = Vec::new();
     let mut bare_wanted: AHashMap<String, Vec<String>> = AHashMap::new();
+    let (mut long_terms, mut in_headline) = (0usize, 0usize);
     for story in stories {
         let label = strings(&story["label"]);
         terms += label.len();
+        // The words of its members' headlines, normalised as the terms' words are.
+        let headline_words: AHashSet<String> = story["members"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["headline"].as_str())
+            .flat_map(|h| {
+                normalizer
+                    .normalize(h)
+                    .split(' ')
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         for t in &label {
+            long_terms += usize::from(t.split_whitespace().count() > 2);
+            in_headline += usize::from(
+                normalizer
+                    .normalize(t)
+                    .split(' ')
+                    .all(|w| headline_words.contains(w)),
+            );
             if t.chars().any(is_punctuation) {
                 punctuated.push(t.clone());
             }
@@ -282,6 +304,10 @@ fn labels(stories: &[Value], documents: &[storyclust::corpus::Document]) {
     for e in punctuated.iter().take(5) {
         println!("    {e}");
     }
+    println!(
+        "label terms of three words or more (a pair written around a stop word or a number): {long_terms}; label terms whose every word is in a member's headline: {in_headline} ({:.1} %)",
+        100.0 * in_headline as f64 / terms.max(1) as f64
+    );
     println!(
         "label terms with a glued conjunction or preposition whose bare form occurs: {glued_count}; before the article ال: {article_count}"
     );
