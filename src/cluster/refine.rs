@@ -39,34 +39,69 @@ pub(crate) fn refine_reporting(
     floor: f32,
     done: &(dyn Fn(u64) + Sync),
 ) -> Vec<u32> {
-    let n = labels.len();
-    let mut by_rank: Vec<usize> = (0..n).collect();
-    by_rank.sort_unstable_by_key(|&d| rank[d]);
-    // Centroid sums (unnormalised, each node weighted by its documents) and document
-    // counts, per label.
-    let mut sums: AHashMap<u32, AHashMap<u32, f64>> = AHashMap::new();
-    let mut sizes: AHashMap<u32, usize> = AHashMap::new();
-    for &d in &by_rank {
-        let l = labels[d];
-        *sizes.entry(l).or_insert(0) += weights[d] as usize;
-        let c = sums.entry(l).or_default();
-        let weight = f64::from(weights[d]);
-        for (&t, &w) in vectors[d].ids.iter().zip(&vectors[d].weights) {
-            *c.entry(t).or_insert(0.0) += weight * f64::from(w);
-        }
-    }
-    let norm2: AHashMap<u32, f64> = sums
-        .iter()
-        .map(|(&l, c)| {
-            let mut ids: Vec<(&u32, &f64)> = c.iter().collect();
-            ids.sort_unstable_by_key(|e| *e.0);
-            (l, ids.iter().map(|(_, w)| *w * *w).sum())
+    let centroids = Centroids::of(vectors, labels, weights, rank);
+    (0..labels.len())
+        .into_par_iter()
+        .map(|d| {
+            let own = labels[d];
+            let mut best = if centroids.sizes[&own] > 1 {
+                (centroids.similarity(&vectors[d], own, true), own)
+            } else {
+                (f64::from(floor), own)
+            };
+            for l in neighbour_clusters(graph, labels, d) {
+                let s = centroids.similarity(&vectors[d], l, false);
+                if s > best.0 + 1e-9 {
+                    best = (s, l);
+                }
+            }
+            done(1);
+            best.1
         })
-        .collect();
-    let similarity = |d: usize, l: u32, without_self: bool| -> f64 {
-        let c = &sums[&l];
-        let (mut dot, mut n2) = (0.0, norm2[&l]);
-        for (&t, &w) in vectors[d].ids.iter().zip(&vectors[d].weights) {
+        .collect()
+}
+
+/// Each cluster's centroid: the sum of its nodes' vectors, each weighted by its documents
+/// (unnormalised), with its squared norm and its number of documents.
+struct Centroids {
+    sums: AHashMap<u32, AHashMap<u32, f64>>,
+    norm2: AHashMap<u32, f64>,
+    sizes: AHashMap<u32, usize>,
+}
+
+impl Centroids {
+    /// Sums are added in `rank` order, so that they do not depend on input order.
+    fn of(vectors: &[SparseVector], labels: &[u32], weights: &[u32], rank: &[u32]) -> Centroids {
+        let mut by_rank: Vec<usize> = (0..labels.len()).collect();
+        by_rank.sort_unstable_by_key(|&d| rank[d]);
+        let mut sums: AHashMap<u32, AHashMap<u32, f64>> = AHashMap::new();
+        let mut sizes: AHashMap<u32, usize> = AHashMap::new();
+        for &d in &by_rank {
+            let l = labels[d];
+            *sizes.entry(l).or_insert(0) += weights[d] as usize;
+            let c = sums.entry(l).or_default();
+            let weight = f64::from(weights[d]);
+            for (&t, &w) in vectors[d].ids.iter().zip(&vectors[d].weights) {
+                *c.entry(t).or_insert(0.0) += weight * f64::from(w);
+            }
+        }
+        let norm2 = sums
+            .iter()
+            .map(|(&l, c)| {
+                let mut ids: Vec<(&u32, &f64)> = c.iter().collect();
+                ids.sort_unstable_by_key(|e| *e.0);
+                (l, ids.iter().map(|(_, w)| *w * *w).sum())
+            })
+            .collect();
+        Centroids { sums, norm2, sizes }
+    }
+
+    /// Cosine of `v` to cluster `l`'s centroid, without `v`'s own share when it is a member
+    /// (`without_self`).
+    fn similarity(&self, v: &SparseVector, l: u32, without_self: bool) -> f64 {
+        let c = &self.sums[&l];
+        let (mut dot, mut n2) = (0.0, self.norm2[&l]);
+        for (&t, &w) in v.ids.iter().zip(&v.weights) {
             let w = f64::from(w);
             let cw = c.get(&t).copied().unwrap_or(0.0);
             if without_self {
@@ -82,37 +117,24 @@ pub(crate) fn refine_reporting(
         } else {
             dot / n2.sqrt()
         }
-    };
-    (0..n)
-        .into_par_iter()
-        .map(|d| {
-            let own = labels[d];
-            let mut best = if sizes[&own] > 1 {
-                (similarity(d, own, true), own)
-            } else {
-                (f64::from(floor), own)
-            };
-            // The clusters of the strongest neighbours are the only plausible moves.
-            let mut strongest: Vec<(u32, f32)> = graph.neighbours(d).to_vec();
-            strongest.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            strongest.truncate(NEIGHBOURS_CONSIDERED);
-            let mut others: Vec<u32> = strongest
-                .iter()
-                .map(|&(m, _)| labels[m as usize])
-                .filter(|&l| l != own)
-                .collect();
-            others.sort_unstable();
-            others.dedup();
-            for l in others {
-                let s = similarity(d, l, false);
-                if s > best.0 + 1e-9 {
-                    best = (s, l);
-                }
-            }
-            done(1);
-            best.1
-        })
-        .collect()
+    }
+}
+
+/// The clusters of node `d`'s strongest neighbours other than its own, in key order: the
+/// only plausible moves.
+fn neighbour_clusters(graph: &NeighbourGraph, labels: &[u32], d: usize) -> Vec<u32> {
+    let mut strongest: Vec<(u32, f32)> = graph.neighbours(d).to_vec();
+    strongest.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    strongest.truncate(NEIGHBOURS_CONSIDERED);
+    let own = labels[d];
+    let mut others: Vec<u32> = strongest
+        .iter()
+        .map(|&(m, _)| labels[m as usize])
+        .filter(|&l| l != own)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    others
 }
 
 #[cfg(test)]

@@ -46,9 +46,33 @@ pub(crate) fn topic_linkage_reporting(
         .iter()
         .map(|m| m.iter().map(|&u| weights[u as usize]).sum())
         .collect();
-    // Each story sums its pairs with the stories after it. Sums are fixed-point integers,
-    // as in the linkage, so they do not depend on the order of the edges.
-    let pairs: Vec<(u32, u32, f32)> = (0..keys.len() as u32)
+    let pairs = story_pairs(graph, weights, &members, &story_of, &story_weight);
+    let story_graph = NeighbourGraph::from_pairs(keys.len(), 0.0, &pairs);
+    let topic_of_story = relative_average_linkage_reporting(
+        &story_graph,
+        &story_weight,
+        threshold,
+        0.0,
+        &keys,
+        merged,
+    );
+    stories
+        .iter()
+        .map(|&key| topic_of_story[index(key) as usize])
+        .collect()
+}
+
+/// The mean similarity of each pair of linked stories, over their pairs of documents. Each
+/// story sums its pairs with the stories after it; sums are fixed-point integers, as in the
+/// linkage, so they do not depend on the order of the edges.
+fn story_pairs(
+    graph: &NeighbourGraph,
+    weights: &[u32],
+    members: &[Vec<u32>],
+    story_of: &[u32],
+    story_weight: &[u32],
+) -> Vec<(u32, u32, f32)> {
+    (0..members.len() as u32)
         .into_par_iter()
         .flat_map_iter(|sa| {
             let mut sums: AHashMap<u32, u128> = AHashMap::new();
@@ -73,19 +97,6 @@ pub(crate) fn topic_linkage_reporting(
             out.sort_unstable_by_key(|p| p.1);
             out
         })
-        .collect();
-    let story_graph = NeighbourGraph::from_pairs(keys.len(), 0.0, &pairs);
-    let topic_of_story = relative_average_linkage_reporting(
-        &story_graph,
-        &story_weight,
-        threshold,
-        0.0,
-        &keys,
-        merged,
-    );
-    stories
-        .iter()
-        .map(|&key| topic_of_story[index(key) as usize])
         .collect()
 }
 

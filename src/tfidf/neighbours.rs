@@ -217,7 +217,29 @@ pub(crate) fn neighbour_pairs_reporting(
     if let Some(k) = top_terms {
         return keyword_pairs(vectors, vocabulary_size, threshold, k, window, done);
     }
-    // Global order: document frequency descending (then id); rank 0 is the commonest term.
+    let split = unindexed_prefixes(vectors, vocabulary_size, threshold);
+    probe_and_verify(
+        vectors,
+        vocabulary_size,
+        &split,
+        vectors,
+        threshold,
+        window,
+        done,
+    )
+}
+
+/// Each vector's indexed terms (all but its commonest), with the bound on what its
+/// unindexed prefix can add to any cosine. Terms are ordered by document frequency,
+/// descending (then id): rank 0 is the commonest term. The prefix is the longest one whose
+/// contribution to any cosine is bounded below the threshold, by the per-term maximum
+/// weights (AllPairs) or by its norm (Cauchy–Schwarz, as in L2AP), whichever is lower. A
+/// little slack covers float rounding.
+fn unindexed_prefixes(
+    vectors: &[SparseVector],
+    vocabulary_size: usize,
+    threshold: f32,
+) -> Vec<(Vec<(u32, f32)>, f32)> {
     let mut df = vec![0u32; vocabulary_size];
     let mut max_weight = vec![0f32; vocabulary_size];
     for v in vectors {
@@ -232,12 +254,8 @@ pub(crate) fn neighbour_pairs_reporting(
     for (r, &t) in by_df.iter().enumerate() {
         rank[t as usize] = r as u32;
     }
-    // The unindexed prefix of each vector (its commonest terms) is the longest one whose
-    // contribution to any cosine is bounded below the threshold, by the per-term maximum
-    // weights (AllPairs) or by its norm (Cauchy–Schwarz, as in L2AP), whichever is lower.
-    // A little slack covers float rounding.
     let bound_limit = threshold * (1.0 - 1e-4);
-    let split: Vec<(Vec<(u32, f32)>, f32)> = vectors
+    vectors
         .par_iter()
         .map(|v| {
             let mut terms: Vec<(u32, f32)> = v
@@ -262,16 +280,41 @@ pub(crate) fn neighbour_pairs_reporting(
             }
             (terms.split_off(start), prefix_bound)
         })
-        .collect();
-    probe_and_verify(
-        vectors,
-        vocabulary_size,
-        &split,
-        vectors,
-        threshold,
-        window,
-        done,
-    )
+        .collect()
+}
+
+/// An inverted index of the indexed parts: each term's postings (a document's place in the
+/// search order, its weight), in search order.
+struct Postings {
+    starts: Vec<usize>,
+    entries: Vec<(u32, f32)>,
+}
+
+impl Postings {
+    fn new(indexed: &[(Vec<(u32, f32)>, f32)], order: &[u32], vocabulary_size: usize) -> Self {
+        let mut starts = vec![0usize; vocabulary_size + 1];
+        for (terms, _) in indexed {
+            for &(t, _) in terms {
+                starts[t as usize + 1] += 1;
+            }
+        }
+        for t in 0..vocabulary_size {
+            starts[t + 1] += starts[t];
+        }
+        let mut fill = starts.clone();
+        let mut entries = vec![(0u32, 0f32); starts[vocabulary_size]];
+        for (position, &doc) in order.iter().enumerate() {
+            for &(t, w) in &indexed[doc as usize].0 {
+                entries[fill[t as usize]] = (position as u32, w);
+                fill[t as usize] += 1;
+            }
+        }
+        Postings { starts, entries }
+    }
+
+    fn of(&self, t: u32) -> &[(u32, f32)] {
+        &self.entries[self.starts[t as usize]..self.starts[t as usize + 1]]
+    }
 }
 
 /// Each document `x` probes the index of the `indexed` parts with the terms of `query[x]`,
@@ -289,70 +332,24 @@ fn probe_and_verify(
 ) -> Vec<(u32, u32, f32)> {
     let n = vectors.len();
     let search = SearchOrder::new(n, window);
-    let mut starts = vec![0usize; vocabulary_size + 1];
-    for (terms, _) in indexed {
-        for &(t, _) in terms {
-            starts[t as usize + 1] += 1;
-        }
-    }
-    for t in 0..vocabulary_size {
-        starts[t + 1] += starts[t];
-    }
-    let mut fill = starts.clone();
-    let mut postings = vec![(0u32, 0f32); starts[vocabulary_size]];
-    for (position, &doc) in search.order.iter().enumerate() {
-        for &(t, w) in &indexed[doc as usize].0 {
-            postings[fill[t as usize]] = (position as u32, w);
-            fill[t as usize] += 1;
-        }
-    }
-    let bound_limit = threshold * (1.0 - 1e-4);
+    let probe = Probe {
+        postings: Postings::new(indexed, &search.order, vocabulary_size),
+        search,
+        vectors,
+        indexed,
+        query,
+        threshold,
+    };
     let mut pairs: Vec<(u32, u32, f32)> = (0..n)
         .into_par_iter()
         .map_init(
-            || {
-                (
-                    vec![0f32; n],
-                    Vec::<u32>::new(),
-                    vec![0f32; vocabulary_size],
-                )
+            || Scratch {
+                score: vec![0f32; n],
+                touched: Vec::new(),
+                dense: vec![0f32; vocabulary_size],
             },
-            |(score, touched, dense), p| {
-                let x = search.order[p];
-                let v = &vectors[x as usize];
-                let probe = &query[x as usize];
-                // x's weights by term id: each candidate's cosine is then one pass over its
-                // own terms, with no merge of two sorted lists.
-                for (&t, &w) in v.ids.iter().zip(&v.weights) {
-                    dense[t as usize] = w;
-                }
-                let ranges = search.ranges(p);
-                for (&t, &wx) in probe.ids.iter().zip(&probe.weights) {
-                    let list = &postings[starts[t as usize]..starts[t as usize + 1]];
-                    for range in &ranges {
-                        for &(q, wy) in SearchOrder::within(list, |e| e.0, range) {
-                            if score[q as usize] == 0.0 {
-                                touched.push(q);
-                            }
-                            // Weights are positive, so a touched score never returns to zero.
-                            score[q as usize] += wx * wy;
-                        }
-                    }
-                }
-                let mut found = Vec::new();
-                for q in touched.drain(..) {
-                    let partial = std::mem::take(&mut score[q as usize]);
-                    let y = search.order[q as usize];
-                    if partial + indexed[y as usize].1 >= bound_limit {
-                        let s = dot_dense(dense, &vectors[y as usize]);
-                        if s >= threshold {
-                            found.push((x.min(y), x.max(y), s));
-                        }
-                    }
-                }
-                for &t in &v.ids {
-                    dense[t as usize] = 0.0;
-                }
+            |scratch, p| {
+                let found = probe.pairs_of(p, scratch);
                 done(1);
                 found
             },
@@ -361,6 +358,72 @@ fn probe_and_verify(
         .collect();
     pairs.par_sort_unstable_by(|p, q| (p.0, p.1).cmp(&(q.0, q.1)));
     pairs
+}
+
+/// What every search of [`probe_and_verify`] reads.
+struct Probe<'a> {
+    postings: Postings,
+    search: SearchOrder,
+    vectors: &'a [SparseVector],
+    indexed: &'a [(Vec<(u32, f32)>, f32)],
+    query: &'a [SparseVector],
+    threshold: f32,
+}
+
+/// One thread's buffers: partial scores by search position, the positions touched, and
+/// the searching vector's weights by term id.
+struct Scratch {
+    score: Vec<f32>,
+    touched: Vec<u32>,
+    dense: Vec<f32>,
+}
+
+impl Probe<'_> {
+    /// The pairs of the vector at search position `p` with those its window allows.
+    fn pairs_of(&self, p: usize, scratch: &mut Scratch) -> Vec<(u32, u32, f32)> {
+        let Scratch {
+            score,
+            touched,
+            dense,
+        } = scratch;
+        let x = self.search.order[p];
+        let v = &self.vectors[x as usize];
+        // x's weights by term id: each candidate's cosine is then one pass over its own
+        // terms, with no merge of two sorted lists.
+        for (&t, &w) in v.ids.iter().zip(&v.weights) {
+            dense[t as usize] = w;
+        }
+        let ranges = self.search.ranges(p);
+        let probe = &self.query[x as usize];
+        for (&t, &wx) in probe.ids.iter().zip(&probe.weights) {
+            let list = self.postings.of(t);
+            for range in &ranges {
+                for &(q, wy) in SearchOrder::within(list, |e| e.0, range) {
+                    if score[q as usize] == 0.0 {
+                        touched.push(q);
+                    }
+                    // Weights are positive, so a touched score never returns to zero.
+                    score[q as usize] += wx * wy;
+                }
+            }
+        }
+        let bound_limit = self.threshold * (1.0 - 1e-4);
+        let mut found = Vec::new();
+        for q in touched.drain(..) {
+            let partial = std::mem::take(&mut score[q as usize]);
+            let y = self.search.order[q as usize];
+            if partial + self.indexed[y as usize].1 >= bound_limit {
+                let s = dot_dense(dense, &self.vectors[y as usize]);
+                if s >= self.threshold {
+                    found.push((x.min(y), x.max(y), s));
+                }
+            }
+        }
+        for &t in &v.ids {
+            dense[t as usize] = 0.0;
+        }
+        found
+    }
 }
 
 /// The dot product of `y` with the vector scattered into `dense`. Summed in `y`'s term
