@@ -54,7 +54,12 @@ fn bench_analyze(c: &mut Criterion) {
             o
         };
         group.bench_function(name, |b| {
-            b.iter(|| analyze(black_box(&docs), &options).documents.len())
+            b.iter(|| {
+                analyze(black_box(&docs), &options)
+                    .expect("the options pass their check")
+                    .documents
+                    .len()
+            })
         });
     }
     group.finish();

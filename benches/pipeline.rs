@@ -44,7 +44,8 @@ fn bench_near_duplicates(c: &mut Criterion) {
         let mut o = AnalysisOptions::default();
         o.terms = false;
         o
-    });
+    })
+    .expect("the options pass their check");
     let sets = ShingleSets::from_analysis(&analyzed, 3).sets;
     let shingles: usize = sets.iter().map(Vec::len).sum();
     let mut group = c.benchmark_group("near-duplicates");
@@ -99,7 +100,8 @@ fn bench_stories(c: &mut Criterion) {
         let mut o = AnalysisOptions::default();
         o.bigrams = true;
         o
-    });
+    })
+    .expect("the options pass their check");
     let mut group = c.benchmark_group("stories");
     group.throughput(Throughput::Elements(docs.len() as u64));
     group.sample_size(20);
@@ -109,9 +111,14 @@ fn bench_stories(c: &mut Criterion) {
         o
     };
     group.bench_function("tfidf (docs/s)", |b| {
-        b.iter(|| TfIdf::fit(black_box(&analyzed), &options).vectors.len())
+        b.iter(|| {
+            TfIdf::fit(black_box(&analyzed), &options)
+                .expect("the options pass their check")
+                .vectors
+                .len()
+        })
     });
-    let model = TfIdf::fit(&analyzed, &options);
+    let model = TfIdf::fit(&analyzed, &options).expect("the options pass their check");
     for (name, keywords) in [
         ("neighbours, 40 keywords", Some(40)),
         ("neighbours, exact", None),

@@ -23,7 +23,7 @@ fn main() {
         o.terms = false;
         o
     };
-    let analyzed = analyze(&corpus.documents, &options);
+    let analyzed = analyze(&corpus.documents, &options).expect("the options pass their check");
     let docs = &corpus.documents;
     // Same-title pairs from different documents (titles of four words or more).
     let normalizer = Normalizer::default();

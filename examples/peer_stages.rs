@@ -112,7 +112,7 @@ fn main() {
     let corpus = read_corpus(&[&input], &ReadOptions::default()).expect("a readable corpus");
     let docs = &corpus.documents;
     let options = PipelineOptions::default();
-    let analyzed = analyze(docs, &options.analysis);
+    let analyzed = analyze(docs, &options.analysis).expect("the default options pass their check");
     if !time_only {
         write_prepared(
             &out.join("prepared.jsonl"),
@@ -145,7 +145,8 @@ fn main() {
     let tfidf = median(runs, || {
         seconds(|| drop(TfIdf::fit(&analyzed, &tfidf_options)))
     });
-    let model = TfIdf::fit(&analyzed, &tfidf_options);
+    let model =
+        TfIdf::fit(&analyzed, &tfidf_options).expect("the default options pass their check");
     let vocabulary = model.vocabulary.len();
 
     // The keyword search, as `cluster` runs it (the exact search is far slower on this

@@ -15,8 +15,10 @@ fn main() {
         let mut o = AnalysisOptions::default();
         o.bigrams = true;
         o
-    });
-    let model = TfIdf::fit(&analyzed, &StoryOptions::default().tfidf);
+    })
+    .expect("the options pass their check");
+    let model = TfIdf::fit(&analyzed, &StoryOptions::default().tfidf)
+        .expect("the default options pass their check");
     let n = corpus.documents.len().min(30);
     print!("{:>8}", "");
     for b in 0..n {

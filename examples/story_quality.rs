@@ -65,7 +65,8 @@ fn load(dir: &Path) -> Vec<Set> {
             let docs = read_corpus(&[path], &ReadOptions::default())
                 .expect("corpus")
                 .documents;
-            let analyzed = analyze(&docs, &options.analysis);
+            let analyzed =
+                analyze(&docs, &options.analysis).expect("the default options pass their check");
             let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())
                 .expect("the default options pass their check");
             Set {

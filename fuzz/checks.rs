@@ -81,7 +81,8 @@ pub fn check_headline(input: &[u8]) {
             doc
         })
         .collect();
-    let analyzed = analyze(&docs, &AnalysisOptions::default());
+    let analyzed =
+        analyze(&docs, &AnalysisOptions::default()).expect("the defaults pass their check");
     for (doc, a) in docs.iter().zip(&analyzed.documents) {
         let (limit, words) = match a.headline_source {
             HeadlineSource::Title | HeadlineSource::Line(_) => (4 * 120 + 1, 30),

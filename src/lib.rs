@@ -35,7 +35,7 @@
 //!                               interest rates, the governor told parliament."),
 //! ];
 //!
-//! let analyzed = analyze(&docs, &AnalysisOptions::default());
+//! let analyzed = analyze(&docs, &AnalysisOptions::default())?;
 //! let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
 //! assert_eq!(dedup.pairs.len(), 1); // wire and copy
 //!

@@ -132,7 +132,7 @@ pub fn run_stories(
         dedup: &duplicates,
         analysis: &analysis,
     };
-    let stories = summarize_observed(&inputs, &options.summary, observer);
+    let stories = summarize_observed(&inputs, &options.summary, observer)?;
     Ok(StoryRun {
         analyzed,
         duplicates,

@@ -284,10 +284,10 @@ proptest! {
             pool.install(|| {
                 let mut options = AnalysisOptions::default();
                 options.bigrams = true;
-                let analyzed = analyze(docs, &options);
+                let analyzed = analyze(docs, &options).unwrap();
                 let dedup = find_duplicates(docs, &analyzed, &DedupOptions::default()).unwrap();
                 let clusters = cluster_stories(docs, &analyzed, &dedup, &StoryOptions::default()).unwrap();
-                let stories = summarize(docs, &analyzed, &clusters, &dedup, &options, &SummaryOptions::default());
+                let stories = summarize(docs, &analyzed, &clusters, &dedup, &options, &SummaryOptions::default()).unwrap();
                 stories.stories.iter().map(|s| s.members.iter().map(|m| m.id.clone()).collect()).collect()
             })
         };
@@ -318,7 +318,7 @@ proptest! {
             .enumerate()
             .map(|(i, w)| Document::new(format!("d{i:02}"), w.iter().map(|&k| VOCABULARY[k]).collect::<Vec<_>>().join(" ") + "."))
             .collect();
-        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
         let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default()).unwrap();
         let model = StoryModel::fit(&docs, &analyzed, &dedup, &StoryOptions::default()).unwrap();
         let mut options = StoryOptions::default();
@@ -471,7 +471,7 @@ fn fit_and_decide_check_their_options() {
             .enumerate()
             .map(|(i, t)| storyclust::corpus::Document::new(format!("d{i}"), *t))
             .collect();
-    let analyzed = analyze(&docs, &AnalysisOptions::default());
+    let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
     let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default()).unwrap();
     let field = |e: storyclust::Error| match e {
         storyclust::Error::InvalidOption { field, .. } => field,

@@ -44,6 +44,7 @@ fn doc(id: &str, title: Option<&str>, body: &str) -> Document {
 
 fn languages(docs: &[Document]) -> Vec<String> {
     analyze(docs, &AnalysisOptions::default())
+        .unwrap()
         .documents
         .iter()
         .map(|a| a.lang.code().to_string())
@@ -88,7 +89,7 @@ fn each_language_gets_its_stop_words_and_stemmer() {
         doc("tr", None, TURKISH),
         doc("fa", None, PERSIAN),
     ];
-    let analyzed = analyze(&docs, &AnalysisOptions::default());
+    let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
     let n = Normalizer::default();
     let has = |i: usize, word: &str| {
         let hash = term_hash(&n.normalize(word));

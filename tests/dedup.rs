@@ -15,7 +15,7 @@ use storyclust::text::{analyze, AnalysisOptions};
 #[test]
 fn the_seeds_are_not_near_duplicates_of_each_other() {
     let corpus = read_corpus(&["seeds"], &ReadOptions::default()).unwrap();
-    let analyzed = analyze(&corpus.documents, &AnalysisOptions::default());
+    let analyzed = analyze(&corpus.documents, &AnalysisOptions::default()).unwrap();
     let sets = ShingleSets::from_analysis(&analyzed, 3).sets;
     for a in 0..sets.len() {
         for b in a + 1..sets.len() {
@@ -93,7 +93,7 @@ fn wire_copies_group_by_family_and_lsh_finds_what_the_exact_join_finds() {
     let dir = tempfile::tempdir().unwrap();
     let path = synthetic_corpus(dir.path(), false);
     let corpus = read_corpus(&[&path], &ReadOptions::default()).unwrap();
-    let analyzed = analyze(&corpus.documents, &AnalysisOptions::default());
+    let analyzed = analyze(&corpus.documents, &AnalysisOptions::default()).unwrap();
     for threshold in [0.5, 0.8] {
         let options = {
             let mut o = DedupOptions::default();
@@ -272,7 +272,7 @@ proptest! {
             copy.id = format!("copy{k}");
             docs.push(copy);
         }
-        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
         for exact in [false, true] {
             let mut options = DedupOptions::default();
             if exact {
@@ -375,7 +375,8 @@ fn find_duplicates_checks_its_options() {
         storyclust::corpus::Document::new("a", "one two three four five six"),
         storyclust::corpus::Document::new("b", "one two three four five six"),
     ];
-    let analyzed = storyclust::text::analyze(&docs, &storyclust::text::AnalysisOptions::default());
+    let analyzed =
+        storyclust::text::analyze(&docs, &storyclust::text::AnalysisOptions::default()).unwrap();
     let field = |o: &DedupOptions| match find_duplicates(&docs, &analyzed, o) {
         Err(storyclust::Error::InvalidOption { field, .. }) => field,
         other => panic!("expected an invalid option, got {other:?}"),

@@ -52,7 +52,7 @@ proptest! {
     fn analysis_never_panics_and_tokens_come_from_content(body in mixed_text(), title in mixed_text()) {
         let mut doc = storyclust::corpus::Document::new("x", body);
         doc.title = Some(title);
-        let a = analyze(std::slice::from_ref(&doc), &AnalysisOptions::default()).documents.remove(0);
+        let a = analyze(std::slice::from_ref(&doc), &AnalysisOptions::default()).unwrap().documents.remove(0);
         prop_assert!(a.tokens.len() <= a.total_tokens);
         for line in &a.lines {
             prop_assert!(doc.body.get(line.text.clone()).is_some());

@@ -6,7 +6,7 @@ use storyclust::text::{analyze, AnalysisOptions, LineKind};
 #[test]
 fn site_furniture_is_boilerplate_and_subheadings_are_content() {
     let corpus = read_corpus(&["seeds"], &ReadOptions::default()).unwrap();
-    let analyzed = analyze(&corpus.documents, &AnalysisOptions::default());
+    let analyzed = analyze(&corpus.documents, &AnalysisOptions::default()).unwrap();
     let kind_of = |needle: &str| -> Vec<LineKind> {
         corpus
             .documents

@@ -164,7 +164,7 @@ fn sets_of<'a>(
         }
     };
     if is_text {
-        let sets = per_text_shingles(&text_documents(&column, rows)?, ngram);
+        let sets = per_text_shingles(&text_documents(&column, rows)?, ngram)?;
         Ok(sets.into_iter().map(Cow::Owned).collect())
     } else {
         column.sets(rows)

@@ -260,7 +260,7 @@ fn dedup(
     )?;
     let docs = documents(records)?;
     py.allow_threads(|| {
-        let mut analyzed = analyze(&docs, &dedup_analysis());
+        let mut analyzed = analyze(&docs, &dedup_analysis()).map_err(option_error)?;
         let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options, &NoObserver)
             .map_err(option_error)?;
         let pairs = found.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
@@ -347,7 +347,7 @@ fn cluster(
 /// analyses an article (boilerplate, a corpus property, is not removed here).
 #[pyfunction]
 #[pyo3(signature = (texts, ngram=3))]
-fn shingle_sets(py: Python<'_>, texts: Vec<String>, ngram: usize) -> Vec<Vec<u64>> {
+fn shingle_sets(py: Python<'_>, texts: Vec<String>, ngram: usize) -> PyResult<Vec<Vec<u64>>> {
     py.allow_threads(|| {
         let docs: Vec<Document> = texts
             .into_iter()
@@ -360,16 +360,16 @@ fn shingle_sets(py: Python<'_>, texts: Vec<String>, ngram: usize) -> Vec<Vec<u64
 
 /// Each text's shingle set with corpus-level boilerplate detection off, so a text's shingles
 /// do not depend on the other texts of its batch (the kernels' partitions must not matter).
-pub(crate) fn per_text_shingles(docs: &[Document], ngram: usize) -> Vec<Vec<u64>> {
+pub(crate) fn per_text_shingles(docs: &[Document], ngram: usize) -> PyResult<Vec<Vec<u64>>> {
     let mut options = dedup_analysis();
     options.boilerplate.source_min_docs = usize::MAX;
     options.boilerplate.corpus_min_docs = usize::MAX;
-    let analyzed = analyze(docs, &options);
-    analyzed
+    let analyzed = analyze(docs, &options).map_err(option_error)?;
+    Ok(analyzed
         .documents
         .iter()
         .map(|a| shingle_set(&a.tokens, ngram))
-        .collect()
+        .collect())
 }
 
 /// 64-bit hashes from a list of ints (read in place, the quick path), a buffer of uint64

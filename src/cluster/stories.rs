@@ -234,7 +234,7 @@ impl StoryClusters {
 ///     Document::new("rates-2", "Inflation slowed after the central bank raised interest \
 ///                               rates, the governor told parliament."),
 /// ];
-/// let analyzed = analyze(&docs, &AnalysisOptions::default());
+/// let analyzed = analyze(&docs, &AnalysisOptions::default())?;
 /// let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
 /// let clusters = cluster_stories(&docs, &analyzed, &dedup, &StoryOptions::default())?;
 /// assert_eq!(clusters.labels[0], clusters.labels[1]); // one flood story
@@ -273,7 +273,7 @@ impl StoryModel {
     ///     Document::new("rates-2", "Inflation slowed after the central bank raised interest \
     ///                               rates, the governor told parliament."),
     /// ];
-    /// let analyzed = analyze(&docs, &AnalysisOptions::default());
+    /// let analyzed = analyze(&docs, &AnalysisOptions::default())?;
     /// let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
     /// let options = StoryOptions::default();
     /// let model = StoryModel::fit(&docs, &analyzed, &dedup, &options)?;

@@ -292,7 +292,7 @@ pub fn id_order(documents: &[Document]) -> Vec<u32> {
 ///     Document::new("copy", format!("{wire} Reporting by our staff.")),
 ///     Document::new("rates", "The central bank raised interest rates by half a point."),
 /// ];
-/// let analyzed = analyze(&docs, &AnalysisOptions::default());
+/// let analyzed = analyze(&docs, &AnalysisOptions::default())?;
 /// let found = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
 /// assert_eq!((found.pairs.len(), found.groups.groups.len()), (1, 1));
 /// let group = &found.groups.groups[0];

@@ -39,7 +39,7 @@ impl Default for SummaryOptions {
 
 impl SummaryOptions {
     /// Checks that the label's candidate terms can be counted (any number of key sentences
-    /// works: a story offers as many as it has).
+    /// works: a story offers as many as it has). [`summarize`] refuses options that fail it.
     pub fn check(&self) -> crate::Result<()> {
         let most = usize::MAX / LABEL_CANDIDATES_PER_TERM;
         crate::error::ensure(self.label_terms <= most, "summary.label_terms", || {
@@ -316,7 +316,8 @@ impl Level {
     }
 }
 
-/// Summarises every story.
+/// Summarises every story, once `options` pass [`SummaryOptions::check`] and `analysis`
+/// passes [`AnalysisOptions::check`].
 ///
 /// ```
 /// use storyclust::cluster::{cluster_stories, StoryOptions};
@@ -336,11 +337,11 @@ impl Level {
 ///                               rates, the governor told parliament."),
 /// ];
 /// let analysis = AnalysisOptions::default();
-/// let analyzed = analyze(&docs, &analysis);
+/// let analyzed = analyze(&docs, &analysis)?;
 /// let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
 /// let clusters = cluster_stories(&docs, &analyzed, &dedup, &StoryOptions::default())?;
 /// let options = SummaryOptions::default();
-/// let stories = summarize(&docs, &analyzed, &clusters, &dedup, &analysis, &options);
+/// let stories = summarize(&docs, &analyzed, &clusters, &dedup, &analysis, &options)?;
 /// assert_eq!(stories.stories.len(), 2);
 /// let flood = stories.stories.iter().find(|s| s.members.iter().any(|m| m.id == "flood"));
 /// let flood = flood.unwrap();
@@ -356,7 +357,7 @@ pub fn summarize(
     dedup: &Dedup,
     analysis: &AnalysisOptions,
     options: &SummaryOptions,
-) -> Stories {
+) -> crate::Result<Stories> {
     let inputs = SummaryInputs {
         documents,
         analyzed,
@@ -388,6 +389,16 @@ pub struct SummaryInputs<'a> {
 /// [`summarize`], reporting [`Stage::Summaries`] to `observer`: each story once in each of
 /// [`SUMMARY_PASSES`] passes.
 pub fn summarize_observed(
+    inputs: &SummaryInputs<'_>,
+    options: &SummaryOptions,
+    observer: &dyn PipelineObserver,
+) -> crate::Result<Stories> {
+    options.check()?;
+    inputs.analysis.check()?;
+    Ok(summarize_checked(inputs, options, observer))
+}
+
+fn summarize_checked(
     inputs: &SummaryInputs<'_>,
     options: &SummaryOptions,
     observer: &dyn PipelineObserver,
@@ -1560,8 +1571,50 @@ mod tests {
                 ..Document::new(format!("d{i}"), *t)
             })
             .collect();
-        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
         (docs, analyzed)
+    }
+
+    #[test]
+    fn summarize_refuses_a_bad_option_naming_its_field() {
+        use crate::cluster::{cluster_stories, StoryOptions};
+        use crate::minhash::{find_duplicates, DedupOptions};
+        let (docs, analyzed) = documents(&["وصل الوفد إلى الرياض اليوم.", "أمطار غزيرة في جدة."]);
+        let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default()).unwrap();
+        let clusters = cluster_stories(&docs, &analyzed, &dedup, &StoryOptions::default()).unwrap();
+        let (analysis, options) = (AnalysisOptions::default(), SummaryOptions::default());
+        let refused = |analysis: &AnalysisOptions, options: &SummaryOptions| {
+            let summarized = summarize(&docs, &analyzed, &clusters, &dedup, analysis, options);
+            match summarized {
+                Err(crate::Error::InvalidOption { field, .. }) => Some(field),
+                _ => None,
+            }
+        };
+        let huge = SummaryOptions {
+            label_terms: usize::MAX,
+            ..options
+        };
+        assert_eq!(refused(&analysis, &huge), Some("summary.label_terms"));
+        let mut bad = analysis.clone();
+        bad.headline.min_words = bad.headline.max_words + 1;
+        assert_eq!(refused(&bad, &options), Some("analysis.headline.min_words"));
+        // The observed entry is the one that checks; the defaults pass and summarise.
+        let inputs = SummaryInputs {
+            documents: &docs,
+            analyzed: &analyzed,
+            clusters: &clusters,
+            dedup: &dedup,
+            analysis: &bad,
+        };
+        assert!(summarize_observed(&inputs, &options, &NoObserver).is_err());
+        let stories = summarize(&docs, &analyzed, &clusters, &dedup, &analysis, &options);
+        let sizes = stories
+            .unwrap()
+            .stories
+            .iter()
+            .map(|s| s.size)
+            .sum::<usize>();
+        assert_eq!(sizes, 2); // every article in a story
     }
 
     #[test]

@@ -55,7 +55,7 @@ impl Default for AnalysisOptions {
 
 impl AnalysisOptions {
     /// Checks each part: normalisation, boilerplate and headline limits.
-    /// [`analyze_observed`] refuses options that fail it.
+    /// [`analyze`] and [`analyze_observed`] refuse options that fail it.
     pub fn check(&self) -> crate::Result<()> {
         self.normalize.check()?;
         self.boilerplate.check()?;
@@ -162,29 +162,30 @@ struct Scanned {
     title_tokens: Vec<u64>,
 }
 
-/// Analyses every document of `documents`, with `options` as given: bad ones give poor
-/// results, never a panic ([`analyze_observed`] refuses them, see [`AnalysisOptions::check`]).
+/// Analyses every document of `documents`, once `options` pass [`AnalysisOptions::check`]
+/// (a value that cannot work is [`Error::InvalidOption`](crate::Error::InvalidOption)).
 ///
 /// ```
 /// use storyclust::corpus::Document;
 /// use storyclust::text::{analyze, AnalysisOptions, HeadlineSource, Lang};
 ///
 /// let docs = [Document::new("a1", "الأمطار تغمر شوارع الرياض.\nوتوقعات بمزيد من الأمطار غدا.")];
-/// let analyzed = analyze(&docs, &AnalysisOptions::default());
+/// let analyzed = analyze(&docs, &AnalysisOptions::default())?;
 /// let doc = &analyzed.documents[0];
 /// assert_eq!(doc.lang, Lang::Arabic);
 /// assert_eq!(doc.headline_source, HeadlineSource::FirstSentence);
 /// assert!(!doc.tokens.is_empty() && !doc.terms.is_empty());
+/// # Ok::<(), storyclust::Error>(())
 /// ```
-pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> AnalyzedCorpus {
-    analyze_as_given(documents, options, &NoObserver)
+pub fn analyze(documents: &[Document], options: &AnalysisOptions) -> crate::Result<AnalyzedCorpus> {
+    analyze_observed(documents, options, &NoObserver)
 }
 
 /// Documents per progress report: few enough reports not to slow the work.
 const BATCH: usize = 256;
 
-/// [`analyze`] once the options pass [`AnalysisOptions::check`], reporting [`Stage::Scan`]
-/// and [`Stage::Analyse`] to `observer`, each counting every document once.
+/// [`analyze`], reporting [`Stage::Scan`] and [`Stage::Analyse`] to `observer`, each
+/// counting every document once.
 pub fn analyze_observed(
     documents: &[Document],
     options: &AnalysisOptions,
@@ -892,6 +893,21 @@ mod tests {
         );
     }
 
+    #[test]
+    fn analyze_refuses_a_bad_option_naming_its_field() {
+        let docs = [Document::new("a", "One line of text here.")];
+        let mut bad = AnalysisOptions::default();
+        bad.headline.max_chars = 0;
+        match analyze(&docs, &bad) {
+            Err(crate::Error::InvalidOption { field, .. }) => {
+                assert_eq!(field, "analysis.headline.max_chars")
+            }
+            other => panic!("not refused: {other:?}"),
+        }
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
+        assert_eq!(analyzed.documents.len(), 1);
+    }
+
     /// Every combination of the normalisation switches passes, and each one still finds
     /// the words of a mixed text.
     #[test]
@@ -915,6 +931,7 @@ mod tests {
 
     fn analyze_one(body: &str) -> AnalyzedDocument {
         analyze(&[page("p", body)], &AnalysisOptions::default())
+            .unwrap()
             .documents
             .remove(0)
     }
@@ -1009,7 +1026,7 @@ mod tests {
                 d
             })
             .collect();
-        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
         for a in &analyzed.documents {
             assert_eq!(
                 a.lines[3].kind,
@@ -1024,6 +1041,7 @@ mod tests {
         let mut d = page("t", &format!("Big News Today\n{PARAGRAPH}"));
         d.title = Some("Big news today".into());
         let a = analyze(&[d], &AnalysisOptions::default())
+            .unwrap()
             .documents
             .remove(0);
         assert_eq!(a.headline, "Big news today");
@@ -1042,6 +1060,7 @@ mod tests {
         };
         let d = page("b", text);
         let a = analyze(std::slice::from_ref(&d), &options)
+            .unwrap()
             .documents
             .remove(0);
         let mut forms: Vec<String> = TermForms::new(&options)
@@ -1098,6 +1117,7 @@ mod tests {
     fn terms_drop_stop_words_and_numbers_and_remember_written_forms() {
         let d = page("a", "الحرب في أوكرانيا والحرب الطويلة 2025 الحرب");
         let a = analyze(std::slice::from_ref(&d), &AnalysisOptions::default())
+            .unwrap()
             .documents
             .remove(0);
         let war = a.terms.iter().find(|t| t.term == term_hash("حرب")).unwrap();

@@ -32,7 +32,8 @@ pub struct TfIdfOptions {
 }
 
 impl TfIdfOptions {
-    /// Checks that every weight can work.
+    /// Checks that every weight can work; [`TfIdf::fit`] and [`TfIdf::fit_documents`] refuse
+    /// options that fail it.
     pub fn check(&self) -> Result<()> {
         ensure(self.min_df >= 1, "tfidf.min_df", || {
             "must be at least 1".into()
@@ -282,7 +283,8 @@ pub struct TfIdf {
 }
 
 impl TfIdf {
-    /// Builds the vocabulary (in parallel) and the vectors of every analysed document.
+    /// Builds the vocabulary (in parallel) and the vectors of every analysed document, once
+    /// `options` pass [`TfIdfOptions::check`].
     ///
     /// ```
     /// use storyclust::corpus::Document;
@@ -295,30 +297,39 @@ impl TfIdf {
     ///     Document::new("b", "Floodwater in the old town of Ayr fell as the river went down."),
     ///     Document::new("c", "The central bank raised interest rates by half a point."),
     /// ];
-    /// let analyzed = analyze(&docs, &AnalysisOptions::default());
-    /// let model = TfIdf::fit(&analyzed, &TfIdfOptions::default());
+    /// let analyzed = analyze(&docs, &AnalysisOptions::default())?;
+    /// let model = TfIdf::fit(&analyzed, &TfIdfOptions::default())?;
     /// assert_eq!(model.vectors.len(), 3);
     /// let (v, w) = (&model.vectors, |a: usize, b: usize| model.vectors[a].dot(&model.vectors[b]));
     /// assert!((v[0].dot(&v[0]) - 1.0).abs() < 1e-5); // unit length
     /// assert!(w(0, 1) > w(0, 2)); // the two floods are closer than flood and rates
+    /// # Ok::<(), storyclust::Error>(())
     /// ```
-    pub fn fit(analyzed: &AnalyzedCorpus, options: &TfIdfOptions) -> TfIdf {
+    pub fn fit(analyzed: &AnalyzedCorpus, options: &TfIdfOptions) -> Result<TfIdf> {
         let all: Vec<u32> = (0..analyzed.documents.len() as u32).collect();
         TfIdf::fit_documents(analyzed, &all, options)
     }
 
     /// The vocabulary of every analysed document, and the vectors of some (say, one per
     /// near-duplicate group): `vectors[i]` is `which[i]`'s vector. Document frequencies count
-    /// every document, copies included, as they do in [`TfIdf::fit`].
+    /// every document, copies included, as they do in [`TfIdf::fit`]. `options` must pass
+    /// [`TfIdfOptions::check`].
     pub fn fit_documents(
         analyzed: &AnalyzedCorpus,
         which: &[u32],
         options: &TfIdfOptions,
-    ) -> TfIdf {
-        TfIdf::fit_documents_reporting(analyzed, which, options, &|_| {})
+    ) -> Result<TfIdf> {
+        options.check()?;
+        Ok(TfIdf::fit_documents_reporting(
+            analyzed,
+            which,
+            options,
+            &|_| {},
+        ))
     }
 
-    /// [`TfIdf::fit_documents`], calling `done(1)` as each of `which` gets its vector.
+    /// [`TfIdf::fit_documents`] with options already checked (the story model checks them
+    /// with its own), calling `done(1)` as each of `which` gets its vector.
     pub(crate) fn fit_documents_reporting(
         analyzed: &AnalyzedCorpus,
         which: &[u32],
@@ -532,6 +543,38 @@ mod tests {
     }
 
     #[test]
+    fn fitting_refuses_a_bad_option_naming_its_field() {
+        let docs = [
+            Document::new("a", "Storm hits the coast."),
+            Document::new("b", "Markets fell."),
+        ];
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
+        let field = |fitted: Result<TfIdf>| match fitted {
+            Err(crate::Error::InvalidOption { field, .. }) => Some(field),
+            _ => None,
+        };
+        let no_terms = TfIdfOptions {
+            max_terms: Some(0),
+            ..TfIdfOptions::default()
+        };
+        assert_eq!(
+            field(TfIdf::fit(&analyzed, &no_terms)),
+            Some("tfidf.max_terms")
+        );
+        let no_df = TfIdfOptions {
+            min_df: 0,
+            ..TfIdfOptions::default()
+        };
+        let fitted = TfIdf::fit_documents(&analyzed, &[1], &no_df);
+        assert_eq!(field(fitted), Some("tfidf.min_df"));
+        // The defaults pass, and fit what was asked for.
+        let options = TfIdfOptions::default();
+        assert_eq!(TfIdf::fit(&analyzed, &options).unwrap().vectors.len(), 2);
+        let one = TfIdf::fit_documents(&analyzed, &[1], &options).unwrap();
+        assert_eq!(one.vectors.len(), 1);
+    }
+
+    #[test]
     fn common_terms_leave_story_vectors_and_the_rest_is_normalised_again() {
         let docs: Vec<Document> = (0..10)
             .map(|i| {
@@ -539,14 +582,15 @@ mod tests {
                 Document::new(format!("d{i}"), format!("storm {rare} coast{} town", i / 2))
             })
             .collect();
-        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
         let model = TfIdf::fit(
             &analyzed,
             &TfIdfOptions {
                 max_df: 1.0,
                 ..TfIdfOptions::default()
             },
-        );
+        )
+        .unwrap();
         let id = |t: &str| model.vocabulary.id(crate::text::term_hash(t));
         // "storm" is in 10 of 10, "flood" in 8, "lava" in 2.
         let narrowed = model.without_common_terms(0.5, 3);
@@ -581,14 +625,15 @@ mod tests {
             doc("c", "Storm hits coast."),
             doc("d", "Storm leaves coast."),
         ];
-        let analyzed = analyze(&docs, &AnalysisOptions::default());
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
         let model = TfIdf::fit(
             &analyzed,
             &TfIdfOptions {
                 title_weight: 1.0,
                 ..TfIdfOptions::default()
             },
-        );
+        )
+        .unwrap();
         for v in &model.vectors {
             let norm: f32 = v.weights.iter().map(|w| w * w).sum();
             assert!((norm - 1.0).abs() < 1e-5);
