@@ -322,23 +322,7 @@ impl StoryModel {
         clock.finish();
         let vectors = Some(model.vectors.len() as u64);
         let clock = StageClock::start(observer, Stage::Neighbours, vectors);
-        let days: Vec<Option<i64>> = units
-            .representatives
-            .iter()
-            .map(|&d| documents[d as usize].date.map(|t| t.day_number()))
-            .collect();
-        let window = options.window_days.map(|width| TimeWindow {
-            days: &days,
-            width: i64::from(width),
-        });
-        let full_graph = neighbour_graph_reporting(
-            &model.vectors,
-            model.vocabulary.len(),
-            options.graph_threshold,
-            options.keywords,
-            window.as_ref(),
-            &|n| clock.advance(n),
-        );
+        let full_graph = full_graph(documents, &units, &model, options, &|n| clock.advance(n));
         let narrowed = model.without_common_terms(options.story_max_df, options.story_min_df_limit);
         let graph = story_graph(
             &full_graph,
@@ -452,6 +436,34 @@ impl StoryModel {
             graph: self.graph,
         }
     }
+}
+
+/// Every pair of units at or above the graph threshold, within the time window (what
+/// topics see, and what the story graph is narrowed from).
+fn full_graph(
+    documents: &[Document],
+    units: &Units,
+    model: &TfIdf,
+    options: &StoryOptions,
+    done: &(dyn Fn(u64) + Sync),
+) -> NeighbourGraph {
+    let days: Vec<Option<i64>> = units
+        .representatives
+        .iter()
+        .map(|&d| documents[d as usize].date.map(|t| t.day_number()))
+        .collect();
+    let window = options.window_days.map(|width| TimeWindow {
+        days: &days,
+        width: i64::from(width),
+    });
+    neighbour_graph_reporting(
+        &model.vectors,
+        model.vocabulary.len(),
+        options.graph_threshold,
+        options.keywords,
+        window.as_ref(),
+        done,
+    )
 }
 
 /// The pairs of the graph again, with their cosine over the story vectors (raised for short

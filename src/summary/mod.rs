@@ -418,25 +418,11 @@ fn summarize_checked(
     let term_forms = TermForms::new(analysis);
     let mut label_forms =
         label_candidates(inputs, &term_forms, &groups, options.label_terms, &done);
-    let (analyzers, stop_words) = sentence_tools(analyzed, analysis);
-    let context = SentenceContext {
-        stop_words: &stop_words,
-        analyzers: &analyzers,
-    };
     let ranked: Vec<(SparseVector, Vec<(u32, f64)>)> = groups
         .par_iter()
         .map(|members| rank_members(members, clusters))
         .collect();
-    let index = clusters.model.vocabulary.index();
-    let mut candidates: Vec<Vec<Candidate<'_>>> = ranked
-        .par_iter()
-        .map(|(_, scored)| {
-            let found =
-                sentence_candidates(documents, analyzed, scored, clusters, &index, &context);
-            done(1);
-            found
-        })
-        .collect();
+    let mut candidates = key_sentence_candidates(inputs, &ranked, &done);
     scan_corpus(
         &mut candidates,
         &mut label_forms,
@@ -445,29 +431,14 @@ fn summarize_checked(
         &groups,
     );
     // Chosen once the forms are bare: two candidates may then be one word (وسيناء, سيناء).
-    let labels: Vec<Vec<String>> = label_forms
-        .into_par_iter()
-        .zip(&groups)
-        .map(|(forms, members)| {
-            let lang = analyzed.documents[members[0] as usize].lang;
-            diverse_label(
-                forms.into_iter(),
-                term_forms.analyzer(lang),
-                options.label_terms,
-            )
-        })
-        .collect();
-    let builder = StoryBuilder {
-        documents,
+    let labels = choose_labels(
+        label_forms,
+        &groups,
         analyzed,
-        duplicates_of: dedup
-            .groups
-            .groups
-            .iter()
-            .map(|g| (g.canonical, g))
-            .collect(),
-        key_sentences: options.key_sentences,
-    };
+        &term_forms,
+        options.label_terms,
+    );
+    let builder = StoryBuilder::new(documents, analyzed, dedup, options.key_sentences);
     let mut stories: Vec<Story> = labels
         .into_par_iter()
         .zip(ranked)
@@ -486,6 +457,56 @@ fn summarize_checked(
     attach_topics(&mut stories, clusters, options.label_terms);
     clock.finish();
     stories
+}
+
+/// Each story's candidate key sentences, from its ranked members (see
+/// [`sentence_candidates`]). Calls `done(1)` per story.
+fn key_sentence_candidates<'d>(
+    inputs: &SummaryInputs<'d>,
+    ranked: &[(SparseVector, Vec<(u32, f64)>)],
+    done: &(dyn Fn(u64) + Sync),
+) -> Vec<Vec<Candidate<'d>>> {
+    let SummaryInputs {
+        documents,
+        analyzed,
+        clusters,
+        analysis,
+        ..
+    } = *inputs;
+    let (analyzers, stop_words) = sentence_tools(analyzed, analysis);
+    let context = SentenceContext {
+        stop_words: &stop_words,
+        analyzers: &analyzers,
+    };
+    let index = clusters.model.vocabulary.index();
+    ranked
+        .par_iter()
+        .map(|(_, scored)| {
+            let found =
+                sentence_candidates(documents, analyzed, scored, clusters, &index, &context);
+            done(1);
+            found
+        })
+        .collect()
+}
+
+/// Each story's label: `k` of its candidate forms, best first, no two sharing a word or a
+/// stem ([`diverse_label`]), in the language of its first member.
+fn choose_labels(
+    candidates: Vec<Vec<String>>,
+    groups: &[Vec<u32>],
+    analyzed: &AnalyzedCorpus,
+    term_forms: &TermForms,
+    k: usize,
+) -> Vec<Vec<String>> {
+    candidates
+        .into_par_iter()
+        .zip(groups)
+        .map(|(forms, members)| {
+            let lang = analyzed.documents[members[0] as usize].lang;
+            diverse_label(forms.into_iter(), term_forms.analyzer(lang), k)
+        })
+        .collect()
 }
 
 /// Each story's documents, by id rank, the stories by their first document's rank.
@@ -549,7 +570,22 @@ struct StoryBuilder<'a> {
     key_sentences: usize,
 }
 
-impl StoryBuilder<'_> {
+impl<'a> StoryBuilder<'a> {
+    fn new(
+        documents: &'a [Document],
+        analyzed: &'a AnalyzedCorpus,
+        dedup: &'a Dedup,
+        key_sentences: usize,
+    ) -> Self {
+        let groups = &dedup.groups.groups;
+        StoryBuilder {
+            documents,
+            analyzed,
+            duplicates_of: groups.iter().map(|g| (g.canonical, g)).collect(),
+            key_sentences,
+        }
+    }
+
     /// The story of the members `scored` (most central first, with their cosines to the
     /// centroid).
     fn story(

@@ -337,73 +337,12 @@ impl TfIdf {
         done: super::neighbours::Done<'_>,
     ) -> TfIdf {
         let n = analyzed.documents.len();
-        let df: AHashMap<u64, u32> = analyzed
-            .documents
-            .par_iter()
-            .fold(AHashMap::new, |mut m, a| {
-                for t in &a.terms {
-                    *m.entry(t.term).or_insert(0) += 1;
-                }
-                m
-            })
-            .reduce(AHashMap::new, |a, b| {
-                if a.len() < b.len() {
-                    return merge(b, a);
-                }
-                merge(a, b)
-            });
-        let max_df = ((options.max_df * n as f64).floor() as u32).max(3);
-        let mut kept: Vec<(u64, u32)> = df
-            .into_iter()
-            .filter(|&(_, d)| d as usize >= options.min_df && d <= max_df)
-            .collect();
-        kept.par_sort_unstable();
-        let vocabulary = Vocabulary {
-            terms: kept.iter().map(|k| k.0).collect(),
-            df: kept.iter().map(|k| k.1).collect(),
-            idf: kept
-                .iter()
-                .map(|&(_, d)| (((1 + n) as f64 / (1 + d) as f64).ln() + 1.0) as f32)
-                .collect(),
-        };
+        let vocabulary = Vocabulary::fit(analyzed, options);
         let index = vocabulary.index();
         let vectors = which
             .par_iter()
             .map(|&d| {
-                let a = &analyzed.documents[d as usize];
-                let mut v = SparseVector::default();
-                // Terms are sorted by hash, and ids follow hash order, so ids come sorted.
-                for t in &a.terms {
-                    if let Some(id) = index.id(t.term) {
-                        let count =
-                            t.count as f64 + (options.title_weight - 1.0) * t.title_count as f64;
-                        let tf = if options.sublinear_tf {
-                            1.0 + count.ln()
-                        } else {
-                            count
-                        };
-                        let factor = if is_bigram(t.term) {
-                            options.bigram_weight
-                        } else {
-                            1.0
-                        };
-                        let weight = tf * vocabulary.idf[id as usize] as f64 * factor;
-                        if weight > 0.0 {
-                            v.ids.push(id);
-                            // powf(1) is exact, but skipping it keeps the common case cheap.
-                            let weight = if options.weight_power == 1.0 {
-                                weight
-                            } else {
-                                weight.powf(options.weight_power)
-                            };
-                            v.weights.push(weight as f32);
-                        }
-                    }
-                }
-                if let Some(k) = options.max_terms {
-                    v.keep_heaviest(k);
-                }
-                v.normalize();
+                let v = vocabulary.vector(&index, &analyzed.documents[d as usize], options);
                 done(1);
                 v
             })
@@ -456,6 +395,85 @@ impl TfIdf {
             narrowed.norms.push(norm);
         }
         narrowed
+    }
+}
+
+impl Vocabulary {
+    /// The terms of `analyzed` in at least `min_df` documents and at most `max_df` of them
+    /// (and at least 3), by hash, with their document frequencies and smoothed idf.
+    fn fit(analyzed: &AnalyzedCorpus, options: &TfIdfOptions) -> Vocabulary {
+        let n = analyzed.documents.len();
+        let df: AHashMap<u64, u32> = analyzed
+            .documents
+            .par_iter()
+            .fold(AHashMap::new, |mut m, a| {
+                for t in &a.terms {
+                    *m.entry(t.term).or_insert(0) += 1;
+                }
+                m
+            })
+            .reduce(AHashMap::new, |a, b| {
+                if a.len() < b.len() {
+                    return merge(b, a);
+                }
+                merge(a, b)
+            });
+        let max_df = ((options.max_df * n as f64).floor() as u32).max(3);
+        let mut kept: Vec<(u64, u32)> = df
+            .into_iter()
+            .filter(|&(_, d)| d as usize >= options.min_df && d <= max_df)
+            .collect();
+        kept.par_sort_unstable();
+        Vocabulary {
+            terms: kept.iter().map(|k| k.0).collect(),
+            df: kept.iter().map(|k| k.1).collect(),
+            idf: kept
+                .iter()
+                .map(|&(_, d)| (((1 + n) as f64 / (1 + d) as f64).ln() + 1.0) as f32)
+                .collect(),
+        }
+    }
+
+    /// The normalised TF-IDF vector of one analysed document (`index` is this vocabulary's).
+    fn vector(
+        &self,
+        index: &TermIndex<'_>,
+        a: &crate::text::AnalyzedDocument,
+        options: &TfIdfOptions,
+    ) -> SparseVector {
+        let mut v = SparseVector::default();
+        // Terms are sorted by hash, and ids follow hash order, so ids come sorted.
+        for t in &a.terms {
+            if let Some(id) = index.id(t.term) {
+                let count = t.count as f64 + (options.title_weight - 1.0) * t.title_count as f64;
+                let tf = if options.sublinear_tf {
+                    1.0 + count.ln()
+                } else {
+                    count
+                };
+                let factor = if is_bigram(t.term) {
+                    options.bigram_weight
+                } else {
+                    1.0
+                };
+                let weight = tf * self.idf[id as usize] as f64 * factor;
+                if weight > 0.0 {
+                    v.ids.push(id);
+                    // powf(1) is exact, but skipping it keeps the common case cheap.
+                    let weight = if options.weight_power == 1.0 {
+                        weight
+                    } else {
+                        weight.powf(options.weight_power)
+                    };
+                    v.weights.push(weight as f32);
+                }
+            }
+        }
+        if let Some(k) = options.max_terms {
+            v.keep_heaviest(k);
+        }
+        v.normalize();
+        v
     }
 }
 
