@@ -3,6 +3,7 @@
 //! half (`storyclust/__init__.py`) takes the buffers apart and puts the results together.
 
 use crate::lsh::band_key_of;
+use crate::signals::Signals;
 use crate::{cluster_options, documents, per_text_shingles, run_cluster, scheme, ClusterArgs};
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
@@ -374,7 +375,8 @@ pub(crate) fn arrow_cluster<'py>(
     args: ClusterArgs,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
     let options = cluster_options(args)?;
-    let (story, topic) = py.allow_threads(|| -> PyResult<_> {
+    let signals = Signals::new();
+    let (story, topic, read) = py.allow_threads(|| -> PyResult<_> {
         let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
         let ids = owned(Varlen::new(&ids)?.strings()?);
         let n = ids.len();
@@ -387,12 +389,16 @@ pub(crate) fn arrow_cluster<'py>(
             optional_strings(&sources, n)?,
             optional_strings(&urls, n)?,
         );
-        let (_, story, topic) = run_cluster(&documents(records)?, &options, false)?;
+        let mut read = documents(records)?;
+        let (_, story, topic) = run_cluster(&read.documents, &options, false, &signals)?;
+        read.documents = Vec::new();
         let u32s = |v: Vec<usize>| v.into_iter().map(|x| x as u32).collect::<Vec<u32>>();
         Ok((
             le_bytes(&u32s(story), u32::to_le_bytes),
             le_bytes(&u32s(topic), u32::to_le_bytes),
+            read,
         ))
     })?;
+    read.warn(py)?;
     Ok((PyBytes::new(py, &story), PyBytes::new(py, &topic)))
 }

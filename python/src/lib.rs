@@ -10,14 +10,16 @@ mod arrow;
 mod bandtable;
 mod lsh;
 mod pyints;
+mod signals;
 
 use pyints::{list_chunks, list_hashes_into};
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyUserWarning, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
+use signals::Signals;
 use std::sync::{Arc, Mutex};
 use storyclust::corpus::{decode_html_entities, Document, Timestamp};
 use storyclust::minhash::{
@@ -25,16 +27,37 @@ use storyclust::minhash::{
     Verify, EMPTY,
 };
 use storyclust::pipeline::{run_stories, PipelineOptions};
-use storyclust::progress::NoObserver;
 use storyclust::text::{analyze, shingle_set, token_hash, AnalysisOptions};
 
 type Column = Vec<Option<String>>;
 /// Records as columns: ids, texts, titles, dates, sources, urls.
 type Records = (Vec<String>, Vec<String>, Column, Column, Column, Column);
 
-pub(crate) fn documents(
-    (ids, texts, titles, dates, sources, urls): Records,
-) -> PyResult<Vec<Document>> {
+/// Records read as documents, with a warning for each date that could not be read.
+pub(crate) struct Read {
+    pub(crate) documents: Vec<Document>,
+    /// One message per record whose date was unreadable (the record is kept undated).
+    pub(crate) bad_dates: Vec<String>,
+}
+
+impl Read {
+    /// Issues the warnings as Python `UserWarning`s (needs the GIL): shown once the call
+    /// returns, at the caller's line.
+    pub(crate) fn warn(&self, py: Python<'_>) -> PyResult<()> {
+        if self.bad_dates.is_empty() {
+            return Ok(());
+        }
+        let warn = py.import("warnings")?.getattr("warn")?;
+        let category = py.get_type::<PyUserWarning>();
+        for message in &self.bad_dates {
+            // 2: past the package's Python function (the nearest Python frame), to the caller.
+            warn.call1((message, &category, 2))?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn documents((ids, texts, titles, dates, sources, urls): Records) -> PyResult<Read> {
     let n = ids.len();
     if [
         texts.len(),
@@ -48,6 +71,7 @@ pub(crate) fn documents(
     }
     let mut seen = std::collections::HashSet::with_capacity(n);
     let mut out = Vec::with_capacity(n);
+    let mut bad_dates = Vec::new();
     for (((((id, mut text), title), date), source), url) in ids
         .into_iter()
         .zip(texts)
@@ -60,12 +84,17 @@ pub(crate) fn documents(
         if !seen.insert(id.clone()) {
             return Err(PyValueError::new_err(format!("duplicate id {id:?}")));
         }
-        let date = match date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            None => None,
-            Some(d) => Some(Timestamp::parse(d).ok_or_else(|| {
-                PyValueError::new_err(format!("record {id:?}: unreadable date {d:?}"))
-            })?),
-        };
+        // As the CLI: an unreadable date is a warning, and the record is kept undated.
+        let date = date.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        let date = date.and_then(|d| {
+            let parsed = Timestamp::parse(d);
+            if parsed.is_none() {
+                bad_dates.push(format!(
+                    "record {id:?}: unreadable date {d:?}; read without a date"
+                ));
+            }
+            parsed
+        });
         // As the CLI's readers: HTML entities (`&quot;`) in titles and texts are decoded.
         decode_html_entities(&mut text);
         let title = title.map(|mut t| {
@@ -79,7 +108,10 @@ pub(crate) fn documents(
         doc.date = date;
         out.push(doc);
     }
-    Ok(out)
+    Ok(Read {
+        documents: out,
+        bad_dates,
+    })
 }
 
 /// An option refused by the library's checks, as a `ValueError` naming the Python
@@ -198,6 +230,26 @@ fn dedup_options(
     let mut options = DedupOptions::default();
     options.threshold = threshold;
     options.ngram = ngram;
+    if exact {
+        let minhash_only = [
+            ("num_perm", num_perm != default_minhash().num_perm),
+            ("seed", seed != default_minhash().seed),
+            ("scheme", scheme_name != default_minhash().scheme.name()),
+            ("bands", bands.is_some()),
+            ("rows", rows.is_some()),
+            ("verify", verify != Method::default().verify().name()),
+            ("bucket_cap", bucket_cap != default_bucket_cap()),
+        ];
+        // As the CLI refuses `--exact --bands`: the join would ignore them silently.
+        if let Some((name, _)) = minhash_only.iter().find(|(_, set)| *set) {
+            return Err(PyValueError::new_err(format!(
+                "{name} has no effect with exact=True"
+            )));
+        }
+        options.method = Method::ExactJoin;
+        options.check().map_err(option_error)?;
+        return Ok(options);
+    }
     let mut minhash = MinHashParams::default();
     minhash.scheme = scheme(scheme_name)?;
     minhash.num_perm = num_perm;
@@ -212,19 +264,66 @@ fn dedup_options(
             )))
         }
     };
-    options.method = if exact {
-        Method::ExactJoin
-    } else {
-        Method::MinHashLsh {
-            minhash,
-            lsh,
-            verify,
-            // As the CLI: a cap below 2 would link nothing.
-            bucket_cap: bucket_cap.max(2),
-        }
+    options.method = Method::MinHashLsh {
+        minhash,
+        lsh,
+        verify,
+        bucket_cap,
     };
     options.check().map_err(option_error)?;
     Ok(options)
+}
+
+fn default_minhash() -> MinHashParams {
+    MinHashParams::default()
+}
+
+/// The default method's bucket cap and bands × rows (`None`: chosen for the threshold).
+fn default_lsh() -> (usize, Option<LshParams>) {
+    match Method::default() {
+        Method::MinHashLsh {
+            bucket_cap, lsh, ..
+        } => (bucket_cap, lsh),
+        _ => unreachable!("the default method is MinHash + LSH"),
+    }
+}
+
+fn default_bucket_cap() -> usize {
+    default_lsh().0
+}
+
+/// The library's defaults by Python parameter name, for `dedup` (and the MinHash functions,
+/// which share its names) and `cluster`: a test ties every Python default to them.
+#[pyfunction]
+fn _library_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let dedup = DedupOptions::default();
+    let minhash = default_minhash();
+    let method = Method::default();
+    let d = PyDict::new(py);
+    d.set_item("threshold", dedup.threshold)?;
+    d.set_item("ngram", dedup.ngram)?;
+    d.set_item("num_perm", minhash.num_perm)?;
+    d.set_item("seed", minhash.seed)?;
+    d.set_item("scheme", minhash.scheme.name())?;
+    d.set_item("bands", default_lsh().1.map(|p| p.bands))?;
+    d.set_item("rows", default_lsh().1.map(|p| p.rows))?;
+    d.set_item("verify", method.verify().name())?;
+    d.set_item("exact", matches!(method, Method::ExactJoin))?;
+    d.set_item("bucket_cap", default_bucket_cap())?;
+    let pipeline = PipelineOptions::default();
+    let c = PyDict::new(py);
+    c.set_item("threshold", pipeline.stories.threshold)?;
+    c.set_item("duplicate_threshold", pipeline.dedup.threshold)?;
+    c.set_item("topic_threshold", pipeline.stories.topic_threshold)?;
+    // Python's `window_days=0` is the library's `None` (no window).
+    c.set_item("window_days", pipeline.stories.window_days.unwrap_or(0))?;
+    c.set_item("refine", pipeline.stories.refine_rounds)?;
+    c.set_item("label_terms", pipeline.summary.label_terms)?;
+    c.set_item("key_sentences", pipeline.summary.key_sentences)?;
+    let all = PyDict::new(py);
+    all.set_item("dedup", d)?;
+    all.set_item("cluster", c)?;
+    Ok(all)
 }
 
 /// The analysis `storyclust dedup` runs (no terms), so tokens and shingles are the CLI's.
@@ -258,20 +357,24 @@ fn dedup(
     let options = dedup_options(
         threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap,
     )?;
-    let docs = documents(records)?;
-    py.allow_threads(|| {
-        let mut analyzed = analyze(&docs, &dedup_analysis()).map_err(option_error)?;
-        let found = find_duplicates_taking_tokens(&docs, &mut analyzed, &options, &NoObserver)
-            .map_err(option_error)?;
-        let pairs = found.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
-        let groups = found
-            .groups
-            .groups
-            .iter()
-            .map(|g| (g.canonical, g.members.clone()))
-            .collect();
-        Ok((pairs, groups))
-    })
+    let read = documents(records)?;
+    read.warn(py)?;
+    let docs = read.documents;
+    let signals = Signals::new();
+    let found = py.allow_threads(|| {
+        let mut analyzed = analyze(&docs, &dedup_analysis())?;
+        signals.stop_here()?;
+        find_duplicates_taking_tokens(&docs, &mut analyzed, &options, &signals)
+    });
+    let found = signals.result(found, option_error)?;
+    let pairs = found.pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
+    let groups = found
+        .groups
+        .groups
+        .iter()
+        .map(|g| (g.canonical, g.members.clone()))
+        .collect();
+    Ok((pairs, groups))
 }
 
 /// `cluster`'s options: threshold, duplicate_threshold, topic_threshold, window_days,
@@ -293,13 +396,14 @@ pub(crate) fn cluster_options(args: ClusterArgs) -> PyResult<PipelineOptions> {
 }
 
 /// Stories of the documents: the JSON the library serialises (when `json`), and each
-/// document's story and topic id. Call without the GIL.
+/// document's story and topic id. Call without the GIL; a Ctrl-C stops it.
 pub(crate) fn run_cluster(
     docs: &[Document],
     options: &PipelineOptions,
     json: bool,
+    signals: &Signals,
 ) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
-    let run = run_stories(docs, options, &NoObserver).map_err(option_error)?;
+    let run = signals.result(run_stories(docs, options, signals), option_error)?;
     let n = docs.len();
     let json = match json {
         true => {
@@ -330,7 +434,8 @@ fn cluster(
     label_terms: usize,
     key_sentences: usize,
 ) -> PyResult<(String, Vec<usize>, Vec<usize>)> {
-    let docs = documents(records)?;
+    let read = documents(records)?;
+    read.warn(py)?;
     let options = cluster_options((
         threshold,
         duplicate_threshold,
@@ -340,7 +445,8 @@ fn cluster(
         label_terms,
         key_sentences,
     ))?;
-    py.allow_threads(|| run_cluster(&docs, &options, true))
+    let signals = Signals::new();
+    py.allow_threads(|| run_cluster(&read.documents, &options, true, &signals))
 }
 
 /// The library's shingle sets (sorted hashes) of texts, each analysed as `storyclust dedup`
@@ -820,6 +926,7 @@ fn _storyclust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dedup, m)?)?;
     m.add_function(wrap_pyfunction!(cluster, m)?)?;
     m.add_function(wrap_pyfunction!(shingle_sets, m)?)?;
+    m.add_function(wrap_pyfunction!(_library_defaults, m)?)?;
     m.add_function(wrap_pyfunction!(signatures, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::arrow_shingles, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::arrow_signatures, m)?)?;

@@ -69,11 +69,21 @@ def _unit(name: str, value: Any) -> float:
     return v
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT (pandas or numpy) or pd.NA: what pandas and pyarrow give for a missing
+    cell (checked without importing either)."""
+    if value is None or type(value).__name__ == "NAType":
+        return True
+    try:
+        # NaN and NaT are the values unequal to themselves.
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
 def _optional(value: Any) -> Optional[str]:
-    # pandas and pyarrow give NaN / None for missing cells; dates may be date objects.
-    if value is None:
-        return None
-    if isinstance(value, float) and value != value:
+    # Dates may be date objects (datetime, pandas Timestamp): read in ISO form.
+    if _missing(value):
         return None
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
@@ -185,7 +195,11 @@ def dedup(
     """Near-duplicate records: shingle Jaccard at or above ``threshold``, found by MinHash
     and LSH and verified exactly (or by an exact join with ``exact=True``). The defaults are
     ``storyclust dedup``'s, so the pairs are the CLI's. Each record's title and text are
-    shingled together, with HTML entities decoded, as the CLI reads them."""
+    shingled together, with HTML entities decoded, as the CLI reads them. The exact join
+    uses no signature: with ``exact=True``, giving ``num_perm``, ``seed``, ``scheme``,
+    ``bands``, ``rows``, ``verify`` or ``bucket_cap`` a value other than its default raises
+    a ValueError naming it. A date that cannot be read is a warning, and the record is kept
+    undated (as the CLI reads a file)."""
     threshold = _unit("threshold", threshold)
     ngram = _int("ngram", ngram, 1, _U32)
     num_perm = _int("num_perm", num_perm, 1, _MAX_NUM_PERM)
@@ -405,18 +419,28 @@ def _bytes(buffer: Any) -> memoryview:
     return memoryview(buffer if buffer is not None else b"").cast("B")
 
 
-def _chunks(column: Any) -> List[Any]:
+def _arrow_column(column: Any, caller: str) -> None:
+    """A TypeError unless ``column`` is a pyarrow Array or ChunkedArray."""
+    import pyarrow as pa
+
+    if not isinstance(column, (pa.Array, pa.ChunkedArray)):
+        raise TypeError(f"{caller} expects a pyarrow Array or ChunkedArray, got {type(column).__name__}")
+
+
+def _chunks(column: Any, caller: str) -> List[Any]:
     """The chunks of a pyarrow Array or ChunkedArray."""
     import pyarrow as pa
 
+    _arrow_column(column, caller)
     return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
 
 
-def _one_array(column: Any) -> Any:
+def _one_array(column: Any, caller: str) -> Any:
     """A pyarrow Array or ChunkedArray as one Array (chunks joined in Arrow, no Python
     object per row)."""
     import pyarrow as pa
 
+    _arrow_column(column, caller)
     if isinstance(column, pa.ChunkedArray):
         if column.num_chunks == 0:
             return pa.array([], type=column.type)
@@ -457,7 +481,7 @@ def arrow_shingles(column: Any, *, ngram: int = 3) -> Any:
 
     ngram = _int("ngram", ngram, 1, _U32)
     parts = []
-    for chunk in _chunks(column):
+    for chunk in _chunks(column, "arrow_shingles"):
         spec, is_text = _parts(chunk)
         if not is_text:
             raise TypeError(f"need a string column, not {chunk.type}")
@@ -482,7 +506,7 @@ def arrow_signatures(column: Any, *, ngram: int = 3, num_perm: int = 128, seed: 
     ngram = _int("ngram", ngram, 1, _U32)
     seed = _int("seed", seed, 0, _U64)
     parts = []
-    for chunk in _chunks(column):
+    for chunk in _chunks(column, "arrow_signatures"):
         spec, is_text = _parts(chunk)
         raw = _storyclust.arrow_signatures(spec, is_text, ngram, k, seed, scheme)
         values = pa.Array.from_buffers(pa.uint32(), len(chunk) * k, [None, pa.py_buffer(raw)])
@@ -497,14 +521,26 @@ def arrow_band_keys(signatures: Any, *, bands: int, rows: int) -> Any:
     ``FixedSizeListArray<uint64>[bands]``: rows sharing a key in some band are candidates
     (the keys :func:`dedup` and :class:`LSH` bucket by)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     bands = _int("bands", bands, 1, _MAX_NUM_PERM)
     rows = _int("rows", rows, 1, _MAX_NUM_PERM)
-    signatures = _one_array(signatures)
-    k = signatures.type.list_size
+    signatures = _one_array(signatures, "arrow_band_keys")
+    kind = signatures.type
+    if not pa.types.is_fixed_size_list(kind) or kind.value_type != pa.uint32():
+        raise TypeError(
+            f"arrow_band_keys expects a FixedSizeList<uint32> of signatures (as arrow_signatures "
+            f"gives), got {kind}"
+        )
+    k = kind.list_size
+    # flatten() drops null rows, so they are looked for first.
+    if signatures.null_count:
+        row = pc.index(signatures.is_null(), True).as_py()
+        raise ValueError(f"signature row {row} is null (every row needs a signature)")
     flat = signatures.flatten()
-    if flat.type != pa.uint32() or flat.null_count:
-        raise TypeError("need a FixedSizeList<uint32> of signatures without nulls")
+    if flat.null_count:
+        row = pc.index(flat.is_null(), True).as_py() // k
+        raise ValueError(f"signature row {row} holds a null slot")
     values = flat.buffers()[1][flat.offset * 4 : (flat.offset + len(flat)) * 4]
     raw = _storyclust.arrow_band_keys(_bytes(values), k, bands, rows)
     values = pa.Array.from_buffers(pa.uint64(), len(signatures) * bands, [None, pa.py_buffer(raw)])
@@ -516,7 +552,7 @@ def _row_indexes(values: Any, name: str) -> memoryview:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = _one_array(values) if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
+    array = _one_array(values, name) if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
     if len(array) == 0:
         return memoryview(b"")
     if array.type == pa.uint32() and not array.null_count:
@@ -542,7 +578,7 @@ def arrow_verify(column: Any, left: Any, right: Any, *, ngram: int = 3) -> Any:
     import pyarrow as pa
 
     ngram = _int("ngram", ngram, 1, _U32)
-    spec, is_text = _parts(_one_array(column))
+    spec, is_text = _parts(_one_array(column, "arrow_verify"))
     raw = _storyclust.arrow_verify(spec, is_text, ngram, _row_indexes(left, "left"), _row_indexes(right, "right"))
     return pa.Array.from_buffers(pa.float64(), len(raw) // 8, [None, pa.py_buffer(raw)])
 
@@ -565,13 +601,15 @@ def arrow_cluster(
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not isinstance(partition, (pa.Table, pa.RecordBatch)):
+        raise TypeError(f"arrow_cluster expects a pyarrow Table or RecordBatch, got {type(partition).__name__}")
     args = _cluster_args(threshold, duplicate_threshold, topic_threshold, window_days, refine, label_terms, key_sentences)
     names = set(partition.column_names)
     if not {"id", "text"} <= names:
         raise ValueError("the partition needs columns 'id' and 'text'")
 
     def strings(name: str, required: bool = False) -> _Parts:
-        column = _one_array(partition.column(name))
+        column = _one_array(partition.column(name), "arrow_cluster")
         if required and column.null_count:
             raise ValueError(f"every record needs {_article(name)} {name!r}")
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
@@ -582,7 +620,7 @@ def arrow_cluster(
         return strings(name) if name in names else None
 
     story, topic = _storyclust.arrow_cluster(
-        strings("id", True), strings("text"), optional("title"), optional("date"), optional("source"),
+        strings("id", True), strings("text", True), optional("title"), optional("date"), optional("source"),
         optional("url"), args,
     )
     n = partition.num_rows

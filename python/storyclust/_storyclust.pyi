@@ -21,6 +21,7 @@ __all__ = [
     "MinHash",
     "LSH",
     "_band_key",
+    "_library_defaults",
     "_int_reader",
     "_use_int_reader",
     "__version__",
@@ -56,6 +57,9 @@ def cluster(
     key_sentences: int,
 ) -> tuple[str, list[int], list[int]]: ...
 def shingle_sets(texts: Sequence[str], ngram: int = 3) -> list[list[int]]: ...
+
+# The library's defaults by Python parameter name: {"dedup": {...}, "cluster": {...}}.
+def _library_defaults() -> dict[str, dict[str, float | int | str | bool | None]]: ...
 
 # A set of 64-bit hashes: a list or tuple of ints, any iterable of ints, or a buffer of
 # uint64 (a numpy array, array('Q')).

@@ -89,3 +89,56 @@ def test_set_columns_read_in_place_or_copied_give_the_same_results(unaligned):
         assert s == (len(x & y) / len(x | y) if x | y else 0.0)
     with pytest.raises(ValueError, match="out of range"):
         storyclust.arrow_verify(column, pa.array([40], type=pa.uint32()), pa.array([0], type=pa.uint32()))
+
+
+# Issue 15 review: clear errors where pyarrow's own (or an AttributeError) surfaced.
+def test_band_keys_name_a_null_signature_row():
+    sigs = storyclust.arrow_signatures(pa.array(["one two three four", "five six seven eight"]), num_perm=16)
+    with_null = pa.array(sigs.to_pylist()[:1] + [None], type=sigs.type)
+    with pytest.raises(ValueError, match="signature row 1 is null"):
+        storyclust.arrow_band_keys(with_null, bands=4, rows=4)
+    null_slot = [list(sigs.to_pylist()[0]), list(sigs.to_pylist()[1])]
+    null_slot[1][5] = None
+    with pytest.raises(ValueError, match="signature row 1 holds a null slot"):
+        storyclust.arrow_band_keys(pa.array(null_slot, type=sigs.type), bands=4, rows=4)
+    # Without nulls the same rows work.
+    assert len(storyclust.arrow_band_keys(sigs, bands=4, rows=4)) == 2
+
+
+def test_band_keys_name_the_type_they_expect():
+    variable = pa.array([[1, 2, 3, 4]], type=pa.list_(pa.uint32()))
+    with pytest.raises(TypeError, match=r"expects a FixedSizeList<uint32> of signatures .* got list<item: uint32>"):
+        storyclust.arrow_band_keys(variable, bands=2, rows=2)
+    wrong_values = pa.array([[1, 2, 3, 4]], type=pa.list_(pa.uint64(), 4))
+    with pytest.raises(TypeError, match="expects a FixedSizeList<uint32>"):
+        storyclust.arrow_band_keys(wrong_values, bands=2, rows=2)
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: storyclust.arrow_shingles(["one two three"]), "arrow_shingles"),
+        (lambda: storyclust.arrow_signatures(["one two three"]), "arrow_signatures"),
+        (lambda: storyclust.arrow_band_keys([[1, 2]], bands=1, rows=1), "arrow_band_keys"),
+        (lambda: storyclust.arrow_verify(["a b c", "a b c"], [0], [1]), "arrow_verify"),
+    ],
+)
+def test_kernels_refuse_python_lists_by_name(call, name):
+    with pytest.raises(TypeError, match=f"^{name} expects a pyarrow Array or ChunkedArray, got list$"):
+        call()
+
+
+def test_arrow_cluster_refuses_a_list_of_dicts():
+    with pytest.raises(TypeError, match="^arrow_cluster expects a pyarrow Table or RecordBatch, got list$"):
+        storyclust.arrow_cluster([{"id": "a", "text": "x"}])
+
+
+def test_arrow_cluster_and_cluster_agree_on_a_null_text():
+    # Both refuse it: `id` and `text` are required (python/README.md).
+    records = [{"id": "a", "text": "one two three"}, {"id": "b", "text": None}]
+    with pytest.raises(ValueError, match="every record needs a 'text'"):
+        storyclust.cluster(records)
+    with pytest.raises(ValueError, match="every record needs a 'text'"):
+        storyclust.arrow_cluster(pa.Table.from_pylist(records))
+    with pytest.raises(ValueError, match="every record needs a 'text'"):
+        storyclust.arrow_cluster(pa.RecordBatch.from_pylist(records))

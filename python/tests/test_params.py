@@ -1,6 +1,7 @@
 """Bad parameters give ValueErrors naming them; records are read as the CLI reads them
 (HTML entities decoded, url kept); LSH refuses MinHashes of other parameters."""
 
+import dataclasses
 import inspect
 import pickle
 import re
@@ -223,3 +224,76 @@ def test_lsh_refuses_minhashes_of_another_scheme_or_seed():
     with pytest.raises(ValueError, match="scheme"):
         fast.insert(2, sketch(scheme="classic"))
     assert fast.query(pickle.loads(pickle.dumps(sketch(scheme="fast")))) == [1]
+
+
+# Issue 15 review: the exact join uses no signature, so a MinHash-only option given with
+# exact=True would be ignored silently; each is refused by name, as the CLI refuses
+# `--exact --bands`.
+@pytest.mark.parametrize(
+    "name, value",
+    [("num_perm", 7), ("seed", 2), ("scheme", "classic"), ("bands", 3), ("rows", 2),
+     ("verify", "estimate"), ("bucket_cap", 2)],
+)
+def test_exact_join_refuses_minhash_options(name, value):
+    records = [RECORD, dict(RECORD, id="b")]
+    kwargs = {name: value}
+    if name in ("bands", "rows"):  # given alone, "give both" would answer instead
+        kwargs = {"bands": 3, "rows": 2}
+    with pytest.raises(ValueError, match=f"^{'bands' if name == 'rows' else name} has no effect with exact=True"):
+        storyclust.dedup(records, exact=True, **kwargs)
+
+
+def test_exact_join_refuses_the_reviewers_call_and_takes_defaults():
+    records = [RECORD, dict(RECORD, id="b")]
+    with pytest.raises(ValueError, match="has no effect with exact=True"):
+        storyclust.dedup(records, exact=True, num_perm=7, scheme="classic", bands=3, rows=2,
+                         verify="estimate", bucket_cap=2)
+    # Defaults given explicitly are not "set": the same pairs as without them.
+    defaults = storyclust._storyclust._library_defaults()["dedup"]
+    explicit = {k: defaults[k] for k in ("num_perm", "seed", "scheme", "verify", "bucket_cap")}
+    assert storyclust.dedup(records, exact=True, **explicit) == storyclust.dedup(records, exact=True)
+    assert [(p.a, p.b) for p in storyclust.dedup(records, exact=True).pairs] == [("a", "b")]
+
+
+@pytest.mark.parametrize("cap", [0, 1])
+def test_bucket_cap_below_two_is_refused_by_the_library(cap):
+    # It was clamped to 2 before reaching the library's check.
+    with pytest.raises(ValueError, match="^bucket_cap: "):
+        storyclust.dedup([RECORD, dict(RECORD, id="b")], bucket_cap=cap)
+
+
+def _entry_points():
+    """Every function and class of the package whose signature has defaults (native ones
+    too), with the group of library defaults its parameters come from."""
+    native = storyclust._storyclust
+    cluster = [storyclust.cluster, storyclust.arrow_cluster]
+    dedup = [
+        storyclust.dedup, storyclust.shingles, storyclust.signatures, storyclust.arrow_shingles,
+        storyclust.arrow_signatures, storyclust.arrow_band_keys, storyclust.arrow_verify,
+        storyclust.MinHash, storyclust.MinHash.bulk, storyclust.LSH, native.signatures,
+        native.shingle_sets,
+    ]
+    return [(f, "cluster") for f in cluster] + [(f, "dedup") for f in dedup]
+
+
+def test_every_python_default_is_the_librarys():
+    library = storyclust._storyclust._library_defaults()
+    # Every public callable is covered: a new one must be added to _entry_points.
+    covered = {getattr(f, "__name__", None) for f, _ in _entry_points()}
+    for name in storyclust.__all__:
+        obj = getattr(storyclust, name)
+        if not callable(obj) or dataclasses.is_dataclass(obj):
+            continue
+        params = inspect.signature(obj).parameters.values()
+        if any(p.default is not inspect.Parameter.empty for p in params):
+            assert name in covered, f"{name} has defaults but is not checked"
+    checked = 0
+    for f, group in _entry_points():
+        for p in inspect.signature(f).parameters.values():
+            if p.default is inspect.Parameter.empty:
+                continue
+            assert p.name in library[group], (f, p.name)
+            expected = library[group][p.name]
+            assert p.default == expected and type(p.default) is type(expected), (f, p.name, p.default, expected)
+            checked += 1
+    assert checked >= 40
