@@ -597,7 +597,8 @@ def arrow_cluster(
     """Story clustering of one partition (a pyarrow Table or RecordBatch with columns id,
     text and optionally title, date, source, url): a Table of each row's ``story`` and ``topic``
     id (uint32), the ids :func:`cluster` gives for the same records, read from the Arrow
-    buffers with no Python object per row. Options as :func:`cluster`."""
+    buffers with no Python object per row. Options as :func:`cluster`; as there, a null id or
+    text is refused, and nulls elsewhere are missing values."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
