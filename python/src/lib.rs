@@ -231,17 +231,10 @@ fn dedup_options(
     options.threshold = threshold;
     options.ngram = ngram;
     if exact {
-        let minhash_only = [
-            ("num_perm", num_perm != default_minhash().num_perm),
-            ("seed", seed != default_minhash().seed),
-            ("scheme", scheme_name != default_minhash().scheme.name()),
-            ("bands", bands.is_some()),
-            ("rows", rows.is_some()),
-            ("verify", verify != Method::default().verify().name()),
-            ("bucket_cap", bucket_cap != default_bucket_cap()),
-        ];
         // As the CLI refuses `--exact --bands`: the join would ignore them silently.
-        if let Some((name, _)) = minhash_only.iter().find(|(_, set)| *set) {
+        let given =
+            minhash_only_given(num_perm, seed, scheme_name, bands, rows, verify, bucket_cap);
+        if let Some(name) = given {
             return Err(PyValueError::new_err(format!(
                 "{name} has no effect with exact=True"
             )));
@@ -272,6 +265,31 @@ fn dedup_options(
     };
     options.check().map_err(option_error)?;
     Ok(options)
+}
+
+/// The first option only MinHash + LSH uses that is given a value other than its default.
+#[allow(clippy::too_many_arguments)]
+fn minhash_only_given(
+    num_perm: usize,
+    seed: u64,
+    scheme_name: &str,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    verify: &str,
+    bucket_cap: usize,
+) -> Option<&'static str> {
+    let defaults = default_minhash();
+    [
+        ("num_perm", num_perm != defaults.num_perm),
+        ("seed", seed != defaults.seed),
+        ("scheme", scheme_name != defaults.scheme.name()),
+        ("bands", bands.is_some()),
+        ("rows", rows.is_some()),
+        ("verify", verify != Method::default().verify().name()),
+        ("bucket_cap", bucket_cap != default_bucket_cap()),
+    ]
+    .into_iter()
+    .find_map(|(name, given)| given.then_some(name))
 }
 
 fn default_minhash() -> MinHashParams {
