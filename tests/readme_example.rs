@@ -43,5 +43,8 @@ fn the_readme_shows_the_compiled_observer_snippets() {
             "README.md's {name} block differs from examples/observer.rs"
         );
     }
-    assert!(!readme.contains("took {:?} s"), "an Option printed as Some(…)");
+    assert!(
+        !readme.contains("took {:?} s"),
+        "an Option printed as Some(…)"
+    );
 }

@@ -82,7 +82,10 @@ fn exact_refuses_every_minhash_option_it_would_ignore() {
         let out = storyclust(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{option:?}: {stderr}");
-        assert!(stderr.contains("cannot be used with"), "{option:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot be used with"),
+            "{option:?}: {stderr}"
+        );
         assert!(out.stdout.is_empty(), "{option:?}");
     }
     // What the join uses is still accepted.
@@ -109,9 +112,21 @@ fn candidates_and_shared_bands_refuse_bands_past_the_signature() {
     let signatures = Signatures::compute(&sets, MinHashParams::default()).unwrap();
     let too_many = LshParams::new(20, 10); // 200 slots of a 128-slot signature
     let refused = candidates(&signatures, too_many, &[true; 2], &[0, 1], 1000);
-    assert!(matches!(refused, Err(Error::InvalidOption { field: "dedup.lsh", .. })));
+    assert!(matches!(
+        refused,
+        Err(Error::InvalidOption {
+            field: "dedup.lsh",
+            ..
+        })
+    ));
     let refused = shared_bands(&signatures, too_many, 0, 1);
-    assert!(matches!(refused, Err(Error::InvalidOption { field: "dedup.lsh", .. })));
+    assert!(matches!(
+        refused,
+        Err(Error::InvalidOption {
+            field: "dedup.lsh",
+            ..
+        })
+    ));
     let fits = LshParams::new(16, 8);
     assert_eq!(
         candidates(&signatures, fits, &[true; 2], &[0, 1], 1000)
@@ -122,7 +137,10 @@ fn candidates_and_shared_bands_refuse_bands_past_the_signature() {
     assert_eq!(shared_bands(&signatures, fits, 0, 1).unwrap().len(), 16);
     assert!(matches!(
         shared_bands(&signatures, fits, 0, 2),
-        Err(Error::NoSuchDocument { index: 2, documents: 2 })
+        Err(Error::NoSuchDocument {
+            index: 2,
+            documents: 2
+        })
     ));
     assert_eq!(
         mismatch(candidates(&signatures, fits, &[true], &[0, 1], 1000)),
@@ -147,12 +165,21 @@ fn signatures_and_signers_check_their_parameters_before_allocating() {
         field(Signatures::compute(&sets, huge).unwrap_err()),
         "dedup.minhash.num_perm"
     );
-    assert_eq!(field(Signer::new(huge).unwrap_err()), "dedup.minhash.num_perm");
+    assert_eq!(
+        field(Signer::new(huge).unwrap_err()),
+        "dedup.minhash.num_perm"
+    );
     let mut none = MinHashParams::default();
     none.num_perm = 0;
     assert!(Signer::new(none).is_err());
     assert!(Signatures::compute(&sets, none).is_err());
-    assert_eq!(Signer::new(MinHashParams::default()).unwrap().params().num_perm, 128);
+    assert_eq!(
+        Signer::new(MinHashParams::default())
+            .unwrap()
+            .params()
+            .num_perm,
+        128
+    );
 }
 
 #[test]
@@ -160,13 +187,22 @@ fn explain_after_run_stories_says_the_shingles_were_released() {
     let docs = docs();
     let run = run_stories(&docs, &PipelineOptions::default(), &NoObserver).unwrap();
     let refused = explain(&run.duplicates, 0, 1).unwrap_err();
-    assert!(matches!(refused, Error::Unavailable { what: "shingle sets", .. }));
+    assert!(matches!(
+        refused,
+        Error::Unavailable {
+            what: "shingle sets",
+            ..
+        }
+    ));
     assert!(refused.to_string().contains("find_duplicates"), "{refused}");
     let kept = found(&docs);
     assert!(explain(&kept, 0, 1).unwrap().exact_jaccard >= 0.8);
     assert!(matches!(
         explain(&kept, 0, 5),
-        Err(Error::NoSuchDocument { index: 5, documents: 5 })
+        Err(Error::NoSuchDocument {
+            index: 5,
+            documents: 5
+        })
     ));
 }
 
@@ -210,7 +246,10 @@ fn stages_refuse_outputs_of_other_documents() {
         got: 2,
     }
     .to_string();
-    assert!(message.contains("made from those same documents"), "{message}");
+    assert!(
+        message.contains("made from those same documents"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -220,7 +259,10 @@ fn shingle_sets_made_elsewhere_must_be_sorted_without_repeats() {
     for bad in [vec![vec![1], vec![5, 1]], vec![vec![2, 2]]] {
         assert!(matches!(
             ShingleSets::new(bad),
-            Err(Error::InvalidOption { field: "shingle_sets", .. })
+            Err(Error::InvalidOption {
+                field: "shingle_sets",
+                ..
+            })
         ));
     }
 }
@@ -252,7 +294,10 @@ fn bigrams_without_terms_are_refused_not_ignored() {
     options.bigrams = true;
     assert!(matches!(
         options.check(),
-        Err(Error::InvalidOption { field: "analysis.bigrams", .. })
+        Err(Error::InvalidOption {
+            field: "analysis.bigrams",
+            ..
+        })
     ));
     assert!(analyze(&docs(), &options).is_err());
     options.bigrams = false;
