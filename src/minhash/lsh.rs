@@ -21,7 +21,8 @@ pub struct LshParams {
 }
 
 impl LshParams {
-    /// `bands` bands of `rows` rows (`DedupOptions::check` tests them against the signature).
+    /// `bands` bands of `rows` rows ([`LshParams::check`], which `DedupOptions::check`,
+    /// [`candidates`] and [`shared_bands`] ask, tests them against the signature).
     pub fn new(bands: usize, rows: usize) -> LshParams {
         LshParams { bands, rows }
     }
