@@ -46,7 +46,7 @@ fn bench_near_duplicates(c: &mut Criterion) {
         o
     })
     .expect("the options pass their check");
-    let sets = ShingleSets::from_analysis(&analyzed, 3).sets;
+    let sets = ShingleSets::from_analysis(&analyzed, 3).into_sets();
     let shingles: usize = sets.iter().map(Vec::len).sum();
     let mut group = c.benchmark_group("near-duplicates");
     group.throughput(Throughput::Elements(shingles as u64));
@@ -58,7 +58,7 @@ fn bench_near_duplicates(c: &mut Criterion) {
             o
         };
         group.bench_function(format!("minhash {scheme:?} (shingles/s)"), |b| {
-            b.iter(|| Signatures::compute(black_box(&sets), params).len())
+            b.iter(|| Signatures::compute(black_box(&sets), params).unwrap().len())
         });
     }
     // The signing kernel alone: no thread pool, one set after another.
@@ -66,7 +66,8 @@ fn bench_near_duplicates(c: &mut Criterion) {
         let mut o = MinHashParams::default();
         o.scheme = Scheme::Classic;
         o
-    });
+    })
+    .expect("the default length passes its check");
     group.bench_function("minhash Classic, one thread (shingles/s)", |b| {
         let mut row = vec![EMPTY; 128];
         b.iter(|| {
@@ -77,13 +78,14 @@ fn bench_near_duplicates(c: &mut Criterion) {
             row[0]
         })
     });
-    let signatures = Signatures::compute(&sets, MinHashParams::default());
+    let signatures = Signatures::compute(&sets, MinHashParams::default()).unwrap();
     let include = vec![true; sets.len()];
     let order = id_order(&docs);
     let lsh = LshParams::optimal(0.8, 128, LshParams::RECALL_WEIGHTS);
     group.bench_function("lsh candidates at 0.8", |b| {
         b.iter(|| {
             candidates(black_box(&signatures), lsh, &include, &order, 1000)
+                .unwrap()
                 .pairs
                 .len()
         })

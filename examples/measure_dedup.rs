@@ -109,7 +109,8 @@ fn main() {
                 params.num_perm = 128;
                 params.seed = seed;
                 params
-            });
+            })
+            .expect("128 slots pass the check");
             for &(a, b, j) in &pairs {
                 let e = sig.estimate(a as usize, b as usize) - j;
                 signed += e;

@@ -124,7 +124,7 @@ fn main() {
 
     // (a) MinHash signatures from prepared shingles, one thread.
     let shingles = ShingleSets::from_analysis(&analyzed, options.dedup.ngram);
-    let shingle_count: usize = shingles.sets.iter().map(Vec::len).sum();
+    let shingle_count: usize = shingles.sets().iter().map(Vec::len).sum();
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
@@ -133,7 +133,7 @@ fn main() {
         one.install(|| {
             seconds(|| {
                 drop(Signatures::compute(
-                    &shingles.sets,
+                    shingles.sets(),
                     MinHashParams::default(),
                 ))
             })

@@ -87,6 +87,7 @@ pub fn check_headline(input: &[u8]) {
         let (limit, words) = match a.headline_source {
             HeadlineSource::Title | HeadlineSource::Line(_) => (4 * 120 + 1, 30),
             HeadlineSource::FirstSentence | HeadlineSource::None => (121, usize::MAX),
+            other => panic!("a headline source these checks do not know: {other:?}"),
         };
         assert!(a.headline.chars().count() <= limit, "{:?}", a.headline);
         assert!(

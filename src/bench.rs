@@ -17,6 +17,7 @@ use std::sync::Mutex;
 
 /// One stage of one run.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct StageFigures {
     /// The stage.
     pub stage: &'static str,
@@ -32,6 +33,7 @@ pub struct StageFigures {
 
 /// One run: a scale and a thread count.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Run {
     /// Corpus scale (1 = the input itself).
     pub scale: usize,

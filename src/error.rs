@@ -56,6 +56,40 @@ pub enum Error {
         /// What is wrong and what would work.
         why: String,
     },
+    /// A stage was given outputs of earlier stages that were not made from its documents
+    /// (see [`crate::minhash::check_inputs`]).
+    #[error(
+        "{what} cover {got} documents, but {expected} documents were given: pass each stage \
+         the documents and the outputs of the earlier stages made from those same documents, \
+         in the same order"
+    )]
+    Mismatch {
+        /// What does not match the documents (`the analysis`, `the near-duplicates`…).
+        what: &'static str,
+        /// How many documents were given.
+        expected: usize,
+        /// How many the other input covers.
+        got: usize,
+    },
+    /// A stage's output no longer holds what was asked of it.
+    #[error("{what} {why}")]
+    Unavailable {
+        /// What was asked for (`shingle sets`…).
+        what: &'static str,
+        /// Why it is missing and what to do.
+        why: String,
+    },
+    /// A document index past the end of the corpus.
+    #[error("document {index} does not exist: the corpus has {documents} documents")]
+    NoSuchDocument {
+        /// The index asked for.
+        index: usize,
+        /// How many documents there are.
+        documents: usize,
+    },
+    /// An HTML report could not be rendered (a defect of its template).
+    #[error("cannot render the HTML report: {0}")]
+    Render(String),
     /// The observer asked the run to stop ([`crate::progress::PipelineObserver::should_stop`]).
     #[error("interrupted")]
     Interrupted,
@@ -67,6 +101,19 @@ pub(crate) fn ensure(ok: bool, field: &'static str, why: impl FnOnce() -> String
         Ok(())
     } else {
         Err(Error::InvalidOption { field, why: why() })
+    }
+}
+
+/// `Ok` when an input covering `got` documents matches the `expected` documents.
+pub(crate) fn ensure_same(what: &'static str, expected: usize, got: usize) -> Result<()> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(Error::Mismatch {
+            what,
+            expected,
+            got,
+        })
     }
 }
 

@@ -481,7 +481,7 @@ fn stats(args: cli::StatsArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let corpus = read(&args.input, observer, quiet)?;
     let analyzed = storyclust::text::analyze_observed(&corpus.documents, &options, observer)?;
     let stats =
-        storyclust::report::corpus_stats(&corpus, &analyzed, &options, args.list, args.top_terms);
+        storyclust::report::corpus_stats(&corpus, &analyzed, &options, args.list, args.top_terms)?;
     // Freeing millions of small allocations takes a noticeable part of a run; the process
     // is about to exit, so the memory goes back to the system anyway.
     std::mem::forget((corpus, analyzed));
@@ -524,7 +524,7 @@ fn dedup(args: DedupArgs, observer: &Observer, quiet: bool) -> Result<()> {
         &observer,
     )?;
     let record = DedupRecord::of_dedup(&corpus, &options, &timings);
-    let outputs = DedupOutputs::new(&corpus.documents, &analyzed, &found, &record);
+    let outputs = DedupOutputs::new(&corpus.documents, &analyzed, &found, &record)?;
     write_dedup_files(&args, &outputs, output_format)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -615,7 +615,7 @@ fn explain_pair(
     };
     let (a, b) = (index(ids.0)?, index(ids.1)?);
     let found = outputs.found();
-    let explanation = storyclust::minhash::explain(found, a, b);
+    let explanation = storyclust::minhash::explain(found, a, b)?;
     let normalizer = storyclust::text::Normalizer::new(analysis.normalize);
     let passages = report::shared_passages(
         docs,
@@ -625,7 +625,7 @@ fn explain_pair(
         options.ngram,
         (a, b),
         3,
-    );
+    )?;
     Ok(report::explanation_text(
         ids,
         &explanation,
@@ -671,7 +671,7 @@ fn cluster(args: ClusterArgs, observer: &Observer, quiet: bool) -> Result<()> {
     let observer = (observer, &timings);
     let corpus = read(&args.input, &observer, quiet)?;
     let run = storyclust::pipeline::run_stories(&corpus.documents, &options, &observer)?;
-    let record = run.record(&corpus, &options, &timings);
+    let record = run.record(&corpus, &timings);
     write_cluster_outputs(&args, &corpus, &run.stories, &record)?;
     if !quiet {
         eprintln!("{}", record.accounting.line());

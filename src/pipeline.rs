@@ -14,7 +14,7 @@ use crate::text::{analyze_observed, AnalysisOptions, AnalyzedCorpus};
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PipelineOptions {
-    /// Text analysis (terms are always collected).
+    /// Text analysis (terms are always collected: [`run_stories`] turns `terms` on).
     pub analysis: AnalysisOptions,
     /// Near-duplicate groups, which always share a story.
     pub dedup: DedupOptions,
@@ -39,19 +39,28 @@ impl Default for PipelineOptions {
 }
 
 impl PipelineOptions {
-    /// Checks every stage's options (see each one's `check`).
+    /// Checks every stage's options (see each one's `check`); the analysis as
+    /// [`run_stories`] runs it, with `terms` on.
     pub fn check(&self) -> Result<()> {
-        self.analysis.check()?;
+        self.analysis_run().check()?;
         self.dedup.check()?;
         self.stories.check()?;
         self.summary.check()
+    }
+
+    /// The analysis that [`run_stories`] runs: `analysis` with `terms` on.
+    fn analysis_run(&self) -> AnalysisOptions {
+        AnalysisOptions {
+            terms: true,
+            ..self.analysis.clone()
+        }
     }
 }
 
 /// Shingle sets and signatures are what near-duplicate detection works on and nothing after
 /// it needs (the token lists were taken already).
 fn release_near_duplicate_inputs(duplicates: &mut Dedup) {
-    duplicates.shingles.sets = Vec::new();
+    duplicates.shingles.release();
     duplicates.signatures = None;
 }
 
@@ -68,17 +77,15 @@ pub struct StoryRun {
     pub clusters: StoryClusters,
     /// The summarised stories.
     pub stories: Stories,
+    /// The options the run ran with (its record's parameters), the analysis's `terms` on.
+    pub options: PipelineOptions,
 }
 
 impl StoryRun {
     /// The run's record for its outputs: the accounting of `corpus` (whose documents it ran
-    /// on), the parameters of `options`, and the stages `timings` saw.
-    pub fn record(
-        &self,
-        corpus: &Corpus,
-        options: &PipelineOptions,
-        timings: &Timings,
-    ) -> ClusterRecord {
+    /// on), the parameters of the options it ran with, and the stages `timings` saw.
+    pub fn record(&self, corpus: &Corpus, timings: &Timings) -> ClusterRecord {
+        let options = &self.options;
         let parameters = ClusterParameters::new(
             &options.analysis,
             &options.dedup,
@@ -91,6 +98,8 @@ impl StoryRun {
 }
 
 /// Runs every stage on `documents`, once the options pass [`PipelineOptions::check`],
+/// with the analysis's `terms` on whatever `options.analysis.terms` says (stories are
+/// clustered on terms; [`StoryRun::options`] records what ran),
 /// reporting each [`Stage`](crate::progress::Stage) to `observer` (pass [`NoObserver`](crate::progress::NoObserver) for none). Between stages it
 /// asks [`PipelineObserver::should_stop`], and stops with [`Error::Interrupted`].
 pub fn run_stories(
@@ -99,10 +108,7 @@ pub fn run_stories(
     observer: &dyn PipelineObserver,
 ) -> Result<StoryRun> {
     options.check()?;
-    let analysis = AnalysisOptions {
-        terms: true,
-        ..options.analysis.clone()
-    };
+    let analysis = options.analysis_run();
     let go_on = || match observer.should_stop() {
         true => Err(Error::Interrupted),
         false => Ok(()),
@@ -138,5 +144,9 @@ pub fn run_stories(
         duplicates,
         clusters,
         stories,
+        options: PipelineOptions {
+            analysis,
+            ..options.clone()
+        },
     })
 }

@@ -16,7 +16,7 @@ use storyclust::text::{analyze, AnalysisOptions};
 fn the_seeds_are_not_near_duplicates_of_each_other() {
     let corpus = read_corpus(&["seeds"], &ReadOptions::default()).unwrap();
     let analyzed = analyze(&corpus.documents, &AnalysisOptions::default()).unwrap();
-    let sets = ShingleSets::from_analysis(&analyzed, 3).sets;
+    let sets = ShingleSets::from_analysis(&analyzed, 3).into_sets();
     for a in 0..sets.len() {
         for b in a + 1..sets.len() {
             let j = jaccard(&sets[a], &sets[b]);
@@ -101,7 +101,7 @@ fn wire_copies_group_by_family_and_lsh_finds_what_the_exact_join_finds() {
             o
         };
         let found = find_duplicates(&corpus.documents, &analyzed, &options).unwrap();
-        let exact = exact_join(&found.shingles.sets, threshold);
+        let exact = exact_join(found.shingles.sets(), threshold);
         let lsh: Vec<(u32, u32)> = found.pairs.iter().map(|p| (p.a, p.b)).collect();
         let truth: Vec<(u32, u32)> = exact.iter().map(|p| (p.0, p.1)).collect();
         assert_eq!(lsh, truth, "threshold {threshold}");
@@ -284,7 +284,7 @@ proptest! {
             for (k, &c) in copies.iter().enumerate() {
                 let original = c % texts.len();
                 let copy = texts.len() + k;
-                if found.shingles.sets[original].is_empty() {
+                if found.shingles.sets()[original].is_empty() {
                     continue; // nothing to compare: empty documents pair with nothing
                 }
                 prop_assert!(group_of(copy).is_some() && group_of(copy) == group_of(original));

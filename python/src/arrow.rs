@@ -232,16 +232,16 @@ pub(crate) fn arrow_signatures<'py>(
                 column.lists(&(0..column.len).collect::<Vec<_>>())?
             }
         };
-        Ok(sign_rows(&sets, params))
+        sign_rows(&sets, params)
     })?;
     Ok(PyBytes::new(py, &le_bytes_of(&out, u32::to_le_bytes)))
 }
 
 /// Row-major signatures of `sets`, signed in parallel by blocks of rows (the output does not
 /// depend on the thread count).
-fn sign_rows<S: AsRef<[u64]> + Sync>(sets: &[S], params: MinHashParams) -> Vec<u32> {
+fn sign_rows<S: AsRef<[u64]> + Sync>(sets: &[S], params: MinHashParams) -> PyResult<Vec<u32>> {
     const ROWS: usize = 64;
-    let signer = Signer::new(params);
+    let signer = Signer::new(params).map_err(crate::option_error)?;
     let k = signer.params().num_perm;
     let mut out = vec![EMPTY; sets.len() * k];
     out.par_chunks_mut(k * ROWS)
@@ -251,7 +251,7 @@ fn sign_rows<S: AsRef<[u64]> + Sync>(sets: &[S], params: MinHashParams) -> Vec<u
                 signer.sign_into(set.as_ref(), row);
             }
         });
-    out
+    Ok(out)
 }
 
 /// Band keys of row-major little-endian u32 signatures (`num_perm` per row): `bands` u64

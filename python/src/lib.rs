@@ -522,7 +522,7 @@ fn sign_python_sets(
     bins: bool,
 ) -> PyResult<Vec<u32>> {
     const CHUNK: usize = 256;
-    let signer = Signer::new(params);
+    let signer = Signer::new(params).map_err(option_error)?;
     let k = signer.params().num_perm;
     let (to_worker, from_reader) = std::sync::mpsc::sync_channel::<(Vec<u64>, Vec<usize>)>(4);
     std::thread::scope(|scope| {
@@ -586,7 +586,7 @@ fn signatures<'py>(
 
 /// The hash functions of (`num_perm`, `seed`, `scheme`), made once per process: a
 /// per-record loop makes a `MinHash` per record.
-fn shared_signer(num_perm: usize, seed: u64, scheme: Scheme) -> Arc<Signer> {
+fn shared_signer(num_perm: usize, seed: u64, scheme: Scheme) -> PyResult<Arc<Signer>> {
     static SIGNERS: Mutex<Vec<Arc<Signer>>> = Mutex::new(Vec::new());
     let mut signers = SIGNERS.lock().unwrap_or_else(|e| e.into_inner());
     let mut params = MinHashParams::default();
@@ -594,15 +594,15 @@ fn shared_signer(num_perm: usize, seed: u64, scheme: Scheme) -> Arc<Signer> {
     params.num_perm = num_perm;
     params.seed = seed;
     if let Some(s) = signers.iter().find(|s| s.params() == params) {
-        return Arc::clone(s);
+        return Ok(Arc::clone(s));
     }
     // A few parameter sets are in use at once; the oldest goes first.
     if signers.len() == 8 {
         signers.remove(0);
     }
-    let signer = Arc::new(Signer::new(params));
+    let signer = Arc::new(Signer::new(params).map_err(option_error)?);
     signers.push(Arc::clone(&signer));
-    signer
+    Ok(signer)
 }
 
 /// A MinHash signature built incrementally. Classic: the signature of a union is the
@@ -634,7 +634,7 @@ impl MinHash {
                 true => vec![EMPTY; num_perm],
                 false => Vec::new(),
             },
-            signer: shared_signer(num_perm, seed, scheme),
+            signer: shared_signer(num_perm, seed, scheme)?,
         })
     }
 

@@ -7,7 +7,7 @@ use super::topics::topic_linkage_reporting;
 use super::Units;
 use crate::corpus::Document;
 use crate::error::{ensure, ensure_within, Result};
-use crate::minhash::Dedup;
+use crate::minhash::{check_inputs, Dedup};
 use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use crate::text::AnalyzedCorpus;
 use crate::tfidf::{
@@ -255,7 +255,9 @@ pub fn cluster_stories(
 impl StoryModel {
     /// Fits the model: units, TF-IDF, the neighbour graph within the time window, and the
     /// story graph over the story vectors (the commonest words dropped). The options are
-    /// checked first ([`StoryOptions::check`]).
+    /// checked first ([`StoryOptions::check`]), and so are the inputs: an analysis or
+    /// near-duplicates of other documents give [`crate::Error::Mismatch`]
+    /// ([`check_inputs`]).
     ///
     /// ```
     /// use storyclust::cluster::{StoryModel, StoryOptions};
@@ -310,6 +312,7 @@ impl StoryModel {
         observer: &dyn PipelineObserver,
     ) -> Result<StoryModel> {
         options.check()?;
+        check_inputs(documents, analyzed, Some(dedup))?;
         let units = Units::new(documents.len(), &dedup.groups);
         let representatives = Some(units.representatives.len() as u64);
         let clock = StageClock::start(observer, Stage::Tfidf, representatives);

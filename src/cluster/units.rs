@@ -8,19 +8,36 @@
 
 use crate::minhash::DuplicateGroups;
 
-/// Documents grouped into units.
+/// Documents grouped into units. The fields are read through methods: they hold together
+/// (a weight per representative, each document's unit among them), so only
+/// [`Units::new`] makes them.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Units {
     /// Each unit's representative document (a group's canonical one), ascending.
-    pub representatives: Vec<u32>,
+    pub(crate) representatives: Vec<u32>,
     /// Number of documents in each unit.
-    pub weights: Vec<u32>,
+    pub(crate) weights: Vec<u32>,
     /// Each document's unit.
-    pub of_document: Vec<u32>,
+    pub(crate) of_document: Vec<u32>,
 }
 
 impl Units {
+    /// Each unit's representative document (a group's canonical one), ascending.
+    pub fn representatives(&self) -> &[u32] {
+        &self.representatives
+    }
+
+    /// Number of documents in each unit.
+    pub fn weights(&self) -> &[u32] {
+        &self.weights
+    }
+
+    /// Each document's unit.
+    pub fn of_document(&self) -> &[u32] {
+        &self.of_document
+    }
+
     /// One unit per near-duplicate group and per document in none, among `n` documents.
     pub fn new(n: usize, duplicates: &DuplicateGroups) -> Units {
         // A copy points to its canonical document; the rest point to themselves.

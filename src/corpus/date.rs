@@ -18,6 +18,7 @@ const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Why a date was not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DateProblem {
     /// In none of the formats read.
     Unreadable,

@@ -142,6 +142,7 @@ impl fmt::Display for Diagnostic {
 
 /// All problems of a run, in the order they were found.
 #[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostics {
     /// Every problem, in input order.
     pub items: Vec<Diagnostic>,

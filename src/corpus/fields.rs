@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 /// One of the fields a reader picks from each record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Field {
     /// `--id-field`.
     Id,

@@ -7,7 +7,7 @@ use super::verify::{jaccard, overlap, passes};
 use super::UnionFind;
 use super::{MinHashParams, Signatures};
 use crate::corpus::Document;
-use crate::error::{ensure, ensure_within, Result};
+use crate::error::{ensure, ensure_same, ensure_within, Error, Result};
 use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use crate::text::{shingle_set, AnalyzedCorpus};
 use rayon::prelude::*;
@@ -173,14 +173,49 @@ fn check_minhash_lsh(
     lsh.map_or(Ok(()), |lsh| lsh.check(minhash.num_perm))
 }
 
-/// Each document's set of shingle hashes (sorted, no repeats), boilerplate excluded.
+/// Each document's set of shingle hashes (sorted, no repeats), boilerplate excluded. The
+/// sets are private so that they stay sorted without repeats, which [`jaccard`] and
+/// [`exact_join`] rely on: [`ShingleSets::new`] checks sets made elsewhere.
+///
+/// ```compile_fail
+/// // A set out of order cannot be slipped in past the check.
+/// let sets = storyclust::minhash::ShingleSets { sets: vec![vec![2, 1]] };
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct ShingleSets {
     /// One per document, corpus order.
-    pub sets: Vec<Vec<u64>>,
+    sets: Vec<Vec<u64>>,
 }
 
 impl ShingleSets {
+    /// Shingle sets made elsewhere, one per document; each must be sorted without repeats
+    /// (else [`crate::Error::InvalidOption`] names the first set that is not).
+    pub fn new(sets: Vec<Vec<u64>>) -> Result<ShingleSets> {
+        let unsorted = sets.iter().position(|s| s.windows(2).any(|w| w[0] >= w[1]));
+        ensure(unsorted.is_none(), "shingle_sets", || {
+            format!(
+                "set {} is not sorted without repeats; sort and deduplicate it first",
+                unsorted.unwrap_or_default()
+            )
+        })?;
+        Ok(ShingleSets { sets })
+    }
+
+    /// The sets, one per document in corpus order (empty once a run released them).
+    pub fn sets(&self) -> &[Vec<u64>] {
+        &self.sets
+    }
+
+    /// The sets, taken out.
+    pub fn into_sets(self) -> Vec<Vec<u64>> {
+        self.sets
+    }
+
+    /// Frees the sets (what [`crate::pipeline::run_stories`] does once they served).
+    pub(crate) fn release(&mut self) {
+        self.sets = Vec::new();
+    }
+
     /// The shingles of every analysed document.
     pub fn from_analysis(analyzed: &AnalyzedCorpus, ngram: usize) -> ShingleSets {
         ShingleSets {
@@ -266,6 +301,47 @@ pub struct Dedup {
     pub order: Vec<u32>,
 }
 
+/// Checks that the outputs of earlier stages were made from `documents`: the analysis has a
+/// document for each, and so do the near-duplicates when given. Every stage that takes
+/// documents with their analysis (near-duplicates, the story model, summaries, the outputs)
+/// asks this first, so that outputs of another corpus give [`crate::Error::Mismatch`]
+/// rather than a panic or a wrong answer.
+pub fn check_inputs(
+    documents: &[Document],
+    analyzed: &AnalyzedCorpus,
+    dedup: Option<&Dedup>,
+) -> Result<()> {
+    let n = documents.len();
+    ensure_same("the analysis", n, analyzed.documents.len())?;
+    dedup.map_or(Ok(()), |d| {
+        ensure_same("the near-duplicates", n, d.order.len())
+    })
+}
+
+impl Dedup {
+    /// Document `i`'s shingle set. [`crate::pipeline::run_stories`] releases the sets once
+    /// the near-duplicates are found ([`Error::Unavailable`]: use what [`find_duplicates`]
+    /// returns); an index past the corpus is [`Error::NoSuchDocument`].
+    pub fn shingle_set(&self, i: usize) -> Result<&[u64]> {
+        let documents = self.order.len();
+        if self.shingles.sets.len() != documents {
+            return Err(Error::Unavailable {
+                what: "shingle sets",
+                why: "were released by run_stories once the near-duplicates were found; use \
+                      the near-duplicates that find_duplicates returns"
+                    .into(),
+            });
+        }
+        match self.shingles.sets.get(i) {
+            Some(set) => Ok(set),
+            None => Err(Error::NoSuchDocument {
+                index: i,
+                documents,
+            }),
+        }
+    }
+}
+
 /// Ranks of documents by id: the order that makes results independent of input order.
 pub fn id_order(documents: &[Document]) -> Vec<u32> {
     let mut idx: Vec<u32> = (0..documents.len() as u32).collect();
@@ -306,12 +382,13 @@ pub fn find_duplicates(
     options: &DedupOptions,
 ) -> Result<Dedup> {
     options.check()?;
-    Ok(duplicates_of_shingles(
+    check_inputs(documents, analyzed, None)?;
+    duplicates_of_shingles(
         documents,
         |ngram| ShingleSets::from_analysis(analyzed, ngram),
         options,
         &NoObserver,
-    ))
+    )
 }
 
 /// [`find_duplicates`], taking the token lists out of `analyzed` (see
@@ -324,12 +401,13 @@ pub fn find_duplicates_taking_tokens(
     observer: &dyn PipelineObserver,
 ) -> Result<Dedup> {
     options.check()?;
-    Ok(duplicates_of_shingles(
+    check_inputs(documents, analyzed, None)?;
+    duplicates_of_shingles(
         documents,
         |ngram| ShingleSets::take_from_analysis(analyzed, ngram),
         options,
         observer,
-    ))
+    )
 }
 
 /// Verified pairs with the figures of how they were found.
@@ -346,7 +424,7 @@ fn duplicates_of_shingles(
     shingle: impl FnOnce(usize) -> ShingleSets,
     options: &DedupOptions,
     observer: &dyn PipelineObserver,
-) -> Dedup {
+) -> Result<Dedup> {
     let n = Some(documents.len() as u64);
     let clock = StageClock::start(observer, Stage::Shingles, n);
     let shingles = shingle(options.ngram);
@@ -367,7 +445,7 @@ fn duplicates_of_shingles(
             verify,
             bucket_cap,
         };
-        by_minhash(&shingles, &order, options.threshold, lsh, observer)
+        by_minhash(&shingles, &order, options.threshold, lsh, observer)?
     } else {
         let clock = StageClock::start(observer, Stage::ExactJoin, None);
         let pairs: Vec<SimilarPair> = exact_join(&shingles.sets, options.threshold)
@@ -386,7 +464,7 @@ fn duplicates_of_shingles(
     let clock = StageClock::start(observer, Stage::Groups, None);
     let groups = group(documents, &shingles, &found.pairs, &order);
     clock.finish();
-    Dedup {
+    Ok(Dedup {
         shingles,
         signatures: found.signatures,
         lsh: found.lsh,
@@ -395,7 +473,7 @@ fn duplicates_of_shingles(
         pairs: found.pairs,
         groups,
         order,
-    }
+    })
 }
 
 /// Candidate pairs per progress report.
@@ -417,15 +495,15 @@ fn by_minhash(
     threshold: f64,
     lsh: MinHashLsh,
     observer: &dyn PipelineObserver,
-) -> Found {
+) -> Result<Found> {
     let sets = &shingles.sets;
     let clock = StageClock::start(observer, Stage::Minhash, Some(sets.len() as u64));
-    let signatures = Signatures::compute_reporting(sets, lsh.minhash, |n| clock.advance(n));
+    let signatures = Signatures::compute_reporting(sets, lsh.minhash, |n| clock.advance(n))?;
     clock.finish();
     let clock = StageClock::start(observer, Stage::Lsh, None);
     let params = lsh.params;
     let include: Vec<bool> = sets.iter().map(|s| !s.is_empty()).collect();
-    let found = candidates(&signatures, params, &include, order, lsh.bucket_cap);
+    let found = candidates(&signatures, params, &include, order, lsh.bucket_cap)?;
     clock.finish();
     let clock = StageClock::start(observer, Stage::Verify, Some(found.pairs.len() as u64));
     let verify = |&(a, b): &(u32, u32)| {
@@ -458,13 +536,13 @@ fn by_minhash(
         })
         .collect();
     clock.finish();
-    Found {
+    Ok(Found {
         pairs,
         signatures: Some(signatures),
         lsh: Some(params),
         candidates: found.pairs.len(),
         capped_buckets: found.capped_buckets,
-    }
+    })
 }
 
 /// Union-find over verified pairs; canonical documents and Jaccard to them.
@@ -525,18 +603,36 @@ pub struct Explanation {
     pub shingles: (usize, usize, usize),
 }
 
-/// Compares two documents (indices) of a run.
-pub fn explain(dedup: &Dedup, a: usize, b: usize) -> Explanation {
-    let (x, y) = (&dedup.shingles.sets[a], &dedup.shingles.sets[b]);
-    Explanation {
+/// Compares two documents (indices) of a run. It needs the shingle sets, which
+/// [`crate::pipeline::run_stories`] releases once the near-duplicates are found: explain
+/// what [`find_duplicates`] returned, not a story run's near-duplicates (else
+/// [`Error::Unavailable`]). An index past the corpus is [`Error::NoSuchDocument`].
+///
+/// ```
+/// use storyclust::corpus::Document;
+/// use storyclust::minhash::{explain, find_duplicates, DedupOptions};
+/// use storyclust::text::{analyze, AnalysisOptions};
+///
+/// let wire = "The river burst its banks overnight and flooded the old town of Ayr.";
+/// let docs = [Document::new("wire", wire), Document::new("copy", wire)];
+/// let analyzed = analyze(&docs, &AnalysisOptions::default())?;
+/// let found = find_duplicates(&docs, &analyzed, &DedupOptions::default())?;
+/// assert_eq!(explain(&found, 0, 1)?.exact_jaccard, 1.0);
+/// assert!(explain(&found, 0, 2).is_err()); // there is no third document
+/// # Ok::<(), storyclust::Error>(())
+/// ```
+pub fn explain(dedup: &Dedup, a: usize, b: usize) -> Result<Explanation> {
+    let (x, y) = (dedup.shingle_set(a)?, dedup.shingle_set(b)?);
+    let shared_bands = match (&dedup.signatures, dedup.lsh) {
+        (Some(s), Some(p)) => Some(shared_bands(s, p, a, b)?),
+        _ => None,
+    };
+    Ok(Explanation {
         exact_jaccard: jaccard(x, y),
         estimated_jaccard: dedup.signatures.as_ref().map(|s| s.estimate(a, b)),
-        shared_bands: match (&dedup.signatures, dedup.lsh) {
-            (Some(s), Some(p)) => Some(shared_bands(s, p, a, b)),
-            _ => None,
-        },
+        shared_bands,
         shingles: (x.len(), y.len(), overlap(x, y)),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! `1 - (1 - s^rows)^bands`.
 
 use super::Signatures;
+use crate::error::ensure_same;
 use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
@@ -20,7 +21,8 @@ pub struct LshParams {
 }
 
 impl LshParams {
-    /// `bands` bands of `rows` rows (`DedupOptions::check` tests them against the signature).
+    /// `bands` bands of `rows` rows ([`LshParams::check`], which `DedupOptions::check`,
+    /// [`candidates`] and [`shared_bands`] ask, tests them against the signature).
     pub fn new(bands: usize, rows: usize) -> LshParams {
         LshParams { bands, rows }
     }
@@ -110,14 +112,21 @@ pub struct Candidates {
 /// signatures must not: they all agree). `order` ranks documents (by id), so that the
 /// "first member" of a capped bucket does not depend on input order. Buckets larger than
 /// `bucket_cap` link each member to their first member only.
+///
+/// Bands × rows beyond the signature ([`LshParams::check`]) give
+/// [`crate::Error::InvalidOption`], and `include` or `order` of another length than the
+/// signatures [`crate::Error::Mismatch`].
 pub fn candidates(
     signatures: &Signatures,
     params: LshParams,
     include: &[bool],
     order: &[u32],
     bucket_cap: usize,
-) -> Candidates {
+) -> crate::Result<Candidates> {
     let n = signatures.len();
+    params.check(signatures.params().num_perm)?;
+    ensure_same("the include flags", n, include.len())?;
+    ensure_same("the document order", n, order.len())?;
     let per_band: Vec<Candidates> = (0..params.bands)
         .into_par_iter()
         .map(|band| {
@@ -162,18 +171,30 @@ pub fn candidates(
     }
     out.pairs.par_sort_unstable();
     out.pairs.dedup();
-    out
+    Ok(out)
 }
 
-/// The bands in which two documents' signatures agree.
-pub fn shared_bands(signatures: &Signatures, params: LshParams, a: usize, b: usize) -> Vec<usize> {
+/// The bands in which two documents' signatures agree. Bands × rows beyond the signature
+/// give [`crate::Error::InvalidOption`], an index past the signatures
+/// [`crate::Error::NoSuchDocument`].
+pub fn shared_bands(
+    signatures: &Signatures,
+    params: LshParams,
+    a: usize,
+    b: usize,
+) -> crate::Result<Vec<usize>> {
+    params.check(signatures.params().num_perm)?;
+    let documents = signatures.len();
+    if let Some(&index) = [a, b].iter().find(|&&i| i >= documents) {
+        return Err(crate::Error::NoSuchDocument { index, documents });
+    }
     let (x, y) = (signatures.row(a), signatures.row(b));
-    (0..params.bands)
+    Ok((0..params.bands)
         .filter(|band| {
             let r = band * params.rows..(band + 1) * params.rows;
             x[r.clone()] == y[r]
         })
-        .collect()
+        .collect())
 }
 
 fn ordered(a: u32, b: u32) -> (u32, u32) {
@@ -237,10 +258,10 @@ mod tests {
             let inter = (120.0 * s_target) as usize;
             let union = inter + 2 * ((120 - inter) / 2);
             let s = inter as f64 / union as f64;
-            let sig = Signatures::compute(&sets, minhash);
+            let sig = Signatures::compute(&sets, minhash).unwrap();
             let include = vec![true; sets.len()];
             let order: Vec<u32> = (0..sets.len() as u32).collect();
-            let found = candidates(&sig, params, &include, &order, usize::MAX);
+            let found = candidates(&sig, params, &include, &order, usize::MAX).unwrap();
             let hits = (0..pairs)
                 .filter(|i| {
                     found
@@ -262,7 +283,7 @@ mod tests {
     #[test]
     fn capped_buckets_link_to_their_first_member() {
         let sets: Vec<Vec<u64>> = (0..6).map(|_| vec![1, 2, 3]).collect();
-        let sig = Signatures::compute(&sets, MinHashParams::default());
+        let sig = Signatures::compute(&sets, MinHashParams::default()).unwrap();
         let order: Vec<u32> = vec![5, 4, 3, 2, 1, 0]; // document 5 sorts first
         let found = candidates(
             &sig,
@@ -270,7 +291,8 @@ mod tests {
             &[true; 6],
             &order,
             3,
-        );
+        )
+        .unwrap();
         assert_eq!(found.pairs, vec![(0, 5), (1, 5), (2, 5), (3, 5), (4, 5)]);
         assert_eq!(found.capped_buckets, 2);
         assert_eq!(found.largest_bucket, 6);

@@ -9,8 +9,9 @@ mod union_find;
 mod verify;
 
 pub use dedup::{
-    explain, find_duplicates, find_duplicates_taking_tokens, id_order, Dedup, DedupOptions,
-    DuplicateGroup, DuplicateGroups, Explanation, Method, ShingleSets, SimilarPair, Verify,
+    check_inputs, explain, find_duplicates, find_duplicates_taking_tokens, id_order, Dedup,
+    DedupOptions, DuplicateGroup, DuplicateGroups, Explanation, Method, ShingleSets, SimilarPair,
+    Verify,
 };
 pub use join::exact_join;
 pub use lsh::{band_key, candidates, shared_bands, Candidates, LshParams};

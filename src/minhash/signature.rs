@@ -97,8 +97,13 @@ impl Signatures {
         &self.matrix
     }
 
-    /// Signs every set (each a slice of shingle hashes; repeats do not matter), in parallel.
-    pub fn compute<S: AsRef<[u64]> + Sync>(sets: &[S], params: MinHashParams) -> Signatures {
+    /// Signs every set (each a slice of shingle hashes; repeats do not matter), in parallel,
+    /// once `params` pass [`MinHashParams::check`] (a signature too long to allocate is
+    /// refused, not attempted).
+    pub fn compute<S: AsRef<[u64]> + Sync>(
+        sets: &[S],
+        params: MinHashParams,
+    ) -> crate::Result<Signatures> {
         Signatures::compute_reporting(sets, params, |_| {})
     }
 
@@ -108,10 +113,10 @@ impl Signatures {
         sets: &[S],
         params: MinHashParams,
         done: impl Fn(u64) + Sync,
-    ) -> Signatures {
+    ) -> crate::Result<Signatures> {
         const BATCH: usize = 256;
-        let k = params.num_perm.max(1);
-        let signer = Signer::new(params);
+        let signer = Signer::new(params)?;
+        let k = params.num_perm;
         let mut data = vec![EMPTY; sets.len() * k];
         data.par_chunks_mut(k * BATCH)
             .zip(sets.par_chunks(BATCH))
@@ -121,13 +126,10 @@ impl Signatures {
                 }
                 done(sets.len() as u64);
             });
-        Signatures {
-            params: MinHashParams {
-                num_perm: k,
-                ..params
-            },
+        Ok(Signatures {
+            params,
             matrix: Array2::from_shape_vec((sets.len(), k), data).expect("shape matches"),
-        }
+        })
     }
 
     /// Number of signatures.
@@ -179,9 +181,10 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// The hash functions of `params` (`num_perm` 0 is taken as 1, as in [`Signatures`]).
-    pub fn new(params: MinHashParams) -> Signer {
-        let k = params.num_perm.max(1);
+    /// The hash functions of `params`, once they pass [`MinHashParams::check`].
+    pub fn new(params: MinHashParams) -> crate::Result<Signer> {
+        params.check()?;
+        let k = params.num_perm;
         let mut state = params.seed;
         let mut next = || {
             state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -194,14 +197,7 @@ impl Signer {
                 b.push(next());
             }
         }
-        Signer {
-            params: MinHashParams {
-                num_perm: k,
-                ..params
-            },
-            a,
-            b,
-        }
+        Ok(Signer { params, a, b })
     }
 
     /// The parameters these hash functions implement.
@@ -458,7 +454,7 @@ mod tests {
             let mut b = a.clone();
             b.reverse();
             b.extend_from_slice(&a[..10]);
-            let s = Signatures::compute(&[a, b, vec![]], params);
+            let s = Signatures::compute(&[a, b, vec![]], params).unwrap();
             assert_eq!(s.row(0), s.row(1));
             assert_eq!(s.estimate(0, 1), 1.0);
             assert!(s.row(2).iter().all(|&v| v == EMPTY));
@@ -473,7 +469,7 @@ mod tests {
             scheme: Scheme::Fast,
             ..MinHashParams::default()
         };
-        let signer = Signer::new(params);
+        let signer = Signer::new(params).unwrap();
         let k = params.num_perm;
         for n in [1usize, 7, 60, 400] {
             let set: Vec<u64> = (0..n as u64).map(|i| splitmix64(i ^ 77)).collect();
@@ -519,7 +515,7 @@ mod tests {
                     seed: 3,
                 };
                 let sets: Vec<&Vec<u64>> = pairs.iter().flat_map(|(a, b)| [a, b]).collect();
-                let s = Signatures::compute(&sets, params);
+                let s = Signatures::compute(&sets, params).unwrap();
                 let mae: f64 = pairs
                     .iter()
                     .enumerate()
@@ -560,9 +556,9 @@ mod tests {
         ) {
             let params = MinHashParams { scheme: Scheme::Classic, num_perm, seed };
             let expected = classic_reference(&set, params);
-            let computed = Signatures::compute(&[&set], params);
+            let computed = Signatures::compute(&[&set], params).unwrap();
             proptest::prop_assert_eq!(computed.row(0), &expected[..]);
-            let signer = Signer::new(params);
+            let signer = Signer::new(params).unwrap();
             let mut wide = vec![EMPTY; num_perm];
             classic_kernel_wide(&set, &signer.a, &signer.b, &mut wide);
             proptest::prop_assert_eq!(&wide, &expected);
@@ -603,7 +599,8 @@ mod tests {
                 num_perm: 4,
                 ..MinHashParams::default()
             },
-        );
+        )
+        .unwrap();
         let classic = Signatures::compute(
             &[set],
             MinHashParams {
@@ -611,7 +608,8 @@ mod tests {
                 num_perm: 4,
                 seed: 1,
             },
-        );
+        )
+        .unwrap();
         assert_eq!(fast.row(0), FAST_PIN);
         assert_eq!(classic.row(0), CLASSIC_PIN);
     }

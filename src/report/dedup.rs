@@ -2,7 +2,7 @@
 
 use super::{DedupAccounting, DedupRecord, StageSeconds};
 use crate::corpus::{tsv_escape, Document};
-use crate::minhash::{Dedup, DedupOptions, Explanation, Method, Scheme, Verify};
+use crate::minhash::{check_inputs, Dedup, DedupOptions, Explanation, Method, Scheme, Verify};
 use crate::summary::StoryDuplicates;
 use crate::text::{content_tokens_with_spans, AnalyzedCorpus, Normalizer, Span};
 use ahash::{AHashMap, AHashSet};
@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 /// The parameters of a run, recorded in the JSON outputs.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct DedupParameters {
     /// storyclust's version.
     pub version: &'static str,
@@ -113,18 +114,21 @@ pub struct DedupOutputs<'a> {
 
 impl<'a> DedupOutputs<'a> {
     /// The outputs of `found` over `documents` (analysed as `analyzed`), run as `record` says.
+    /// An analysis or near-duplicates of other documents are refused
+    /// ([`crate::Error::Mismatch`]), so that no output is written from them.
     pub fn new(
         documents: &'a [Document],
         analyzed: &'a AnalyzedCorpus,
         found: &'a Dedup,
         record: &'a DedupRecord,
-    ) -> DedupOutputs<'a> {
-        DedupOutputs {
+    ) -> crate::Result<DedupOutputs<'a>> {
+        check_inputs(documents, analyzed, Some(found))?;
+        Ok(DedupOutputs {
             documents,
             analyzed,
             found,
             record,
-        }
+        })
     }
 
     /// The run's record.
@@ -154,7 +158,12 @@ impl<'a> DedupOutputs<'a> {
         DedupSummary {
             schema_version: super::SchemaVersion,
             documents: documents.len(),
-            without_shingles: dedup.shingles.sets.iter().filter(|s| s.is_empty()).count(),
+            without_shingles: dedup
+                .shingles
+                .sets()
+                .iter()
+                .filter(|s| s.is_empty())
+                .count(),
             candidates: dedup.candidates,
             pairs: dedup.pairs.len(),
             groups: dedup.groups.groups.len(),
@@ -332,6 +341,7 @@ pub struct GroupsHeader<'a> {
 /// A line of `dedup --groups`: the header first, then one group per line.
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GroupsLine<'a> {
     /// The first line.
     Header(GroupsHeader<'a>),
@@ -381,7 +391,9 @@ impl DedupOutputs<'_> {
 }
 
 /// The longest passages of `a` whose shingles also occur in `b`, longest first, as raw text
-/// of `a`.
+/// of `a`. The analysis and near-duplicates must be those of `documents`
+/// ([`crate::Error::Mismatch`]) and still hold their shingle sets (see
+/// [`Dedup::shingle_set`]).
 pub fn shared_passages(
     documents: &[Document],
     analyzed: &AnalyzedCorpus,
@@ -390,13 +402,14 @@ pub fn shared_passages(
     ngram: usize,
     (a, b): (usize, usize),
     limit: usize,
-) -> Vec<String> {
+) -> crate::Result<Vec<String>> {
+    check_inputs(documents, analyzed, Some(dedup))?;
+    let (_, other) = (dedup.shingle_set(a)?, dedup.shingle_set(b)?);
     let tokens: Vec<(u64, Span)> =
         content_tokens_with_spans(&documents[a], &analyzed.documents[a], normalizer);
-    let other = &dedup.shingles.sets[b];
     let n = ngram.max(1);
     if tokens.len() < n {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let hashes: Vec<u64> = tokens.iter().map(|t| t.0).collect();
     let shared: Vec<bool> = hashes
@@ -419,7 +432,8 @@ pub fn shared_passages(
     }
     runs.sort_by(|x, y| (y.1 - y.0).cmp(&(x.1 - x.0)).then(x.0.cmp(&y.0)));
     let body = &documents[a].body;
-    runs.into_iter()
+    Ok(runs
+        .into_iter()
         .take(limit)
         .map(|(s, e)| {
             let (from, to) = (tokens[s].1 .0 as usize, tokens[e - 1].1 .1 as usize);
@@ -428,7 +442,7 @@ pub fn shared_passages(
                 .collect::<Vec<_>>()
                 .join(" ")
         })
-        .collect()
+        .collect())
 }
 
 /// An explanation for a person to read.

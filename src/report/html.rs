@@ -199,8 +199,19 @@ fn day(t: Option<crate::corpus::Timestamp>) -> Option<String> {
 }
 
 /// Renders the report of `stories` with `record`'s parameters and accounting. `title` names
-/// the corpus (its inputs).
+/// the corpus (its inputs). A template that fails to render (a defect of storyclust) is
+/// [`crate::Error::Render`].
 pub fn render_html(
+    stories: &Stories,
+    record: &ClusterRecord,
+    title: &str,
+    ui_lang: UiLang,
+) -> crate::Result<String> {
+    render(stories, record, title, ui_lang).map_err(|e| crate::Error::Render(e.to_string()))
+}
+
+/// [`render_html`] with the template engine's own error.
+fn render(
     stories: &Stories,
     record: &ClusterRecord,
     title: &str,

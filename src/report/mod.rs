@@ -38,6 +38,7 @@ pub struct ErrorRecord<'a> {
 /// The figures of `eval`, either kind.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EvalScores {
     /// Against a gold clustering.
     Clustering(crate::cluster::Scores),

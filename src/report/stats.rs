@@ -121,15 +121,17 @@ pub struct DocumentSummary {
 }
 
 /// Computes the statistics of a corpus analysed with `options`; `list` is how many documents
-/// to list individually, `top` how many top terms.
+/// to list individually, `top` how many top terms. `analyzed` must be the analysis of the
+/// corpus's documents ([`crate::Error::Mismatch`] otherwise).
 pub fn corpus_stats(
     corpus: &Corpus,
     analyzed: &AnalyzedCorpus,
     options: &AnalysisOptions,
     list: usize,
     top: usize,
-) -> CorpusStats {
+) -> crate::Result<CorpusStats> {
     let docs = &corpus.documents;
+    crate::minhash::check_inputs(docs, analyzed, None)?;
     let pairs: Vec<(&Document, &AnalyzedDocument)> = docs.iter().zip(&analyzed.documents).collect();
     let (skipped, warnings) = diagnostic_counts(corpus);
     let mut tally = Tally::default();
@@ -137,7 +139,7 @@ pub fn corpus_stats(
         tally.add(doc, a);
     }
     let sources = SourceCount::ranked(tally.sources);
-    CorpusStats {
+    Ok(CorpusStats {
         schema_version: super::SchemaVersion,
         documents: docs.len(),
         empty_documents: corpus.diagnostics.count(DiagnosticKind::EmptyText),
@@ -163,7 +165,7 @@ pub fn corpus_stats(
         top_terms: top_terms(&pairs, &TermForms::new(options), top),
         document_list: pairs.iter().take(list).map(document_summary).collect(),
         documents_listed: list.min(docs.len()),
-    }
+    })
 }
 
 /// Counts by kind name.

@@ -118,6 +118,7 @@ impl ClusterParameters {
 
 /// `cluster --format json`: one object.
 #[derive(Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct StoryReport<'a> {
     /// The version of this output's schema (`schemas/cluster.schema.json`).
     pub schema_version: super::SchemaVersion,
@@ -184,7 +185,7 @@ impl StoryLayout {
 /// let options = PipelineOptions::default();
 /// let timings = Timings::new(); // an observer that keeps each stage's time
 /// let run = run_stories(&corpus.documents, &options, &timings)?;
-/// let record = run.record(&corpus, &options, &timings);
+/// let record = run.record(&corpus, &timings);
 /// let mut json = Vec::new();
 /// write_stories(&mut json, &run.stories, &record, &StoryLayout::new(StoryFormat::Json))?;
 /// let json: serde_json::Value = serde_json::from_slice(&json)?;

@@ -3,7 +3,7 @@
 
 use crate::cluster::StoryClusters;
 use crate::corpus::{Document, Timestamp};
-use crate::minhash::Dedup;
+use crate::minhash::{check_inputs, Dedup};
 use crate::progress::{NoObserver, PipelineObserver, Stage, StageClock};
 use crate::text::{
     crosses_punctuation, display_form, sentences, term_hash, AnalysisOptions, AnalyzedCorpus,
@@ -295,9 +295,20 @@ impl Stories {
 }
 
 /// The grain of an assignment: a story (one event or development) or a topic (related
-/// stories).
+/// stories). More grains may come, so a match needs a `_` arm:
+///
+/// ```compile_fail
+/// use storyclust::summary::Level;
+/// fn name(level: Level) -> &'static str {
+///     match level {
+///         Level::Story => "story",
+///         Level::Topic => "topic",
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Level {
     /// One event or development.
     #[default]
@@ -317,7 +328,9 @@ impl Level {
 }
 
 /// Summarises every story, once `options` pass [`SummaryOptions::check`] and `analysis`
-/// passes [`AnalysisOptions::check`].
+/// passes [`AnalysisOptions::check`]. The analysis, clusters and near-duplicates must be
+/// those of `documents` (else [`crate::Error::Mismatch`]). The same with the inputs in one
+/// [`SummaryInputs`] and progress reported to an observer: [`summarize_observed`].
 ///
 /// ```
 /// use storyclust::cluster::{cluster_stories, StoryOptions};
@@ -386,7 +399,8 @@ pub struct SummaryInputs<'a> {
     pub analysis: &'a AnalysisOptions,
 }
 
-/// [`summarize`], reporting [`Stage::Summaries`] to `observer`: each story once in each of
+/// [`summarize`], with its inputs in one [`SummaryInputs`] (checked as [`summarize`] checks
+/// them), reporting [`Stage::Summaries`] to `observer`: each story once in each of
 /// [`SUMMARY_PASSES`] passes.
 pub fn summarize_observed(
     inputs: &SummaryInputs<'_>,
@@ -395,6 +409,10 @@ pub fn summarize_observed(
 ) -> crate::Result<Stories> {
     options.check()?;
     inputs.analysis.check()?;
+    let documents = inputs.documents;
+    check_inputs(documents, inputs.analyzed, Some(inputs.dedup))?;
+    let stories = inputs.clusters.labels.len();
+    crate::error::ensure_same("the story clusters", documents.len(), stories)?;
     Ok(summarize_checked(inputs, options, observer))
 }
 

@@ -54,9 +54,14 @@ impl Default for AnalysisOptions {
 }
 
 impl AnalysisOptions {
-    /// Checks each part: normalisation, boilerplate and headline limits.
-    /// [`analyze`] and [`analyze_observed`] refuse options that fail it.
+    /// Checks each part: normalisation, boilerplate and headline limits, and that
+    /// `bigrams` comes with `terms` (bigrams are pairs of terms: without terms there are
+    /// none, and the option would be ignored). [`analyze`] and [`analyze_observed`] refuse
+    /// options that fail it.
     pub fn check(&self) -> crate::Result<()> {
+        crate::error::ensure(self.terms || !self.bigrams, "analysis.bigrams", || {
+            "bigrams are pairs of terms: turn terms on, or bigrams off".into()
+        })?;
         self.normalize.check()?;
         self.boilerplate.check()?;
         self.headline.check()

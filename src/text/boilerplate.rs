@@ -68,6 +68,7 @@ impl BoilerplateOptions {
 /// Why a line is boilerplate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BoilerplateReason {
     /// Found in many documents of the same source or the corpus.
     Recurring,
@@ -100,6 +101,7 @@ impl BoilerplateReason {
 /// What a line of a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "reason")]
+#[non_exhaustive]
 pub enum LineKind {
     /// Only white space.
     Blank,
@@ -113,6 +115,7 @@ pub enum LineKind {
 
 /// One line of a document's body, with what analysis learned about it.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Line {
     /// Byte range of the trimmed line in the body.
     pub text: Range<usize>,

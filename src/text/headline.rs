@@ -14,6 +14,7 @@ use serde::Serialize;
 /// Where a document's headline came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "from", content = "line")]
+#[non_exhaustive]
 pub enum HeadlineSource {
     /// The input's title field.
     Title,

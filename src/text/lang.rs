@@ -185,6 +185,7 @@ languages! {
 
 /// A language as told from one text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Detection {
     /// The language (English for a Latin-script text that could not be told).
     pub lang: Lang,

@@ -21,6 +21,7 @@ pub enum ArabicStemmer {
 }
 
 /// A stemmer for one language.
+#[non_exhaustive]
 pub enum Stemmer {
     /// Arabic light10.
     Light10,

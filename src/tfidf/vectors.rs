@@ -479,6 +479,7 @@ impl Vocabulary {
 
 /// Vectors narrowed to their rarer terms ([`TfIdf::without_common_terms`]).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Narrowed {
     /// The kept terms, normalised again (an empty vector stays empty).
     pub vectors: Vec<SparseVector>,
