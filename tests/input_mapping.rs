@@ -7,25 +7,11 @@ use common::{ok, storyclust};
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-/// Runs the binary with `stdin` as its standard input.
+/// Runs the binary with `stdin` as its standard input (a child may exit before reading it).
 fn storyclust_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_storyclust"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&bytes);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
+    common::run_fed(Path::new("."), args, stdin).0
 }
 
 const STORY: &str = "The city council approved the new budget on Tuesday after a long debate \
