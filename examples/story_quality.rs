@@ -156,6 +156,13 @@ fn main() {
             o
         }));
     }
+    for r in [0.0, 0.4, 0.6] {
+        cuts.push((format!("topic cohesion ratio {r}"), {
+            let mut o = base.clone();
+            o.topic_cohesion_ratio = r;
+            o
+        }));
+    }
     for r in [0usize, 2] {
         cuts.push((format!("refine {r}"), {
             let mut o = base.clone();

@@ -93,6 +93,11 @@ fn the_cli_names_the_option_of_a_refused_field() {
             "stories.cohesion_ratio",
         ),
         (
+            &["cluster", "--topic-cohesion-ratio", "-0.5"],
+            "--topic-cohesion-ratio",
+            "stories.topic_cohesion_ratio",
+        ),
+        (
             &["cluster", "--max-text-bytes", "0"],
             "--max-text-bytes",
             "read.max_text_bytes",

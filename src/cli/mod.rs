@@ -61,6 +61,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("stories.threshold", "--threshold"),
     ("stories.cohesion_ratio", "--cohesion-ratio"),
     ("stories.topic_threshold", "--topic-threshold"),
+    ("stories.topic_cohesion_ratio", "--topic-cohesion-ratio"),
     ("summary.label_terms", "--label-terms"),
     ("synth.copies", "--copies"),
     ("synth.edit_rate", "--edit-rate"),
@@ -256,6 +257,9 @@ pub struct ClusterArgs {
     /// this (a looser cut of the same merges).
     #[arg(long, default_value_t = StoryOptions::default().topic_threshold, value_parser = number, allow_negative_numbers = true)]
     pub topic_threshold: f64,
+    /// ...and reaches this fraction of the looser topic's own mean cosine (0: off).
+    #[arg(long, default_value_t = StoryOptions::default().topic_cohesion_ratio, value_parser = number, allow_negative_numbers = true)]
+    pub topic_cohesion_ratio: f64,
     /// The grain that `--assignments` and `--gold` use: `story` (one event) or `topic`
     /// (related stories).
     #[arg(long, value_enum, default_value_t = LevelArg::library_default())]
@@ -317,6 +321,7 @@ impl ClusterArgs {
         stories.threshold = self.threshold;
         stories.cohesion_ratio = self.cohesion_ratio;
         stories.topic_threshold = self.topic_threshold;
+        stories.topic_cohesion_ratio = self.topic_cohesion_ratio;
         stories.refine_rounds = self.refine;
         stories.window_days = (self.window > 0).then_some(self.window);
         options.summary.label_terms = self.label_terms;

@@ -34,6 +34,10 @@ pub struct StoryOptions {
     /// Stories merge into one topic while the mean cosine over their pairs of articles
     /// reaches this (a looser cut of the same merges).
     pub topic_threshold: f64,
+    /// ...and reaches this fraction of the looser topic's own mean cosine (0: no such
+    /// condition). A broad topic, loosely knit, still takes loosely related stories; two
+    /// tight topics of one kind (two earthquakes, two acquisitions) stay apart.
+    pub topic_cohesion_ratio: f64,
     /// Rounds of centroid reassignment after merging.
     pub refine_rounds: usize,
     /// Stories are told apart by the words in at most this share of the articles: a word
@@ -93,6 +97,7 @@ impl Default for StoryOptions {
             threshold: 0.25,
             cohesion_ratio: 0.0,
             topic_threshold: 0.08,
+            topic_cohesion_ratio: 0.5,
             refine_rounds: 1,
             story_max_df: 0.1,
             story_min_df_limit: 20,
@@ -124,6 +129,8 @@ pub struct StoryCut {
     pub refine_rounds: usize,
     /// See [`StoryOptions::topic_threshold`].
     pub topic_threshold: f64,
+    /// See [`StoryOptions::topic_cohesion_ratio`].
+    pub topic_cohesion_ratio: f64,
 }
 
 impl StoryCut {
@@ -133,6 +140,12 @@ impl StoryCut {
         ensure_within("stories.threshold", self.threshold, 0.0, 1.0)?;
         ensure_within("stories.cohesion_ratio", self.cohesion_ratio, 0.0, 1.0)?;
         ensure_within("stories.topic_threshold", self.topic_threshold, 0.0, 1.0)?;
+        ensure_within(
+            "stories.topic_cohesion_ratio",
+            self.topic_cohesion_ratio,
+            0.0,
+            1.0,
+        )?;
         ensure(
             self.topic_threshold <= self.threshold,
             "stories.topic_threshold",
@@ -155,6 +168,7 @@ impl StoryOptions {
             cohesion_ratio: self.cohesion_ratio,
             refine_rounds: self.refine_rounds,
             topic_threshold: self.topic_threshold,
+            topic_cohesion_ratio: self.topic_cohesion_ratio,
         }
     }
 }
@@ -388,6 +402,7 @@ impl StoryModel {
             weights,
             &unit_labels,
             cut.topic_threshold,
+            cut.topic_cohesion_ratio,
             &|n| clock.advance(n),
         );
         let topics = self.units.spread(&unit_topics);

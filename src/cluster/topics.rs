@@ -14,14 +14,19 @@ const SCALE: f64 = (1u64 << 32) as f64;
 
 /// Groups stories into topics. `graph` and `weights` are those the stories were clustered
 /// on, and `stories` each node's story key (unique per story, and ordering the stories
-/// for ties). Returns each node's topic key: the smallest story key in its topic.
+/// for ties). Two topics merge while the mean similarity over their pairs of documents
+/// reaches `threshold` and `relative` times the looser topic's cohesion, the mean over its
+/// pairs of documents from different stories (a single story sets no bound; see
+/// [`super::relative_average_linkage`]). Returns each node's topic key: the smallest story
+/// key in its topic.
 pub fn topic_linkage(
     graph: &NeighbourGraph,
     weights: &[u32],
     stories: &[u32],
     threshold: f64,
+    relative: f64,
 ) -> Vec<u32> {
-    topic_linkage_reporting(graph, weights, stories, threshold, &|_| {})
+    topic_linkage_reporting(graph, weights, stories, threshold, relative, &|_| {})
 }
 
 /// [`topic_linkage`], calling `merged(1)` at each merge of two topics.
@@ -30,6 +35,7 @@ pub(crate) fn topic_linkage_reporting(
     weights: &[u32],
     stories: &[u32],
     threshold: f64,
+    relative: f64,
     merged: &dyn Fn(u64),
 ) -> Vec<u32> {
     // Stories in key order; a story's key is its smallest member rank, so it ranks it too.
@@ -52,7 +58,7 @@ pub(crate) fn topic_linkage_reporting(
         &story_graph,
         &story_weight,
         threshold,
-        0.0,
+        relative,
         &keys,
         merged,
     );
@@ -129,9 +135,56 @@ mod tests {
         // Brute force: average linkage from singletons at the lower threshold.
         for (story_t, topic_t) in [(0.5, 0.1), (0.5, 0.2), (0.5, 0.01), (0.85, 0.1)] {
             let stories = average_linkage(&g, &w, story_t, &rank);
-            let topics = topic_linkage(&g, &w, &stories, topic_t);
+            let topics = topic_linkage(&g, &w, &stories, topic_t, 0.0);
             let direct = average_linkage(&g, &w, topic_t, &rank);
             assert_eq!(topics, direct, "stories at {story_t}, topics at {topic_t}");
+        }
+    }
+
+    #[test]
+    fn a_loose_topic_takes_a_loose_story_and_two_tight_topics_stay_apart() {
+        // {0,1} and {2,3}: tight (0.9), linked at a mean of 0.15. {4,5,6}: loose (0.2), and
+        // 7 is linked to each of them at 0.12. Each article is its own story.
+        let g = NeighbourGraph::from_pairs(
+            8,
+            0.0,
+            &[
+                (0, 1, 0.9),
+                (2, 3, 0.9),
+                (0, 2, 0.3),
+                (1, 3, 0.3),
+                (4, 5, 0.2),
+                (4, 6, 0.2),
+                (5, 6, 0.2),
+                (4, 7, 0.12),
+                (5, 7, 0.12),
+                (6, 7, 0.12),
+            ],
+        );
+        let w = vec![1u32; 8];
+        let stories: Vec<u32> = (0..8).collect();
+        let plain = topic_linkage(&g, &w, &stories, 0.1, 0.0);
+        assert_eq!(
+            plain[0], plain[2],
+            "without the ratio the tight topics merge"
+        );
+        let relative = topic_linkage(&g, &w, &stories, 0.1, 0.5);
+        assert_ne!(relative[0], relative[2], "0.15 < 0.5 × 0.9");
+        assert_eq!(relative[0], relative[1]);
+        assert_eq!(relative[4], relative[7], "0.12 ≥ 0.5 × 0.2");
+    }
+
+    #[test]
+    fn from_single_article_stories_topics_are_the_relative_linkage() {
+        let g = graph();
+        let w = vec![1u32, 2, 1, 1, 3];
+        let rank: Vec<u32> = (0..5).collect();
+        for (t, r) in [(0.1, 0.5), (0.05, 0.9), (0.2, 0.3), (0.01, 0.0)] {
+            assert_eq!(
+                topic_linkage(&g, &w, &rank, t, r),
+                crate::cluster::relative_average_linkage(&g, &w, t, r, &rank),
+                "threshold {t}, ratio {r}"
+            );
         }
     }
 
@@ -141,7 +194,7 @@ mod tests {
         let w = vec![2u32, 1, 1, 3, 1];
         let rank: Vec<u32> = (0..5).collect();
         let stories = average_linkage(&g, &w, 0.5, &rank);
-        let topics = topic_linkage(&g, &w, &stories, 0.1);
+        let topics = topic_linkage(&g, &w, &stories, 0.1, 0.0);
         for a in 0..5 {
             for b in 0..5 {
                 if stories[a] == stories[b] {
