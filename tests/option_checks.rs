@@ -60,7 +60,7 @@ fn the_cli_names_the_option_of_a_refused_field() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.json");
     let out = out.to_str().unwrap();
-    let cases: [(&[&str], &str, &str); 12] = [
+    let cases: [(&[&str], &str, &str); 13] = [
         (&["dedup", "--ngram", "33"], "--ngram", "dedup.ngram"),
         (
             &["dedup", "--num-perm", "5000"],
