@@ -3,7 +3,8 @@
 //! label terms with punctuation inside, label terms with a glued conjunction or preposition
 //! whose bare form the corpus writes, key sentences that are tag lines, keyword lists,
 //! repeated across stories or taken twice from one article, sentences cut after an
-//! abbreviation, and raw HTML entities anywhere in the output.
+//! abbreviation, and raw HTML entities anywhere in the output; and topic labels that name
+//! what the topic's stories share (terms in the headlines of two of its stories or more).
 //!
 //! ```text
 //! storyclust cluster ../shared/data/saudinewsnet.jsonl.gz --format json -o out.json
@@ -43,6 +44,52 @@ fn main() {
     }
     labels(stories, &corpus.documents);
     sentences(stories, &texts);
+    topic_labels(&json);
+}
+
+/// Topics of two stories or more: how many label terms are written (normalised) in the
+/// headlines of at least two of the topic's stories, over all such topics and over those
+/// of ten stories or more.
+fn topic_labels(json: &Value) {
+    let normalizer = Normalizer::default();
+    let stories: AHashMap<u64, &Value> = json["stories"]
+        .as_array()
+        .expect("stories[]")
+        .iter()
+        .map(|s| (s["id"].as_u64().expect("story id"), s))
+        .collect();
+    let (mut all, mut large) = ((0, 0), (0, 0));
+    for topic in json["topics"].as_array().expect("topics[]") {
+        let ids = topic["stories"].as_array().expect("story ids");
+        if ids.len() < 2 {
+            continue;
+        }
+        let headlines: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                let story = stories[&id.as_u64().expect("story id")];
+                let members = story["members"].as_array().expect("members[]");
+                let heads: Vec<&str> = members
+                    .iter()
+                    .filter_map(|m| m["headline"].as_str())
+                    .collect();
+                normalizer.normalize(&heads.join("\n"))
+            })
+            .collect();
+        for term in strings(&topic["label"]) {
+            let term = normalizer.normalize(&term);
+            let shared = headlines.iter().filter(|h| h.contains(&term)).count() >= 2;
+            all = (all.0 + usize::from(shared), all.1 + 1);
+            if ids.len() >= 10 {
+                large = (large.0 + usize::from(shared), large.1 + 1);
+            }
+        }
+    }
+    let share = |(n, of): (usize, usize)| 100.0 * n as f64 / of.max(1) as f64;
+    println!(
+        "topic label terms (topics of ≥ 2 stories) in the headlines of ≥ 2 of its stories: {} of {} ({:.1} %); in topics of ≥ 10 stories: {} of {} ({:.1} %)",
+        all.0, all.1, share(all), large.0, large.1, share(large)
+    );
 }
 
 /// `&name;`, `&#123;` and `&#x1F;` in every string of the output.

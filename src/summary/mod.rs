@@ -16,6 +16,7 @@ use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 mod topics;
+use topics::attach_topics_labelled;
 pub use topics::{attach_topics, Topic};
 
 /// How summaries are made.
@@ -434,8 +435,8 @@ fn summarize_checked(
     let clock = StageClock::start(observer, Stage::Summaries, Some(passes));
     let done = |n| clock.advance(n);
     let term_forms = TermForms::new(analysis);
-    let mut label_forms =
-        label_candidates(inputs, &term_forms, &groups, options.label_terms, &done);
+    let k = options.label_terms;
+    let mut labelling = Labelling::candidates(inputs, &term_forms, &groups, k, &done);
     let ranked: Vec<(SparseVector, Vec<(u32, f64)>)> = groups
         .par_iter()
         .map(|members| rank_members(members, clusters))
@@ -443,19 +444,13 @@ fn summarize_checked(
     let mut candidates = key_sentence_candidates(inputs, &ranked, &done);
     scan_corpus(
         &mut candidates,
-        &mut label_forms,
+        &mut labelling.forms,
         documents,
         analyzed,
         &groups,
     );
     // Chosen once the forms are bare: two candidates may then be one word (وسيناء, سيناء).
-    let labels = choose_labels(
-        label_forms,
-        &groups,
-        analyzed,
-        &term_forms,
-        options.label_terms,
-    );
+    let (labels, topic_labels) = labelling.choose(&groups, analyzed, &term_forms, k);
     let builder = StoryBuilder::new(documents, analyzed, dedup, options.key_sentences);
     let mut stories: Vec<Story> = labels
         .into_par_iter()
@@ -472,9 +467,60 @@ fn summarize_checked(
         stories,
         topics: Vec::new(),
     };
-    attach_topics(&mut stories, clusters, options.label_terms);
+    attach_topics_labelled(&mut stories, clusters, k, &topic_labels);
     clock.finish();
     stories
+}
+
+/// The label candidates of every story, then of every topic of two stories or more, in one
+/// list (the corpus scan reads glued clitics off all of them at once).
+struct Labelling {
+    forms: Vec<Vec<String>>,
+    stories: usize,
+    topics: TopicGroups,
+}
+
+impl Labelling {
+    /// Topics of two stories or more are labelled as stories are, each one group against
+    /// every topic: what their stories share names them (the bombing, the mosque), where a
+    /// story's label names what sets it apart from its siblings. Calls `done(1)` per story.
+    fn candidates(
+        inputs: &SummaryInputs<'_>,
+        term_forms: &TermForms,
+        groups: &[Vec<u32>],
+        k: usize,
+        done: &(dyn Fn(u64) + Sync),
+    ) -> Labelling {
+        let weights = LabelWeights::of(inputs, groups);
+        let unknown = |_: usize, _: u64| None;
+        let found = label_candidates(inputs, term_forms, groups, &weights, k, &unknown, done);
+        let topics = TopicGroups::of(inputs.clusters, groups, &weights);
+        let topic_forms = topics.label_candidates(inputs, term_forms, &found, k);
+        let mut forms = shown_only(found);
+        let stories = forms.len();
+        forms.extend(topic_forms);
+        Labelling {
+            forms,
+            stories,
+            topics,
+        }
+    }
+
+    /// Each story's label, and each labelled topic's by its key ([`choose_labels`]).
+    fn choose(
+        mut self,
+        groups: &[Vec<u32>],
+        analyzed: &AnalyzedCorpus,
+        term_forms: &TermForms,
+        k: usize,
+    ) -> (Vec<Vec<String>>, AHashMap<u32, Vec<String>>) {
+        let topic_forms = self.forms.split_off(self.stories);
+        let labels = choose_labels(self.forms, groups, analyzed, term_forms, k);
+        let members = &self.topics.members;
+        let topic_labels = choose_labels(topic_forms, members, analyzed, term_forms, k);
+        let keys = self.topics.keys.iter().copied();
+        (labels, keys.zip(topic_labels).collect())
+    }
 }
 
 /// Each story's candidate key sentences, from its ranked members (see
@@ -773,14 +819,19 @@ fn centroid<'a>(vectors: impl Iterator<Item = &'a SparseVector>) -> SparseVector
 /// ([`shown_form`]). These are the candidates, best first: the label takes terms from them
 /// by weight, passing over one that shares a word or a stem with a term already taken
 /// ([`diverse_label`]), once [`scan_corpus`] has read glued clitics off.
+/// Each candidate comes with its term, and no form when none is fit to show. `known` gives
+/// the shown form of a group's term where it is known already (a topic's, from its
+/// stories), so that only the others are read from its articles.
 /// Calls `done(1)` as each story gets its candidates.
 fn label_candidates(
     inputs: &SummaryInputs<'_>,
     term_forms: &TermForms,
     groups: &[Vec<u32>],
+    weights: &LabelWeights,
     k: usize,
+    known: &KnownForms<'_>,
     done: &(dyn Fn(u64) + Sync),
-) -> Vec<Vec<String>> {
+) -> Vec<Vec<(u64, Option<String>)>> {
     let SummaryInputs {
         documents,
         analyzed,
@@ -788,24 +839,12 @@ fn label_candidates(
         ..
     } = *inputs;
     let vocabulary = &clusters.model.vocabulary;
-    let index = vocabulary.index();
-    let per_story: Vec<Vec<(u32, f64)>> = groups
-        .par_iter()
-        .map(|members| story_term_weights(analyzed, &index, members))
-        .collect();
-    // Summed story by story, and the mean in term order (ids follow term-hash order): a
-    // hash order would change the last bits, and so ties, per run.
-    let mut total = vec![0.0f64; vocabulary.len()];
-    for tf in &per_story {
-        for &(id, w) in tf {
-            total[id as usize] += w;
-        }
-    }
-    let mean = total.iter().sum::<f64>() / groups.len().max(1) as f64;
+    let (total, mean) = (&weights.total, weights.mean);
     groups
         .par_iter()
-        .zip(per_story)
-        .map(|(members, tf)| {
+        .zip(&weights.per_group)
+        .enumerate()
+        .map(|(group, (members, tf))| {
             let mut scored: Vec<(u64, f64)> = tf
                 .iter()
                 .map(|&(id, w)| {
@@ -814,17 +853,183 @@ fn label_candidates(
                     (vocabulary.terms[id as usize], weight)
                 })
                 .collect();
-            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            scored.truncate(k * LABEL_CANDIDATES_PER_TERM);
-            let forms = written_forms(documents, analyzed, term_forms, members, &scored);
+            best_first(&mut scored, k * LABEL_CANDIDATES_PER_TERM);
+            let unknown: Vec<(u64, f64)> = scored
+                .iter()
+                .filter(|c| known(group, c.0).is_none())
+                .copied()
+                .collect();
+            let forms = written_forms(documents, analyzed, term_forms, members, &unknown);
             let shown = scored
                 .iter()
-                .filter_map(|(term, _)| shown_form(forms.get(term)?))
+                .map(|&(term, _)| {
+                    let form =
+                        known(group, term).unwrap_or_else(|| forms.get(&term).and_then(shown_form));
+                    (term, form)
+                })
                 .collect();
             done(1);
             shown
         })
         .collect()
+}
+
+/// Keeps the `n` heaviest of `scored`, heaviest first (ties by term): a partial sort, as a
+/// large story or topic has thousands of terms and the label needs a few.
+fn best_first(scored: &mut Vec<(u64, f64)>, n: usize) {
+    let order = |a: &(u64, f64), b: &(u64, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if scored.len() > n && n > 0 {
+        scored.select_nth_unstable_by(n - 1, order);
+    }
+    scored.truncate(n);
+    scored.sort_by(order);
+}
+
+/// The shown form of a group's term, where it is known already (`Some(None)`: known to
+/// have no form fit to show).
+type KnownForms<'a> = dyn Fn(usize, u64) -> Option<Option<String>> + Sync + 'a;
+
+/// The forms of candidates, kept to be shown.
+fn shown_only(candidates: Vec<Vec<(u64, Option<String>)>>) -> Vec<Vec<String>> {
+    candidates
+        .into_iter()
+        .map(|c| c.into_iter().filter_map(|(_, form)| form).collect())
+        .collect()
+}
+
+/// Each group's label weight of each of its terms ([`story_term_weights`]), by term id; the
+/// sum over the corpus; and the mean group's sum over all terms. A term weighs for a group's
+/// label by how much more the group uses it than the mean group does.
+struct LabelWeights {
+    per_group: Vec<Vec<(u32, f64)>>,
+    total: Vec<f64>,
+    mean: f64,
+}
+
+impl LabelWeights {
+    /// The weights of each story.
+    fn of(inputs: &SummaryInputs<'_>, groups: &[Vec<u32>]) -> LabelWeights {
+        let vocabulary = &inputs.clusters.model.vocabulary;
+        let index = vocabulary.index();
+        let per_group: Vec<Vec<(u32, f64)>> = groups
+            .par_iter()
+            .map(|members| story_term_weights(inputs.analyzed, &index, members))
+            .collect();
+        // Summed story by story, and the mean in term order (ids follow term-hash order): a
+        // hash order would change the last bits, and so ties, per run.
+        let mut total = vec![0.0f64; vocabulary.len()];
+        for tf in &per_group {
+            for &(id, w) in tf {
+                total[id as usize] += w;
+            }
+        }
+        let mean = total.iter().sum::<f64>() / groups.len().max(1) as f64;
+        LabelWeights {
+            per_group,
+            total,
+            mean,
+        }
+    }
+}
+
+/// The topics of two stories or more, by key: their stories, their documents (story by
+/// story) and label weights (their stories' added up), measured against every topic.
+struct TopicGroups {
+    keys: Vec<u32>,
+    stories: Vec<Vec<usize>>,
+    members: Vec<Vec<u32>>,
+    weights: LabelWeights,
+}
+
+impl TopicGroups {
+    fn of(clusters: &StoryClusters, groups: &[Vec<u32>], stories: &LabelWeights) -> TopicGroups {
+        let mut by_key: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+        for (s, members) in groups.iter().enumerate() {
+            by_key
+                .entry(clusters.topics[members[0] as usize])
+                .or_default()
+                .push(s);
+        }
+        let topics = by_key.len();
+        by_key.retain(|_, s| s.len() > 1);
+        let keys: Vec<u32> = by_key.keys().copied().collect();
+        let members = by_key
+            .values()
+            .map(|s| s.iter().flat_map(|&i| groups[i].iter().copied()).collect())
+            .collect();
+        let lists: Vec<&Vec<usize>> = by_key.values().collect();
+        let per_group = lists
+            .par_iter()
+            .map(|s| added_up(s.iter().map(|&i| &stories.per_group[i])))
+            .collect();
+        let total = stories.total.clone();
+        let mean = total.iter().sum::<f64>() / topics.max(1) as f64;
+        TopicGroups {
+            keys,
+            stories: by_key.into_values().collect(),
+            members,
+            weights: LabelWeights {
+                per_group,
+                total,
+                mean,
+            },
+        }
+    }
+}
+
+impl TopicGroups {
+    /// Each topic's label candidates ([`label_candidates`]), shown as its stories show them
+    /// where they are among their candidates: only the other terms' forms are read.
+    fn label_candidates(
+        &self,
+        inputs: &SummaryInputs<'_>,
+        term_forms: &TermForms,
+        stories: &[Vec<(u64, Option<String>)>],
+        k: usize,
+    ) -> Vec<Vec<String>> {
+        let shown: Vec<AHashMap<u64, &Option<String>>> = stories
+            .iter()
+            .map(|c| c.iter().map(|(t, f)| (*t, f)).collect())
+            .collect();
+        // A story's form if one shows it; known to have none if the stories that have the
+        // term found none.
+        let known = |topic: usize, term: u64| {
+            let found = || {
+                self.stories[topic]
+                    .iter()
+                    .filter_map(|&s| shown[s].get(&term))
+            };
+            let form = found().find_map(|f| f.as_ref());
+            form.map(|f| Some(f.clone()))
+                .or_else(|| found().next().map(|_| None))
+        };
+        let members = &self.members;
+        let found = label_candidates(
+            inputs,
+            term_forms,
+            members,
+            &self.weights,
+            k,
+            &known,
+            &|_| {},
+        );
+        shown_only(found)
+    }
+}
+
+/// Term weights (by id, ids ascending) added up: each id's weights in the order of the
+/// parts (a stable sort keeps it), so the sums do not depend on threads.
+fn added_up<'a>(parts: impl Iterator<Item = &'a Vec<(u32, f64)>>) -> Vec<(u32, f64)> {
+    let mut all: Vec<(u32, f64)> = parts.flatten().copied().collect();
+    all.sort_by_key(|e| e.0);
+    let mut sum: Vec<(u32, f64)> = Vec::with_capacity(all.len());
+    for (id, w) in all {
+        match sum.last_mut() {
+            Some(last) if last.0 == id => last.1 += w,
+            _ => sum.push((id, w)),
+        }
+    }
+    sum
 }
 
 /// A story's weight of each term of the vocabulary (1 + ln count, summed over its
@@ -1627,6 +1832,122 @@ mod tests {
             .collect();
         let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
         (docs, analyzed)
+    }
+
+    /// Three flood stories of two articles each: every article names Ayr and the river
+    /// Doon, and each story has its own details. Two stories on interest rates, and
+    /// articles on other things, so that Ayr is no word of every article.
+    fn floods_and_rates() -> Vec<Document> {
+        let texts = [
+            "Families from Ayr slept at Holmston school after the river Doon rose.",
+            "Holmston school in Ayr opened its hall to families as the river Doon flooded.",
+            "Shopkeepers on Sandgate in Ayr threw out stock ruined by the river Doon.",
+            "Sandgate shopkeepers counted ruined stock once the river Doon left Ayr.",
+            "Firefighters pumped flooded cellars dry in Ayr after the river Doon burst.",
+            "In Ayr firefighters pumped cellars for hours as the river Doon fell back.",
+            "Mortgage lenders raised interest rates after the central bank moved.",
+            "The central bank moved and mortgage lenders raised their interest rates.",
+            "Savers welcomed higher interest rates from the central bank; pensioners too.",
+            "Pensioners and savers welcomed the central bank decision on interest rates.",
+            "The orchestra opened its season with a symphony by Sibelius.",
+            "A new bridge over the harbour will open to cyclists in spring.",
+            "The museum lent two paintings by Vermeer to a gallery in Tokyo.",
+            "Farmers reported a record harvest of barley across the valley.",
+        ];
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(format!("d{i:02}"), *t))
+            .collect()
+    }
+
+    #[test]
+    fn a_topic_is_labelled_by_what_its_stories_share() {
+        use crate::cluster::{StoryOptions, Units};
+        use crate::minhash::{find_duplicates, DedupOptions};
+        use crate::tfidf::{NeighbourGraph, TfIdf};
+        let docs = floods_and_rates();
+        let analyzed = analyze(&docs, &AnalysisOptions::default()).unwrap();
+        let dedup = find_duplicates(&docs, &analyzed, &DedupOptions::default()).unwrap();
+        let units = Units::new(docs.len(), &dedup.groups);
+        let tfidf = StoryOptions::default().tfidf;
+        let model = TfIdf::fit_documents(&analyzed, units.representatives(), &tfidf).unwrap();
+        // Story keys: the pairs' first articles; topic keys: the topics' first stories.
+        let labels: Vec<u32> = (0..14)
+            .map(|d| if d < 10 { d / 2 * 2 } else { d })
+            .collect();
+        let topic = |d: u32| match d {
+            0..=5 => 0,
+            6..=9 => 6,
+            _ => d,
+        };
+        let topics: Vec<u32> = (0..14).map(topic).collect();
+        let clusters = StoryClusters {
+            labels,
+            topics,
+            rank: (0..14).collect(),
+            graph: NeighbourGraph::from_pairs(units.representatives().len(), 0.0, &[]),
+            units,
+            model,
+        };
+        let (analysis, summary) = (AnalysisOptions::default(), SummaryOptions::default());
+        let stories = summarize(&docs, &analyzed, &clusters, &dedup, &analysis, &summary).unwrap();
+        let flood = stories
+            .topics
+            .iter()
+            .find(|t| t.size == 6)
+            .expect("the flood topic");
+        // Named by what its three stories share, not by one story's street or school.
+        let shared = ["Ayr", "Doon", "river"];
+        assert!(
+            shared.contains(&flood.label[0].as_str()),
+            "{:?}",
+            flood.label
+        );
+        assert!(
+            shared.contains(&flood.label[1].as_str()),
+            "{:?}",
+            flood.label
+        );
+        // Each story is named by what sets it apart from its siblings.
+        let holmston = &stories
+            .stories
+            .iter()
+            .find(|s| s.members[0].index == 0)
+            .unwrap()
+            .label;
+        assert!(holmston.iter().any(|t| t == "Holmston"), "{holmston:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn best_first_is_the_head_of_the_full_sort(
+            weights in proptest::collection::vec(0u8..6, 0..40),
+            n in 0usize..12,
+        ) {
+            let scored: Vec<(u64, f64)> = weights.iter().enumerate().map(|(i, &w)| (i as u64 * 7 % 41, f64::from(w))).collect();
+            let mut want = scored.clone();
+            want.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            want.truncate(n);
+            let mut got = scored;
+            best_first(&mut got, n);
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn added_up_sums_each_term_over_the_parts(
+            parts in proptest::collection::vec(proptest::collection::btree_map(0u32..20, 1u8..9, 0..8), 0..5),
+        ) {
+            let lists: Vec<Vec<(u32, f64)>> = parts.iter().map(|m| m.iter().map(|(&k, &v)| (k, f64::from(v))).collect()).collect();
+            let mut want: std::collections::BTreeMap<u32, f64> = Default::default();
+            for m in &parts {
+                for (&k, &v) in m {
+                    *want.entry(k).or_insert(0.0) += f64::from(v);
+                }
+            }
+            let want: Vec<(u32, f64)> = want.into_iter().collect();
+            proptest::prop_assert_eq!(added_up(lists.iter()), want);
+        }
     }
 
     #[test]

@@ -28,8 +28,19 @@ pub struct Topic {
 }
 
 /// Groups the stories into topics by the clustering's topic keys, sets each story's `topic`
-/// and fills `stories.topics`: by size, then most recent, then by their first story.
+/// and fills `stories.topics`: by size, then most recent, then by their first story. Each
+/// topic's label is drawn from its stories' labels.
 pub fn attach_topics(stories: &mut Stories, clusters: &StoryClusters, label_terms: usize) {
+    attach_topics_labelled(stories, clusters, label_terms, &AHashMap::new());
+}
+
+/// [`attach_topics`], with the labels of some topics given by topic key.
+pub(crate) fn attach_topics_labelled(
+    stories: &mut Stories,
+    clusters: &StoryClusters,
+    label_terms: usize,
+    labels: &AHashMap<u32, Vec<String>>,
+) {
     let mut by_key: AHashMap<u32, Vec<usize>> = AHashMap::new();
     for (i, s) in stories.stories.iter().enumerate() {
         let first = s.members.first().map_or(0, |m| m.index as usize);
@@ -37,8 +48,14 @@ pub fn attach_topics(stories: &mut Stories, clusters: &StoryClusters, label_term
     }
     // Stories are listed in their order already, so each list is too.
     let mut topics: Vec<Topic> = by_key
-        .into_values()
-        .map(|members| topic_of(&stories.stories, &members, label_terms))
+        .into_iter()
+        .map(|(key, members)| {
+            let mut topic = topic_of(&stories.stories, &members, label_terms);
+            if let Some(label) = labels.get(&key) {
+                topic.label = label.clone();
+            }
+            topic
+        })
         .collect();
     topics.sort_by(|a, b| {
         b.size
