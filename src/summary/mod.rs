@@ -493,7 +493,12 @@ impl Labelling {
     ) -> Labelling {
         let weights = LabelWeights::of(inputs, groups);
         let unknown = |_: usize, _: u64| None;
-        let found = label_candidates(inputs, term_forms, groups, &weights, k, &unknown, done);
+        let search = FormSearch {
+            k,
+            known: &unknown,
+            read: LABEL_FORM_DOCUMENTS,
+        };
+        let found = label_candidates(inputs, term_forms, groups, &weights, &search, done);
         let topics = TopicGroups::of(inputs.clusters, groups, &weights);
         let topic_forms = topics.label_candidates(inputs, term_forms, &found, k);
         let mut forms = shown_only(found);
@@ -828,10 +833,10 @@ fn label_candidates(
     term_forms: &TermForms,
     groups: &[Vec<u32>],
     weights: &LabelWeights,
-    k: usize,
-    known: &KnownForms<'_>,
+    search: &FormSearch<'_>,
     done: &(dyn Fn(u64) + Sync),
 ) -> Vec<Vec<(u64, Option<String>)>> {
+    let FormSearch { k, known, read } = *search;
     let SummaryInputs {
         documents,
         analyzed,
@@ -859,7 +864,7 @@ fn label_candidates(
                 .filter(|c| known(group, c.0).is_none())
                 .copied()
                 .collect();
-            let forms = written_forms(documents, analyzed, term_forms, members, &unknown);
+            let forms = written_forms(documents, analyzed, term_forms, members, &unknown, read);
             let shown = scored
                 .iter()
                 .map(|&(term, _)| {
@@ -883,6 +888,15 @@ fn best_first(scored: &mut Vec<(u64, f64)>, n: usize) {
     }
     scored.truncate(n);
     scored.sort_by(order);
+}
+
+/// How a group's label candidates are found: `k` label terms' worth of them, the forms
+/// `known` already, and for the others the first `read` members that write them.
+#[derive(Clone, Copy)]
+struct FormSearch<'a> {
+    k: usize,
+    known: &'a KnownForms<'a>,
+    read: usize,
 }
 
 /// The shown form of a group's term, where it is known already (`Some(None)`: known to
@@ -1009,8 +1023,11 @@ impl TopicGroups {
             term_forms,
             members,
             &self.weights,
-            k,
-            &known,
+            &FormSearch {
+                k,
+                known: &known,
+                read: LABEL_TOPIC_FORM_DOCUMENTS,
+            },
             &|_| {},
         );
         shown_only(found)
@@ -1041,7 +1058,7 @@ fn story_term_weights(
     vocabulary: &TermIndex,
     members: &[u32],
 ) -> Vec<(u32, f64)> {
-    let mut tf: AHashMap<u32, f64> = AHashMap::new();
+    let mut all: Vec<(u32, f64)> = Vec::new();
     for &d in members {
         for t in &analyzed.documents[d as usize].terms {
             if let Some(id) = vocabulary.id(t.term) {
@@ -1050,13 +1067,12 @@ fn story_term_weights(
                 } else {
                     0.0
                 };
-                *tf.entry(id).or_insert(0.0) += 1.0 + f64::from(t.count).ln() + headline;
+                all.push((id, 1.0 + f64::from(t.count).ln() + headline));
             }
         }
     }
-    let mut weights: Vec<(u32, f64)> = tf.into_iter().collect();
-    weights.sort_unstable_by_key(|&(id, _)| id);
-    weights
+    // Summed by id in member order, as added_up's sort is stable.
+    added_up(std::iter::once(&all))
 }
 
 /// The written forms of each candidate term (display forms with their counts), from the
@@ -1067,6 +1083,7 @@ fn written_forms(
     term_forms: &TermForms,
     members: &[u32],
     candidates: &[(u64, f64)],
+    read: usize,
 ) -> AHashMap<u64, AHashMap<String, u32>> {
     let mut forms: AHashMap<u64, (AHashMap<String, u32>, usize)> = candidates
         .iter()
@@ -1083,7 +1100,7 @@ fn written_forms(
             continue;
         }
         // A candidate that none of the first members writes is not the story's.
-        if sampled == LABEL_FORM_DOCUMENTS {
+        if sampled == read {
             break;
         }
         sampled += 1;
@@ -1222,6 +1239,10 @@ const LABEL_FORM_SAMPLES: usize = 8;
 /// Members analysed again for written forms, at most, per story: analysing is the cost of
 /// labelling.
 const LABEL_FORM_DOCUMENTS: usize = 12;
+
+/// ...and for a topic's candidates that none of its stories' candidates is, the first
+/// members read: a topic's own terms are in most of its articles.
+const LABEL_TOPIC_FORM_DOCUMENTS: usize = 2;
 
 /// Sentences read from the start of each article for key sentences.
 const LEAD_SENTENCES: usize = 12;
