@@ -477,7 +477,9 @@ fn summarize_checked(
 struct Labelling {
     forms: Vec<Vec<String>>,
     stories: usize,
-    topics: TopicGroups,
+    /// The labelled topics' keys and documents.
+    topic_keys: Vec<u32>,
+    topic_members: Vec<Vec<u32>>,
 }
 
 impl Labelling {
@@ -498,16 +500,19 @@ impl Labelling {
             known: &unknown,
             read: LABEL_FORM_DOCUMENTS,
         };
-        let found = label_candidates(inputs, term_forms, groups, &weights, &search, done);
-        let topics = TopicGroups::of(inputs.clusters, groups, &weights);
-        let topic_forms = topics.label_candidates(inputs, term_forms, &found, k);
+        let scoring = weights.scoring(None, groups.len());
+        let found = label_candidates(inputs, term_forms, groups, &scoring, &search, done);
+        let topics = TopicGroups::of(inputs.clusters, groups);
+        let scoring = weights.scoring(Some(&topics.stories), topics.all);
+        let topic_forms = topics.label_candidates(inputs, term_forms, &scoring, &found, k);
         let mut forms = shown_only(found);
         let stories = forms.len();
         forms.extend(topic_forms);
         Labelling {
             forms,
             stories,
-            topics,
+            topic_keys: topics.keys,
+            topic_members: topics.members,
         }
     }
 
@@ -521,9 +526,9 @@ impl Labelling {
     ) -> (Vec<Vec<String>>, AHashMap<u32, Vec<String>>) {
         let topic_forms = self.forms.split_off(self.stories);
         let labels = choose_labels(self.forms, groups, analyzed, term_forms, k);
-        let members = &self.topics.members;
+        let members = &self.topic_members;
         let topic_labels = choose_labels(topic_forms, members, analyzed, term_forms, k);
-        let keys = self.topics.keys.iter().copied();
+        let keys = self.topic_keys.iter().copied();
         (labels, keys.zip(topic_labels).collect())
     }
 }
@@ -832,7 +837,7 @@ fn label_candidates(
     inputs: &SummaryInputs<'_>,
     term_forms: &TermForms,
     groups: &[Vec<u32>],
-    weights: &LabelWeights,
+    scoring: &Scoring<'_>,
     search: &FormSearch<'_>,
     done: &(dyn Fn(u64) + Sync),
 ) -> Vec<Vec<(u64, Option<String>)>> {
@@ -844,13 +849,13 @@ fn label_candidates(
         ..
     } = *inputs;
     let vocabulary = &clusters.model.vocabulary;
-    let (total, mean) = (&weights.total, weights.mean);
+    let (total, mean) = (scoring.total, scoring.mean);
     groups
         .par_iter()
-        .zip(&weights.per_group)
         .enumerate()
-        .map(|(group, (members, tf))| {
-            let mut scored: Vec<(u64, f64)> = tf
+        .map(|(group, members)| {
+            let mut scored: Vec<(u64, f64)> = scoring
+                .terms(group)
                 .iter()
                 .map(|&(id, w)| {
                     let idf = f64::from(vocabulary.idf[id as usize]);
@@ -911,13 +916,33 @@ fn shown_only(candidates: Vec<Vec<(u64, Option<String>)>>) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Each group's label weight of each of its terms ([`story_term_weights`]), by term id; the
-/// sum over the corpus; and the mean group's sum over all terms. A term weighs for a group's
-/// label by how much more the group uses it than the mean group does.
+/// Each story's label weight of each of its terms ([`story_term_weights`]), by term id, and
+/// their sum over the corpus.
 struct LabelWeights {
     per_group: Vec<Vec<(u32, f64)>>,
     total: Vec<f64>,
+}
+
+/// What groups' label candidates are scored by: their term weights, added up from their
+/// stories', against the corpus's, and the mean group's sum over all terms. A term weighs
+/// for a group's label by how much more the group uses it than the mean group does.
+struct Scoring<'a> {
+    stories: &'a [Vec<(u32, f64)>],
+    /// The stories of each group (`None`: each group is one story, by index).
+    of: Option<&'a [Vec<usize>]>,
+    total: &'a [f64],
     mean: f64,
+}
+
+impl Scoring<'_> {
+    /// Group `g`'s term weights; a topic's are added up when asked for, so that all of
+    /// them are never held at once.
+    fn terms(&self, g: usize) -> std::borrow::Cow<'_, [(u32, f64)]> {
+        match self.of {
+            None => std::borrow::Cow::Borrowed(&self.stories[g]),
+            Some(of) => added_up(of[g].iter().map(|&s| &self.stories[s])).into(),
+        }
+    }
 }
 
 impl LabelWeights {
@@ -937,26 +962,32 @@ impl LabelWeights {
                 total[id as usize] += w;
             }
         }
-        let mean = total.iter().sum::<f64>() / groups.len().max(1) as f64;
-        LabelWeights {
-            per_group,
-            total,
-            mean,
+        LabelWeights { per_group, total }
+    }
+
+    /// Scoring by these weights, for groups made of the stories `of` (`None`: the stories
+    /// themselves), `groups` of them in all (every topic, labelled or not).
+    fn scoring<'a>(&'a self, of: Option<&'a [Vec<usize>]>, groups: usize) -> Scoring<'a> {
+        Scoring {
+            stories: &self.per_group,
+            of,
+            total: &self.total,
+            mean: self.total.iter().sum::<f64>() / groups.max(1) as f64,
         }
     }
 }
 
-/// The topics of two stories or more, by key: their stories, their documents (story by
-/// story) and label weights (their stories' added up), measured against every topic.
+/// The topics of two stories or more, by key: their stories and their documents (story by
+/// story); and how many topics there are in all.
 struct TopicGroups {
     keys: Vec<u32>,
     stories: Vec<Vec<usize>>,
     members: Vec<Vec<u32>>,
-    weights: LabelWeights,
+    all: usize,
 }
 
 impl TopicGroups {
-    fn of(clusters: &StoryClusters, groups: &[Vec<u32>], stories: &LabelWeights) -> TopicGroups {
+    fn of(clusters: &StoryClusters, groups: &[Vec<u32>]) -> TopicGroups {
         let mut by_key: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
         for (s, members) in groups.iter().enumerate() {
             by_key
@@ -964,29 +995,18 @@ impl TopicGroups {
                 .or_default()
                 .push(s);
         }
-        let topics = by_key.len();
+        let all = by_key.len();
         by_key.retain(|_, s| s.len() > 1);
         let keys: Vec<u32> = by_key.keys().copied().collect();
         let members = by_key
             .values()
             .map(|s| s.iter().flat_map(|&i| groups[i].iter().copied()).collect())
             .collect();
-        let lists: Vec<&Vec<usize>> = by_key.values().collect();
-        let per_group = lists
-            .par_iter()
-            .map(|s| added_up(s.iter().map(|&i| &stories.per_group[i])))
-            .collect();
-        let total = stories.total.clone();
-        let mean = total.iter().sum::<f64>() / topics.max(1) as f64;
         TopicGroups {
             keys,
             stories: by_key.into_values().collect(),
             members,
-            weights: LabelWeights {
-                per_group,
-                total,
-                mean,
-            },
+            all,
         }
     }
 }
@@ -998,20 +1018,16 @@ impl TopicGroups {
         &self,
         inputs: &SummaryInputs<'_>,
         term_forms: &TermForms,
+        scoring: &Scoring<'_>,
         stories: &[Vec<(u64, Option<String>)>],
         k: usize,
     ) -> Vec<Vec<String>> {
-        let shown: Vec<AHashMap<u64, &Option<String>>> = stories
-            .iter()
-            .map(|c| c.iter().map(|(t, f)| (*t, f)).collect())
-            .collect();
         // A story's form if one shows it; known to have none if the stories that have the
-        // term found none.
+        // term found none. (A story has a few dozen candidates: a scan is cheap.)
         let known = |topic: usize, term: u64| {
             let found = || {
-                self.stories[topic]
-                    .iter()
-                    .filter_map(|&s| shown[s].get(&term))
+                let candidates = self.stories[topic].iter().flat_map(|&s| &stories[s]);
+                candidates.filter(move |c| c.0 == term).map(|c| &c.1)
             };
             let form = found().find_map(|f| f.as_ref());
             form.map(|f| Some(f.clone()))
@@ -1022,7 +1038,7 @@ impl TopicGroups {
             inputs,
             term_forms,
             members,
-            &self.weights,
+            scoring,
             &FormSearch {
                 k,
                 known: &known,
