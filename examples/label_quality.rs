@@ -4,7 +4,7 @@
 //! whose bare form the corpus writes, key sentences that are tag lines, keyword lists,
 //! repeated across stories or taken twice from one article, sentences cut after an
 //! abbreviation, and raw HTML entities anywhere in the output; and topic labels that name
-//! what the topic's stories share (terms in the headlines of two of its stories or more).
+//! what the topic's stories share (terms written in two of its stories or more).
 //!
 //! ```text
 //! storyclust cluster ../shared/data/saudinewsnet.jsonl.gz --format json -o out.json
@@ -44,52 +44,91 @@ fn main() {
     }
     labels(stories, &corpus.documents);
     sentences(stories, &texts);
-    topic_labels(&json);
+    topic_labels(&json, &texts);
 }
 
-/// Topics of two stories or more: how many label terms are written (normalised) in the
-/// headlines of at least two of the topic's stories, over all such topics and over those
-/// of ten stories or more.
-fn topic_labels(json: &Value) {
+/// Topics of two stories or more: how many label terms are written (normalised, as whole
+/// words) in at least two of the topic's stories, in their articles and in their
+/// headlines, over all such topics and over those of ten stories or more; and topic labels
+/// with two terms sharing a word, or a term with punctuation inside.
+fn topic_labels(json: &Value, texts: &AHashMap<&str, String>) {
     let normalizer = Normalizer::default();
+    let words = |text: &str| {
+        let n = normalizer.normalize(text);
+        let w: Vec<&str> = n
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        format!(" {} ", w.join(" "))
+    };
     let stories: AHashMap<u64, &Value> = json["stories"]
         .as_array()
         .expect("stories[]")
         .iter()
         .map(|s| (s["id"].as_u64().expect("story id"), s))
         .collect();
-    let (mut all, mut large) = ((0, 0), (0, 0));
+    // (in articles, in headlines, terms) for all topics and for topics of ≥ 10 stories.
+    let (mut all, mut large) = ([0usize; 3], [0usize; 3]);
+    let (mut sharing, mut punctuated) = (0, 0);
     for topic in json["topics"].as_array().expect("topics[]") {
         let ids = topic["stories"].as_array().expect("story ids");
         if ids.len() < 2 {
             continue;
         }
-        let headlines: Vec<String> = ids
-            .iter()
-            .map(|id| {
-                let story = stories[&id.as_u64().expect("story id")];
-                let members = story["members"].as_array().expect("members[]");
-                let heads: Vec<&str> = members
+        let (mut bodies, mut heads) = (Vec::new(), Vec::new());
+        for id in ids {
+            let members = stories[&id.as_u64().expect("story id")]["members"]
+                .as_array()
+                .expect("members[]");
+            let member_ids = members.iter().filter_map(|m| m["id"].as_str());
+            bodies.push(words(
+                &member_ids
+                    .filter_map(|m| texts.get(m).map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ));
+            heads.push(words(
+                &members
                     .iter()
                     .filter_map(|m| m["headline"].as_str())
-                    .collect();
-                normalizer.normalize(&heads.join("\n"))
-            })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ));
+        }
+        let label = strings(&topic["label"]);
+        let term_words: Vec<Vec<String>> = label
+            .iter()
+            .map(|t| words(t).split_whitespace().map(String::from).collect())
             .collect();
-        for term in strings(&topic["label"]) {
-            let term = normalizer.normalize(&term);
-            let shared = headlines.iter().filter(|h| h.contains(&term)).count() >= 2;
-            all = (all.0 + usize::from(shared), all.1 + 1);
-            if ids.len() >= 10 {
-                large = (large.0 + usize::from(shared), large.1 + 1);
+        sharing += usize::from((0..label.len()).any(|a| {
+            (a + 1..label.len()).any(|b| term_words[a].iter().any(|w| term_words[b].contains(w)))
+        }));
+        punctuated += label
+            .iter()
+            .filter(|t| t.chars().any(is_punctuation))
+            .count();
+        for term in &label {
+            let term = words(term);
+            let in_two = |texts: &[String]| {
+                usize::from(texts.iter().filter(|t| t.contains(&term)).count() >= 2)
+            };
+            let found = [in_two(&bodies), in_two(&heads), 1];
+            for (k, n) in found.iter().enumerate() {
+                all[k] += n;
+                if ids.len() >= 10 {
+                    large[k] += n;
+                }
             }
         }
     }
-    let share = |(n, of): (usize, usize)| 100.0 * n as f64 / of.max(1) as f64;
-    println!(
-        "topic label terms (topics of ≥ 2 stories) in the headlines of ≥ 2 of its stories: {} of {} ({:.1} %); in topics of ≥ 10 stories: {} of {} ({:.1} %)",
-        all.0, all.1, share(all), large.0, large.1, share(large)
-    );
+    let share = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
+    for (name, c) in [("of ≥ 2 stories", all), ("of ≥ 10 stories", large)] {
+        println!(
+            "topic label terms (topics {name}: {}) written in ≥ 2 of its stories: {:.1} %; in the headlines of ≥ 2: {:.1} %",
+            c[2], share(c[0], c[2]), share(c[1], c[2])
+        );
+    }
+    println!("topic labels with two terms sharing a word: {sharing}; topic label terms with punctuation inside: {punctuated}");
 }
 
 /// `&name;`, `&#123;` and `&#x1F;` in every string of the output.

@@ -292,7 +292,7 @@ pub struct ClusterArgs {
     /// standard error.
     #[arg(long, value_name = "GOLD.tsv")]
     pub gold: Option<PathBuf>,
-    /// Label terms per story.
+    /// Label terms per story and per topic.
     #[arg(long, value_name = "N", default_value_t = SummaryOptions::default().label_terms, value_parser = whole::<usize>(0..), allow_negative_numbers = true)]
     pub label_terms: usize,
     /// Key sentences per story.

@@ -1,9 +1,12 @@
-//! Topics: the stories merged further, as a looser cut of the same average-linkage tree.
+//! Topics: the stories merged further by average linkage, with a looser threshold and a
+//! cohesion condition of their own.
 //!
 //! Each story becomes one node, weighted by its documents, and two stories are linked by
 //! the sum of the similarities over their pairs of nodes. Average linkage then goes on from
 //! the stories with a lower threshold: the mean over all pairs of documents, as within a
-//! story, so a topic is what the story merges would have become had they gone on.
+//! story. Without the cohesion ratio a topic is what the story merges would have become had
+//! they gone on; with it, two topics also stay apart when they are much less close to each
+//! other than the looser one's stories are to each other.
 
 use super::agglomerative::relative_average_linkage_reporting;
 use crate::tfidf::NeighbourGraph;
@@ -185,6 +188,104 @@ mod tests {
                 crate::cluster::relative_average_linkage(&g, &w, t, r, &rank),
                 "threshold {t}, ratio {r}"
             );
+        }
+    }
+
+    /// Brute force of topic linkage with a cohesion ratio, every document of weight 1: from
+    /// the stories, merge the pair of topics with the highest mean similarity over their
+    /// pairs of documents, among those reaching `threshold` and not refused; a pair is
+    /// refused below `relative` times the looser cohesion, a topic's cohesion being the mean
+    /// over its pairs of documents from different stories (none inside a single story).
+    fn brute_topics(s: &[Vec<f64>], stories: &[u32], threshold: f64, relative: f64) -> Vec<u32> {
+        let mut topics: Vec<Vec<usize>> = Vec::new();
+        for key in stories
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<u32>>()
+        {
+            topics.push((0..s.len()).filter(|&d| stories[d] == key).collect());
+        }
+        let mean = |a: &[usize], b: &[usize]| {
+            let sum: f64 = a
+                .iter()
+                .flat_map(|&x| b.iter().map(move |&y| s[x][y]))
+                .sum();
+            sum / (a.len() * b.len()) as f64
+        };
+        let cohesion = |t: &[usize]| {
+            let pairs: Vec<f64> = t
+                .iter()
+                .flat_map(|&x| t.iter().filter(move |&&y| y > x).map(move |&y| (x, y)))
+                .filter(|&(x, y)| stories[x] != stories[y])
+                .map(|(x, y)| s[x][y])
+                .collect();
+            (!pairs.is_empty()).then(|| pairs.iter().sum::<f64>() / pairs.len() as f64)
+        };
+        loop {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for i in 0..topics.len() {
+                for j in i + 1..topics.len() {
+                    let m = mean(&topics[i], &topics[j]);
+                    let looser = match (cohesion(&topics[i]), cohesion(&topics[j])) {
+                        (Some(x), Some(y)) => Some(x.min(y)),
+                        (x, y) => x.or(y),
+                    };
+                    let refused = relative > 0.0 && looser.is_some_and(|c| m < relative * c);
+                    if m >= threshold && !refused && best.is_none_or(|b| m > b.0) {
+                        best = Some((m, i, j));
+                    }
+                }
+            }
+            let Some((_, i, j)) = best else { break };
+            let merged = topics.remove(j);
+            topics[i].extend(merged);
+        }
+        let mut out = vec![0u32; s.len()];
+        for t in &topics {
+            let key = t.iter().map(|&d| stories[d]).min().unwrap();
+            for &d in t {
+                out[d] = key;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn topics_of_several_article_stories_equal_brute_force(
+            story_of in proptest::collection::vec(0u32..4, 2..8),
+            raw in proptest::collection::vec(0u32..1000, 28),
+            threshold in proptest::sample::select(vec![0.0713, 0.1519, 0.2731]),
+            relative in proptest::sample::select(vec![0.0, 0.3, 0.5, 0.8]),
+        ) {
+            let n = story_of.len();
+            // A story's key: its first document.
+            let stories: Vec<u32> = story_of
+                .iter()
+                .map(|&g| story_of.iter().position(|&h| h == g).unwrap() as u32)
+                .collect();
+            let mut pairs = Vec::new();
+            let mut k = 0;
+            for a in 0..n {
+                for b in a + 1..n {
+                    // Distinct similarities, a third of them absent.
+                    let v = raw[k];
+                    k += 1;
+                    if v % 3 != 0 {
+                        let c = (v as f32 + (a * 8 + b) as f32 * 1e-3) / 1000.0;
+                        pairs.push((a as u32, b as u32, c));
+                    }
+                }
+            }
+            let mut s = vec![vec![0f64; n]; n];
+            for &(a, b, c) in &pairs {
+                s[a as usize][b as usize] = f64::from(c);
+                s[b as usize][a as usize] = f64::from(c);
+            }
+            let g = NeighbourGraph::from_pairs(n, 0.0, &pairs);
+            let w = vec![1u32; n];
+            let got = topic_linkage(&g, &w, &stories, threshold, relative);
+            proptest::prop_assert_eq!(got, brute_topics(&s, &stories, threshold, relative));
         }
     }
 

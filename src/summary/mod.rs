@@ -16,14 +16,14 @@ use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 mod topics;
-use topics::attach_topics_labelled;
-pub use topics::{attach_topics, Topic};
+use topics::attach_topics;
+pub use topics::Topic;
 
 /// How summaries are made.
 #[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct SummaryOptions {
-    /// Label terms per story.
+    /// Label terms per story and per topic.
     pub label_terms: usize,
     /// Key sentences per story.
     pub key_sentences: usize,
@@ -467,7 +467,7 @@ fn summarize_checked(
         stories,
         topics: Vec::new(),
     };
-    attach_topics_labelled(&mut stories, clusters, k, &topic_labels);
+    attach_topics(&mut stories, clusters, &topic_labels);
     clock.finish();
     stories
 }
@@ -921,6 +921,15 @@ fn shown_only(candidates: Vec<Vec<(u64, Option<String>)>>) -> Vec<Vec<String>> {
 struct LabelWeights {
     per_group: Vec<Vec<(u32, f64)>>,
     total: Vec<f64>,
+    /// The sum over the corpus of each story's [`spread`] weight.
+    spread_total: Vec<f64>,
+}
+
+/// What a story adds to its topic's weight of a term: ln(1 + its own weight), so that a
+/// term written across the topic's stories outweighs one that a single large story repeats.
+/// A topic's label names what its stories share.
+fn spread(weight: f64) -> f64 {
+    weight.ln_1p()
 }
 
 /// What groups' label candidates are scored by: their term weights, added up from their
@@ -928,7 +937,8 @@ struct LabelWeights {
 /// for a group's label by how much more the group uses it than the mean group does.
 struct Scoring<'a> {
     stories: &'a [Vec<(u32, f64)>],
-    /// The stories of each group (`None`: each group is one story, by index).
+    /// The stories of each group, each adding its [`spread`] weights (`None`: each group is
+    /// one story, by index, with its own weights).
     of: Option<&'a [Vec<usize>]>,
     total: &'a [f64],
     mean: f64,
@@ -938,10 +948,11 @@ impl Scoring<'_> {
     /// Group `g`'s term weights; a topic's are added up when asked for, so that all of
     /// them are never held at once.
     fn terms(&self, g: usize) -> std::borrow::Cow<'_, [(u32, f64)]> {
-        match self.of {
-            None => std::borrow::Cow::Borrowed(&self.stories[g]),
-            Some(of) => added_up(of[g].iter().map(|&s| &self.stories[s])).into(),
-        }
+        let Some(of) = self.of else {
+            return std::borrow::Cow::Borrowed(&self.stories[g]);
+        };
+        let weights = of[g].iter().flat_map(|&s| &self.stories[s]);
+        added_up(weights.map(|&(id, w)| (id, spread(w)))).into()
     }
 }
 
@@ -957,28 +968,38 @@ impl LabelWeights {
         // Summed story by story, and the mean in term order (ids follow term-hash order): a
         // hash order would change the last bits, and so ties, per run.
         let mut total = vec![0.0f64; vocabulary.len()];
+        let mut spread_total = vec![0.0f64; vocabulary.len()];
         for tf in &per_group {
             for &(id, w) in tf {
                 total[id as usize] += w;
+                spread_total[id as usize] += spread(w);
             }
         }
-        LabelWeights { per_group, total }
+        LabelWeights {
+            per_group,
+            total,
+            spread_total,
+        }
     }
 
     /// Scoring by these weights, for groups made of the stories `of` (`None`: the stories
     /// themselves), `groups` of them in all (every topic, labelled or not).
     fn scoring<'a>(&'a self, of: Option<&'a [Vec<usize>]>, groups: usize) -> Scoring<'a> {
+        let total = match of {
+            None => &self.total,
+            Some(_) => &self.spread_total,
+        };
         Scoring {
             stories: &self.per_group,
             of,
-            total: &self.total,
-            mean: self.total.iter().sum::<f64>() / groups.max(1) as f64,
+            total,
+            mean: total.iter().sum::<f64>() / groups.max(1) as f64,
         }
     }
 }
 
-/// The topics of two stories or more, by key: their stories and their documents (story by
-/// story); and how many topics there are in all.
+/// The topics of two stories or more, by key: their stories and their documents (from
+/// their stories in turn); and how many topics there are in all.
 struct TopicGroups {
     keys: Vec<u32>,
     stories: Vec<Vec<usize>>,
@@ -998,10 +1019,7 @@ impl TopicGroups {
         let all = by_key.len();
         by_key.retain(|_, s| s.len() > 1);
         let keys: Vec<u32> = by_key.keys().copied().collect();
-        let members = by_key
-            .values()
-            .map(|s| s.iter().flat_map(|&i| groups[i].iter().copied()).collect())
-            .collect();
+        let members = by_key.values().map(|s| in_turn(s, groups)).collect();
         TopicGroups {
             keys,
             stories: by_key.into_values().collect(),
@@ -1050,10 +1068,23 @@ impl TopicGroups {
     }
 }
 
-/// Term weights (by id, ids ascending) added up: each id's weights in the order of the
-/// parts (a stable sort keeps it), so the sums do not depend on threads.
-fn added_up<'a>(parts: impl Iterator<Item = &'a Vec<(u32, f64)>>) -> Vec<(u32, f64)> {
-    let mut all: Vec<(u32, f64)> = parts.flatten().copied().collect();
+/// The documents of `stories`, a story at a time in turn (the first of each, then the
+/// second of each…), so that the first few come from different stories.
+fn in_turn(stories: &[usize], groups: &[Vec<u32>]) -> Vec<u32> {
+    let longest = stories.iter().map(|&s| groups[s].len()).max().unwrap_or(0);
+    (0..longest)
+        .flat_map(|i| {
+            stories
+                .iter()
+                .filter_map(move |&s| groups[s].get(i).copied())
+        })
+        .collect()
+}
+
+/// (id, weight) pairs added up by id, ids ascending: each id's weights in the order given
+/// (a stable sort keeps it), so the sums do not depend on threads.
+fn added_up(weights: impl Iterator<Item = (u32, f64)>) -> Vec<(u32, f64)> {
+    let mut all: Vec<(u32, f64)> = weights.collect();
     all.sort_by_key(|e| e.0);
     let mut sum: Vec<(u32, f64)> = Vec::with_capacity(all.len());
     for (id, w) in all {
@@ -1088,7 +1119,7 @@ fn story_term_weights(
         }
     }
     // Summed by id in member order, as added_up's sort is stable.
-    added_up(std::iter::once(&all))
+    added_up(all.into_iter())
 }
 
 /// The written forms of each candidate term (display forms with their counts), from the
@@ -1256,8 +1287,10 @@ const LABEL_FORM_SAMPLES: usize = 8;
 /// labelling.
 const LABEL_FORM_DOCUMENTS: usize = 12;
 
-/// ...and for a topic's candidates that none of its stories' candidates is, the first
-/// members read: a topic's own terms are in most of its articles.
+/// ...and for a topic's candidates that are none of its stories' candidates, the members
+/// read: the first two that write any of them, taken from its stories in turn. The terms
+/// a topic's label takes are spread across its stories, so two articles of two stories
+/// nearly always write them; a term they do not write is left out.
 const LABEL_TOPIC_FORM_DOCUMENTS: usize = 2;
 
 /// Sentences read from the start of each article for key sentences.
@@ -1983,7 +2016,7 @@ mod tests {
                 }
             }
             let want: Vec<(u32, f64)> = want.into_iter().collect();
-            proptest::prop_assert_eq!(added_up(lists.iter()), want);
+            proptest::prop_assert_eq!(added_up(lists.iter().flatten().copied()), want);
         }
     }
 

@@ -1,4 +1,5 @@
-//! Topic summaries: the stories of each topic, with a label drawn from their labels.
+//! Topic summaries: the stories of each topic, with its label (chosen in the parent
+//! module, by what its stories share).
 
 use super::{Stories, Story};
 use crate::cluster::StoryClusters;
@@ -15,7 +16,8 @@ pub struct Topic {
     pub id: usize,
     /// Number of articles.
     pub size: usize,
-    /// Terms shared by its stories' labels, most weighty first.
+    /// Terms that its stories share, most weighty first (a topic of one story: its story's
+    /// label).
     pub label: Vec<String>,
     /// The headline of its largest story.
     pub headline: String,
@@ -28,17 +30,11 @@ pub struct Topic {
 }
 
 /// Groups the stories into topics by the clustering's topic keys, sets each story's `topic`
-/// and fills `stories.topics`: by size, then most recent, then by their first story. Each
-/// topic's label is drawn from its stories' labels.
-pub fn attach_topics(stories: &mut Stories, clusters: &StoryClusters, label_terms: usize) {
-    attach_topics_labelled(stories, clusters, label_terms, &AHashMap::new());
-}
-
-/// [`attach_topics`], with the labels of some topics given by topic key.
-pub(crate) fn attach_topics_labelled(
+/// and fills `stories.topics`: by size, then most recent, then by their first story. A
+/// topic takes its label from `labels` by its key; a topic of one story, its story's label.
+pub(crate) fn attach_topics(
     stories: &mut Stories,
     clusters: &StoryClusters,
-    label_terms: usize,
     labels: &AHashMap<u32, Vec<String>>,
 ) {
     let mut by_key: AHashMap<u32, Vec<usize>> = AHashMap::new();
@@ -50,11 +46,8 @@ pub(crate) fn attach_topics_labelled(
     let mut topics: Vec<Topic> = by_key
         .into_iter()
         .map(|(key, members)| {
-            let mut topic = topic_of(&stories.stories, &members, label_terms);
-            if let Some(label) = labels.get(&key) {
-                topic.label = label.clone();
-            }
-            topic
+            let label = labels.get(&key).cloned();
+            topic_of(&stories.stories, &members, label)
         })
         .collect();
     topics.sort_by(|a, b| {
@@ -72,49 +65,19 @@ pub(crate) fn attach_topics_labelled(
     stories.topics = topics;
 }
 
-fn topic_of(stories: &[Story], members: &[usize], label_terms: usize) -> Topic {
+/// The topic of `members` (indices into `stories`), labelled `label` or else by its first
+/// story's label.
+fn topic_of(stories: &[Story], members: &[usize], label: Option<Vec<String>>) -> Topic {
     let of = || members.iter().map(|&i| &stories[i]);
     Topic {
         id: 0,
         size: of().map(|s| s.size).sum(),
-        label: shared_label(of(), label_terms),
+        label: label.unwrap_or_else(|| stories[members[0]].label.clone()),
         headline: stories[members[0]].headline.clone(),
         stories: of().map(|s| s.id).collect(),
         first_date: of().filter_map(|s| s.first_date).min(),
         last_date: of().filter_map(|s| s.last_date).max(),
     }
-}
-
-/// The label terms of the stories, each weighed by the articles of the stories that carry
-/// it and by its place in their labels; a term that shares a word with a weightier one is
-/// left out, so the label names different things.
-fn shared_label<'a>(stories: impl Iterator<Item = &'a Story>, k: usize) -> Vec<String> {
-    let mut weight: Vec<(&'a str, f64, usize)> = Vec::new();
-    let mut index: AHashMap<&'a str, usize> = AHashMap::new();
-    for (order, s) in stories.enumerate() {
-        for (place, term) in s.label.iter().enumerate() {
-            let w = s.size as f64 / (1.0 + place as f64);
-            let i = *index.entry(term).or_insert_with(|| {
-                weight.push((term, 0.0, order * 64 + place));
-                weight.len() - 1
-            });
-            weight[i].1 += w;
-        }
-    }
-    weight.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
-    let mut chosen: Vec<String> = Vec::new();
-    for (term, _, _) in weight {
-        let shares_a_word = chosen
-            .iter()
-            .any(|c| c.split(' ').any(|w| term.split(' ').any(|v| v == w)));
-        if !shares_a_word {
-            chosen.push(term.to_string());
-        }
-        if chosen.len() == k {
-            break;
-        }
-    }
-    chosen
 }
 
 #[cfg(test)]
@@ -142,27 +105,14 @@ mod tests {
     }
 
     #[test]
-    fn labels_favour_terms_of_many_and_large_stories_and_skip_shared_words() {
-        let stories = [
-            story(1, 5, &["trump", "putin", "secret calls"]),
-            story(2, 3, &["putin", "riyadh summit", "trump"]),
-            story(3, 1, &["calls", "kremlin"]),
-        ];
-        let label = shared_label(stories.iter(), 4);
-        assert_eq!(label[0], "trump");
-        assert_eq!(label[1], "putin");
-        // "calls" shares a word with "secret calls", which weighs more.
-        assert!(label.contains(&"secret calls".to_string()));
-        assert!(!label.contains(&"calls".to_string()));
-        assert_eq!(label.len(), 4);
-    }
-
-    #[test]
     fn a_topic_adds_up_its_stories() {
         let stories = [story(1, 5, &["a"]), story(2, 3, &["b"])];
-        let t = topic_of(&stories, &[0, 1], 5);
+        let t = topic_of(&stories, &[0, 1], Some(vec!["c".into()]));
         assert_eq!(t.size, 8);
         assert_eq!(t.stories, vec![1, 2]);
         assert_eq!(t.headline, "h1");
+        assert_eq!(t.label, ["c"]);
+        // A topic of one story has its label.
+        assert_eq!(topic_of(&stories, &[1], None).label, ["b"]);
     }
 }
