@@ -1027,9 +1027,7 @@ impl TopicGroups {
             all,
         }
     }
-}
 
-impl TopicGroups {
     /// Each topic's label candidates ([`label_candidates`]), shown as its stories show them
     /// where they are among their candidates: only the other terms' forms are read.
     fn label_candidates(
