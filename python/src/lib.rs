@@ -210,18 +210,64 @@ pub(crate) fn lsh_params(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The options of MinHash + LSH as Python passes them.
+struct MinHashArgs<'a> {
+    num_perm: usize,
+    seed: u64,
+    scheme: &'a str,
+    bands: Option<usize>,
+    rows: Option<usize>,
+    verify: &'a str,
+    bucket_cap: usize,
+}
+
+impl MinHashArgs<'_> {
+    /// The first of these options given a value other than its default.
+    fn first_given(&self) -> Option<&'static str> {
+        let defaults = default_minhash();
+        [
+            ("num_perm", self.num_perm != defaults.num_perm),
+            ("seed", self.seed != defaults.seed),
+            ("scheme", self.scheme != defaults.scheme.name()),
+            ("bands", self.bands.is_some()),
+            ("rows", self.rows.is_some()),
+            ("verify", self.verify != Method::default().verify().name()),
+            ("bucket_cap", self.bucket_cap != default_bucket_cap()),
+        ]
+        .into_iter()
+        .find_map(|(name, given)| given.then_some(name))
+    }
+
+    /// The method they describe.
+    fn method(&self) -> PyResult<Method> {
+        let mut minhash = MinHashParams::default();
+        minhash.scheme = scheme(self.scheme)?;
+        minhash.num_perm = self.num_perm;
+        minhash.seed = self.seed;
+        let lsh = lsh_params(self.num_perm, self.bands, self.rows)?;
+        let verify = match self.verify {
+            "exact" => Verify::Exact,
+            "estimate" => Verify::Estimate,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "verify must be \"exact\" or \"estimate\", not {other:?}"
+                )))
+            }
+        };
+        Ok(Method::MinHashLsh {
+            minhash,
+            lsh,
+            verify,
+            bucket_cap: self.bucket_cap,
+        })
+    }
+}
+
 fn dedup_options(
     threshold: f64,
     ngram: usize,
-    num_perm: usize,
-    seed: u64,
-    scheme_name: &str,
-    bands: Option<usize>,
-    rows: Option<usize>,
-    verify: &str,
+    minhash: &MinHashArgs<'_>,
     exact: bool,
-    bucket_cap: usize,
 ) -> PyResult<DedupOptions> {
     let threshold = unit("threshold", threshold)?;
     if ngram == 0 {
@@ -230,66 +276,19 @@ fn dedup_options(
     let mut options = DedupOptions::default();
     options.threshold = threshold;
     options.ngram = ngram;
-    if exact {
+    options.method = if exact {
         // As the CLI refuses `--exact --bands`: the join would ignore them silently.
-        let given =
-            minhash_only_given(num_perm, seed, scheme_name, bands, rows, verify, bucket_cap);
-        if let Some(name) = given {
+        if let Some(name) = minhash.first_given() {
             return Err(PyValueError::new_err(format!(
                 "{name} has no effect with exact=True"
             )));
         }
-        options.method = Method::ExactJoin;
-        options.check().map_err(option_error)?;
-        return Ok(options);
-    }
-    let mut minhash = MinHashParams::default();
-    minhash.scheme = scheme(scheme_name)?;
-    minhash.num_perm = num_perm;
-    minhash.seed = seed;
-    let lsh = lsh_params(num_perm, bands, rows)?;
-    let verify = match verify {
-        "exact" => Verify::Exact,
-        "estimate" => Verify::Estimate,
-        _ => {
-            return Err(PyValueError::new_err(format!(
-                "verify must be \"exact\" or \"estimate\", not {verify:?}"
-            )))
-        }
-    };
-    options.method = Method::MinHashLsh {
-        minhash,
-        lsh,
-        verify,
-        bucket_cap,
+        Method::ExactJoin
+    } else {
+        minhash.method()?
     };
     options.check().map_err(option_error)?;
     Ok(options)
-}
-
-/// The first option only MinHash + LSH uses that is given a value other than its default.
-#[allow(clippy::too_many_arguments)]
-fn minhash_only_given(
-    num_perm: usize,
-    seed: u64,
-    scheme_name: &str,
-    bands: Option<usize>,
-    rows: Option<usize>,
-    verify: &str,
-    bucket_cap: usize,
-) -> Option<&'static str> {
-    let defaults = default_minhash();
-    [
-        ("num_perm", num_perm != defaults.num_perm),
-        ("seed", seed != defaults.seed),
-        ("scheme", scheme_name != defaults.scheme.name()),
-        ("bands", bands.is_some()),
-        ("rows", rows.is_some()),
-        ("verify", verify != Method::default().verify().name()),
-        ("bucket_cap", bucket_cap != default_bucket_cap()),
-    ]
-    .into_iter()
-    .find_map(|(name, given)| given.then_some(name))
 }
 
 fn default_minhash() -> MinHashParams {
@@ -372,9 +371,16 @@ fn dedup(
     exact: bool,
     bucket_cap: usize,
 ) -> PyResult<(Vec<Pair>, Vec<Group>)> {
-    let options = dedup_options(
-        threshold, ngram, num_perm, seed, scheme, bands, rows, verify, exact, bucket_cap,
-    )?;
+    let minhash = MinHashArgs {
+        num_perm,
+        seed,
+        scheme,
+        bands,
+        rows,
+        verify,
+        bucket_cap,
+    };
+    let options = dedup_options(threshold, ngram, &minhash, exact)?;
     let read = documents(records)?;
     read.warn(py)?;
     let docs = read.documents;
