@@ -864,18 +864,22 @@ fn label_candidates(
                 })
                 .collect();
             best_first(&mut scored, k * LABEL_CANDIDATES_PER_TERM);
+            let found: Vec<Option<Option<String>>> =
+                scored.iter().map(|c| known(group, c.0)).collect();
             let unknown: Vec<(u64, f64)> = scored
                 .iter()
-                .filter(|c| known(group, c.0).is_none())
-                .copied()
+                .zip(&found)
+                .filter_map(|(c, f)| f.is_none().then_some(*c))
                 .collect();
             let forms = written_forms(documents, analyzed, term_forms, members, &unknown, read);
             let shown = scored
                 .iter()
-                .map(|&(term, _)| {
-                    let form =
-                        known(group, term).unwrap_or_else(|| forms.get(&term).and_then(shown_form));
-                    (term, form)
+                .zip(found)
+                .map(|(&(term, _), f)| {
+                    (
+                        term,
+                        f.unwrap_or_else(|| forms.get(&term).and_then(shown_form)),
+                    )
                 })
                 .collect();
             done(1);
